@@ -1,0 +1,150 @@
+"""Generate `docs/rules/HR###.md`, the rule index and `docs/configuration.md` from the code.
+
+Run `uv run python -m flake8_house_rules.docs` after changing a rule or an option; a test fails while the
+committed pages differ from what this produces.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from pathlib import Path
+
+from flake8_house_rules.config import OPTIONS, OPTIONS_BY_NAME, OptionSpec
+from flake8_house_rules.rule import Rule, load_rules
+
+FAMILIES = {
+    "HR0": "General hygiene",
+    "HR1": "Typing",
+    "HR2": "Async, HTTP clients and caching",
+    "HR3": "Logging",
+    "HR4": "Configuration and pydantic",
+    "HR5": "FastAPI",
+    "HR6": "Data access and layering",
+    "HR7": "Errors and exceptions",
+    "HR8": "Tests",
+}
+FIX_TEXT = {
+    "safe": "A safe automatic fix is specified for this rule (it keeps behaviour); the fixer is not shipped yet.",
+    "unsafe": "An unsafe fix is specified (it may change behaviour, so it needs review); not shipped yet.",
+    "-": "No automatic fix: the change needs a person's judgement.",
+}
+
+
+def _option_default(spec: OptionSpec) -> str:
+    return f"`{spec.default}`" if spec.default else "unset"
+
+
+def _source_file(rule: type[Rule]) -> str:
+    path = Path(inspect.getfile(rule)).resolve()
+    package = Path(__file__).resolve().parent.parent
+    return path.relative_to(package).as_posix()
+
+
+def rule_page(rule: type[Rule]) -> str:
+    """The Markdown page of one rule."""
+    doc = inspect.cleandoc(rule.__doc__ or "")
+    tier = "default (`flake8 --select HR`)" if rule.tier == "default" else f"opt-in (`hr-enable = {rule.code}`)"
+    parts = [
+        f"# {rule.code} {rule.name}",
+        "",
+        "| Code | Name | Tier | Fix | Source |",
+        "|---|---|---|---|---|",
+        f"| {rule.code} | {rule.name} | {tier} | {rule.fix} | {rule.source} |",
+        "",
+        f"Message: `{rule.code} {rule.message}`",
+        "",
+        doc,
+        "",
+        "## Options",
+    ]
+    if rule.options:
+        parts.extend(["", "| Option | Default | Meaning |", "|---|---|---|"])
+        for name in rule.options:
+            spec = OPTIONS_BY_NAME[name]
+            parts.append(f"| `{spec.name}` | {_option_default(spec)} | {spec.help} |")
+    else:
+        parts.extend(["", "None besides `hr-enable` and the usual flake8 selection and `# noqa`."])
+    parts.extend(["", "## Fix", "", FIX_TEXT[rule.fix], "", "## Source", ""])
+    parts.append(f"Style guides: {rule.source} (in `shared/seeds/`). Implemented in `{_source_file(rule)}`.")
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def index_page(rules: dict[str, type[Rule]]) -> str:
+    """The table of every rule, by family."""
+    parts = ["# Rules", "", "Every rule the pack ships, generated from the rule classes.", ""]
+    for prefix, title in FAMILIES.items():
+        family = [rule for code, rule in rules.items() if code.startswith(prefix)]
+        if not family:
+            continue
+        parts.extend([f"## {prefix}xx: {title}", "", "| Code | Name | Message | Tier | Fix |", "|---|---|---|---|---|"])
+        for rule in family:
+            parts.append(f"| [{rule.code}]({rule.code}.md) | {rule.name} | {rule.message} | {rule.tier} | {rule.fix} |")
+        parts.append("")
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def configuration_page() -> str:
+    """Every option: its flake8 spelling, its pyproject key, default, and meaning."""
+    parts = [
+        "# Configuration",
+        "",
+        "Every option is an ordinary flake8 option: pass it on the command line (`--hr-enable=HR112`) or",
+        "write it in flake8's config (`[flake8]` in `setup.cfg`, `tox.ini` or `.flake8`, as `hr-enable = HR112`).",
+        "The same options can live in `pyproject.toml`, in a `[tool.flake8-house-rules]` table, keyed by the",
+        "option name without its `hr-` prefix. A value given to flake8 wins over the `pyproject.toml` table.",
+        "",
+        "```toml",
+        "[tool.flake8-house-rules]",
+        'enable = ["HR112", "HR6"]',
+        'target-version = "3.12"',
+        'logging-library = "structlog"',
+        "```",
+        "",
+        "Lists are comma-separated in flake8's config and on the command line, and TOML lists (or one",
+        "comma-separated string) in `pyproject.toml`. A bad value stops flake8 with one line naming the option",
+        "and the value, and exit status 2.",
+        "",
+        "| flake8 option | pyproject key | Default | Meaning |",
+        "|---|---|---|---|",
+    ]
+    for spec in OPTIONS:
+        parts.append(f"| `--{spec.name}` | `{spec.pyproject_key}` | {_option_default(spec)} | {spec.help} |")
+    parts.extend(
+        [
+            "",
+            "Path patterns are matched against the module's path relative to the working directory: a pattern",
+            "without `/` matches the file name (`test_*.py`), one with `/` the whole path (`*/tests/*`). A",
+            "buffer linted from stdin takes its path from `--stdin-display-name`; without one it has no path",
+            "and so no role, and no rule that depends on a role fires.",
+        ]
+    )
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def expected_files() -> dict[str, str]:
+    """Every generated file, by path relative to the repository root."""
+    rules = load_rules()
+    files = {f"docs/rules/{code}.md": rule_page(rule) for code, rule in rules.items()}
+    files["docs/rules/README.md"] = index_page(rules)
+    files["docs/configuration.md"] = configuration_page()
+    return files
+
+
+def main(root: str = ".") -> int:
+    """Write the generated docs under `root`, removing rule pages of rules that no longer exist."""
+    base = Path(root)
+    files = expected_files()
+    rules_dir = base / "docs" / "rules"
+    rules_dir.mkdir(parents=True, exist_ok=True)
+    for stale in rules_dir.glob("HR*.md"):
+        if f"docs/rules/{stale.name}" not in files:
+            stale.unlink()
+    for relative, text in files.items():
+        (base / relative).write_text(text, encoding="utf-8")
+    sys.stdout.write(f"wrote {len(files)} files under {base / 'docs'}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(*sys.argv[1:]))

@@ -1,0 +1,134 @@
+"""The `Rule` base class, the rule registry, and example snippets.
+
+A rule is one small class in its family folder under `flake8_house_rules/rules/`. It declares its code,
+kebab-case name, message, tier, fix kind, seed source, the options it reads, its documentation (the class
+docstring, in Markdown sections), and its own valid and invalid examples. Defining the class registers it.
+
+A rule handles AST nodes by defining `visit_<NodeType>` methods; the engine calls each of them once per
+matching node during its single walk of the module. A rule never walks the tree itself: it reads shared facts
+from `self.ctx` (a `ModuleContext`) and calls `self.report(...)`.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import pkgutil
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from flake8_house_rules.context import ModuleContext
+
+Tier = Literal["default", "opt-in"]
+FixKind = Literal["safe", "unsafe", "-"]
+
+CODE_RE = re.compile(r"^HR[0-8]\d\d$")
+NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "Use instead:", "## Source")
+
+REGISTRY: dict[str, type[Rule]] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A code snippet for a rule's tests and docs, with the module path and options it is linted under.
+
+    In invalid examples, a trailing `# error: HR101` comment marks each line that must report that code;
+    the marker is removed before linting, so it never counts as a comment the rule could read. `python` is
+    the oldest Python that can parse the code (tests skip the example on older interpreters).
+    """
+
+    code: str
+    path: str = "app/module.py"
+    options: dict[str, str] = field(default_factory=dict)
+    python: tuple[int, int] = (3, 11)
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One reported problem: where, which rule, and the message flake8 shows."""
+
+    line: int
+    col: int
+    code: str
+    message: str
+
+    @property
+    def text(self) -> str:
+        """The message as flake8 prints it: the code, then the message."""
+        return f"{self.code} {self.message}"
+
+
+class Rule:
+    """Base class of every HR rule. Subclasses set the class attributes and define `visit_<Node>` methods."""
+
+    code: ClassVar[str] = ""
+    name: ClassVar[str] = ""
+    message: ClassVar[str] = ""
+    tier: ClassVar[Tier] = "default"
+    fix: ClassVar[FixKind] = "-"
+    source: ClassVar[str] = ""
+    options: ClassVar[tuple[str, ...]] = ()
+    valid: ClassVar[tuple[str | Example, ...]] = ()
+    invalid: ClassVar[tuple[str | Example, ...]] = ()
+    handlers: ClassVar[tuple[tuple[type[ast.AST], str], ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.handlers = tuple(
+            (node_type, attr)
+            for attr in dir(cls)
+            if attr.startswith("visit_")
+            and isinstance(node_type := getattr(ast, attr.removeprefix("visit_"), None), type)
+        )
+        if cls.code:
+            if cls.code in REGISTRY and REGISTRY[cls.code] is not cls:
+                msg = f"duplicate rule code {cls.code}: {REGISTRY[cls.code].__name__} and {cls.__name__}"
+                raise TypeError(msg)
+            REGISTRY[cls.code] = cls
+
+    def __init__(self, ctx: ModuleContext, sink: Callable[[Violation], None]) -> None:
+        self.ctx = ctx
+        self._sink = sink
+
+    @classmethod
+    def applies_to(cls, ctx: ModuleContext) -> bool:
+        """Whether the rule runs on this module at all (for example, only when the target is 3.12+)."""
+        return True
+
+    def report(self, node: ast.AST | tuple[int, int], message: str | None = None) -> None:
+        """Report a violation at a node's start (or at an explicit `(line, col)`) with an optional message."""
+        if isinstance(node, tuple):
+            line, col = node
+        else:
+            line, col = getattr(node, "lineno", 1), getattr(node, "col_offset", 0)
+        self._sink(Violation(line, col, self.code, message or self.message))
+
+    def finish(self) -> None:
+        """Called once after the walk, for rules that report on what the whole module holds."""
+
+
+def family_of(code: str) -> str:
+    """The family block of a code: `HR1` for `HR101`."""
+    return code[:3]
+
+
+_LOADED: list[bool] = []
+
+
+def load_rules() -> dict[str, type[Rule]]:
+    """Import every rule module under `flake8_house_rules.rules` once, and return the registry.
+
+    Rule modules are imported on first use rather than when flake8 loads the plugin, so that
+    `flake8 --version` and editors' start-up stay light.
+    """
+    if not _LOADED:
+        rules = importlib.import_module("flake8_house_rules.rules")
+        for info in pkgutil.walk_packages(rules.__path__, prefix=f"{rules.__name__}."):
+            importlib.import_module(info.name)
+        _LOADED.append(True)
+    return dict(sorted(REGISTRY.items()))

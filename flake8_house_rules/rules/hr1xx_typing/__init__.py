@@ -1,0 +1,1 @@
+"""HR1xx: typing rules (modern annotation syntax, complete annotations, explained escapes)."""

@@ -1,0 +1,86 @@
+"""HR103 deprecated-generic-alias."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.rules.hr1xx_typing.aliases import GENERIC_ALIAS_NAMES, GENERIC_ALIASES, PEP_585
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context import ModuleContext
+
+
+class DeprecatedGenericAlias(Rule):
+    """## What it does
+    Checks for the deprecated `typing` aliases of built-in and standard-library generics (`List`, `Dict`,
+    `Set`, `FrozenSet`, `Tuple`, `Type`, `Deque`, `DefaultDict`, `OrderedDict`, `Counter`, `ChainMap`,
+    and the `collections.abc` ones such as `Callable`, `Iterable`, `Mapping`, `Sequence`) when they are
+    used in an annotation or subscripted.
+
+    ## Why is this bad?
+    Since PEP 585 (Python 3.9) the built-in classes are generic themselves: `list[str]`, `dict[str, Any]`.
+    The `typing` aliases are deprecated duplicates. "Use `list[str]` not `List[str]` (PEP 585)" (001);
+    "`list[str]` over `List[str]`" (000); "Use `dict[K, V]` not `Dict[K, V]`" (003).
+
+    A use that is neither an annotation nor a subscript (`isinstance(x, typing.Callable)`) is not
+    reported; the import itself is HR104's concern.
+
+    ## Example
+    ```python
+    from typing import Dict, List
+
+    def group(rows: List[Row]) -> Dict[str, List[Row]]: ...
+    ```
+
+    Use instead:
+    ```python
+    def group(rows: list[Row]) -> dict[str, list[Row]]: ...
+    ```
+    """
+
+    code = "HR103"
+    name = "deprecated-generic-alias"
+    message = "use the built-in generic instead of the deprecated `typing` alias"
+    fix = "safe"
+    source = "000 Type Annotations; 001 Type Hints; 002 Type Hints; 003 Type Hints"
+    valid = (
+        "def group(rows: list[int]) -> dict[str, list[int]]: ...",
+        "from collections.abc import Callable\n\nhandler: Callable[[int], None]",
+        "import typing\n\nok = isinstance(print, typing.Callable)",
+        "from app.models import List\n\nitems: List[int] = List()",
+        "def f(List: type) -> None:\n    x = List[int]",
+        Example("from typing import List\n\nx: List[int] = []", options={"hr-target-version": "3.8"}),
+    )
+    invalid = (
+        "from typing import Dict, List\n\ndef group(rows: List[int]) -> Dict[str, int]: ...  # error: HR103, HR103",
+        "import typing\n\nhandler: typing.Callable[[int], None]  # error: HR103",
+        "from typing import Tuple\n\nPair = Tuple[int, int]  # error: HR103",
+        "from typing import Sequence\n\ndef f(rows: Sequence) -> None: ...  # error: HR103",
+    )
+
+    @classmethod
+    def applies_to(cls, ctx: ModuleContext) -> bool:
+        """Only where the built-in generics work: Python 3.9 and later."""
+        return ctx.target_version >= PEP_585
+
+    def visit_Name(self, node: ast.Name) -> None:
+        """A bare alias name: `List[int]`, `rows: Sequence`."""
+        if node.id in self.ctx.import_names:
+            self._check(node)
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        """A module attribute: `typing.List[int]`, `t.Callable`."""
+        if node.attr in GENERIC_ALIAS_NAMES:
+            self._check(node)
+
+    def _check(self, node: ast.Name | ast.Attribute) -> None:
+        qualname = self.ctx.qualname(node)
+        replacement = GENERIC_ALIASES.get(qualname or "")
+        if replacement is None:
+            return
+        parent = self.ctx.parent(node)
+        if (isinstance(parent, ast.Subscript) and parent.value is node) or self.ctx.in_annotation(node):
+            short = qualname.removeprefix("typing.") if qualname else ""
+            self.report(node, f"use `{replacement}` instead of `{short}` from typing")

@@ -1,0 +1,51 @@
+"""HR112 type-ignore-without-reason."""
+
+from __future__ import annotations
+
+import ast
+
+from flake8_house_rules.rule import Rule
+from flake8_house_rules.rules.hr1xx_typing.comments import explains, type_ignores
+
+
+class TypeIgnoreWithoutReason(Rule):
+    """## What it does
+    Checks for `# type: ignore[code]` with no explanation after it on the same line. Words after the
+    bracket count as the explanation (`- stub incomplete`, `# vendor bug`); `noqa` and `pragma` markers do
+    not.
+
+    ## Why is this bad?
+    The next reader needs to know why the checker is wrong here and when the ignore can go. Style guide
+    001: "`# type: ignore` — always add explanation: `# type: ignore[arg-type] - httpx stub incomplete`".
+
+    ## Example
+    ```python
+    response = client.send(request)  # type: ignore[arg-type]
+    ```
+
+    Use instead:
+    ```python
+    response = client.send(request)  # type: ignore[arg-type] - httpx stub incomplete
+    ```
+    """
+
+    code = "HR112"
+    name = "type-ignore-without-reason"
+    message = "say why after the ignore: `# type: ignore[code] - reason`"
+    tier = "opt-in"
+    source = "001 Special Comments"
+    valid = (
+        "x = f()  # type: ignore[arg-type] - httpx stub incomplete",
+        "x = f()  # type: ignore[arg-type]  # vendor stubs are wrong",
+        "x = f()  # type: ignore",
+    )
+    invalid = (
+        "x = f()  # type: ignore[arg-type]  # error: HR112",
+        "y = g()  # type: ignore[misc]  # noqa: E501  # error: HR112",
+    )
+
+    def visit_Module(self, node: ast.Module) -> None:
+        """Scan the module's comments once."""
+        for line, col, codes, rest in type_ignores(self.ctx):
+            if codes is not None and not explains(rest):
+                self.report((line, col))

@@ -1,0 +1,160 @@
+"""The shared per-module facts: resolution through imports and scopes, paths and roles, comments."""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from pathlib import Path
+
+import pytest
+
+from flake8_house_rules.config import Config, build_config
+from flake8_house_rules.context import ModuleContext, find_comment
+from flake8_house_rules.paths import matches, module_roles, normalise_path, version_from_pyproject
+from flake8_house_rules.rule import load_rules
+
+CONFIG = build_config({"hr-target-version": "3.12"}, frozenset(load_rules()), cwd="/work/project")
+
+
+def context(source: str, filename: str = "app/mod.py", config: Config = CONFIG) -> ModuleContext:
+    return ModuleContext(ast.parse(source), source.splitlines(keepends=True), filename, config)
+
+
+def qualnames(source: str) -> dict[str, str | None]:
+    """The resolution of every `Load` name or attribute chain spelled in the module, by its source text."""
+    ctx = context(source)
+    found = {}
+    for node in ctx.order:
+        if isinstance(node, ast.Attribute | ast.Name) and isinstance(node.ctx, ast.Load):
+            found[ast.unparse(node) + f"@{node.lineno}"] = ctx.qualname(node)
+    return found
+
+
+def test_import_forms_resolve() -> None:
+    found = qualnames(
+        "import typing as t\nimport os.path\nfrom httpx import AsyncClient as C\nfrom typing_extensions import List\n"
+        "t.Optional\nos.path.join\nC\nList\n"
+    )
+    assert found["t.Optional@5"] == "typing.Optional"
+    assert found["os.path.join@6"] == "os.path.join"
+    assert found["C@7"] == "httpx.AsyncClient"
+    assert found["List@8"] == "typing.List"
+
+
+def test_local_bindings_shadow_imports() -> None:
+    source = (
+        "from typing import Optional\n"
+        "def f(Optional):\n    return Optional\n"
+        "def g():\n    Optional = 1\n    return Optional\n"
+        "def h():\n    return Optional\n"
+        "class C:\n    Optional = 2\n    x = Optional\n    def m(self):\n        return Optional\n"
+    )
+    found = qualnames(source)
+    assert found["Optional@3"] is None
+    assert found["Optional@6"] is None
+    assert found["Optional@8"] == "typing.Optional"
+    assert found["Optional@11"] is None
+    assert found["Optional@13"] == "typing.Optional"  # class scope does not enclose methods
+
+
+def test_ambiguous_module_binding_is_not_resolved() -> None:
+    found = qualnames("from typing import List\nList = list\nx: List[int]\n")
+    assert found["List@3"] is None
+    fallback = "try:\n    from typing import List\nexcept ImportError:\n    from typing_extensions import List\nList\n"
+    assert qualnames(fallback)["List@5"] == "typing.List"
+
+
+def test_global_assignment_in_function_counts_at_module_level() -> None:
+    found = qualnames("import httpx\ndef reset():\n    global httpx\n    httpx = None\nhttpx.Client\n")
+    assert found["httpx.Client@5"] is None
+
+
+def test_decorators_and_defaults_are_outside_the_function() -> None:
+    source = "from typing import Any\ndef f(Any: Any = Any) -> Any:\n    return Any\n"
+    found = qualnames(source)
+    assert found["Any@2"] == "typing.Any"
+    assert found["Any@3"] is None
+
+
+def test_relative_and_star_imports_do_not_resolve_to_absolute_names() -> None:
+    found = qualnames("from .typing import Optional\nfrom typing import *\nOptional\nList\n")
+    assert found["Optional@3"] == ".typing.Optional"
+    assert found["List@4"] is None
+
+
+def test_scope_facts_for_return_annotation_advice() -> None:
+    ctx = context("def a():\n    return\ndef b():\n    return 1\ndef c():\n    yield\n")
+    functions = [node for node in ctx.order if isinstance(node, ast.FunctionDef)]
+    facts = [(ctx.scope_of_node[f].returns_value, ctx.scope_of_node[f].yields) for f in functions]
+    assert facts == [(False, False), (True, False), (False, True)]
+
+
+def test_async_context_is_the_innermost_function() -> None:
+    ctx = context("async def outer():\n    def inner():\n        a = 1\n    b = lambda: 2\n    c = 3\n")
+    values = {node.value: node for node in ctx.order if isinstance(node, ast.Constant)}
+    assert not ctx.in_async_function(values[1])
+    assert not ctx.in_async_function(values[2])
+    assert ctx.in_async_function(values[3])
+
+
+@pytest.mark.parametrize(
+    ("filename", "expected"),
+    [
+        ("stdin", None),
+        ("-", None),
+        ("./app/x.py", "app/x.py"),
+        ("/work/project/app/x.py", "app/x.py"),
+        ("/elsewhere/app/x.py", "/elsewhere/app/x.py"),
+        ("app\\win\\x.py", "app/win/x.py"),
+        ("app/../lib/x.py", "lib/x.py"),
+    ],
+)
+def test_normalise_path(filename: str, expected: str | None) -> None:
+    assert normalise_path(filename, "/work/project") == expected
+
+
+def test_roles_from_paths() -> None:
+    assert module_roles("tests/test_api.py", CONFIG) == {"test"}
+    assert module_roles("src/app/tests/helpers.py", CONFIG) == {"test"}
+    assert module_roles("app/settings.py", CONFIG) == {"settings"}
+    assert module_roles("app/users/store.py", CONFIG) == {"store"}
+    assert module_roles("app/api/users.py", CONFIG) == {"router"}
+    assert module_roles(None, CONFIG) == frozenset()
+    assert not matches("app/restore_points.py", ("*store.py",))
+
+
+def test_target_version_from_pyproject_text() -> None:
+    assert version_from_pyproject('[tool.ruff]\ntarget-version = "py312"\n') == (3, 12)
+    assert version_from_pyproject('[project]\nrequires-python = ">=3.11,<4"\n') == (3, 11)
+    assert version_from_pyproject('[project]\nrequires-python = "~=3.13"\n') == (3, 13)
+    assert version_from_pyproject("[project]\nname = 'x'\n") is None
+    assert version_from_pyproject("not toml [") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "col"),
+    [
+        ("x = 1  # c\n", 7),
+        ("x = '#'  # c\n", 9),
+        ('x = "a\\"#"  # c\n', 12),
+        ("x = '''#'''\n", None),
+        ("x = '''start #\n", None),
+        ("# only\n", 0),
+        ("x = f'{a}#' + 'b'  # c\n", 19),
+    ],
+)
+def test_find_comment(line: str, col: int | None) -> None:
+    assert find_comment(line) == col
+
+
+def test_comments_on_agrees_with_the_tokenizer_on_this_package() -> None:
+    for path in sorted(Path(__file__).resolve().parent.parent.joinpath("flake8_house_rules").rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        ctx = context(source)
+        expected: dict[int, list[tuple[int, str]]] = {}
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type == tokenize.COMMENT:
+                expected.setdefault(token.start[0], []).append((token.start[1], token.string))
+        found = {line: ctx.comments_on(line) for line in range(1, len(ctx.lines) + 1) if ctx.comments_on(line)}
+        assert found == expected, path

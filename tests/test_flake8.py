@@ -1,0 +1,173 @@
+"""Wiring through real flake8: discovery, selection, noqa, per-file-ignores, options, stdin, errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from pytest_flake8_path import Flake8Path
+
+from flake8_house_rules import __version__
+
+OPTIONAL = "from typing import Optional\n\n\ndef find(key: str) -> Optional[int]:\n    return None\n"
+IGNORE = "x = int('1')  # type: ignore[arg-type]\n"
+TYPEVAR = "from typing import TypeVar\n\nT = TypeVar('T')\n"
+
+
+def run_stdin(cwd: Path, source: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Lint `source` from stdin as editors do."""
+    command = [sys.executable, "-m", "flake8", "--select", "HR", *args, "-"]
+    return subprocess.run(command, input=source, cwd=cwd, capture_output=True, text=True, check=False)
+
+
+def test_version_lists_the_plugin(flake8_path: Flake8Path) -> None:
+    result = flake8_path.run_flake8(["--version"])
+    assert f"flake8-house-rules: {__version__}" in result.out
+
+
+def test_help_explains_the_options(flake8_path: Flake8Path) -> None:
+    result = flake8_path.run_flake8(["--help"])
+    for option in ("--hr-enable", "--hr-target-version", "--hr-test-modules", "--hr-logging-library"):
+        assert option in result.out
+
+
+def test_select_hr_reports_default_tier(flake8_path: Flake8Path) -> None:
+    (flake8_path / "mod.py").write_text(OPTIONAL)
+    result = flake8_path.run_flake8(["--select", "HR"])
+    assert result.out_lines == [
+        "./mod.py:1:1: HR104 `Optional` imported from typing: use the built-in syntax instead",
+        "./mod.py:4:23: HR101 use `int | None` instead of `Optional[int]`",
+    ]
+    assert result.exit_code == 1
+
+
+def test_noqa_with_code_silences_that_code_only(flake8_path: Flake8Path) -> None:
+    source = OPTIONAL.replace("-> Optional[int]:", "-> Optional[int]:  # noqa: HR101")
+    source = source.replace("import Optional", "import Optional  # noqa: E501")
+    (flake8_path / "mod.py").write_text(source)
+    result = flake8_path.run_flake8(["--select", "HR"])
+    assert [line.split(" ")[1] for line in result.out_lines] == ["HR104"]
+
+
+def test_per_file_ignores(flake8_path: Flake8Path) -> None:
+    (flake8_path / "setup.cfg").write_text("[flake8]\nper-file-ignores =\n    legacy/*.py: HR101,HR104\n")
+    (flake8_path / "legacy").mkdir()
+    (flake8_path / "legacy" / "old.py").write_text(OPTIONAL)
+    (flake8_path / "new.py").write_text(OPTIONAL)
+    result = flake8_path.run_flake8(["--select", "HR"])
+    assert {line.split(":")[0] for line in result.out_lines} == {"./new.py"}
+
+
+def test_opt_in_rule_needs_hr_enable(flake8_path: Flake8Path) -> None:
+    (flake8_path / "mod.py").write_text(IGNORE)
+    assert flake8_path.run_flake8(["--select", "HR"]).out_lines == []
+    enabled = flake8_path.run_flake8(["--select", "HR", "--hr-enable", "HR112"])
+    assert [line.split(" ")[1] for line in enabled.out_lines] == ["HR112"]
+    by_prefix = flake8_path.run_flake8(["--select", "HR", "--hr-enable=HR1"])
+    assert [line.split(" ")[1] for line in by_prefix.out_lines] == ["HR112"]
+
+
+def test_options_from_setup_cfg(flake8_path: Flake8Path) -> None:
+    (flake8_path / "setup.cfg").write_text("[flake8]\nhr-enable = HR112\nhr-target-version = 3.11\n")
+    (flake8_path / "mod.py").write_text(IGNORE + TYPEVAR)
+    result = flake8_path.run_flake8(["--select", "HR"])
+    assert [line.split(" ")[1] for line in result.out_lines] == ["HR112"]
+
+
+def test_options_from_pyproject_table(flake8_path: Flake8Path) -> None:
+    (flake8_path / "pyproject.toml").write_text(
+        '[tool.flake8-house-rules]\nenable = ["HR112"]\ntarget-version = "3.12"\n'
+    )
+    (flake8_path / "mod.py").write_text(IGNORE + TYPEVAR)
+    result = flake8_path.run_flake8(["--select", "HR"])
+    assert [line.split(" ")[1] for line in result.out_lines] == ["HR112", "HR108"]
+
+
+def test_flake8_config_wins_over_pyproject(flake8_path: Flake8Path) -> None:
+    (flake8_path / "pyproject.toml").write_text('[tool.flake8-house-rules]\ntarget-version = "3.12"\n')
+    (flake8_path / "setup.cfg").write_text("[flake8]\nhr-target-version = 3.11\n")
+    (flake8_path / "mod.py").write_text(TYPEVAR)
+    assert flake8_path.run_flake8(["--select", "HR"]).out_lines == []
+
+
+def test_target_version_from_nearest_pyproject(flake8_path: Flake8Path) -> None:
+    for name, requires in (("old", ">=3.11"), ("new", ">=3.12,<4")):
+        (flake8_path / name).mkdir()
+        (flake8_path / name / "pyproject.toml").write_text(f'[project]\nrequires-python = "{requires}"\n')
+        (flake8_path / name / "mod.py").write_text(TYPEVAR)
+    (flake8_path / "new" / "ruffed").mkdir()
+    (flake8_path / "new" / "ruffed" / "pyproject.toml").write_text('[tool.ruff]\ntarget-version = "py311"\n')
+    (flake8_path / "new" / "ruffed" / "mod.py").write_text(TYPEVAR)
+    result = flake8_path.run_flake8(["--select", "HR"])
+    assert [line.split(":")[0] for line in result.out_lines] == ["./new/mod.py"]
+
+
+def test_stdin_with_display_name(flake8_path: Flake8Path) -> None:
+    (flake8_path / "app").mkdir()
+    (flake8_path / "app" / "pyproject.toml").write_text('[project]\nrequires-python = ">=3.12"\n')
+    result = run_stdin(flake8_path, TYPEVAR, "--stdin-display-name", "app/models.py")
+    assert result.stdout.splitlines() == [
+        "app/models.py:3:5: HR108 declare type parameters with PEP 695 syntax (`def f[T](...)`, `class C[T]:`) instead"
+    ]
+    bare = run_stdin(flake8_path, OPTIONAL, "--hr-target-version", "3.12")
+    assert [line.split(" ")[1] for line in bare.stdout.splitlines()] == ["HR104", "HR101"]
+    assert bare.stdout.startswith("stdin:")
+
+
+def test_parallel_jobs(flake8_path: Flake8Path) -> None:
+    for index in range(4):
+        (flake8_path / f"mod{index}.py").write_text(OPTIONAL)
+    command = [sys.executable, "-m", "flake8", "--select", "HR", "--jobs", "2", "."]
+    result = subprocess.run(command, cwd=flake8_path, capture_output=True, text=True, check=False)
+    assert len(result.stdout.splitlines()) == 8
+    assert result.stderr == ""
+
+
+def _assert_clean_error(result: object, *needles: str) -> None:
+    err = getattr(result, "err", None) or getattr(result, "stderr", "")
+    assert getattr(result, "exit_code", getattr(result, "returncode", 0)) == 2
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    for needle in needles:
+        assert needle in lines[0]
+
+
+def test_unknown_code_in_hr_enable(flake8_path: Flake8Path) -> None:
+    (flake8_path / "mod.py").write_text(OPTIONAL)
+    _assert_clean_error(flake8_path.run_flake8(["--select", "HR", "--hr-enable", "HR101,HR999"]), "hr-enable", "HR999")
+
+
+def test_bad_target_version_in_config(flake8_path: Flake8Path) -> None:
+    (flake8_path / "setup.cfg").write_text("[flake8]\nhr-target-version = banana\n")
+    _assert_clean_error(flake8_path.run_flake8(["--select", "HR"]), "hr-target-version", "banana")
+
+
+def test_bad_choice(flake8_path: Flake8Path) -> None:
+    result = flake8_path.run_flake8(["--select", "HR", "--hr-logging-library", "log4j"])
+    _assert_clean_error(result, "hr-logging-library", "log4j")
+
+
+def test_malformed_pyproject(flake8_path: Flake8Path) -> None:
+    (flake8_path / "pyproject.toml").write_text("[tool.flake8-house-rules\nenable = 1\n")
+    _assert_clean_error(flake8_path.run_flake8(["--select", "HR"]), "pyproject.toml")
+
+
+def test_unknown_pyproject_key_and_bad_type(flake8_path: Flake8Path) -> None:
+    (flake8_path / "pyproject.toml").write_text("[tool.flake8-house-rules]\nenabel = ['HR112']\n")
+    _assert_clean_error(flake8_path.run_flake8(["--select", "HR"]), "enabel")
+    (flake8_path / "pyproject.toml").write_text("[tool.flake8-house-rules]\nenable = 112\n")
+    _assert_clean_error(flake8_path.run_flake8(["--select", "HR"]), "hr-enable", "112")
+
+
+def test_odd_encodings_lint_through_flake8(flake8_path: Flake8Path) -> None:
+    (flake8_path / "bom.py").write_bytes(b"\xef\xbb\xbf" + OPTIONAL.encode())
+    (flake8_path / "latin.py").write_bytes(
+        "# -*- coding: latin-1 -*-\nfrom typing import Any\nx: Any = 'caf\xe9'  # caf\xe9 explained\n".encode("latin-1")
+    )
+    (flake8_path / "crlf.py").write_bytes(OPTIONAL.replace("\n", "\r\n").encode())
+    result = flake8_path.run_flake8(["--select", "HR"])
+    assert result.err == ""
+    codes = sorted(line.split(" ")[0].split(":")[0] + " " + line.split(" ")[1] for line in result.out_lines)
+    assert codes == ["./bom.py HR101", "./bom.py HR104", "./crlf.py HR101", "./crlf.py HR104"]

@@ -1,0 +1,108 @@
+"""Never crash: any source `ast.parse` accepts lints, however deep, large or oddly encoded."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+from flake8_house_rules.config import build_config
+from flake8_house_rules.engine import Engine, lint_source
+from flake8_house_rules.rule import Rule, load_rules
+
+ALL = {"hr-enable": "HR"}
+
+
+def test_deeply_nested_expression() -> None:
+    depth = 900 if sys.version_info < (3, 12) else 5000
+    source = "from typing import Optional\nx: " + "Optional[" * 50 + "int" + "]" * 50 + "\n"
+    source += "y = " + "(" * 90 + "1" + ")" * 90 + "\n"
+    source += "z = 1" + " + 1" * depth + "\n"
+    assert any(v.code == "HR101" for v in lint_source(source, options=ALL))
+
+
+def test_deeply_nested_blocks() -> None:
+    source = "".join("    " * i + f"if x{i}:\n" for i in range(95)) + "    " * 95 + "pass\n"
+    lint_source(source, options=ALL)
+
+
+def test_large_module() -> None:
+    chunk = "from typing import List\n\n\ndef f{0}(a, b: List[int]) -> None:\n    return None  # type: ignore\n"
+    source = "".join(chunk.format(i) for i in range(3000))
+    codes = [v.code for v in lint_source(source, options=ALL)]
+    assert codes.count("HR105") == 3000
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "",
+        "\n\n",
+        "# only a comment\n",
+        "x = 'héllo wörld'  # ünïcode comment\nfrom typing import Any\ny: Any = 1  # Ωmega\n",
+        "x = '\\ud800'\n",
+        "s = '''\n# type: ignore\n'''\n",
+        "def f(a, /, b, *, c, **k): ...\n",
+        "lambda: (yield)\n",
+        "match x:\n    case {'a': 1, **rest}:\n        pass\n"
+        "    case [1, *others]:\n        pass\n    case Point(x=0) as p:\n        pass\n",
+        "async def f():\n    async with a as b, c:\n        async for i in b:\n"
+        "            await i\n    return [j async for j in c]\n",
+        "try:\n    pass\nexcept* ValueError as e:\n    pass\n",
+        "global_var = [y := 1, (z := 2)]\nclass A:\n    [w := 1 for _ in ()]\n",
+        "from . import x\nfrom .. import *\nimport a.b.c as d\n",
+        "x: 'List[int]' = []\ndef g() -> 'Optional[\"A\"]': ...\n",
+        "f'{x!r:>{width}}' f\"{'nested'}\"\n",
+    ],
+)
+def test_unusual_but_valid_sources(source: str) -> None:
+    lint_source(source, options=ALL)
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="PEP 695 syntax")
+def test_pep_695_syntax() -> None:
+    source = (
+        "type Alias[T] = list[T]\n"
+        "class Box[T: int, *Ts, **P]:\n    def get[S](self, x: S) -> S: ...\n"
+        "def first[T](items: list[T]) -> T: ...\n"
+    )
+    lint_source(source, options=ALL)
+
+
+def test_latin1_declared_file_through_flake8_lines() -> None:
+    raw = "# -*- coding: latin-1 -*-\nname = 'caf\xe9'  # caf\xe9\n".encode("latin-1")
+    source = raw.decode("latin-1")
+    lint_source(source, options=ALL)
+
+
+def test_every_file_of_the_standard_library_sample() -> None:
+    """A slice of the running Python's own library: real code with every construct in use."""
+    root = Path(ast.__file__).parent
+    files = sorted(root.glob("*.py"))[:120]
+    for path in files:
+        try:
+            source = path.read_text(encoding="utf-8")
+            ast.parse(source)
+        except (SyntaxError, UnicodeDecodeError):
+            continue
+        lint_source(source, str(path), ALL)
+
+
+def test_a_failing_rule_does_not_abort_the_run(capsys: pytest.CaptureFixture[str]) -> None:
+    class Exploding(Rule):
+        code = ""
+
+        def visit_Name(self, node: ast.Name) -> None:
+            raise RuntimeError("boom")
+
+    Exploding.code = "HR199"
+    rules = load_rules()
+    config = build_config({}, frozenset(rules), cwd="/nonexistent")
+    engine = Engine(config, [*rules.values(), Exploding])
+    source = "from typing import Optional\nx: Optional[int] = None\n"
+    violations = engine.lint(ast.parse(source), source.splitlines(True), "mod.py")
+    assert [v.code for v in violations] == ["HR104", "HR101"]
+    err = capsys.readouterr().err
+    assert "internal error in rule HR199" in err and "boom" in err
