@@ -60,7 +60,7 @@ def test_every_code_is_in_the_changelog() -> None:
 def test_rules_match_the_catalogue() -> None:
     table = {}
     for line in RULES_MD.read_text(encoding="utf-8").splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
         if len(cells) >= 6 and re.fullmatch(r"HR\d{3}", cells[0]):
             table[cells[0]] = (cells[1], cells[-2], cells[-1].split(" ")[0])
     for code, rule in RULES.items():
