@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,12 +16,30 @@ from flake8_house_rules.rule import Rule, load_rules
 ALL = {"hr-enable": "HR"}
 
 
+def _deepest_parseable(make: Callable[[int], str], limit: int = 20000) -> str:
+    """The deepest source `make(depth)` builds that this Python's `ast.parse` still accepts."""
+    depth = limit
+    while depth > 10:
+        source = make(depth)
+        try:
+            ast.parse(source)
+        except (RecursionError, SyntaxError, MemoryError):
+            depth //= 2
+            continue
+        return source
+    raise AssertionError("nothing parses")
+
+
 def test_deeply_nested_expression() -> None:
-    depth = 900 if sys.version_info < (3, 12) else 5000
     source = "from typing import Optional\nx: " + "Optional[" * 50 + "int" + "]" * 50 + "\n"
-    source += "y = " + "(" * 90 + "1" + ")" * 90 + "\n"
-    source += "z = 1" + " + 1" * depth + "\n"
     assert any(v.code == "HR101" for v in lint_source(source, options=ALL))
+    for make in (
+        lambda depth: "z = 1" + " + 1" * depth + "\n",
+        lambda depth: "y = " + "(" * depth + "1" + ")" * depth + "\n",
+        lambda depth: "w = a" + ".b" * depth + "\n",
+        lambda depth: "from typing import List\nv: " + "List[" * depth + "int" + "]" * depth + "\n",
+    ):
+        lint_source(_deepest_parseable(make), options=ALL)
 
 
 def test_deeply_nested_blocks() -> None:
