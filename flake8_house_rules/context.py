@@ -168,6 +168,7 @@ class ModuleContext:
         self.scope_of_node: dict[ast.AST, Scope] = {tree: self.module_scope}
         self.import_names: dict[str, set[str]] = {}
         self.future_annotations = False
+        self.star_import = False
         self._comments: dict[int, list[tuple[int, str]]] | None = None
         self._multiline_strings: set[int] | None = None
         self._walk()
@@ -365,6 +366,7 @@ class ModuleContext:
             self.future_annotations |= any(alias.name == "annotations" for alias in node.names)
         for alias in node.names:
             if alias.name == "*":
+                self.star_import = True
                 continue
             origin = f"{module}.{alias.name}" if not module.endswith(".") else module + alias.name
             self._bind_one_import(scope, alias.asname or alias.name, canonical_module(origin), node)
@@ -422,6 +424,10 @@ class ModuleContext:
                     return scope
             child, parent = parent, self.parents.get(parent)
         return self.module_scope
+
+    def is_builtin(self, node: ast.Name) -> bool:
+        """Whether a name refers to the builtin of that name: nothing binds it, and no `import *` could."""
+        return not self.star_import and self.lookup(node) is None
 
     def qualname(self, node: ast.AST) -> str | None:
         """The dotted name an expression refers to through imports (`typing.Optional`), or `None`."""

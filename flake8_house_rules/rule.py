@@ -94,6 +94,10 @@ class Rule:
     def __init__(self, ctx: ModuleContext, sink: Callable[[Violation], None]) -> None:
         self.ctx = ctx
         self._sink = sink
+        self.start()
+
+    def start(self) -> None:
+        """Called once per module before the walk: set up any state the rule collects over the module."""
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:

@@ -1,0 +1,1 @@
+"""HR2xx: async code, HTTP clients and in-process caches."""

@@ -1,0 +1,111 @@
+"""Facts the async, HTTP client and cache rules share: what a call builds, where it runs, what guards it."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context import ModuleContext
+
+HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "stream"})
+CACHE_CLASSES = frozenset(
+    f"cachetools.{name}"
+    for name in ("Cache", "TTLCache", "LRUCache", "LFUCache", "RRCache", "FIFOCache", "MRUCache", "TLRUCache")
+)
+LOCKS = frozenset({"asyncio.Lock", "anyio.Lock", "threading.Lock", "threading.RLock"})
+OFFLOADERS = frozenset(
+    {
+        "asyncio.to_thread",
+        "anyio.to_thread.run_sync",
+        "starlette.concurrency.run_in_threadpool",
+        "fastapi.concurrency.run_in_threadpool",
+    }
+)
+SLEEPS = frozenset({"asyncio.sleep", "time.sleep"})
+FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+
+
+def client_kind(ctx: ModuleContext, node: ast.AST) -> Literal["async", "sync"] | None:
+    """Whether a call constructs an HTTP client of a configured module (`httpx.AsyncClient(...)`)."""
+    if not isinstance(node, ast.Call):
+        return None
+    qualname = ctx.qualname(node.func)
+    if qualname is None:
+        return None
+    module, _, name = qualname.rpartition(".")
+    if module not in ctx.config.http_client_modules:
+        return None
+    if name == "AsyncClient":
+        return "async"
+    return "sync" if name == "Client" else None
+
+
+def is_http_verb_call(ctx: ModuleContext, node: ast.Call) -> bool:
+    """Whether a call is a module-level request function of a configured client module (`httpx.get(...)`)."""
+    qualname = ctx.qualname(node.func)
+    if qualname is None:
+        return False
+    module, _, name = qualname.rpartition(".")
+    return name in HTTP_VERBS and module in ctx.config.http_client_modules
+
+
+def is_cache_construction(ctx: ModuleContext, node: ast.AST | None) -> bool:
+    """Whether an expression builds a `cachetools` cache."""
+    return isinstance(node, ast.Call) and ctx.qualname(node.func) in CACHE_CLASSES
+
+
+def offloaded(ctx: ModuleContext, node: ast.AST) -> bool:
+    """Whether the node is an argument of a call that runs it in a worker thread (`asyncio.to_thread`)."""
+    for ancestor in ctx.ancestors(node):
+        if isinstance(ancestor, FUNCTIONS):
+            return False
+        if isinstance(ancestor, ast.Call):
+            func = ancestor.func
+            if isinstance(func, ast.Attribute) and func.attr == "run_in_executor":
+                return True
+            if ctx.qualname(func) in OFFLOADERS:
+                return True
+    return False
+
+
+def may_be_lock(ctx: ModuleContext, expr: ast.expr) -> bool:
+    """Whether a `with`/`async with` item could be a lock: a lock constructor, or a name or attribute that
+    is not provably something else (the rules never report code they cannot prove unguarded).
+    """
+    if isinstance(expr, ast.Call):
+        return ctx.qualname(expr.func) in LOCKS
+    if isinstance(expr, ast.Name):
+        value = ctx.assigned_value(expr)
+        if isinstance(value, ast.Call):
+            return ctx.qualname(value.func) in LOCKS or ctx.qualname(value.func) is None
+        return True
+    return isinstance(expr, ast.Attribute)
+
+
+def under_lock(ctx: ModuleContext, node: ast.AST) -> bool:
+    """Whether the node runs inside a `with`/`async with` block (in its own function) that may hold a lock."""
+    for ancestor in ctx.ancestors(node):
+        if isinstance(ancestor, FUNCTIONS):
+            return False
+        if isinstance(ancestor, ast.AsyncWith | ast.With) and any(
+            may_be_lock(ctx, item.context_expr) for item in ancestor.items
+        ):
+            return True
+    return False
+
+
+def module_global_target(ctx: ModuleContext, node: ast.Call) -> ast.Name | None:
+    """The global name a call's result is assigned to inside a function (`global c; c = Client()`)."""
+    parent = ctx.parent(node)
+    targets: list[ast.expr] = []
+    if isinstance(parent, ast.Assign):
+        targets = parent.targets
+    elif isinstance(parent, ast.AnnAssign):
+        targets = [parent.target]
+    for target in targets:
+        if isinstance(target, ast.Name):
+            scope = ctx.scope_at(target)
+            if scope is not ctx.module_scope and target.id in scope.globals:
+                return target
+    return None

@@ -1,0 +1,65 @@
+"""HR201 sleep-in-async."""
+
+from __future__ import annotations
+
+import ast
+
+from flake8_house_rules.rule import Rule
+from flake8_house_rules.rules.hr2xx_async.common import offloaded
+
+
+class SleepInAsync(Rule):
+    """## What it does
+    Checks for `time.sleep(...)` in code whose innermost enclosing function is an `async def`. A sync
+    helper nested in an async function, a lambda, and a call handed to `asyncio.to_thread(...)` or
+    `loop.run_in_executor(...)` are not async code and are not reported.
+
+    ## Why is this bad?
+    `time.sleep` blocks the event loop: every other request on the worker stops for the duration. Style
+    guide 003: "NEVER: `time.sleep()` in async (use `asyncio.sleep()`)"; 001: "Never block the event loop
+    with synchronous I/O".
+
+    ## Example
+    ```python
+    import time
+
+    async def poll(job: Job) -> None:
+        while not job.done:
+            time.sleep(1)
+    ```
+
+    Use instead:
+    ```python
+    import asyncio
+
+    async def poll(job: Job) -> None:
+        while not job.done:
+            await asyncio.sleep(1)
+    ```
+    """
+
+    code = "HR201"
+    name = "sleep-in-async"
+    message = "use `await asyncio.sleep(...)` instead of `time.sleep(...)` in async code"
+    fix = "safe"
+    source = "003 Async/Await (NEVER list); 001 Async Patterns"
+    valid = (
+        "import time\n\ndef wait() -> None:\n    time.sleep(1)",
+        "import asyncio\n\nasync def wait() -> None:\n    await asyncio.sleep(1)",
+        "import time\n\nasync def f() -> None:\n    def helper() -> None:\n        time.sleep(1)",
+        "import asyncio\nimport time\n\nasync def f() -> None:\n    await asyncio.to_thread(time.sleep, 1)",
+        "from app.clock import sleep\n\nasync def f() -> None:\n    sleep(1)",
+    )
+    invalid = (
+        "import time\n\nasync def poll() -> None:\n    time.sleep(1)  # error: HR201",
+        "from time import sleep as pause\n\nasync def poll() -> None:\n    pause(0.5)  # error: HR201",
+    )
+
+    def visit_Call(self, node: ast.Call) -> None:
+        """Report `time.sleep` called directly in async code."""
+        if (
+            self.ctx.resolves_to(node.func, "time.sleep")
+            and self.ctx.in_async_function(node)
+            and not offloaded(self.ctx, node)
+        ):
+            self.report(node)

@@ -1,0 +1,135 @@
+"""HR203 blocking-io-in-async."""
+
+from __future__ import annotations
+
+import ast
+
+from flake8_house_rules.rule import Rule
+from flake8_house_rules.rules.hr2xx_async.common import client_kind, is_http_verb_call, offloaded
+
+BLOCKING_CALLS = frozenset(
+    {
+        "io.open",
+        "urllib.request.urlopen",
+        "subprocess.run",
+        "subprocess.call",
+        "subprocess.check_call",
+        "subprocess.check_output",
+        "subprocess.Popen",
+        "os.system",
+        "socket.create_connection",
+    }
+)
+BLOCKING_BUILTINS = frozenset({"open", "input"})
+PATH_CLASSES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath"})
+PATH_IO_METHODS = frozenset({"read_text", "write_text", "read_bytes", "write_bytes", "open"})
+PATH_RETURNING = frozenset({"with_suffix", "with_name", "with_stem", "joinpath", "resolve", "absolute", "expanduser"})
+MAX_DEPTH = 8
+
+
+class BlockingIoInAsync(Rule):
+    """## What it does
+    Checks for blocking I/O called directly in code whose innermost function is an `async def`: the
+    built-in `open()` and `input()`, `Path.read_text/write_text/read_bytes/write_bytes/open`, any
+    `requests` call, `urllib.request.urlopen`, `subprocess.run/call/check_call/check_output/Popen`,
+    `os.system`, the synchronous `httpx.get/post/...` functions and `httpx.Client`, and
+    `socket.create_connection`.
+
+    Calls handed to `asyncio.to_thread(...)`, `loop.run_in_executor(...)`, `anyio.to_thread.run_sync(...)`
+    or Starlette's `run_in_threadpool(...)`, and code in a sync helper or lambda, are not reported. A
+    `Path` method is reported only when the receiver is provably a `pathlib.Path` (built by `Path(...)`,
+    derived from one with `/` or `.with_suffix()`..., or a parameter annotated `Path`).
+
+    ## Why is this bad?
+    A blocking call stops the event loop, and with it every other request the worker is serving. "Async
+    for all I/O operations", "`asyncio.to_thread()` for blocking I/O in async context", "NEVER: Block
+    event loop with sync I/O" (003); "Never block the event loop with synchronous I/O" (001).
+
+    ## Example
+    ```python
+    async def load_template(name: str) -> str:
+        with open(TEMPLATES / name) as handle:
+            return handle.read()
+    ```
+
+    Use instead:
+    ```python
+    async def load_template(name: str) -> str:
+        return await asyncio.to_thread((TEMPLATES / name).read_text)
+    ```
+    """
+
+    code = "HR203"
+    name = "blocking-io-in-async"
+    message = "blocking I/O in async code: use an async API or `await asyncio.to_thread(...)`"
+    source = "003 Async/Await; 001 Async Patterns; 000 Async Patterns"
+    options = ("hr-http-client-modules",)
+    valid = (
+        "def read(path: str) -> str:\n    with open(path) as f:\n        return f.read()",
+        "import asyncio\nfrom pathlib import Path\n\n"
+        "async def read(p: Path) -> str:\n    return await asyncio.to_thread(p.read_text)",
+        "import asyncio\n\nasync def read(path: str) -> str:\n"
+        "    return await asyncio.to_thread(lambda: open(path).read())",
+        "import aiofiles\n\nasync def read(path: str) -> None:\n    async with aiofiles.open(path) as f:\n"
+        "        await f.read()",
+        "async def save(doc: Document) -> None:\n    await doc.open()\n    doc.read_text()",
+        "import httpx\n\nasync def f() -> None:\n    async with httpx.AsyncClient(timeout=5) as c:\n"
+        "        await c.get('/')",
+        "async def f(open: Opener) -> None:\n    open('x')",
+    )
+    invalid = (
+        "async def read(path: str) -> str:\n    with open(path) as f:  # error: HR203\n        return f.read()",
+        "from pathlib import Path\n\nasync def read(name: str) -> str:\n"
+        "    return (Path('data') / name).read_text()  # error: HR203",
+        "from pathlib import Path\n\nasync def read(p: Path) -> bytes:\n    return p.read_bytes()  # error: HR203",
+        "import requests\n\nasync def fetch() -> None:\n    requests.get('https://x', timeout=5)  # error: HR203",
+        "import subprocess\n\nasync def run() -> None:\n    subprocess.run(['ls'], check=True)  # error: HR203",
+        "import httpx\n\nasync def fetch() -> None:\n    httpx.get('https://x', timeout=5)  # error: HR203",
+        "import os\n\nasync def run() -> None:\n    os.system('ls')  # error: HR203",
+    )
+
+    def visit_Call(self, node: ast.Call) -> None:
+        """Report a blocking call in async code."""
+        shown = self._blocking_name(node)
+        if shown is None or not self.ctx.in_async_function(node) or offloaded(self.ctx, node):
+            return
+        self.report(node, f"`{shown}` blocks the event loop: use an async API or `await asyncio.to_thread(...)`")
+
+    def _blocking_name(self, node: ast.Call) -> str | None:
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in BLOCKING_BUILTINS:
+            return f"{func.id}()" if self.ctx.is_builtin(func) else None
+        qualname = self.ctx.qualname(func)
+        if qualname is not None:
+            if qualname in BLOCKING_CALLS or qualname.partition(".")[0] == "requests":
+                return qualname
+            if is_http_verb_call(self.ctx, node) or client_kind(self.ctx, node) == "sync":
+                return qualname
+            return None
+        if isinstance(func, ast.Attribute) and func.attr in PATH_IO_METHODS and self._is_path(func.value, 0):
+            return f"Path.{func.attr}()"
+        return None
+
+    def _is_path(self, expr: ast.expr, depth: int) -> bool:
+        """Whether an expression is provably a `pathlib.Path` (bounded, so no deep recursion)."""
+        if depth > MAX_DEPTH:
+            return False
+        if isinstance(expr, ast.Call):
+            func = expr.func
+            if isinstance(func, ast.Attribute) and func.attr in PATH_RETURNING:
+                return self._is_path(func.value, depth + 1)
+            return self.ctx.qualname(func) in PATH_CLASSES
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Div):
+            return self._is_path(expr.left, depth + 1)
+        if isinstance(expr, ast.Attribute) and expr.attr == "parent":
+            return self._is_path(expr.value, depth + 1)
+        if isinstance(expr, ast.Name):
+            bindings = self.ctx.lookup(expr)
+            if not bindings or len(bindings) != 1:
+                return False
+            binding = bindings[0]
+            if binding.kind == "param" and isinstance(binding.node, ast.arg) and binding.node.annotation:
+                return self.ctx.qualname(binding.node.annotation) in PATH_CLASSES
+            if binding.kind == "assign" and binding.value is not None:
+                return self._is_path(binding.value, depth + 1)
+        return False

@@ -1,0 +1,61 @@
+"""HR204 requests-import."""
+
+from __future__ import annotations
+
+import ast
+
+from flake8_house_rules.rule import Rule
+
+
+class RequestsImport(Rule):
+    """## What it does
+    Checks for `import requests` and `from requests import ...` (and their submodules).
+
+    ## Why is this bad?
+    `requests` is synchronous: in an async application every call blocks the event loop. Style guide 003:
+    "ALWAYS: `httpx.AsyncClient` over `requests`".
+
+    ## Example
+    ```python
+    import requests
+
+    def fetch_usage(token: str) -> dict:
+        return requests.get(URL, headers={"Authorization": token}, timeout=10).json()
+    ```
+
+    Use instead:
+    ```python
+    import httpx
+
+    async def fetch_usage(client: httpx.AsyncClient, token: str) -> dict:
+        response = await client.get(URL, headers={"Authorization": token}, timeout=10.0)
+        return response.json()
+    ```
+    """
+
+    code = "HR204"
+    name = "requests-import"
+    message = "use `httpx.AsyncClient` instead of `requests`"
+    source = "003 Async/Await (ALWAYS list)"
+    valid = (
+        "import httpx",
+        "from app import requests",
+        "from .requests import RequestPayload",
+        "import requests_toolbelt_like_name",
+    )
+    invalid = (
+        "import requests  # error: HR204",
+        "import os, requests.adapters  # error: HR204",
+        "from requests import Session  # error: HR204",
+        "from requests.exceptions import HTTPError  # error: HR204",
+    )
+
+    def visit_Import(self, node: ast.Import) -> None:
+        """`import requests`, `import requests.adapters`."""
+        if any(alias.name.partition(".")[0] == "requests" for alias in node.names):
+            self.report(node)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        """`from requests import ...`."""
+        if not node.level and (node.module or "").partition(".")[0] == "requests":
+            self.report(node)

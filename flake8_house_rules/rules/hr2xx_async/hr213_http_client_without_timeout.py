@@ -1,0 +1,62 @@
+"""HR213 http-client-without-timeout."""
+
+from __future__ import annotations
+
+import ast
+
+from flake8_house_rules.rule import Rule
+from flake8_house_rules.rules.hr2xx_async.common import client_kind, is_http_verb_call
+
+
+class HttpClientWithoutTimeout(Rule):
+    """## What it does
+    Checks for `httpx.AsyncClient(...)`/`httpx.Client(...)` and the module-level request functions
+    (`httpx.get(...)`, `httpx.post(...)`, ...) called without `timeout=`, or with `timeout=None`. A call
+    that passes `**kwargs` may carry a timeout and is not reported.
+
+    ## Why is this bad?
+    An explicit timeout is a decision about how long a dependency may hold a request; `timeout=None`
+    waits forever. Style guide 003 (HTTP Client): "ALWAYS: Set reasonable timeouts".
+
+    ## Example
+    ```python
+    client = httpx.AsyncClient(base_url=settings.api_url)
+    ```
+
+    Use instead:
+    ```python
+    client = httpx.AsyncClient(base_url=settings.api_url, timeout=httpx.Timeout(10.0, connect=3.0))
+    ```
+    """
+
+    code = "HR213"
+    name = "http-client-without-timeout"
+    message = "pass an explicit `timeout=` (not `None`) to the HTTP client"
+    source = "003 HTTP Client"
+    options = ("hr-http-client-modules",)
+    valid = (
+        "import httpx\n\nclient = httpx.AsyncClient(timeout=10.0)",
+        "import httpx\n\nr = httpx.get('https://x', timeout=httpx.Timeout(5.0))",
+        "import httpx\n\ndef make(**options) -> httpx.Client:\n    return httpx.Client(**options)",
+        "from app import Client\n\nc = Client()",
+        "import httpx\n\nasync def f(c: httpx.AsyncClient) -> None:\n    await c.get('/')",
+    )
+    invalid = (
+        "import httpx\n\nclient = httpx.AsyncClient(base_url='https://x')  # error: HR213",
+        "import httpx\n\nclient = httpx.Client(timeout=None)  # error: HR213",
+        "from httpx import post\n\npost('https://x', json={})  # error: HR213",
+    )
+
+    def visit_Call(self, node: ast.Call) -> None:
+        """Report a client or request call without a real timeout."""
+        if client_kind(self.ctx, node) is None and not is_http_verb_call(self.ctx, node):
+            return
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                return
+            if keyword.arg == "timeout":
+                value = keyword.value
+                if isinstance(value, ast.Constant) and value.value is None:
+                    self.report(node, "`timeout=None` waits forever: pass a real timeout")
+                return
+        self.report(node)

@@ -1,0 +1,144 @@
+"""HR214 hand-rolled-retry."""
+
+from __future__ import annotations
+
+import ast
+
+from flake8_house_rules.rule import Rule
+from flake8_house_rules.rules.hr2xx_async.common import FUNCTIONS, SLEEPS
+
+LOOPS = (ast.For, ast.AsyncFor, ast.While)
+TRIES = (ast.Try, ast.TryStar)
+EXITS = (ast.Raise, ast.Return, ast.Break)
+
+
+class HandRolledRetry(Rule):
+    """## What it does
+    Checks for a `for`/`while` loop that retries by hand: inside the loop a `try` has an `except` handler
+    that sleeps (`asyncio.sleep`/`time.sleep`) and then lets the loop go round again. Reported at the loop.
+
+    To be a retry, success must end the loop (a `return` or `break` in the `try` body or its `else`) or
+    the loop must count attempts (`for attempt in range(n)`). A handler that ends with `raise`, `return`
+    or `break` does not retry. Loops that retry without sleeping, that sleep for pacing without catching,
+    and long-running worker loops that carry on after an error are not reported.
+
+    ## Why is this bad?
+    Hand-rolled retries get the details wrong: no jitter, retrying errors that will never succeed,
+    swallowing the last exception. Style guide 003 (HTTP Client): "ALWAYS: Use `tenacity` for retries with
+    exponential backoff".
+
+    ## Example
+    ```python
+    for attempt in range(3):
+        try:
+            return await client.get(url)
+        except httpx.TransportError:
+            await asyncio.sleep(2**attempt)
+    ```
+
+    Use instead:
+    ```python
+    @retry(stop=stop_after_attempt(3), wait=wait_exponential(min=1, max=10))
+    async def fetch(url: str) -> httpx.Response:
+        return await client.get(url)
+    ```
+    """
+
+    code = "HR214"
+    name = "hand-rolled-retry"
+    message = "retry with `tenacity` (`@retry(stop=..., wait=wait_exponential(...))`) instead of a sleep loop"
+    source = "003 HTTP Client (tenacity)"
+    valid = (
+        "async def f():\n    for attempt in range(3):\n        try:\n            return await call()\n"
+        "        except OSError:\n            continue",
+        "import asyncio\n\nasync def f():\n    while True:\n        await tick()\n        await asyncio.sleep(1)",
+        "import asyncio\n\nasync def worker():\n    while True:\n        try:\n            await step()\n"
+        "        except Exception:\n            await asyncio.sleep(5)",
+        "import asyncio\n\nasync def f():\n    for i in range(3):\n        try:\n            return await call()\n"
+        "        except OSError:\n            await asyncio.sleep(1)\n            raise",
+        "from app import sleep\n\ndef f():\n    for i in range(3):\n        try:\n            return call()\n"
+        "        except OSError:\n            sleep(1)",
+    )
+    invalid = (
+        "import asyncio\n\nasync def f():\n    for attempt in range(3):  # error: HR214\n        try:\n"
+        "            return await call()\n        except OSError:\n            await asyncio.sleep(2 ** attempt)",
+        "import time\n\ndef f():\n    while True:  # error: HR214\n        try:\n            data = call()\n"
+        "            break\n        except OSError:\n            time.sleep(1)",
+        "import time\n\ndef f():\n    while True:  # error: HR214\n        try:\n            data = call()\n"
+        "        except OSError:\n            if fatal():\n                raise\n            time.sleep(1)\n"
+        "        else:\n            return data",
+    )
+
+    def start(self) -> None:
+        """Per module: loops with a sleeping handler, and `try` statements whose success ends a loop."""
+        self._candidates: list[tuple[ast.stmt, ast.Try | ast.TryStar]] = []
+        self._success_exits: set[ast.Try | ast.TryStar] = set()
+        self._reported: set[ast.stmt] = set()
+
+    def visit_Call(self, node: ast.Call) -> None:
+        """A sleep: is it in an `except` handler of a `try` inside a loop?"""
+        if self.ctx.qualname(node.func) not in SLEEPS:
+            return
+        for ancestor in self.ctx.ancestors(node):
+            if isinstance(ancestor, FUNCTIONS + LOOPS):
+                return
+            if isinstance(ancestor, ast.ExceptHandler):
+                if ancestor.body and isinstance(ancestor.body[-1], EXITS):
+                    return
+                handler_try = self.ctx.parent(ancestor)
+                loop = self._loop_of(handler_try)
+                if loop is not None and isinstance(handler_try, TRIES):
+                    self._candidates.append((loop, handler_try))
+                return
+
+    def visit_Return(self, node: ast.Return) -> None:
+        """A `return` inside a `try` body or `else` ends every loop around it."""
+        self._mark_success(node, stop_at_loop=False)
+
+    def visit_Break(self, node: ast.Break) -> None:
+        """A `break` inside a `try` body or `else` ends its loop."""
+        self._mark_success(node, stop_at_loop=True)
+
+    def finish(self) -> None:
+        """Report each retrying loop once."""
+        for loop, handler_try in self._candidates:
+            if loop in self._reported:
+                continue
+            if handler_try in self._success_exits or _counts_attempts(loop):
+                self._reported.add(loop)
+                self.report(loop)
+
+    def _loop_of(self, node: ast.AST | None) -> ast.stmt | None:
+        """The innermost loop whose body holds the node, within its function."""
+        if node is None:
+            return None
+        for ancestor in self.ctx.ancestors(node):
+            if isinstance(ancestor, FUNCTIONS):
+                return None
+            if isinstance(ancestor, LOOPS):
+                return ancestor
+        return None
+
+    def _mark_success(self, node: ast.stmt, *, stop_at_loop: bool) -> None:
+        child: ast.AST = node
+        for ancestor in self.ctx.ancestors(node):
+            if isinstance(ancestor, FUNCTIONS) or (stop_at_loop and isinstance(ancestor, LOOPS)):
+                return
+            if isinstance(ancestor, TRIES) and _in_body_or_else(child, ancestor):
+                self._success_exits.add(ancestor)
+            child = ancestor
+
+
+def _counts_attempts(loop: ast.stmt) -> bool:
+    """`for attempt in range(n)`: a loop that counts its tries."""
+    return (
+        isinstance(loop, ast.For)
+        and isinstance(loop.iter, ast.Call)
+        and isinstance(loop.iter.func, ast.Name)
+        and loop.iter.func.id == "range"
+    )
+
+
+def _in_body_or_else(child: ast.AST, node: ast.Try | ast.TryStar) -> bool:
+    """Whether a direct child of a `try` is in its body or `else` (not a handler, not `finally`)."""
+    return not any(child is other for other in (*node.handlers, *node.finalbody))
