@@ -3,7 +3,7 @@
 `ModuleContext` walks the tree once, iteratively (an explicit stack, so a deeply nested expression cannot hit
 the recursion limit), and records along the way:
 
-- the nodes in source pre-order, which the engine then dispatches to the rules;
+- the nodes of each type, in source order, which the engine then dispatches to the rules;
 - each node's parent, so a rule can look at a candidate's surroundings without walking anything;
 - the scopes (module, class, function, lambda, comprehension) and every name each one binds: imports,
   assignments, definitions, parameters, `global` declarations;
@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 import re
 import tokenize
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -163,10 +164,12 @@ class ModuleContext:
         self.roles = module_roles(self.path, config)
         self.target_version = target_version(self.path, config)
         self.parents: dict[ast.AST, ast.AST] = {}
-        self.order: list[ast.AST] = []
+        self.nodes: defaultdict[type[ast.AST], list[ast.AST]] = defaultdict(list)
         self.module_scope = Scope(tree, "module", None)
         self.scope_of_node: dict[ast.AST, Scope] = {tree: self.module_scope}
         self.import_names: dict[str, set[str]] = {}
+        self._local_names: set[str] = set()
+        self._qualnames: dict[ast.AST, str | None] = {}
         self.future_annotations = False
         self.star_import = False
         self._comments: dict[int, list[tuple[int, str]]] | None = None
@@ -177,19 +180,19 @@ class ModuleContext:
 
     def _walk(self) -> None:
         parents = self.parents
-        order = self.order
+        nodes = self.nodes
         special = self._special_nodes()
         fields_of = _CHILD_FIELDS
         scope = self.module_scope
         stack: WalkStack = [self.tree]
-        pop, push, append = stack.pop, stack.append, order.append
+        pop, push = stack.pop, stack.append
         while stack:
             node = pop()
             node_type = type(node)
             if node_type is Scope:
                 scope = node  # a marker: the scope of the nodes popped from here on
                 continue
-            append(node)
+            nodes[node_type].append(node)
             handler = special.get(node_type)
             if handler is not None and handler(node, scope, stack):
                 continue
@@ -340,6 +343,8 @@ class ModuleContext:
         elif name in scope.nonlocals and scope.parent is not None:
             target = scope.parent
         target.names.setdefault(name, []).append(Binding(kind, node, scope, origin, value))
+        if target is not self.module_scope:
+            self._local_names.add(name)
 
     def _bind_store(self, node: ast.Name, scope: Scope) -> None:
         parent = self.parents.get(node)
@@ -378,14 +383,20 @@ class ModuleContext:
 
     # ------------------------------------------------------------------ resolution
 
+    def nodes_of(self, node_type: type[ast.AST]) -> list[ast.AST]:
+        """Every node of one type in the module, in source order."""
+        return self.nodes.get(node_type, [])
+
     def parent(self, node: ast.AST) -> ast.AST | None:
         """The node's parent in the tree (`None` for the module)."""
         return self.parents.get(node)
 
     def lookup(self, node: ast.Name) -> list[Binding] | None:
         """The bindings a name refers to at this place, by Python's scoping rules; `None` for builtins."""
-        scope: Scope | None = self.scope_at(node)
         name = node.id
+        if name not in self._local_names:  # bound at module level only (or nowhere): no scope search
+            return self.module_scope.names.get(name)
+        scope: Scope | None = self.scope_at(node)
         first = True
         while scope is not None:
             if name in scope.globals:
@@ -431,6 +442,13 @@ class ModuleContext:
 
     def qualname(self, node: ast.AST) -> str | None:
         """The dotted name an expression refers to through imports (`typing.Optional`), or `None`."""
+        try:
+            return self._qualnames[node]
+        except KeyError:
+            found = self._qualnames[node] = self._resolve(node)
+            return found
+
+    def _resolve(self, node: ast.AST) -> str | None:
         attrs: list[str] = []
         while isinstance(node, ast.Attribute):
             attrs.append(node.attr)
@@ -550,11 +568,10 @@ class ModuleContext:
         """Lines after the first of a string literal that spans several lines."""
         if self._multiline_strings is None:
             found: set[int] = set()
-            for node in self.order:
-                if type(node) is ast.Constant or type(node) is ast.JoinedStr:
-                    start, end = getattr(node, "lineno", 0), getattr(node, "end_lineno", None) or 0
-                    if end > start:
-                        found.update(range(start + 1, end + 1))
+            for node in (*self.nodes.get(ast.Constant, ()), *self.nodes.get(ast.JoinedStr, ())):
+                start, end = getattr(node, "lineno", 0), getattr(node, "end_lineno", None) or 0
+                if end > start:
+                    found.update(range(start + 1, end + 1))
             self._multiline_strings = found
         return self._multiline_strings
 

@@ -1,8 +1,10 @@
 """The engine: one walk of each module, dispatched to every enabled rule.
 
-`ModuleContext` walks the tree once and keeps the nodes in source order. The engine builds, per module, a
-table from node type to the `visit_<Node>` methods of the rules that apply to the module, and calls each
-method once per matching node. No rule walks the tree itself.
+`ModuleContext` walks the tree once and indexes the nodes by type, in source order. The engine builds, per
+module, a table from node type to the `visit_<Node>` methods of the rules that apply to the module, and
+calls each method once per node of that type, so node types no rule handles cost nothing after the walk.
+Nodes arrive type by type (in source order within a type): a rule that combines facts from several node
+types does so in `finish()`. No rule walks the tree itself.
 
 A rule that raises is switched off for the rest of that file and the failure is written to stderr as one
 line naming the rule and place; the other rules and files still lint, because an exception escaping a
@@ -54,15 +56,13 @@ class Engine:
             for node_type, attr in rule_class.handlers:
                 table.setdefault(node_type, []).append(getattr(rule, attr))
         broken: set[str] = set()
-        for node in ctx.order:
-            callbacks = table.get(type(node))
-            if callbacks is None:
-                continue
-            for callback in callbacks:
-                try:
-                    callback(node)
-                except Exception as exc:
-                    self._disable(callback, table, broken, filename, node, exc)
+        for node_type, callbacks in table.items():
+            for node in ctx.nodes.get(node_type, ()):
+                for callback in callbacks:
+                    try:
+                        callback(node)
+                    except Exception as exc:
+                        self._disable(callback, table, broken, filename, node, exc)
         for rule in instances:
             if rule.code in broken:
                 continue

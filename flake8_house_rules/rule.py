@@ -5,8 +5,9 @@ kebab-case name, message, tier, fix kind, seed source, the options it reads, its
 docstring, in Markdown sections), and its own valid and invalid examples. Defining the class registers it.
 
 A rule handles AST nodes by defining `visit_<NodeType>` methods; the engine calls each of them once per
-matching node during its single walk of the module. A rule never walks the tree itself: it reads shared facts
-from `self.ctx` (a `ModuleContext`) and calls `self.report(...)`.
+node of that type found by the module's single walk (type by type, in source order within a type). A rule
+never walks the tree itself: it reads shared facts from `self.ctx` (a `ModuleContext`), calls
+`self.report(...)`, and draws conclusions that need several node types in `finish()`.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ def qualnames(source: str) -> dict[str, str | None]:
     """The resolution of every `Load` name or attribute chain spelled in the module, by its source text."""
     ctx = context(source)
     found = {}
-    for node in ctx.order:
+    for node in [*ctx.nodes_of(ast.Attribute), *ctx.nodes_of(ast.Name)]:
         if isinstance(node, ast.Attribute | ast.Name) and isinstance(node.ctx, ast.Load):
             found[ast.unparse(node) + f"@{node.lineno}"] = ctx.qualname(node)
     return found
@@ -85,14 +85,14 @@ def test_relative_and_star_imports_do_not_resolve_to_absolute_names() -> None:
 
 def test_scope_facts_for_return_annotation_advice() -> None:
     ctx = context("def a():\n    return\ndef b():\n    return 1\ndef c():\n    yield\n")
-    functions = [node for node in ctx.order if isinstance(node, ast.FunctionDef)]
+    functions = ctx.nodes_of(ast.FunctionDef)
     facts = [(ctx.scope_of_node[f].returns_value, ctx.scope_of_node[f].yields) for f in functions]
     assert facts == [(False, False), (True, False), (False, True)]
 
 
 def test_async_context_is_the_innermost_function() -> None:
     ctx = context("async def outer():\n    def inner():\n        a = 1\n    b = lambda: 2\n    c = 3\n")
-    values = {node.value: node for node in ctx.order if isinstance(node, ast.Constant)}
+    values = {node.value: node for node in ctx.nodes_of(ast.Constant)}
     assert not ctx.in_async_function(values[1])
     assert not ctx.in_async_function(values[2])
     assert ctx.in_async_function(values[3])

@@ -59,20 +59,21 @@ class UnlockedTtlcache(Rule):
     )
 
     def start(self) -> None:
-        """Per module: lines already reported."""
+        """Per module: the module-level cache names (found on first use), and lines already reported."""
         self._lines: set[int] = set()
+        self._caches: frozenset[str] | None = None
 
     def visit_Name(self, node: ast.Name) -> None:
         """A use of a name: is it a module-level cache used unguarded in async code?"""
-        bindings = self.ctx.module_scope.names.get(node.id)
-        if not bindings or node.lineno in self._lines:
+        if self._caches is None:
+            self._caches = frozenset(
+                name
+                for name, bindings in self.ctx.module_scope.names.items()
+                if any(b.scope is self.ctx.module_scope and is_cache_construction(self.ctx, b.value) for b in bindings)
+            )
+        if node.id not in self._caches or node.lineno in self._lines:
             return
-        if not any(
-            binding.scope is self.ctx.module_scope and is_cache_construction(self.ctx, binding.value)
-            for binding in bindings
-        ):
-            return
-        if self.ctx.lookup(node) is not bindings:
+        if self.ctx.lookup(node) is not self.ctx.module_scope.names.get(node.id):
             return
         if self.ctx.in_async_function(node) and not under_lock(self.ctx, node):
             self._lines.add(node.lineno)
