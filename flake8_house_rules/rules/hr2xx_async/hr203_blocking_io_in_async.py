@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from flake8_house_rules.rule import Rule
-from flake8_house_rules.rules.hr2xx_async.common import client_kind, is_http_verb_call, offloaded
+from flake8_house_rules.rules.hr2xx_async.common import HTTP_VERBS, client_kind, is_http_verb_call, offloaded
 
 BLOCKING_CALLS = frozenset(
     {
@@ -24,21 +24,25 @@ BLOCKING_BUILTINS = frozenset({"open", "input"})
 PATH_CLASSES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath"})
 PATH_IO_METHODS = frozenset({"read_text", "write_text", "read_bytes", "write_bytes", "open"})
 PATH_RETURNING = frozenset({"with_suffix", "with_name", "with_stem", "joinpath", "resolve", "absolute", "expanduser"})
+REQUESTS_SESSIONS = frozenset({"requests.Session", "requests.session", "requests.sessions.Session"})
 MAX_DEPTH = 8
 
 
 class BlockingIoInAsync(Rule):
     """## What it does
     Checks for blocking I/O called directly in code whose innermost function is an `async def`: the
-    built-in `open()` and `input()`, `Path.read_text/write_text/read_bytes/write_bytes/open`, any
-    `requests` call, `urllib.request.urlopen`, `subprocess.run/call/check_call/check_output/Popen`,
+    built-in `open()` and `input()`, `Path.read_text/write_text/read_bytes/write_bytes/open`, the
+    `requests` calls that do I/O (`requests.get/post/put/patch/delete/head/options/request`, also on a
+    `requests.Session()` built in place), `urllib.request.urlopen`, `subprocess.run/call/check_call/check_output/Popen`,
     `os.system`, the synchronous `httpx.get/post/...` functions and `httpx.Client`, and
     `socket.create_connection`.
 
     Calls handed to `asyncio.to_thread(...)`, `loop.run_in_executor(...)`, `anyio.to_thread.run_sync(...)`
     or Starlette's `run_in_threadpool(...)`, and code in a sync helper or lambda, are not reported. A
     `Path` method is reported only when the receiver is provably a `pathlib.Path` (built by `Path(...)`,
-    derived from one with `/` or `.with_suffix()`..., or a parameter annotated `Path`).
+    derived from one with `/` or `.with_suffix()`..., or a parameter annotated `Path`). Building a
+    `requests.Request` or `requests.Session` object does no I/O and is not reported (HR204 reports the
+    import).
 
     ## Why is this bad?
     A blocking call stops the event loop, and with it every other request the worker is serving. "Async
@@ -76,6 +80,7 @@ class BlockingIoInAsync(Rule):
         "import httpx\n\nasync def f() -> None:\n    async with httpx.AsyncClient(timeout=5) as c:\n"
         "        await c.get('/')",
         "async def f(open: Opener) -> None:\n    open('x')",
+        "import requests\n\nasync def f() -> None:\n    req = requests.Request('POST', url)",
     )
     invalid = (
         "async def read(path: str) -> str:\n    with open(path) as f:  # error: HR203\n        return f.read()",
@@ -86,6 +91,7 @@ class BlockingIoInAsync(Rule):
         "import subprocess\n\nasync def run() -> None:\n    subprocess.run(['ls'], check=True)  # error: HR203",
         "import httpx\n\nasync def fetch() -> None:\n    httpx.get('https://x', timeout=5)  # error: HR203",
         "import os\n\nasync def run() -> None:\n    os.system('ls')  # error: HR203",
+        "import requests\n\nasync def f() -> None:\n    requests.Session().post(url, timeout=5)  # error: HR203",
     )
 
     def visit_Call(self, node: ast.Call) -> None:
@@ -101,11 +107,18 @@ class BlockingIoInAsync(Rule):
             return f"{func.id}()" if self.ctx.is_builtin(func) else None
         qualname = self.ctx.qualname(func)
         if qualname is not None:
-            if qualname in BLOCKING_CALLS or qualname.partition(".")[0] == "requests":
+            if qualname in BLOCKING_CALLS or _is_requests_io(qualname):
                 return qualname
             if is_http_verb_call(self.ctx, node) or client_kind(self.ctx, node) == "sync":
                 return qualname
             return None
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr in HTTP_VERBS
+            and isinstance(func.value, ast.Call)
+            and self.ctx.qualname(func.value.func) in REQUESTS_SESSIONS
+        ):
+            return f"requests.Session().{func.attr}"
         if isinstance(func, ast.Attribute) and func.attr in PATH_IO_METHODS and self._is_path(func.value, 0):
             return f"Path.{func.attr}()"
         return None
@@ -133,3 +146,9 @@ class BlockingIoInAsync(Rule):
             if binding.kind == "assign" and binding.value is not None:
                 return self._is_path(binding.value, depth + 1)
         return False
+
+
+def _is_requests_io(qualname: str) -> bool:
+    """`requests.get(...)`, `requests.api.post(...)`, `requests.Session().get(...)`: requests calls that do I/O."""
+    parts = qualname.split(".")
+    return parts[0] == "requests" and parts[-1] in HTTP_VERBS

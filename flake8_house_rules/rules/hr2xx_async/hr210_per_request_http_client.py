@@ -23,8 +23,9 @@ class PerRequestHttpClient(Rule):
     - a lazy shared-client getter: the new client is assigned to a module global (`global _client`);
     - an application lifespan: a function named `lifespan`, or an `@asynccontextmanager` function passed
       as `lifespan=` (to `FastAPI(...)`, `Starlette(...)`, ...);
-    - a provider that yields the client it builds (a dependency or fixture generator): where it is wired
-      decides how often it runs, which the module alone does not show, so it is not reported.
+    - a provider that yields the client it builds (a dependency or fixture generator), or a factory that
+      returns it (`return httpx.AsyncClient(...)`): where it is called or wired decides how often it
+      runs, which the module alone does not show, so it is not reported.
 
     Test modules (`hr-test-modules`) are not checked: a client per test is how tests isolate.
 
@@ -81,6 +82,7 @@ class PerRequestHttpClient(Rule):
             path="tests/test_api.py",
         ),
         "from app.http import AsyncClient\n\nasync def f() -> None:\n    c = AsyncClient()",
+        "import httpx\n\ndef make_client() -> httpx.Client:\n    return httpx.Client(timeout=5)",
     )
     invalid = (
         "import httpx\n\nasync def fetch(url: str) -> bytes:\n"
@@ -137,9 +139,9 @@ class PerRequestHttpClient(Rule):
         return self._yields_client(node, function)
 
     def _yields_client(self, node: ast.Call, function: ast.AST) -> bool:
-        """Whether the function yields the client it builds (`async with C() as c: yield c`): a provider."""
+        """Whether the function yields or returns the client it builds: a provider or a factory."""
         parent = self.ctx.parent(node)
-        if isinstance(parent, ast.Yield):
+        if isinstance(parent, ast.Yield | ast.Return):
             return parent.value is node
         bound: ast.expr | None = None
         if isinstance(parent, ast.withitem):

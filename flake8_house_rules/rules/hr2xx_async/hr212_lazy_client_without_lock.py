@@ -19,6 +19,9 @@ class LazyClientWithoutLock(Rule):
     `cachetools` cache and assigns it to a module global (`global _client; _client = ...`) outside an
     `async with <lock>:` block. Reported at the assignment.
 
+    Only `async def` getters are checked: a synchronous getter cannot hold an `asyncio.Lock`, and with no
+    `await` between its check and its assignment the event loop cannot interleave another task there.
+
     A `with`/`async with` item counts as a lock unless it is provably something else: a name bound to
     `asyncio.Lock()` certainly, and also a name or attribute the module cannot resolve, so that a lock
     built elsewhere never causes a report.
@@ -61,11 +64,13 @@ class LazyClientWithoutLock(Rule):
         "import httpx\n\nclient = httpx.AsyncClient(timeout=5)",
         "import httpx\n\nasync def get(self):\n    global _c\n    async with self._lock:\n"
         "        _c = httpx.AsyncClient(timeout=5)",
+        "from cachetools import TTLCache\n\ndef cache():\n    global _cache\n    if _cache is None:\n"
+        "        _cache = TTLCache(maxsize=10, ttl=60)\n    return _cache",
     )
     invalid = (
         "import httpx\n\n_c = None\n\nasync def get():\n    global _c\n    if _c is None:\n"
         "        _c = httpx.AsyncClient(timeout=5)  # error: HR212\n    return _c",
-        "from cachetools import TTLCache\n\n_cache = None\n\ndef cache():\n    global _cache\n"
+        "from cachetools import TTLCache\n\n_cache = None\n\nasync def cache():\n    global _cache\n"
         "    _cache = TTLCache(maxsize=10, ttl=60)  # error: HR212\n    return _cache",
     )
 
@@ -74,5 +79,7 @@ class LazyClientWithoutLock(Rule):
         if client_kind(self.ctx, node) is None and not is_cache_construction(self.ctx, node):
             return
         if module_global_target(self.ctx, node) is None or under_lock(self.ctx, node):
+            return
+        if not isinstance(self.ctx.enclosing_function(node), ast.AsyncFunctionDef):
             return
         self.report(self.ctx.parent(node) or node)
