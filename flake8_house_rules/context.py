@@ -24,7 +24,7 @@ import re
 import tokenize
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from flake8_house_rules.paths import module_roles, normalise_path, target_version
 
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
     from flake8_house_rules.config import Config
 
+T = TypeVar("T")
 WalkStack = list["ast.AST | Scope"]
 BindingKind = Literal["import", "assign", "param", "def", "class"]
 ScopeKind = Literal["module", "class", "function", "comprehension"]
@@ -170,6 +171,7 @@ class ModuleContext:
         self.import_names: dict[str, set[str]] = {}
         self._local_names: set[str] = set()
         self._qualnames: dict[ast.AST, str | None] = {}
+        self._derived: dict[str, object] = {}
         self.future_annotations = False
         self.star_import = False
         self._comments: dict[int, list[tuple[int, str]]] | None = None
@@ -382,6 +384,12 @@ class ModuleContext:
         self.import_names.setdefault(bound, set()).add(origin)
 
     # ------------------------------------------------------------------ resolution
+
+    def derived(self, key: str, build: Callable[[], T]) -> T:
+        """A fact derived from the module once, shared by every rule that asks with the same key."""
+        if key not in self._derived:
+            self._derived[key] = build()
+        return self._derived[key]  # type: ignore[return-value] - the same key always stores what `build` returns
 
     def nodes_of(self, node_type: type[ast.AST]) -> list[ast.AST]:
         """Every node of one type in the module, in source order."""

@@ -1,0 +1,1 @@
+"""HR3xx: logging rules for structlog, loguru and the standard library."""

@@ -1,0 +1,69 @@
+"""HR302 interpolated-log-message."""
+
+from __future__ import annotations
+
+import ast
+
+from flake8_house_rules.rule import Rule
+from flake8_house_rules.rules.hr3xx_logging.interpolation import interpolation_kind
+from flake8_house_rules.rules.hr3xx_logging.loggers import log_call, message_argument
+
+
+class InterpolatedLogMessage(Rule):
+    """## What it does
+    Checks for a log call (`debug`, `info`, `warning`, `warn`, `error`, `exception`, `critical`,
+    `fatal`, `log`, `msg`) on a logger resolved to structlog, loguru or the standard library whose
+    message or event is built by formatting: an f-string with placeholders, `%` applied to a string,
+    `"...".format(...)`, or `+` concatenation. Reported at the call.
+
+    The standard library's own deferred formatting, `logger.info("saved %s", key)`, is not interpolation
+    and is not reported. Calls on names whose origin the module does not show are not checked.
+
+    ## Why is this bad?
+    A message with values baked in cannot be searched or grouped, and the values cannot be filtered as
+    fields. Style guide 001: "Never interpolate variables into event names—use keyword args for all
+    context"; 004 passes context in `extra={}`.
+
+    ## Example
+    ```python
+    logger.info(f"user {user.id} created")
+    ```
+
+    Use instead:
+    ```python
+    logger.info("user.created", user_id=user.id)  # structlog
+    logger.info("user created", extra={"user_id": user.id})  # standard library
+    ```
+    """
+
+    code = "HR302"
+    name = "interpolated-log-message"
+    message = "pass values as fields, not formatted into the log message"
+    source = "001 Logging; 004 Logging"
+    options = ("hr-structlog-factories",)
+    valid = (
+        "import structlog\n\nlog = structlog.get_logger()\nlog.info('user.created', user_id=uid)",
+        "import logging\n\nlog = logging.getLogger(__name__)\nlog.info('saved %s', key)",
+        "import logging\n\nlog = logging.getLogger(__name__)\nlog.info(f'static text')",
+        "from app import logger\n\nlogger.info(f'user {uid}')",
+        "import structlog\n\nlog = structlog.get_logger()\nprint(f'user {uid}')\nlog.bind(x=f'{uid}')",
+    )
+    invalid = (
+        "import structlog\n\nlog = structlog.get_logger()\nlog.info(f'user {uid} created')  # error: HR302",
+        "import logging\n\nlog = logging.getLogger(__name__)\nlog.error('failed: %s' % err)  # error: HR302",
+        "from loguru import logger\n\nlogger.warning('took {}s'.format(t))  # error: HR302",
+        "from core.logger import get_logger\n\nlog = get_logger().bind(a=1)\nlog.debug('id ' + str(i))  # error: HR302",
+        "import logging\n\nlogging.getLogger().log(logging.INFO, f'n={n}')  # error: HR302",
+        "import structlog\n\nclass S:\n    def __init__(self) -> None:\n        self.log = structlog.get_logger()\n\n"
+        "    def run(self) -> None:\n        self.log.info(f'run {self}')  # error: HR302",
+    )
+
+    def visit_Call(self, node: ast.Call) -> None:
+        """Report a log call whose message is formatted."""
+        found = log_call(self.ctx, node)
+        if found is None:
+            return
+        message = message_argument(node, found[1])
+        kind = interpolation_kind(message) if message is not None else None
+        if kind is not None:
+            self.report(node, f"pass values as fields, not formatted into the log message ({kind})")

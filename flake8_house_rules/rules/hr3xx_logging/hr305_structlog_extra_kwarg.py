@@ -1,0 +1,76 @@
+"""HR305 structlog-extra-kwarg."""
+
+from __future__ import annotations
+
+import ast
+
+from flake8_house_rules.rule import Rule
+from flake8_house_rules.rules.hr3xx_logging.loggers import log_call
+
+
+class StructlogExtraKwarg(Rule):
+    """## What it does
+    Checks for `extra=...` passed to a log method of a logger resolved to structlog (through
+    `structlog.get_logger()`, a house factory in `hr-structlog-factories`, or `.bind()`/`.new()` on one).
+    A logger whose origin the module does not show is not checked: `extra=` is right for the standard
+    library.
+
+    ## Why is this bad?
+    structlog takes context as keyword arguments; `extra=` becomes one field called `extra` holding a
+    dict, and the JSON output does not have the fields where queries expect them. Style guide 001
+    (CRITICAL): "structlog uses **keyword arguments**, NOT stdlib's `extra={}` dict".
+
+    The fix (when `extra` is a dict literal whose keys are all strings that are valid identifiers) turns
+    `extra={"user_id": uid}` into `user_id=uid`.
+
+    ## Example
+    ```python
+    logger.info("user.created", extra={"user_id": user.id})
+    ```
+
+    Use instead:
+    ```python
+    logger.info("user.created", user_id=user.id)
+    ```
+    """
+
+    code = "HR305"
+    name = "structlog-extra-kwarg"
+    message = "pass fields to structlog as keyword arguments, not `extra={...}`"
+    fix = "safe"
+    source = "001 Logging (CRITICAL)"
+    options = ("hr-structlog-factories",)
+    valid = (
+        "import structlog\n\nlog = structlog.get_logger()\nlog.info('user.created', user_id=1)",
+        "import logging\n\nlog = logging.getLogger()\nlog.info('user created', extra={'user_id': 1})",
+        "from app.logging import logger\n\nlogger.info('x', extra={'a': 1})",
+    )
+    invalid = (
+        "import structlog\n\nlog = structlog.get_logger()\n"
+        "log.info('user.created', extra={'user_id': 1})  # error: HR305",
+        "from core.logger import get_logger\n\nlogger = get_logger(__name__)\n"
+        "logger.error('payment.failed', extra=context)  # error: HR305",
+    )
+
+    def visit_Call(self, node: ast.Call) -> None:
+        """Report `extra=` on a structlog log call."""
+        found = log_call(self.ctx, node)
+        if found is not None and found[0] == "structlog" and any(k.arg == "extra" for k in node.keywords):
+            keyword = next(k for k in node.keywords if k.arg == "extra")
+            fields = _as_keywords(keyword.value)
+            if fields:
+                self.report(node, f"pass fields to structlog as keyword arguments ({fields}), not `extra={{...}}`")
+            else:
+                self.report(node)
+
+
+def _as_keywords(value: ast.expr) -> str | None:
+    """`user_id=...` for `extra={"user_id": ...}` when every key is an identifier string."""
+    if not isinstance(value, ast.Dict) or not value.keys:
+        return None
+    names = []
+    for key in value.keys:
+        if not (isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.isidentifier()):
+            return None
+        names.append(f"{key.value}=...")
+    return ", ".join(names) if len(names) <= 3 else ", ".join(names[:3]) + ", ..."

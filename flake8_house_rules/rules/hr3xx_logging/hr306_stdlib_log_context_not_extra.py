@@ -1,0 +1,74 @@
+"""HR306 stdlib-log-context-not-extra."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.rules.hr3xx_logging.interpolation import interpolation_kind
+from flake8_house_rules.rules.hr3xx_logging.loggers import log_call, message_argument
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context import ModuleContext
+
+STDLIB = {"hr-logging-library": "stdlib", "hr-enable": "HR306"}
+
+
+class StdlibLogContextNotExtra(Rule):
+    """## What it does
+    When `hr-logging-library = stdlib`, checks for a standard-library log call that carries context in
+    its message instead of in `extra={...}`: a formatted message (f-string, `%`, `.format()`, `+`) or
+    deferred `%`-arguments (`logger.info("saved %s", key)`).
+
+    ## Why is this bad?
+    With a JSON formatter, `extra` becomes fields that can be queried; text in the message does not.
+    Style guide 004 (Logging): `logger.info("Session started", extra={"session_id": session_id})`.
+
+    ## Example
+    ```python
+    logger.warning("rate limit at %s", usage)
+    ```
+
+    Use instead:
+    ```python
+    logger.warning("rate limit approaching", extra={"usage": usage})
+    ```
+    """
+
+    code = "HR306"
+    name = "stdlib-log-context-not-extra"
+    message = "pass context as `extra={...}`, not in the message"
+    tier = "opt-in"
+    source = "004 Logging"
+    options = ("hr-logging-library",)
+    valid = (
+        Example("import logging\n\nlog = logging.getLogger()\nlog.info('started', extra={'id': i})", options=STDLIB),
+        Example("import logging\n\nlog = logging.getLogger()\nlog.info('saved %s', key)"),
+        Example("import structlog\n\nlog = structlog.get_logger()\nlog.info('x %s', key)", options=STDLIB),
+    )
+    invalid = (
+        Example(
+            "import logging\n\nlog = logging.getLogger()\nlog.info('saved %s', key)  # error: HR306", options=STDLIB
+        ),
+        Example(
+            "import logging\n\nlog = logging.getLogger()\nlog.error(f'failed {err}')  # error: HR306", options=STDLIB
+        ),
+    )
+
+    @classmethod
+    def applies_to(cls, ctx: ModuleContext) -> bool:
+        """Only for projects that log with the standard library."""
+        return ctx.config.logging_library == "stdlib"
+
+    def visit_Call(self, node: ast.Call) -> None:
+        """Report a stdlib log call with formatted context."""
+        found = log_call(self.ctx, node)
+        if found is None or found[0] != "stdlib":
+            return
+        message = message_argument(node, found[1])
+        if message is None:
+            return
+        first_extra = 2 if found[1] == "log" else 1
+        if interpolation_kind(message) is not None or len(node.args) > first_extra:
+            self.report(node)

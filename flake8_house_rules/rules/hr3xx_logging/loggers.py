@@ -1,0 +1,138 @@
+"""Which logging library a logger comes from, per call: the fact every HR3xx rule needs.
+
+A receiver is classified through the module's bindings, never by its spelling: `structlog.get_logger()`
+(and `getLogger`, `stdlib.get_logger`, `wrap_logger`, the house factories in `hr-structlog-factories`),
+`loguru.logger`, `logging.getLogger(...)`, `.bind()`/`.new()`/`.opt()` chains on any of those, parameters
+annotated with a logger type, and `self.<name>` attributes assigned such a logger in the class. A name
+bound in two different ways, or whose origin cannot be seen, is not a logger of any library.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context import ModuleContext
+
+Library = Literal["structlog", "loguru", "stdlib"]
+
+LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log", "msg"})
+STRUCTLOG_FACTORIES = frozenset(
+    {"structlog.get_logger", "structlog.getLogger", "structlog.stdlib.get_logger", "structlog.wrap_logger"}
+)
+STDLIB_FACTORIES = frozenset({"logging.getLogger", "logging.getLoggerClass"})
+CHAIN_METHODS = frozenset({"bind", "new", "unbind", "try_unbind", "opt", "patch"})
+LOGGER_TYPES: dict[str, Library] = {
+    "structlog.BoundLogger": "structlog",
+    "structlog.stdlib.BoundLogger": "structlog",
+    "structlog.typing.FilteringBoundLogger": "structlog",
+    "structlog.types.FilteringBoundLogger": "structlog",
+    "logging.Logger": "stdlib",
+    "logging.LoggerAdapter": "stdlib",
+    "loguru.Logger": "loguru",
+}
+MAX_DEPTH = 8
+
+
+def library_of(ctx: ModuleContext, expr: ast.expr, depth: int = 0) -> Library | None:
+    """The logging library a logger expression provably comes from, or `None`."""
+    if depth > MAX_DEPTH:
+        return None
+    if isinstance(expr, ast.Call):
+        return _library_of_call(ctx, expr, depth)
+    if isinstance(expr, ast.Name):
+        return _library_of_name(ctx, expr, depth)
+    if isinstance(expr, ast.Attribute):
+        if ctx.qualname(expr) == "loguru.logger":
+            return "loguru"
+        if isinstance(expr.value, ast.Name) and expr.value.id in {"self", "cls"}:
+            return _library_of_attribute(ctx, expr, depth)
+    return None
+
+
+def log_call(ctx: ModuleContext, node: ast.Call) -> tuple[Library, str] | None:
+    """`(library, method)` when a call is a log method (`info`, `error`, ...) on a resolved logger."""
+    func = node.func
+    if not isinstance(func, ast.Attribute) or func.attr not in LOG_METHODS:
+        return None
+    library = library_of(ctx, func.value)
+    return None if library is None else (library, func.attr)
+
+
+def message_argument(node: ast.Call, method: str) -> ast.expr | None:
+    """The message (stdlib, loguru) or event (structlog) argument of a log call."""
+    index = 1 if method == "log" else 0
+    if len(node.args) > index and not any(isinstance(arg, ast.Starred) for arg in node.args[: index + 1]):
+        return node.args[index]
+    for keyword in node.keywords:
+        if keyword.arg in {"msg", "event", "message"}:
+            return keyword.value
+    return None
+
+
+def _library_of_call(ctx: ModuleContext, call: ast.Call, depth: int) -> Library | None:
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in CHAIN_METHODS:
+        return library_of(ctx, func.value, depth + 1)
+    qualname = ctx.qualname(func)
+    if qualname in STRUCTLOG_FACTORIES or qualname in ctx.config.structlog_factories:
+        return "structlog"
+    return "stdlib" if qualname in STDLIB_FACTORIES else None
+
+
+def _library_of_name(ctx: ModuleContext, name: ast.Name, depth: int) -> Library | None:
+    bindings = ctx.lookup(name)
+    if not bindings:
+        return None
+    found: set[Library | None] = set()
+    for binding in bindings:
+        if binding.kind == "import":
+            found.add("loguru" if binding.origin == "loguru.logger" else None)
+        elif binding.kind == "assign" and binding.value is not None:
+            found.add(library_of(ctx, binding.value, depth + 1))
+        elif binding.kind == "param" and isinstance(binding.node, ast.arg) and binding.node.annotation:
+            found.add(LOGGER_TYPES.get(ctx.qualname(binding.node.annotation) or ""))
+        else:
+            found.add(None)
+    return found.pop() if len(found) == 1 else None
+
+
+def _library_of_attribute(ctx: ModuleContext, expr: ast.Attribute, depth: int) -> Library | None:
+    """`self.log`: the values the enclosing class assigns to that attribute (in methods or its body)."""
+    method = ctx.enclosing_function(expr)
+    cls = ctx.parent(method) if method is not None else None
+    if not isinstance(cls, ast.ClassDef):
+        return None
+    values = _class_attributes(ctx).get((cls, expr.attr))
+    if not values:
+        return None
+    found = {library_of(ctx, value, depth + 1) for value in values}
+    return found.pop() if len(found) == 1 else None
+
+
+def _class_attributes(ctx: ModuleContext) -> dict[tuple[ast.ClassDef, str], list[ast.expr]]:
+    return ctx.derived("logging.class_attributes", lambda: _collect_class_attributes(ctx))
+
+
+def _collect_class_attributes(ctx: ModuleContext) -> dict[tuple[ast.ClassDef, str], list[ast.expr]]:
+    """`(class, attribute) -> assigned values`, from `self.x = ...` in methods and `x = ...` in the body."""
+    found: dict[tuple[ast.ClassDef, str], list[ast.expr]] = {}
+    for node in [*ctx.nodes_of(ast.Assign), *ctx.nodes_of(ast.AnnAssign)]:
+        if not isinstance(node, ast.Assign | ast.AnnAssign) or node.value is None:
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        parent = ctx.parent(node)
+        for target in targets:
+            if isinstance(parent, ast.ClassDef) and isinstance(target, ast.Name):
+                found.setdefault((parent, target.id), []).append(node.value)
+            elif (
+                isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id in {"self", "cls"}
+            ):
+                method = ctx.enclosing_function(node)
+                cls = ctx.parent(method) if method is not None else None
+                if isinstance(cls, ast.ClassDef):
+                    found.setdefault((cls, target.attr), []).append(node.value)
+    return found
