@@ -35,6 +35,11 @@ def _option_default(spec: OptionSpec) -> str:
     return f"`{spec.default}`" if spec.default else "unset"
 
 
+def _version(rule: type[Rule]) -> str:
+    major, minor = rule.min_target_version or (3, 0)
+    return f"{major}.{minor}"
+
+
 def _source_file(rule: type[Rule]) -> str:
     path = Path(inspect.getfile(rule)).resolve()
     package = Path(__file__).resolve().parent.parent
@@ -54,6 +59,7 @@ def rule_page(rule: type[Rule]) -> str:
         "",
         f"Message: `{rule.code} {rule.message}`",
         "",
+        *([f"Applies when the target Python is {_version(rule)} or later.", ""] if rule.min_target_version else []),
         doc,
         "",
         "## Options",

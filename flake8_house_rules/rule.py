@@ -74,6 +74,7 @@ class Rule:
     fix: ClassVar[FixKind] = "-"
     source: ClassVar[str] = ""
     options: ClassVar[tuple[str, ...]] = ()
+    min_target_version: ClassVar[tuple[int, int] | None] = None
     valid: ClassVar[tuple[str | Example, ...]] = ()
     invalid: ClassVar[tuple[str | Example, ...]] = ()
     handlers: ClassVar[tuple[tuple[type[ast.AST], str], ...]] = ()
@@ -102,8 +103,8 @@ class Rule:
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Whether the rule runs on this module at all (for example, only when the target is 3.12+)."""
-        return True
+        """Whether the rule runs on this module at all: by default, when the target Python is recent enough."""
+        return cls.min_target_version is None or ctx.target_version >= cls.min_target_version
 
     def report(self, node: ast.AST | tuple[int, int], message: str | None = None) -> None:
         """Report a violation at a node's start (or at an explicit `(line, col)`) with an optional message."""

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
 from flake8_house_rules.rules.hr1xx_typing.aliases import PEP_604
-
-if TYPE_CHECKING:
-    from flake8_house_rules.context import ModuleContext
 
 
 class OptionalAnnotation(Rule):
@@ -43,6 +39,7 @@ class OptionalAnnotation(Rule):
     name = "optional-annotation"
     message = "use `X | None` instead of `Optional[X]`"
     fix = "safe"
+    min_target_version = PEP_604
     source = "000 Type Annotations; 001 Type Hints; 003 Type Hints"
     valid = (
         "def find(user_id: str) -> int | None: ...",
@@ -57,11 +54,6 @@ class OptionalAnnotation(Rule):
         "from typing_extensions import Optional as Opt\n\ny: Opt[int] = None  # error: HR101",
         "def f() -> None:\n    from typing import Optional\n    z: Optional[bytes] = None  # error: HR101",
     )
-
-    @classmethod
-    def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Only where `X | None` works: Python 3.10 and later."""
-        return ctx.target_version >= PEP_604
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
         """Report `Optional[X]`, naming `X` in the message when it is short."""

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
 from flake8_house_rules.rules.hr1xx_typing.aliases import PEP_604
-
-if TYPE_CHECKING:
-    from flake8_house_rules.context import ModuleContext
 
 
 class UnionAnnotation(Rule):
@@ -39,6 +35,7 @@ class UnionAnnotation(Rule):
     name = "union-annotation"
     message = "use `X | Y` instead of `Union[X, Y]`"
     fix = "safe"
+    min_target_version = PEP_604
     source = "000 Type Annotations; 003 Type Hints"
     valid = (
         "def parse(raw: str | bytes) -> int: ...",
@@ -49,11 +46,6 @@ class UnionAnnotation(Rule):
         "from typing import Union\n\ndef parse(raw: Union[str, bytes]) -> int: ...  # error: HR102",
         "import typing\n\nValue = typing.Union[int, float, None]  # error: HR102",
     )
-
-    @classmethod
-    def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Only where `X | Y` works: Python 3.10 and later."""
-        return ctx.target_version >= PEP_604
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
         """Report `Union[...]`, spelling the `|` form in the message when it is short."""

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
 from flake8_house_rules.rules.hr1xx_typing.aliases import GENERIC_ALIAS_NAMES, GENERIC_ALIASES, PEP_585
-
-if TYPE_CHECKING:
-    from flake8_house_rules.context import ModuleContext
 
 
 class DeprecatedGenericAlias(Rule):
@@ -44,6 +40,7 @@ class DeprecatedGenericAlias(Rule):
     name = "deprecated-generic-alias"
     message = "use the built-in generic instead of the deprecated `typing` alias"
     fix = "safe"
+    min_target_version = PEP_585
     source = "000 Type Annotations; 001 Type Hints; 002 Type Hints; 003 Type Hints"
     valid = (
         "def group(rows: list[int]) -> dict[str, list[int]]: ...",
@@ -59,11 +56,6 @@ class DeprecatedGenericAlias(Rule):
         "from typing import Tuple\n\nPair = Tuple[int, int]  # error: HR103",
         "from typing import Sequence\n\ndef f(rows: Sequence) -> None: ...  # error: HR103",
     )
-
-    @classmethod
-    def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Only where the built-in generics work: Python 3.9 and later."""
-        return ctx.target_version >= PEP_585
 
     def visit_Name(self, node: ast.Name) -> None:
         """A bare alias name: `List[int]`, `rows: Sequence`."""

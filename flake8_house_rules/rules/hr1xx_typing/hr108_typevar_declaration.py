@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
 from flake8_house_rules.rules.hr1xx_typing.aliases import PEP_695
-
-if TYPE_CHECKING:
-    from flake8_house_rules.context import ModuleContext
 
 DECLARATIONS = ("typing.TypeVar", "typing.ParamSpec", "typing.TypeVarTuple")
 PEP_696 = (3, 13)
@@ -43,6 +39,7 @@ class TypeVarDeclaration(Rule):
     code = "HR108"
     name = "typevar-declaration"
     message = "declare type parameters with PEP 695 syntax (`def f[T](...)`, `class C[T]:`) instead"
+    min_target_version = PEP_695
     source = "003 Generics (PEP 695)"
     valid = (
         Example("def first[T](items: list[T]) -> T: ...", python=(3, 12)),
@@ -58,11 +55,6 @@ class TypeVarDeclaration(Rule):
         "import typing_extensions as te\n\nP = te.ParamSpec('P')  # error: HR108",
         "from typing import TypeVarTuple\n\nTs = TypeVarTuple('Ts')  # error: HR108",
     )
-
-    @classmethod
-    def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Only when the target Python has PEP 695 (3.12+)."""
-        return ctx.target_version >= PEP_695
 
     def visit_Call(self, node: ast.Call) -> None:
         """Report a declaration call whose value is bound to a name."""

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
 from flake8_house_rules.rules.hr1xx_typing.aliases import PEP_695, TYPING_MODULES
-
-if TYPE_CHECKING:
-    from flake8_house_rules.context import ModuleContext
 
 
 class GenericBaseClass(Rule):
@@ -42,6 +38,7 @@ class GenericBaseClass(Rule):
     code = "HR109"
     name = "generic-base-class"
     message = "declare the type parameters in the class header (`class C[T]:`) instead of `Generic[T]`"
+    min_target_version = PEP_695
     source = "003 Generics (PEP 695)"
     valid = (
         Example("class Page[T]:\n    items: list[T]", python=(3, 12)),
@@ -52,11 +49,6 @@ class GenericBaseClass(Rule):
         "from typing import Generic  # error: HR109\n\nclass Page(Generic[T]):  # error: HR109\n    pass",
         "import typing\n\nclass Box(Base, typing.Generic[T]): ...  # error: HR109",
     )
-
-    @classmethod
-    def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Only when the target Python has PEP 695 (3.12+)."""
-        return ctx.target_version >= PEP_695
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         """Report each `Generic[...]` base."""
