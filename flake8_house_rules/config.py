@@ -199,8 +199,11 @@ def find_pyproject(start: str) -> Path | None:
     here = Path(start).resolve()
     for folder in (here, *here.parents):
         candidate = folder / "pyproject.toml"
-        if candidate.is_file():
-            return candidate
+        try:
+            if candidate.is_file():
+                return candidate
+        except OSError:  # an unreadable folder on the way up holds no configuration we can use
+            return None
     return None
 
 

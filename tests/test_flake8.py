@@ -171,3 +171,12 @@ def test_odd_encodings_lint_through_flake8(flake8_path: Flake8Path) -> None:
     assert result.err == ""
     codes = sorted(line.split(" ")[0].split(":")[0] + " " + line.split(" ")[1] for line in result.out_lines)
     assert codes == ["./bom.py HR101", "./bom.py HR104", "./crlf.py HR101", "./crlf.py HR104"]
+
+
+def test_plugin_start_up_does_not_import_the_rules() -> None:
+    code = (
+        "import sys, flake8_house_rules.plugin\n"
+        "print(sorted(m for m in sys.modules if m.startswith('flake8_house_rules.rules')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

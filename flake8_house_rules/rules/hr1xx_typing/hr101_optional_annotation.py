@@ -46,6 +46,7 @@ class OptionalAnnotation(Rule):
         "from app.types import Optional\n\ndef find(user_id: Optional[int]) -> None: ...",
         "from typing import Optional\n\ndef find(Optional: dict) -> None:\n    return Optional['key']",
         "import typing\n\nOptional = dict\nx: Optional[str, int] = {}",
+        "class Optional:\n    def __class_getitem__(cls, item: object) -> type: ...\n\nx: Optional[int]",
         Example("from typing import Optional\n\nx: Optional[int] = None", options={"hr-target-version": "3.9"}),
     )
     invalid = (
