@@ -104,7 +104,8 @@ OPTIONS: tuple[OptionSpec, ...] = (
         "hr-structlog-factories",
         "names",
         "core.logger.get_logger",
-        "Comma-separated dotted names of house functions that return a structlog logger.",
+        "Comma-separated dotted names of house functions that return a structlog logger "
+        "(also matched under a package prefix: app.core.logger.get_logger for core.logger.get_logger).",
     ),
     OptionSpec(
         "hr-logging-library",

@@ -38,6 +38,7 @@ class TypeIgnoreWithoutCode(Rule):
         "x = f()  # type: ignore[arg-type] - stub is wrong",
         "text = '# type: ignore'",
         "x = f()  # type: ignored by design, not a pragma",
+        'def f() -> None:\n    """Example.\n\n    x = g()  # type: ignore\n    """',
     )
     invalid = (
         "x = f()  # type: ignore  # error: HR111",

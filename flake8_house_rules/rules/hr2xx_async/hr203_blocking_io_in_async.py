@@ -10,6 +10,8 @@ from flake8_house_rules.rules.hr2xx_async.common import HTTP_VERBS, client_kind,
 BLOCKING_CALLS = frozenset(
     {
         "io.open",
+        "builtins.open",
+        "builtins.input",
         "urllib.request.urlopen",
         "subprocess.run",
         "subprocess.call",

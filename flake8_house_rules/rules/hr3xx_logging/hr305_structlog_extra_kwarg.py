@@ -11,7 +11,8 @@ from flake8_house_rules.rules.hr3xx_logging.loggers import log_call
 class StructlogExtraKwarg(Rule):
     """## What it does
     Checks for `extra=...` passed to a log method of a logger resolved to structlog (through
-    `structlog.get_logger()`, a house factory in `hr-structlog-factories`, or `.bind()`/`.new()` on one).
+    `structlog.get_logger()`, a house factory in `hr-structlog-factories` (also under a package prefix,
+    `app.core.logger.get_logger`), or `.bind()`/`.new()` on one).
     A logger whose origin the module does not show is not checked: `extra=` is right for the standard
     library.
 
@@ -44,12 +45,14 @@ class StructlogExtraKwarg(Rule):
         "import structlog\n\nlog = structlog.get_logger()\nlog.info('user.created', user_id=1)",
         "import logging\n\nlog = logging.getLogger()\nlog.info('user created', extra={'user_id': 1})",
         "from app.logging import logger\n\nlogger.info('x', extra={'a': 1})",
+        "from app.mycore.logger import get_logger\n\nlog = get_logger()\nlog.info('x', extra={'a': 1})",
     )
     invalid = (
         "import structlog\n\nlog = structlog.get_logger()\n"
         "log.info('user.created', extra={'user_id': 1})  # error: HR305",
         "from core.logger import get_logger\n\nlogger = get_logger(__name__)\n"
         "logger.error('payment.failed', extra=context)  # error: HR305",
+        "from app.core.logger import get_logger\n\nlog = get_logger()\nlog.info('x', extra={'a': 1})  # error: HR305",
     )
 
     def visit_Call(self, node: ast.Call) -> None:

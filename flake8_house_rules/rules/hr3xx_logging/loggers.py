@@ -1,7 +1,8 @@
 """Which logging library a logger comes from, per call: the fact every HR3xx rule needs.
 
 A receiver is classified through the module's bindings, never by its spelling: `structlog.get_logger()`
-(and `getLogger`, `stdlib.get_logger`, `wrap_logger`, the house factories in `hr-structlog-factories`),
+(and `getLogger`, `stdlib.get_logger`, `wrap_logger`, the house factories in `hr-structlog-factories`, also
+under a package prefix: `app.core.logger.get_logger` for `core.logger.get_logger`),
 `loguru.logger`, `logging.getLogger(...)`, `.bind()`/`.new()`/`.opt()` chains on any of those, parameters
 annotated with a logger type, and `self.<name>` attributes assigned such a logger in the class. A name
 bound in two different ways, or whose origin cannot be seen, is not a logger of any library.
@@ -76,9 +77,16 @@ def _library_of_call(ctx: ModuleContext, call: ast.Call, depth: int) -> Library 
     if isinstance(func, ast.Attribute) and func.attr in CHAIN_METHODS:
         return library_of(ctx, func.value, depth + 1)
     qualname = ctx.qualname(func)
-    if qualname in STRUCTLOG_FACTORIES or qualname in ctx.config.structlog_factories:
+    if qualname is None:
+        return None
+    if qualname in STRUCTLOG_FACTORIES or is_house_factory(qualname, ctx.config.structlog_factories):
         return "structlog"
     return "stdlib" if qualname in STDLIB_FACTORIES else None
+
+
+def is_house_factory(qualname: str, factories: tuple[str, ...]) -> bool:
+    """`core.logger.get_logger`, also under a package prefix (`app.core.logger.get_logger`)."""
+    return any(qualname == factory or qualname.endswith("." + factory) for factory in factories)
 
 
 def _library_of_name(ctx: ModuleContext, name: ast.Name, depth: int) -> Library | None:
