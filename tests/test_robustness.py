@@ -125,3 +125,24 @@ def test_a_failing_rule_does_not_abort_the_run(capsys: pytest.CaptureFixture[str
     assert [v.code for v in violations] == ["HR104", "HR101"]
     err = capsys.readouterr().err
     assert "internal error in rule HR199" in err and "boom" in err
+
+
+ALL_EXAMPLES = [
+    example if isinstance(example, str) else example.code
+    for rule in load_rules().values()
+    for example in (*rule.valid, *rule.invalid)
+]
+
+
+@pytest.mark.parametrize("library", ["", "structlog", "loguru", "stdlib"])
+@pytest.mark.parametrize("target", ["3.8", "3.13"])
+def test_every_example_under_every_rule(library: str, target: str) -> None:
+    """Each rule's examples exercise the others too: all rules, several settings, strict (exceptions surface)."""
+    options = {"hr-enable": "HR", "hr-logging-library": library, "hr-target-version": target}
+    for source in ALL_EXAMPLES:
+        try:
+            ast.parse(source)
+        except SyntaxError:
+            continue
+        for path in ("app/module.py", "tests/test_module.py", "stdin"):
+            lint_source(source, path, options)
