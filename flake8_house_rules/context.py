@@ -39,6 +39,7 @@ BindingKind = Literal["import", "assign", "param", "def", "class"]
 ScopeKind = Literal["module", "class", "function", "comprehension"]
 
 FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
+CODE_BOUNDARIES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 SCALAR_FIELDS = frozenset(
     {"ctx", "id", "arg", "attr", "name", "module", "level", "kind", "type_comment", "is_async", "conversion"}
 )
@@ -76,6 +77,13 @@ class Scope:
         while scope.kind == "comprehension" and scope.parent is not None:
             scope = scope.parent
         return scope
+
+
+def imported_modules(node: ast.Import | ast.ImportFrom) -> list[str]:
+    """The absolute modules an import statement loads (`import a.b, c` -> `a.b`, `c`); none when relative."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    return [] if node.level or not node.module else [node.module]
 
 
 def canonical_module(name: str) -> str:
@@ -519,6 +527,15 @@ class ModuleContext:
         found = []
         parent = self.parents.get(node)
         while parent is not None:
+            found.append(parent)
+            parent = self.parents.get(parent)
+        return found
+
+    def ancestors_in_function(self, node: ast.AST) -> list[ast.AST]:
+        """The node's ancestors, innermost first, up to (not including) the nearest def or lambda."""
+        found = []
+        parent = self.parents.get(node)
+        while parent is not None and not isinstance(parent, CODE_BOUNDARIES):
             found.append(parent)
             parent = self.parents.get(parent)
         return found

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from flake8_house_rules.config import Config, build_config
-from flake8_house_rules.context import ModuleContext, find_comment
+from flake8_house_rules.context import ModuleContext, find_comment, imported_modules
 from flake8_house_rules.paths import matches, module_roles, normalise_path, version_from_pyproject
 from flake8_house_rules.rule import load_rules
 
@@ -158,3 +158,16 @@ def test_comments_on_agrees_with_the_tokenizer_on_this_package() -> None:
                 expected.setdefault(token.start[0], []).append((token.start[1], token.string))
         found = {line: ctx.comments_on(line) for line in range(1, len(ctx.lines) + 1) if ctx.comments_on(line)}
         assert found == expected, path
+
+
+def test_imported_modules() -> None:
+    statements = ast.parse("import a.b, c\nfrom d.e import f\nfrom . import g\nfrom .h import i\n").body
+    assert [imported_modules(s) for s in statements] == [["a.b", "c"], ["d.e"], [], []]  # type: ignore[arg-type] - imports
+
+
+def test_ancestors_in_function_stop_at_the_nearest_def_or_lambda() -> None:
+    ctx = context("def f():\n    try:\n        g(lambda: h(1))\n    except E:\n        pass\n")
+    one = next(node for node in ctx.nodes_of(ast.Constant) if getattr(node, "value", None) == 1)
+    assert [type(a).__name__ for a in ctx.ancestors_in_function(one)] == ["Call"]
+    call = next(node for node in ctx.nodes_of(ast.Call) if getattr(node.func, "id", "") == "g")  # type: ignore[attr-defined] - a Call
+    assert [type(a).__name__ for a in ctx.ancestors_in_function(call)] == ["Expr", "Try"]

@@ -10,46 +10,29 @@ from pathlib import Path
 import pytest
 
 RUFF = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
-SOURCE = "from typing import Optional  # noqa: HR104\n\n\nx: Optional[int] = None  # noqa: UP045, HR101\n"
+pytestmark = pytest.mark.skipif(RUFF is None, reason="ruff is a dev dependency")
 
 
-@pytest.mark.skipif(RUFF is None, reason="ruff is a dev dependency")
+def run(cwd: Path, *command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(list(command), cwd=cwd, capture_output=True, text=True, check=False)
+
+
+def project(tmp_path: Path, ruff_lint: str, source: str) -> Path:
+    (tmp_path / "pyproject.toml").write_text(f'[tool.ruff]\ntarget-version = "py311"\n[tool.ruff.lint]\n{ruff_lint}')
+    (tmp_path / "mod.py").write_text(source)
+    return tmp_path
+
+
 def test_one_noqa_line_serves_both_tools(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text(
-        '[tool.ruff]\ntarget-version = "py311"\n[tool.ruff.lint]\nselect = ["UP", "RUF100"]\nexternal = ["HR"]\n'
-    )
-    (tmp_path / "mod.py").write_text(SOURCE)
-    ruff = subprocess.run([str(RUFF), "check", "."], cwd=tmp_path, capture_output=True, text=True, check=False)
+    source = "from typing import Optional  # noqa: HR104\n\n\nx: Optional[int] = None  # noqa: UP045, HR101\n"
+    root = project(tmp_path, 'select = ["UP", "RUF100"]\nexternal = ["HR"]\n', source)
+    ruff = run(root, str(RUFF), "check", ".")
     assert ruff.returncode == 0, ruff.stdout + ruff.stderr
-    flake8 = subprocess.run(
-        [sys.executable, "-m", "flake8", "--select", "HR", "."],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    flake8 = run(root, sys.executable, "-m", "flake8", "--select", "HR", ".")
     assert flake8.returncode == 0, flake8.stdout + flake8.stderr
 
 
-@pytest.mark.skipif(RUFF is None, reason="ruff is a dev dependency")
 def test_without_noqa_both_tools_report_the_same_line(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text(
-        '[tool.ruff]\ntarget-version = "py311"\n[tool.ruff.lint]\nselect = ["UP045"]\n'
-    )
-    (tmp_path / "mod.py").write_text("from typing import Optional\n\n\nx: Optional[int] = None\n")
-    ruff = subprocess.run(
-        [str(RUFF), "check", "--output-format", "concise", "."],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    flake8 = subprocess.run(
-        [sys.executable, "-m", "flake8", "--select", "HR101", "."],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert "mod.py:4:4: UP045" in ruff.stdout
-    assert "mod.py:4:4: HR101" in flake8.stdout
+    root = project(tmp_path, 'select = ["UP045"]\n', "from typing import Optional\n\n\nx: Optional[int] = None\n")
+    assert "mod.py:4:4: UP045" in run(root, str(RUFF), "check", "--output-format", "concise", ".").stdout
+    assert "mod.py:4:4: HR101" in run(root, sys.executable, "-m", "flake8", "--select", "HR101", ".").stdout

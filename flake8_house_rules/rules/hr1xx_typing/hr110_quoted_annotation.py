@@ -73,16 +73,6 @@ class QuotedAnnotation(Rule):
                     return True
                 if spelled == "Annotated":
                     first = parent.slice.elts[0] if isinstance(parent.slice, ast.Tuple) else parent.slice
-                    return not _contains(first, node, self.ctx.parents)
+                    return node is not first and not any(a is first for a in self.ctx.ancestors(node))
             child, parent = parent, self.ctx.parent(parent)
         return False
-
-
-def _contains(root: ast.AST, node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
-    """Whether `node` is `root` or below it, following parent links upward from `node`."""
-    current: ast.AST | None = node
-    while current is not None:
-        if current is root:
-            return True
-        current = parents.get(current)
-    return False

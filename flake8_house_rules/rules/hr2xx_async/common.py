@@ -23,7 +23,6 @@ OFFLOADERS = frozenset(
     }
 )
 SLEEPS = frozenset({"asyncio.sleep", "time.sleep"})
-FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
 
 def client_kind(ctx: ModuleContext, node: ast.AST) -> Literal["async", "sync"] | None:
@@ -57,9 +56,7 @@ def is_cache_construction(ctx: ModuleContext, node: ast.AST | None) -> bool:
 
 def offloaded(ctx: ModuleContext, node: ast.AST) -> bool:
     """Whether the node is an argument of a call that runs it in a worker thread (`asyncio.to_thread`)."""
-    for ancestor in ctx.ancestors(node):
-        if isinstance(ancestor, FUNCTIONS):
-            return False
+    for ancestor in ctx.ancestors_in_function(node):
         if isinstance(ancestor, ast.Call):
             func = ancestor.func
             if isinstance(func, ast.Attribute) and func.attr == "run_in_executor":
@@ -85,9 +82,7 @@ def may_be_lock(ctx: ModuleContext, expr: ast.expr) -> bool:
 
 def under_lock(ctx: ModuleContext, node: ast.AST) -> bool:
     """Whether the node runs inside a `with`/`async with` block (in its own function) that may hold a lock."""
-    for ancestor in ctx.ancestors(node):
-        if isinstance(ancestor, FUNCTIONS):
-            return False
+    for ancestor in ctx.ancestors_in_function(node):
         if isinstance(ancestor, ast.AsyncWith | ast.With) and any(
             may_be_lock(ctx, item.context_expr) for item in ancestor.items
         ):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from flake8_house_rules.context import imported_modules
 from flake8_house_rules.rule import Rule
 
 
@@ -50,12 +51,9 @@ class RequestsImport(Rule):
         "from requests.exceptions import HTTPError  # error: HR204",
     )
 
-    def visit_Import(self, node: ast.Import) -> None:
-        """`import requests`, `import requests.adapters`."""
-        if any(alias.name.partition(".")[0] == "requests" for alias in node.names):
+    def visit_Import(self, node: ast.Import | ast.ImportFrom) -> None:
+        """`import requests`, `import requests.adapters`, `from requests import ...`."""
+        if any(module.partition(".")[0] == "requests" for module in imported_modules(node)):
             self.report(node)
 
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        """`from requests import ...`."""
-        if not node.level and (node.module or "").partition(".")[0] == "requests":
-            self.report(node)
+    visit_ImportFrom = visit_Import

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from flake8_house_rules.rule import Rule
-from flake8_house_rules.rules.hr2xx_async.common import FUNCTIONS, SLEEPS
+from flake8_house_rules.rules.hr2xx_async.common import SLEEPS
 
 LOOPS = (ast.For, ast.AsyncFor, ast.While)
 TRIES = (ast.Try, ast.TryStar)
@@ -79,8 +79,8 @@ class HandRolledRetry(Rule):
         """A sleep: is it in an `except` handler of a `try` inside a loop?"""
         if self.ctx.qualname(node.func) not in SLEEPS:
             return
-        for ancestor in self.ctx.ancestors(node):
-            if isinstance(ancestor, FUNCTIONS + LOOPS):
+        for ancestor in self.ctx.ancestors_in_function(node):
+            if isinstance(ancestor, LOOPS):
                 return
             if isinstance(ancestor, ast.ExceptHandler):
                 if ancestor.body and isinstance(ancestor.body[-1], EXITS):
@@ -112,17 +112,12 @@ class HandRolledRetry(Rule):
         """The innermost loop whose body holds the node, within its function."""
         if node is None:
             return None
-        for ancestor in self.ctx.ancestors(node):
-            if isinstance(ancestor, FUNCTIONS):
-                return None
-            if isinstance(ancestor, LOOPS):
-                return ancestor
-        return None
+        return next((a for a in self.ctx.ancestors_in_function(node) if isinstance(a, LOOPS)), None)
 
     def _mark_success(self, node: ast.stmt, *, stop_at_loop: bool) -> None:
         child: ast.AST = node
-        for ancestor in self.ctx.ancestors(node):
-            if isinstance(ancestor, FUNCTIONS) or (stop_at_loop and isinstance(ancestor, LOOPS)):
+        for ancestor in self.ctx.ancestors_in_function(node):
+            if stop_at_loop and isinstance(ancestor, LOOPS):
                 return
             if isinstance(ancestor, TRIES) and _in_body_or_else(child, ancestor):
                 self._success_exits.add(ancestor)

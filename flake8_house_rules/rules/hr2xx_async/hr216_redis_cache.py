@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from flake8_house_rules.context import imported_modules
 from flake8_house_rules.rule import Rule
 
 REDIS_MODULES = frozenset({"redis", "aioredis"})
@@ -46,12 +47,9 @@ class RedisCache(Rule):
         "from redis.asyncio import from_url  # error: HR216",
     )
 
-    def visit_Import(self, node: ast.Import) -> None:
-        """`import redis`, `import redis.asyncio`, `import aioredis`."""
-        if any(alias.name.partition(".")[0] in REDIS_MODULES for alias in node.names):
+    def visit_Import(self, node: ast.Import | ast.ImportFrom) -> None:
+        """`import redis`, `import redis.asyncio`, `import aioredis`, `from redis... import ...`."""
+        if any(module.partition(".")[0] in REDIS_MODULES for module in imported_modules(node)):
             self.report(node)
 
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        """`from redis... import ...`."""
-        if not node.level and (node.module or "").partition(".")[0] in REDIS_MODULES:
-            self.report(node)
+    visit_ImportFrom = visit_Import

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from flake8_house_rules.context import imported_modules
 from flake8_house_rules.rule import Example, Rule
 
 if TYPE_CHECKING:
@@ -76,15 +77,12 @@ class ForeignLoggingLibrary(Rule):
         self._stdlib_imports: list[ast.AST] = []
         self._builds_stdlib_logger = False
 
-    def visit_Import(self, node: ast.Import) -> None:
-        """`import loguru`, `import structlog.stdlib`, `import logging`."""
-        for alias in node.names:
-            self._check(node, alias.name)
+    def visit_Import(self, node: ast.Import | ast.ImportFrom) -> None:
+        """`import loguru`, `import structlog.stdlib`, `from logging import getLogger`, ..."""
+        for module in imported_modules(node):
+            self._check(node, module)
 
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        """`from loguru import logger`, `from logging import getLogger`."""
-        if not node.level and node.module:
-            self._check(node, node.module)
+    visit_ImportFrom = visit_Import
 
     def visit_Call(self, node: ast.Call) -> None:
         """`logging.getLogger(...)`: the module uses the standard library as its logger."""

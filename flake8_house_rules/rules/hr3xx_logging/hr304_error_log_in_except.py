@@ -7,8 +7,6 @@ import ast
 from flake8_house_rules.rule import Rule
 from flake8_house_rules.rules.hr3xx_logging.loggers import log_call
 
-FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-
 
 class ErrorLogInExcept(Rule):
     """## What it does
@@ -70,9 +68,7 @@ class ErrorLogInExcept(Rule):
         if _records_exception(receiver):
             return
         child: ast.AST = node
-        for ancestor in self.ctx.ancestors(node):
-            if isinstance(ancestor, FUNCTIONS):
-                return
+        for ancestor in self.ctx.ancestors_in_function(node):
             if isinstance(ancestor, ast.ExceptHandler):
                 if child is not ancestor.type:
                     self.report(node)
