@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-OptionKind = Literal["codes", "version", "patterns", "modules", "names", "choice"]
+OptionKind = Literal["codes", "version", "patterns", "modules", "names", "identifiers", "numbers", "integer", "choice"]
 
 CODE_PREFIX_RE = re.compile(r"^HR\d{0,3}$")
 DOTTED_RE = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 VERSION_RE = re.compile(r"^(?:py)?3\.?(\d{1,2})$")
+IDENTIFIER_RE = re.compile(r"^[A-Za-z_]\w*$")
 PYPROJECT_TABLE = "flake8-house-rules"
 
 
@@ -114,6 +115,76 @@ OPTIONS: tuple[OptionSpec, ...] = (
         "The one logging library the project uses: structlog, loguru or stdlib. Unset: HR301 is inactive.",
         ("structlog", "loguru", "stdlib"),
     ),
+    OptionSpec(
+        "hr-print-allowed",
+        "patterns",
+        "scripts/*,*/scripts/*,*/__main__.py",
+        "Path patterns of modules where print() is allowed (HR003).",
+    ),
+    OptionSpec(
+        "hr-allowed-numbers",
+        "numbers",
+        "-1,0,1,2,100,1000",
+        "Comma-separated numbers that are never magic (HR005).",
+    ),
+    OptionSpec(
+        "hr-singleton-allowed",
+        "identifiers",
+        "FastAPI,APIRouter,Limiter,TTLCache,LRUCache,Lock,Semaphore,Event,TypeVar,ParamSpec,ContextVar",
+        "Class names that may be instantiated at module level (infrastructure; HR010). Logger factories and "
+        "settings accessors are always allowed.",
+    ),
+    OptionSpec(
+        "hr-module-naming",
+        "choice",
+        "snake",
+        "How module file names are spelled (HR012): snake (user_service.py) or kebab (user-service.py).",
+        ("snake", "kebab"),
+    ),
+    OptionSpec(
+        "hr-max-statements",
+        "integer",
+        "50",
+        "The most statements a function body may hold (HR013).",
+    ),
+    OptionSpec(
+        "hr-upsert-columns",
+        "identifiers",
+        "updated_at",
+        "Columns every on_conflict_do_update(set_=...) must refresh (HR604).",
+    ),
+    OptionSpec(
+        "hr-limiter-names",
+        "identifiers",
+        "limiter",
+        "Names of rate limiter objects whose .limit(...) decorator marks a rate-limited route (HR507).",
+    ),
+    OptionSpec(
+        "hr-max-extra-params",
+        "integer",
+        "1",
+        "How many parameters a store/service method may take besides self and its payload (HR610).",
+    ),
+    OptionSpec(
+        "hr-model-suffixes",
+        "identifiers",
+        "Payload,Response,Params,Filter,Base",
+        "Suffixes a pydantic model name in a types.py/schemas.py module must end with (HR611).",
+    ),
+    OptionSpec(
+        "hr-base-exceptions",
+        "identifiers",
+        "AppError,ServiceError,APIError,HTTPException",
+        "Class names every project exception must inherit from (HR703).",
+    ),
+    OptionSpec(
+        "hr-asyncio-mode",
+        "choice",
+        "",
+        "pytest-asyncio mode: auto (async tests need no marker) or strict. Unset: read asyncio_mode from the "
+        "project's pytest configuration (HR803).",
+        ("auto", "strict"),
+    ),
 )
 OPTIONS_BY_NAME = {spec.name: spec for spec in OPTIONS}
 
@@ -132,6 +203,17 @@ class Config:
     http_client_modules: tuple[str, ...] = ()
     structlog_factories: tuple[str, ...] = ()
     logging_library: str = ""
+    print_allowed: tuple[str, ...] = ()
+    allowed_numbers: frozenset[float] = frozenset()
+    singleton_allowed: tuple[str, ...] = ()
+    module_naming: str = "snake"
+    max_statements: int = 50
+    upsert_columns: tuple[str, ...] = ()
+    limiter_names: tuple[str, ...] = ()
+    max_extra_params: int = 1
+    model_suffixes: tuple[str, ...] = ()
+    base_exceptions: tuple[str, ...] = ()
+    asyncio_mode: str = ""
     cwd: str = ""
     stdin_display_name: str = "stdin"
 
@@ -180,7 +262,24 @@ def _convert(spec: OptionSpec, raw: object, known_codes: frozenset[str]) -> obje
         if text and text not in spec.choices:
             raise _fail(spec, raw, f"expected one of {', '.join(spec.choices)}")
         return text
+    if spec.kind == "integer":
+        text = str(raw).strip()
+        if not text.isdigit():
+            raise _fail(spec, raw, "expected a whole number such as 50")
+        return int(text)
     items = split_list(raw)
+    if spec.kind == "numbers":
+        numbers: set[float] = set()
+        for item in items:
+            try:
+                numbers.add(float(item))
+            except ValueError:
+                raise _fail(spec, item, "expected a number such as 100 or 0.5") from None
+        return frozenset(numbers)
+    if spec.kind == "identifiers":
+        for item in items:
+            if not IDENTIFIER_RE.match(item):
+                raise _fail(spec, item, "expected a Python identifier")
     if spec.kind == "codes":
         for item in items:
             code = item.upper()
@@ -208,28 +307,55 @@ def find_pyproject(start: str) -> Path | None:
     return None
 
 
-def read_pyproject_table(start: str) -> dict[str, object]:
-    """Read `[tool.flake8-house-rules]` from the nearest `pyproject.toml`, keyed by option name."""
+#: Keys of `[tool.flake8-house-rules]` that are not `--hr-*` options. Their owners read them (the
+#: `house-rules` command's selection and file discovery, the project's pattern rules); option validation
+#: leaves them alone.
+OWNED_KEYS = frozenset(
+    {"select", "ignore", "extend-select", "extend-ignore", "per-file-ignores", "exclude", "extend-exclude", "patterns"}
+)
+
+
+def load_pyproject_table(start: str) -> tuple[Path | None, dict[str, Any]]:  # Any: TOML values of every type
+    """The nearest `pyproject.toml` and its raw `[tool.flake8-house-rules]` table (`{}` when it has none)."""
     path = find_pyproject(start)
     if path is None:
-        return {}
+        return None, {}
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         msg = f"cannot read {path}: {exc}"
         raise ConfigError(msg) from None
-    table = data.get("tool", {}).get(PYPROJECT_TABLE, {})
+    tool = data.get("tool", {})
+    table = tool.get(PYPROJECT_TABLE, {}) if isinstance(tool, dict) else {}
     if not isinstance(table, dict):
         msg = f"[tool.{PYPROJECT_TABLE}] in {path} must be a table, not {table!r}"
         raise ConfigError(msg)
+    return path, table
+
+
+def _numbers_as_text(value: object) -> object:
+    """TOML numbers (`max-statements = 60`, `allowed-numbers = [0, 1, 60]`) as the text flake8 would give."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, list):
+        return [_numbers_as_text(item) for item in value]
+    return value
+
+
+def read_pyproject_table(start: str) -> dict[str, object]:
+    """Read the `--hr-*` options from `[tool.flake8-house-rules]` of the nearest `pyproject.toml`, by option name."""
+    path, table = load_pyproject_table(start)
     by_key = {spec.pyproject_key: spec for spec in OPTIONS}
     values: dict[str, object] = {}
     for key, value in table.items():
+        if key in OWNED_KEYS:
+            continue
         spec = by_key.get(key) or OPTIONS_BY_NAME.get(key)
         if spec is None:
-            known = ", ".join(sorted(by_key))
+            known = ", ".join(sorted({*by_key, *OWNED_KEYS}))
             msg = f"unknown key {key!r} in [tool.{PYPROJECT_TABLE}] of {path} (known keys: {known})"
             raise ConfigError(msg)
+        value = _numbers_as_text(value) if spec.kind in {"integer", "numbers"} else value  # noqa: PLW2901
         if not isinstance(value, str) and not (
             isinstance(value, list) and all(isinstance(item, str) for item in value)
         ):
