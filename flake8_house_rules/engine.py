@@ -1,10 +1,18 @@
 """The engine: one walk of each module, dispatched to every enabled rule.
 
-`ModuleContext` walks the tree once and indexes the nodes by type, in source order. The engine builds, per
-module, a table from node type to the `visit_<Node>` methods of the rules that apply to the module, and
-calls each method once per node of that type, so node types no rule handles cost nothing after the walk.
-Nodes arrive type by type (in source order within a type): a rule that combines facts from several node
-types does so in `finish()`. No rule walks the tree itself.
+`ModuleContext` walks the tree once and indexes the nodes by type, in tree order. The engine builds, per
+module, dispatch tables from the enabled rules that apply to the module, and then:
+
+- calls each `visit_<Node>` method once per node of that type, so node types no rule handles cost nothing
+  after the walk; nodes arrive type by type (in tree order within a type: statements in source order);
+- resolves each call once (`ctx.call_name`: `time.sleep`, `builtins.open`) and calls `visit_call(node, name)`
+  of the rules whose `calls` (or `call_names(config)`) hold that name, and `visit_method_call(node, method)`
+  of the rules whose `methods` hold the called attribute (`.commit()`, `.info()`);
+- resolves every imported name and attribute chain once (`ctx.references()`) and calls
+  `visit_reference(node, name)` of the rules whose `references` (or `reference_names(config)`) hold it;
+- calls every rule's `finish()`: a rule that combines facts from several node types concludes there.
+
+No rule walks the tree itself, and no rule resolves a call that another rule already resolved.
 
 A rule that raises is switched off for the rest of that file and the failure is written to stderr as one
 line naming the rule and place; the other rules and files still lint, because an exception escaping a
@@ -16,7 +24,7 @@ from __future__ import annotations
 import ast
 import logging
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flake8_house_rules.config import Config, build_config
 from flake8_house_rules.context import ModuleContext
@@ -28,13 +36,55 @@ if TYPE_CHECKING:
 LOG = logging.getLogger("flake8_house_rules")
 
 
+def _silenced(*args: object) -> None:
+    """Stands in for the callbacks of a rule that failed on this file."""
+
+
+class Tables:
+    """One module's dispatch tables: node type, called name, method name and referenced name to callbacks."""
+
+    def __init__(self) -> None:
+        self.visits: dict[type[ast.AST], list[Callable[[Any], None]]] = {}  # Any: each handler takes its type
+        self.calls: dict[str, list[Callable[[ast.Call, str], None]]] = {}
+        self.methods: dict[str, list[Callable[[ast.Call, str], None]]] = {}
+        self.references: dict[str, list[Callable[[Any, str], None]]] = {}  # Any: a Name or an Attribute
+
+    def add(self, rule: Rule, config: Config) -> None:
+        """Register a rule's handlers."""
+        for node_type, attr in rule.handlers:
+            self.visits.setdefault(node_type, []).append(getattr(rule, attr))
+        for name in rule.call_names(config):
+            self.calls.setdefault(name, []).append(rule.visit_call)
+        for name in rule.methods:
+            self.methods.setdefault(name, []).append(rule.visit_method_call)
+        for name in rule.reference_names(config):
+            self.references.setdefault(name, []).append(rule.visit_reference)
+
+    def silence(self, rule: object) -> list[tuple[list[Any], int, Any]]:  # Any: callbacks of every kind
+        """Replace a failed rule's callbacks in place (the lists may be mid-iteration); return what to restore."""
+        replaced = []
+        for table in (self.visits, self.calls, self.methods, self.references):
+            for callbacks in table.values():
+                for index, callback in enumerate(callbacks):
+                    if getattr(callback, "__self__", None) is rule:
+                        replaced.append((callbacks, index, callback))
+                        callbacks[index] = _silenced
+        return replaced
+
+
 class Engine:
-    """Lints modules with the enabled rules of one configuration."""
+    """Lints modules with the enabled rules of one configuration.
+
+    One instance of each enabled rule serves the whole run (`Rule.begin` starts it on each module), so the
+    dispatch tables are built once per set of rules that apply to a module, not once per module.
+    """
 
     def __init__(self, config: Config, rules: Iterable[type[Rule]], *, strict: bool = False) -> None:
         self.config = config
         self.rules = tuple(rule for rule in rules if config.is_enabled(rule.code, rule.tier))
         self.strict = strict
+        self._instances = tuple(rule() for rule in self.rules)
+        self._tables: dict[tuple[Rule, ...], Tables] = {}
 
     def lint(self, tree: ast.AST, lines: Sequence[str], filename: str) -> list[Violation]:
         """All violations in one module, sorted by position."""
@@ -46,50 +96,109 @@ class Engine:
                 raise
             self._warn("the module context", filename, 1, exc)
             return violations
-        instances: list[Rule] = []
-        table: dict[type[ast.AST], list[Callable[[ast.AST], None]]] = {}
-        for rule_class in self.rules:
-            if not rule_class.applies_to(ctx):
-                continue
-            rule = rule_class(ctx, violations.append)
-            instances.append(rule)
-            for node_type, attr in rule_class.handlers:
-                table.setdefault(node_type, []).append(getattr(rule, attr))
+        active = tuple(rule for rule in self._instances if type(rule).applies_to(ctx))
+        tables = self._tables.get(active)
+        if tables is None:
+            tables = self._tables[active] = Tables()
+            for rule in active:
+                tables.add(rule, self.config)
         broken: set[str] = set()
-        for node_type, callbacks in table.items():
+        restore: list[tuple[list[Any], int, Any]] = []  # Any: callbacks of every kind
+        try:
+            for rule in active:
+                try:
+                    rule.begin(ctx, violations.append)
+                except Exception as exc:
+                    self._disable(rule.start, tables, broken, restore, filename, ctx.tree, exc)
+            self._dispatch(ctx, tables, broken, restore, filename)
+            for rule in active:
+                if rule.code in broken:
+                    continue
+                try:
+                    rule.finish()
+                except Exception as exc:
+                    self._disable(rule.finish, tables, broken, restore, filename, ctx.tree, exc)
+        finally:
+            for callbacks, index, callback in restore:
+                callbacks[index] = callback
+        violations = [violation for violation in violations if violation.code not in broken]
+        violations.sort(key=lambda violation: (violation.line, violation.col, violation.code))
+        return violations
+
+    def _dispatch(
+        self,
+        ctx: ModuleContext,
+        tables: Tables,
+        broken: set[str],
+        restore: list[tuple[list[Any], int, Any]],  # Any: callbacks of every kind
+        filename: str,
+    ) -> None:
+        """Hand every node, call and reference to the rules that asked for it."""
+        for node_type, callbacks in tables.visits.items():
             for node in ctx.nodes.get(node_type, ()):
                 for callback in callbacks:
                     try:
                         callback(node)
                     except Exception as exc:
-                        self._disable(callback, table, broken, filename, node, exc)
-        for rule in instances:
-            if rule.code in broken:
-                continue
-            try:
-                rule.finish()
-            except Exception as exc:
-                self._disable(rule.finish, table, broken, filename, ctx.tree, exc)
-        violations = [violation for violation in violations if violation.code not in broken]
-        violations.sort(key=lambda violation: (violation.line, violation.col, violation.code))
-        return violations
+                        self._disable(callback, tables, broken, restore, filename, node, exc)
+        if tables.calls or tables.methods:
+            self._dispatch_calls(ctx, tables, broken, restore, filename)
+        if tables.references:
+            for node, name in ctx.references():
+                for callback in tables.references.get(name, ()):
+                    try:
+                        callback(node, name)
+                    except Exception as exc:
+                        self._disable(callback, tables, broken, restore, filename, node, exc)
+
+    def _dispatch_calls(
+        self,
+        ctx: ModuleContext,
+        tables: Tables,
+        broken: set[str],
+        restore: list[tuple[list[Any], int, Any]],  # Any: callbacks of every kind
+        filename: str,
+    ) -> None:
+        """Resolve each call once and hand it to the rules that asked for its name or its method name."""
+        calls, methods = tables.calls, tables.methods
+        if calls:
+            ctx.references()  # resolve every imported name once, so each call's name is a table look-up
+        attribute = ast.Attribute
+        for node in ctx.nodes.get(ast.Call, ()):
+            func = node.func
+            if methods and type(func) is attribute:
+                for callback in methods.get(func.attr, ()):
+                    try:
+                        callback(node, func.attr)
+                    except Exception as exc:
+                        self._disable(callback, tables, broken, restore, filename, node, exc)
+            if calls:
+                name = ctx.call_name(node)
+                if name is None:
+                    continue
+                for callback in calls.get(name, ()):
+                    try:
+                        callback(node, name)
+                    except Exception as exc:
+                        self._disable(callback, tables, broken, restore, filename, node, exc)
 
     def _disable(
         self,
-        callback: Callable[[ast.AST], None] | Callable[[], None],
-        table: dict[type[ast.AST], list[Callable[[ast.AST], None]]],
+        callback: Callable[..., None],
+        tables: Tables,
         broken: set[str],
+        restore: list[tuple[list[Any], int, Any]],  # Any: callbacks of every kind
         filename: str,
         node: ast.AST,
         exc: Exception,
     ) -> None:
+        """Switch a failed rule off for the rest of this module, and say so on stderr (strict: raise)."""
         if self.strict:
             raise exc
         rule = getattr(callback, "__self__", None)
         code = getattr(rule, "code", "?")
         broken.add(code)
-        for callbacks in table.values():
-            callbacks[:] = [other for other in callbacks if getattr(other, "__self__", None) is not rule]
+        restore.extend(tables.silence(rule))
         self._warn(f"rule {code}", filename, getattr(node, "lineno", 1), exc)
 
     @staticmethod

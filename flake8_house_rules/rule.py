@@ -5,9 +5,12 @@ kebab-case name, message, tier, fix kind, seed source, the options it reads, its
 docstring, in Markdown sections), and its own valid and invalid examples. Defining the class registers it.
 
 A rule handles AST nodes by defining `visit_<NodeType>` methods; the engine calls each of them once per
-node of that type found by the module's single walk (type by type, in source order within a type). A rule
-never walks the tree itself: it reads shared facts from `self.ctx` (a `ModuleContext`), calls
-`self.report(...)`, and draws conclusions that need several node types in `finish()`.
+node of that type found by the module's single walk (type by type; within a type in tree order, so
+statements in source order). A rule that cares about calls or references of given names declares them
+(`calls`, `methods`, `references`) and the engine, which resolves each call and name once per module,
+hands it only those (`visit_call`, `visit_method_call`, `visit_reference`). A rule never walks the tree
+itself: it reads shared facts from `self.ctx` (a `ModuleContext`), calls `self.report(...)`, and draws
+conclusions that need several node types in `finish()`.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from flake8_house_rules.config import Config
     from flake8_house_rules.context import ModuleContext
 
 Tier = Literal["default", "opt-in"]
@@ -78,6 +82,12 @@ class Rule:
     valid: ClassVar[tuple[str | Example, ...]] = ()
     invalid: ClassVar[tuple[str | Example, ...]] = ()
     handlers: ClassVar[tuple[tuple[type[ast.AST], str], ...]] = ()
+    #: Dotted names whose calls the engine hands to `visit_call` (`time.sleep`, `builtins.open`).
+    calls: ClassVar[frozenset[str]] = frozenset()
+    #: Attribute names whose calls (`x.commit()`) the engine hands to `visit_method_call`.
+    methods: ClassVar[frozenset[str]] = frozenset()
+    #: Dotted names whose references (`typing.Any`, `t.Any`, `Any`) the engine hands to `visit_reference`.
+    references: ClassVar[frozenset[str]] = frozenset()
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -93,18 +103,41 @@ class Rule:
                 raise TypeError(msg)
             REGISTRY[cls.code] = cls
 
-    def __init__(self, ctx: ModuleContext, sink: Callable[[Violation], None]) -> None:
+    ctx: ModuleContext
+    _sink: Callable[[Violation], None]
+
+    def begin(self, ctx: ModuleContext, sink: Callable[[Violation], None]) -> None:
+        """Start on a module: the engine keeps one instance per rule for a whole run and calls this per file."""
         self.ctx = ctx
         self._sink = sink
         self.start()
 
     def start(self) -> None:
-        """Called once per module before the walk: set up any state the rule collects over the module."""
+        """Called once per module before dispatch: (re)set every piece of state the rule collects over a module."""
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
         """Whether the rule runs on this module at all: by default, when the target Python is recent enough."""
         return cls.min_target_version is None or ctx.target_version >= cls.min_target_version
+
+    @classmethod
+    def call_names(cls, config: Config) -> frozenset[str]:
+        """The dotted names whose calls this rule handles; override when they depend on the options."""
+        return cls.calls
+
+    @classmethod
+    def reference_names(cls, config: Config) -> frozenset[str]:
+        """The dotted names whose references this rule handles; override when they depend on the options."""
+        return cls.references
+
+    def visit_call(self, node: ast.Call, name: str) -> None:
+        """A call of one of the names in `calls`, with the name it resolved to."""
+
+    def visit_method_call(self, node: ast.Call, method: str) -> None:
+        """A call `x.<method>(...)` of one of the attribute names in `methods`."""
+
+    def visit_reference(self, node: ast.Name | ast.Attribute, name: str) -> None:
+        """A name or attribute chain that resolves to one of the names in `references`."""
 
     def report(self, node: ast.AST | tuple[int, int], message: str | None = None) -> None:
         """Report a violation at a node's start (or at an explicit `(line, col)`) with an optional message."""

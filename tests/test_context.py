@@ -171,3 +171,57 @@ def test_ancestors_in_function_stop_at_the_nearest_def_or_lambda() -> None:
     assert [type(a).__name__ for a in ctx.ancestors_in_function(one)] == ["Call"]
     call = next(node for node in ctx.nodes_of(ast.Call) if getattr(node.func, "id", "") == "g")  # type: ignore[attr-defined] - a Call
     assert [type(a).__name__ for a in ctx.ancestors_in_function(call)] == ["Expr", "Try"]
+
+
+def test_the_walk_sees_every_node_ast_walk_sees_except_operator_and_context_singletons() -> None:
+    source = (Path(__file__).resolve().parent.parent / "flake8_house_rules" / "engine.py").read_text()
+    source += "\nmatch x:\n    case {'a': 1, **rest}: pass\n    case P(a=1, b=[*_]): pass\n{**d, 'k': 1}\n"
+    source += "def kw(*, a, b=1): ...\nglobal g\n"
+    ctx = context(source)
+    skipped = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
+    expected = [node for node in ast.walk(ctx.tree) if not isinstance(node, skipped)]
+    walked = [node for nodes in ctx.nodes.values() for node in nodes]
+    assert len(walked) == len(set(map(id, walked)))
+    imports = [node for node in ast.walk(ctx.tree) if isinstance(node, ast.Import | ast.ImportFrom)]
+    aliases = {id(alias) for node in imports for alias in node.names}
+    assert {id(node) for node in walked} == {id(node) for node in expected} - aliases
+    for node in walked:
+        if node is not ctx.tree:
+            assert node in ctx.parents, ast.dump(node)[:80]
+    for statement_type in (ast.FunctionDef, ast.Assign, ast.Expr):  # statements of a type come in source order
+        positions = [(node.lineno, node.col_offset) for node in ctx.nodes_of(statement_type)]
+        assert positions == sorted(positions)
+
+
+def test_references_resolve_every_imported_name_and_chain_once() -> None:
+    source = "import typing as t\nfrom os import path\nx: t.Optional[int]\npath.join('a')\ndef f(t):\n    t.Optional\n"
+    ctx = context(source)
+    found = sorted((ast.unparse(node), node.lineno, name) for node, name in ctx.references())
+    assert found == [
+        ("path", 4, "os.path"),
+        ("path.join", 4, "os.path.join"),
+        ("t", 3, "typing"),
+        ("t.Optional", 3, "typing.Optional"),
+    ]
+    assert ctx.references() is ctx.references()
+
+
+def test_call_name_knows_builtins_unless_shadowed() -> None:
+    ctx = context("import time\nopen('x')\ntime.sleep(1)\ndef f(open):\n    open('y')\nself.open()\nunknown()\n")
+    names = [ctx.call_name(call) for call in ctx.nodes_of(ast.Call)]
+    assert names == ["builtins.open", "time.sleep", None, None, None]
+    starred = context("from os import *\nopen('x')\n")
+    assert [starred.call_name(call) for call in starred.nodes_of(ast.Call)] == [None]
+
+
+def test_facts_are_built_once_per_module_and_shared() -> None:
+    built = []
+
+    class Counted:
+        def __init__(self, ctx: object) -> None:
+            built.append(ctx)
+
+    ctx = context("x = 1\n")
+    assert ctx.fact(Counted) is ctx.fact(Counted)
+    assert len(built) == 1
+    assert ctx.classes is ctx.classes

@@ -127,6 +127,25 @@ def test_a_failing_rule_does_not_abort_the_run(capsys: pytest.CaptureFixture[str
     assert "internal error in rule HR199" in err and "boom" in err
 
 
+def test_a_rule_that_fails_on_one_file_still_runs_on_the_next(capsys: pytest.CaptureFixture[str]) -> None:
+    class Picky(Rule):
+        code = ""
+        calls = frozenset({"builtins.print"})
+
+        def visit_call(self, node: ast.Call, name: str) -> None:
+            if node.args:
+                raise RuntimeError("boom")
+            self.report(node)
+
+    Picky.code = "HR198"
+    rules = load_rules()
+    engine = Engine(build_config({}, frozenset(rules), cwd="/nonexistent"), [*rules.values(), Picky])
+    for source, expected in (("print(1)\nprint()\n", []), ("print()\n", ["HR198"]), ("print(2)\n", [])):
+        found = engine.lint(ast.parse(source), source.splitlines(True), "mod.py")
+        assert [v.code for v in found if v.code == "HR198"] == expected
+    assert capsys.readouterr().err.count("internal error in rule HR198") == 2
+
+
 ALL_EXAMPLES = [
     example if isinstance(example, str) else example.code
     for rule in load_rules().values()

@@ -73,4 +73,3 @@ DEPRECATED_IMPORTS: dict[str, tuple[int, int]] = {
     **dict.fromkeys((name.removeprefix("typing.") for name in GENERIC_ALIASES), PEP_585),
 }
 TYPING_MODULES = frozenset({"typing", "typing_extensions"})
-GENERIC_ALIAS_NAMES = frozenset(name.removeprefix("typing.") for name in GENERIC_ALIASES)

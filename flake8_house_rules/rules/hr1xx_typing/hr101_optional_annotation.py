@@ -56,8 +56,11 @@ class OptionalAnnotation(Rule):
         "def f() -> None:\n    from typing import Optional\n    z: Optional[bytes] = None  # error: HR101",
     )
 
-    def visit_Subscript(self, node: ast.Subscript) -> None:
+    references = frozenset({"typing.Optional"})
+
+    def visit_reference(self, node: ast.Name | ast.Attribute, name: str) -> None:
         """Report `Optional[X]`, naming `X` in the message when it is short."""
-        if self.ctx.resolves_to(node.value, "typing.Optional"):
-            inner = self.ctx.segment(node.slice)
-            self.report(node, f"use `{inner} | None` instead of `Optional[{inner}]`" if inner else None)
+        parent = self.ctx.parent(node)
+        if isinstance(parent, ast.Subscript) and parent.value is node:
+            inner = self.ctx.segment(parent.slice)
+            self.report(parent, f"use `{inner} | None` instead of `Optional[{inner}]`" if inner else None)

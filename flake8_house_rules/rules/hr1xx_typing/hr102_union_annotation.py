@@ -47,10 +47,15 @@ class UnionAnnotation(Rule):
         "import typing\n\nValue = typing.Union[int, float, None]  # error: HR102",
     )
 
-    def visit_Subscript(self, node: ast.Subscript) -> None:
+    references = frozenset({"typing.Union"})
+
+    def visit_reference(self, node: ast.Name | ast.Attribute, name: str) -> None:
         """Report `Union[...]`, spelling the `|` form in the message when it is short."""
-        if not self.ctx.resolves_to(node.value, "typing.Union"):
-            return
+        subscript = self.ctx.parent(node)
+        if isinstance(subscript, ast.Subscript) and subscript.value is node:
+            self._check(subscript)
+
+    def _check(self, node: ast.Subscript) -> None:
         members = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
         parts = [self.ctx.segment(member) for member in members]
         inner = self.ctx.segment(node.slice)

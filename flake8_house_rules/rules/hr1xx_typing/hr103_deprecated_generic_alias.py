@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from flake8_house_rules.rule import Example, Rule
-from flake8_house_rules.rules.hr1xx_typing.aliases import GENERIC_ALIAS_NAMES, GENERIC_ALIASES, PEP_585
+from flake8_house_rules.rules.hr1xx_typing.aliases import GENERIC_ALIASES, PEP_585
 
 
 class DeprecatedGenericAlias(Rule):
@@ -57,22 +57,11 @@ class DeprecatedGenericAlias(Rule):
         "from typing import Sequence\n\ndef f(rows: Sequence) -> None: ...  # error: HR103",
     )
 
-    def visit_Name(self, node: ast.Name) -> None:
-        """A bare alias name: `List[int]`, `rows: Sequence`."""
-        if node.id in self.ctx.import_names:
-            self._check(node)
+    references = frozenset(GENERIC_ALIASES)
 
-    def visit_Attribute(self, node: ast.Attribute) -> None:
-        """A module attribute: `typing.List[int]`, `t.Callable`."""
-        if node.attr in GENERIC_ALIAS_NAMES:
-            self._check(node)
-
-    def _check(self, node: ast.Name | ast.Attribute) -> None:
-        qualname = self.ctx.qualname(node)
-        replacement = GENERIC_ALIASES.get(qualname or "")
-        if replacement is None:
-            return
+    def visit_reference(self, node: ast.Name | ast.Attribute, name: str) -> None:
+        """An alias, bare (`List[int]`, `rows: Sequence`) or as a module attribute (`typing.List`, `t.Callable`)."""
         parent = self.ctx.parent(node)
         if (isinstance(parent, ast.Subscript) and parent.value is node) or self.ctx.in_annotation(node):
-            short = qualname.removeprefix("typing.") if qualname else ""
-            self.report(node, f"use `{replacement}` instead of `{short}` from typing")
+            short = name.removeprefix("typing.")
+            self.report(node, f"use `{GENERIC_ALIASES[name]}` instead of `{short}` from typing")

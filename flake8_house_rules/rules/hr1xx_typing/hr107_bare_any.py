@@ -53,18 +53,11 @@ class BareAny(Rule):
         "from typing import Any\n\ndef f(*args: Any) -> Any: ...  # error: HR107, HR107",
     )
 
-    def visit_Name(self, node: ast.Name) -> None:
-        """`Any` imported from typing."""
-        if node.id in self.ctx.import_names:
-            self._check(node)
+    references = frozenset({"typing.Any"})
 
-    def visit_Attribute(self, node: ast.Attribute) -> None:
-        """`typing.Any`, `t.Any`."""
-        if node.attr == "Any":
-            self._check(node)
-
-    def _check(self, node: ast.Name | ast.Attribute) -> None:
-        if not self.ctx.resolves_to(node, "typing.Any") or not self.ctx.in_annotation(node):
+    def visit_reference(self, node: ast.Name | ast.Attribute, name: str) -> None:
+        """`Any` imported from typing, `typing.Any`, `t.Any`."""
+        if not self.ctx.in_annotation(node):
             return
         line = node.lineno
         if self.ctx.has_explaining_comment(line):

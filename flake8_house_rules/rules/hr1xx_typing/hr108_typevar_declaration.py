@@ -56,11 +56,11 @@ class TypeVarDeclaration(Rule):
         "from typing import TypeVarTuple\n\nTs = TypeVarTuple('Ts')  # error: HR108",
     )
 
-    def visit_Call(self, node: ast.Call) -> None:
+    calls = frozenset(DECLARATIONS)
+
+    def visit_call(self, node: ast.Call, name: str) -> None:
         """Report a declaration call whose value is bound to a name."""
         if not isinstance(self.ctx.parent(node), ast.Assign | ast.AnnAssign):
-            return
-        if not self.ctx.resolves_to(node.func, *DECLARATIONS):
             return
         if self.ctx.target_version < PEP_696 and any(keyword.arg == "default" for keyword in node.keywords):
             return

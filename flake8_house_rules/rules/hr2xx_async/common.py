@@ -6,6 +6,7 @@ import ast
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    from flake8_house_rules.config import Config
     from flake8_house_rules.context import ModuleContext
 
 HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "stream"})
@@ -25,6 +26,16 @@ OFFLOADERS = frozenset(
 SLEEPS = frozenset({"asyncio.sleep", "time.sleep"})
 
 
+def client_names(config: Config) -> frozenset[str]:
+    """The dotted names of the HTTP client classes of the configured modules (`httpx.AsyncClient`, ...)."""
+    return frozenset(f"{module}.{name}" for module in config.http_client_modules for name in ("AsyncClient", "Client"))
+
+
+def verb_names(config: Config) -> frozenset[str]:
+    """The dotted names of the module-level request functions of the configured modules (`httpx.get`, ...)."""
+    return frozenset(f"{module}.{verb}" for module in config.http_client_modules for verb in HTTP_VERBS)
+
+
 def client_kind(ctx: ModuleContext, node: ast.AST) -> Literal["async", "sync"] | None:
     """Whether a call constructs an HTTP client of a configured module (`httpx.AsyncClient(...)`)."""
     if not isinstance(node, ast.Call):
@@ -38,15 +49,6 @@ def client_kind(ctx: ModuleContext, node: ast.AST) -> Literal["async", "sync"] |
     if name == "AsyncClient":
         return "async"
     return "sync" if name == "Client" else None
-
-
-def is_http_verb_call(ctx: ModuleContext, node: ast.Call) -> bool:
-    """Whether a call is a module-level request function of a configured client module (`httpx.get(...)`)."""
-    qualname = ctx.qualname(node.func)
-    if qualname is None:
-        return False
-    module, _, name = qualname.rpartition(".")
-    return name in HTTP_VERBS and module in ctx.config.http_client_modules
 
 
 def is_cache_construction(ctx: ModuleContext, node: ast.AST | None) -> bool:

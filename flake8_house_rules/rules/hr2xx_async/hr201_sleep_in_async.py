@@ -55,11 +55,9 @@ class SleepInAsync(Rule):
         "from time import sleep as pause\n\nasync def poll() -> None:\n    pause(0.5)  # error: HR201",
     )
 
-    def visit_Call(self, node: ast.Call) -> None:
+    calls = frozenset({"time.sleep"})
+
+    def visit_call(self, node: ast.Call, name: str) -> None:
         """Report `time.sleep` called directly in async code."""
-        if (
-            self.ctx.resolves_to(node.func, "time.sleep")
-            and self.ctx.in_async_function(node)
-            and not offloaded(self.ctx, node)
-        ):
+        if self.ctx.in_async_function(node) and not offloaded(self.ctx, node):
             self.report(node)

@@ -43,7 +43,8 @@ class GetEventLoop(Rule):
         "from asyncio import get_event_loop\n\nget_event_loop().run_until_complete(main())  # error: HR202",
     )
 
-    def visit_Call(self, node: ast.Call) -> None:
+    calls = frozenset({"asyncio.get_event_loop", "asyncio.events.get_event_loop"})
+
+    def visit_call(self, node: ast.Call, name: str) -> None:
         """Report the call."""
-        if self.ctx.resolves_to(node.func, "asyncio.get_event_loop", "asyncio.events.get_event_loop"):
-            self.report(node)
+        self.report(node)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Rule
-from flake8_house_rules.rules.hr2xx_async.common import HTTP_VERBS, client_kind, is_http_verb_call, offloaded
+from flake8_house_rules.rules.hr2xx_async.common import HTTP_VERBS, offloaded, verb_names
+
+if TYPE_CHECKING:
+    from flake8_house_rules.config import Config
 
 BLOCKING_CALLS = frozenset(
     {
@@ -22,7 +26,7 @@ BLOCKING_CALLS = frozenset(
         "socket.create_connection",
     }
 )
-BLOCKING_BUILTINS = frozenset({"open", "input"})
+REQUESTS_IO = frozenset(f"requests{api}.{verb}" for api in ("", ".api") for verb in HTTP_VERBS)
 PATH_CLASSES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath"})
 PATH_IO_METHODS = frozenset({"read_text", "write_text", "read_bytes", "write_bytes", "open"})
 PATH_RETURNING = frozenset({"with_suffix", "with_name", "with_stem", "joinpath", "resolve", "absolute", "expanduser"})
@@ -96,34 +100,36 @@ class BlockingIoInAsync(Rule):
         "import requests\n\nasync def f() -> None:\n    requests.Session().post(url, timeout=5)  # error: HR203",
     )
 
-    def visit_Call(self, node: ast.Call) -> None:
-        """Report a blocking call in async code."""
-        shown = self._blocking_name(node)
-        if shown is None or not self.ctx.in_async_function(node) or offloaded(self.ctx, node):
-            return
-        self.report(node, f"`{shown}` blocks the event loop: use an async API or `await asyncio.to_thread(...)`")
+    methods = PATH_IO_METHODS | HTTP_VERBS
 
-    def _blocking_name(self, node: ast.Call) -> str | None:
-        func = node.func
-        if isinstance(func, ast.Name) and func.id in BLOCKING_BUILTINS:
-            return f"{func.id}()" if self.ctx.is_builtin(func) else None
-        qualname = self.ctx.qualname(func)
-        if qualname is not None:
-            if qualname in BLOCKING_CALLS or _is_requests_io(qualname):
-                return qualname
-            if is_http_verb_call(self.ctx, node) or client_kind(self.ctx, node) == "sync":
-                return qualname
-            return None
+    @classmethod
+    def call_names(cls, config: Config) -> frozenset[str]:
+        """Blocking functions, requests' and the configured HTTP modules' request functions, sync clients."""
+        sync_clients = {f"{module}.Client" for module in config.http_client_modules}
+        return BLOCKING_CALLS | REQUESTS_IO | verb_names(config) | sync_clients
+
+    def visit_call(self, node: ast.Call, name: str) -> None:
+        """A blocking function: `open()`, `subprocess.run`, `requests.get`, `httpx.Client`, ..."""
+        self._check(node, f"{name.removeprefix('builtins.')}()" if name.startswith("builtins.") else name)
+
+    def visit_method_call(self, node: ast.Call, method: str) -> None:
+        """`Path(...).read_text()` on a provable path, `requests.Session().get(...)`."""
+        receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
+        if receiver is None:
+            return
         if (
-            isinstance(func, ast.Attribute)
-            and func.attr in HTTP_VERBS
-            and isinstance(func.value, ast.Call)
-            and self.ctx.qualname(func.value.func) in REQUESTS_SESSIONS
+            method in HTTP_VERBS
+            and isinstance(receiver, ast.Call)
+            and self.ctx.qualname(receiver.func) in REQUESTS_SESSIONS
         ):
-            return f"requests.Session().{func.attr}"
-        if isinstance(func, ast.Attribute) and func.attr in PATH_IO_METHODS and self._is_path(func.value, 0):
-            return f"Path.{func.attr}()"
-        return None
+            self._check(node, f"requests.Session().{method}")
+        elif method in PATH_IO_METHODS and self._is_path(receiver, 0):
+            self._check(node, f"Path.{method}()")
+
+    def _check(self, node: ast.Call, shown: str) -> None:
+        """Report a blocking call in async code that no worker thread takes over."""
+        if self.ctx.in_async_function(node) and not offloaded(self.ctx, node):
+            self.report(node, f"`{shown}` blocks the event loop: use an async API or `await asyncio.to_thread(...)`")
 
     def _is_path(self, expr: ast.expr, depth: int) -> bool:
         """Whether an expression is provably a `pathlib.Path` (bounded, so no deep recursion)."""
@@ -148,9 +154,3 @@ class BlockingIoInAsync(Rule):
             if binding.kind == "assign" and binding.value is not None:
                 return self._is_path(binding.value, depth + 1)
         return False
-
-
-def _is_requests_io(qualname: str) -> bool:
-    """`requests.get(...)`, `requests.api.post(...)`, `requests.Session().get(...)`: requests calls that do I/O."""
-    parts = qualname.split(".")
-    return parts[0] == "requests" and parts[-1] in HTTP_VERBS

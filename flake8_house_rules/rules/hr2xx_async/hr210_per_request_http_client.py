@@ -6,9 +6,10 @@ import ast
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
-from flake8_house_rules.rules.hr2xx_async.common import client_kind, module_global_target
+from flake8_house_rules.rules.hr2xx_async.common import client_names, module_global_target
 
 if TYPE_CHECKING:
+    from flake8_house_rules.config import Config
     from flake8_house_rules.context import ModuleContext
 
 LIFESPAN_NAME = "lifespan"
@@ -112,13 +113,18 @@ class PerRequestHttpClient(Rule):
         """Not in test modules."""
         return not ctx.is_test_module()
 
-    def visit_Call(self, node: ast.Call) -> None:
-        """Collect client constructions in functions, and the functions passed as `lifespan=`."""
-        for keyword in node.keywords:
-            if keyword.arg == LIFESPAN_NAME and isinstance(keyword.value, ast.Name):
-                self._lifespans.add(keyword.value.id)
-        if client_kind(self.ctx, node) is None:
-            return
+    @classmethod
+    def call_names(cls, config: Config) -> frozenset[str]:
+        """The client classes of the configured HTTP modules."""
+        return client_names(config)
+
+    def visit_keyword(self, node: ast.keyword) -> None:
+        """Collect the functions passed as `lifespan=` (to `FastAPI(...)`, `Starlette(...)`, ...)."""
+        if node.arg == LIFESPAN_NAME and isinstance(node.value, ast.Name):
+            self._lifespans.add(node.value.id)
+
+    def visit_call(self, node: ast.Call, name: str) -> None:
+        """Collect client constructions in functions."""
         function = self.ctx.enclosing_function(node)
         if function is None or module_global_target(self.ctx, node) is not None:
             return

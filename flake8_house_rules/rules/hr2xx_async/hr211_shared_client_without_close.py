@@ -70,10 +70,12 @@ class SharedClientWithoutClose(Rule):
         """Per module: the globals closed inside module-level `close_*` functions."""
         self._closed: set[str] = set()
 
-    def visit_Call(self, node: ast.Call) -> None:
+    methods = CLOSE_METHODS
+
+    def visit_method_call(self, node: ast.Call, method: str) -> None:
         """Record `<name>.aclose()` / `<name>.close()` in a module-level `close_*` function."""
         func = node.func
-        if not (isinstance(func, ast.Attribute) and func.attr in CLOSE_METHODS and isinstance(func.value, ast.Name)):
+        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
             return
         function = self.ctx.enclosing_function(node)
         name = getattr(function, "name", "")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Rule
-from flake8_house_rules.rules.hr2xx_async.common import (
-    client_kind,
-    is_cache_construction,
-    module_global_target,
-    under_lock,
-)
+from flake8_house_rules.rules.hr2xx_async.common import CACHE_CLASSES, client_names, module_global_target, under_lock
+
+if TYPE_CHECKING:
+    from flake8_house_rules.config import Config
 
 
 class LazyClientWithoutLock(Rule):
@@ -74,10 +73,13 @@ class LazyClientWithoutLock(Rule):
         "    _cache = TTLCache(maxsize=10, ttl=60)  # error: HR212\n    return _cache",
     )
 
-    def visit_Call(self, node: ast.Call) -> None:
+    @classmethod
+    def call_names(cls, config: Config) -> frozenset[str]:
+        """The client classes of the configured HTTP modules, and the `cachetools` caches."""
+        return client_names(config) | CACHE_CLASSES
+
+    def visit_call(self, node: ast.Call, name: str) -> None:
         """Report an unguarded assignment of a new client or cache to a global."""
-        if client_kind(self.ctx, node) is None and not is_cache_construction(self.ctx, node):
-            return
         if module_global_target(self.ctx, node) is None or under_lock(self.ctx, node):
             return
         if not isinstance(self.ctx.enclosing_function(node), ast.AsyncFunctionDef):

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Rule
-from flake8_house_rules.rules.hr2xx_async.common import client_kind, is_http_verb_call
+from flake8_house_rules.rules.hr2xx_async.common import client_names, verb_names
+
+if TYPE_CHECKING:
+    from flake8_house_rules.config import Config
 
 
 class HttpClientWithoutTimeout(Rule):
@@ -47,10 +51,13 @@ class HttpClientWithoutTimeout(Rule):
         "from httpx import post\n\npost('https://x', json={})  # error: HR213",
     )
 
-    def visit_Call(self, node: ast.Call) -> None:
+    @classmethod
+    def call_names(cls, config: Config) -> frozenset[str]:
+        """The client classes and module-level request functions of the configured HTTP modules."""
+        return client_names(config) | verb_names(config)
+
+    def visit_call(self, node: ast.Call, name: str) -> None:
         """Report a client or request call without a real timeout."""
-        if client_kind(self.ctx, node) is None and not is_http_verb_call(self.ctx, node):
-            return
         for keyword in node.keywords:
             if keyword.arg is None:
                 return

@@ -75,10 +75,10 @@ class HandRolledRetry(Rule):
         self._success_exits: set[ast.Try | ast.TryStar] = set()
         self._reported: set[ast.stmt] = set()
 
-    def visit_Call(self, node: ast.Call) -> None:
+    calls = SLEEPS
+
+    def visit_call(self, node: ast.Call, name: str) -> None:
         """A sleep: is it in an `except` handler of a `try` inside a loop?"""
-        if self.ctx.qualname(node.func) not in SLEEPS:
-            return
         for ancestor in self.ctx.ancestors_in_function(node):
             if isinstance(ancestor, LOOPS):
                 return

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Rule
 from flake8_house_rules.rules.hr2xx_async.common import is_cache_construction, under_lock
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context import ModuleContext
 
 
 class UnlockedTtlcache(Rule):
@@ -58,19 +62,18 @@ class UnlockedTtlcache(Rule):
         "async def put(k, v):\n    _cache[k] = v  # error: HR215",
     )
 
+    @classmethod
+    def applies_to(cls, ctx: ModuleContext) -> bool:
+        """Only in modules that hold a cache in a module-level name."""
+        return bool(_module_caches(ctx))
+
     def start(self) -> None:
-        """Per module: the module-level cache names (found on first use), and lines already reported."""
+        """Per module: the module-level cache names, and lines already reported."""
         self._lines: set[int] = set()
-        self._caches: frozenset[str] | None = None
+        self._caches = _module_caches(self.ctx)
 
     def visit_Name(self, node: ast.Name) -> None:
         """A use of a name: is it a module-level cache used unguarded in async code?"""
-        if self._caches is None:
-            self._caches = frozenset(
-                name
-                for name, bindings in self.ctx.module_scope.names.items()
-                if any(b.scope is self.ctx.module_scope and is_cache_construction(self.ctx, b.value) for b in bindings)
-            )
         if node.id not in self._caches or node.lineno in self._lines:
             return
         if self.ctx.lookup(node) is not self.ctx.module_scope.names.get(node.id):
@@ -78,3 +81,17 @@ class UnlockedTtlcache(Rule):
         if self.ctx.in_async_function(node) and not under_lock(self.ctx, node):
             self._lines.add(node.lineno)
             self.report(node)
+
+
+def _module_caches(ctx: ModuleContext) -> frozenset[str]:
+    """The module-level names bound to a `cachetools` cache, found once per module."""
+    return ctx.derived("async.module_caches", lambda: _find_module_caches(ctx))
+
+
+def _find_module_caches(ctx: ModuleContext) -> frozenset[str]:
+    scope = ctx.module_scope
+    return frozenset(
+        name
+        for name, bindings in scope.names.items()
+        if any(b.scope is scope and b.value is not None and is_cache_construction(ctx, b.value) for b in bindings)
+    )

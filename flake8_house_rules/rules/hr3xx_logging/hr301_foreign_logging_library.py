@@ -84,10 +84,11 @@ class ForeignLoggingLibrary(Rule):
 
     visit_ImportFrom = visit_Import
 
-    def visit_Call(self, node: ast.Call) -> None:
+    calls = frozenset({"logging.getLogger"})
+
+    def visit_call(self, node: ast.Call, name: str) -> None:
         """`logging.getLogger(...)`: the module uses the standard library as its logger."""
-        if self.ctx.qualname(node.func) == "logging.getLogger":
-            self._builds_stdlib_logger = True
+        self._builds_stdlib_logger = True
 
     def finish(self) -> None:
         """Report `import logging` when the module uses it to build loggers."""

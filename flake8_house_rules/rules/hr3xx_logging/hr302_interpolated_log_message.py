@@ -6,7 +6,7 @@ import ast
 
 from flake8_house_rules.rule import Rule
 from flake8_house_rules.rules.hr3xx_logging.interpolation import interpolation_kind
-from flake8_house_rules.rules.hr3xx_logging.loggers import log_call, message_argument
+from flake8_house_rules.rules.hr3xx_logging.loggers import LOG_METHODS, log_call, message_argument
 
 
 class InterpolatedLogMessage(Rule):
@@ -58,7 +58,9 @@ class InterpolatedLogMessage(Rule):
         "    def run(self) -> None:\n        self.log.info(f'run {self}')  # error: HR302",
     )
 
-    def visit_Call(self, node: ast.Call) -> None:
+    methods = LOG_METHODS
+
+    def visit_method_call(self, node: ast.Call, method: str) -> None:
         """Report a log call whose message is formatted."""
         found = log_call(self.ctx, node)
         if found is None:

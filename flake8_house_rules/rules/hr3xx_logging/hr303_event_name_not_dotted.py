@@ -6,7 +6,7 @@ import ast
 import re
 
 from flake8_house_rules.rule import Rule
-from flake8_house_rules.rules.hr3xx_logging.loggers import log_call, message_argument
+from flake8_house_rules.rules.hr3xx_logging.loggers import LOG_METHODS, log_call, message_argument
 
 EVENT_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 
@@ -55,7 +55,9 @@ class EventNameNotDotted(Rule):
         "import structlog\n\nstructlog.get_logger().bind(a=1).warning('Cache-Miss')  # error: HR303",
     )
 
-    def visit_Call(self, node: ast.Call) -> None:
+    methods = LOG_METHODS
+
+    def visit_method_call(self, node: ast.Call, method: str) -> None:
         """Report a structlog event literal that is not a dotted name."""
         found = log_call(self.ctx, node)
         if found is None or found[0] != "structlog":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from flake8_house_rules.rule import Rule
-from flake8_house_rules.rules.hr3xx_logging.loggers import log_call
+from flake8_house_rules.rules.hr3xx_logging.loggers import LOG_METHODS, log_call
 
 
 class ErrorLogInExcept(Rule):
@@ -59,7 +59,9 @@ class ErrorLogInExcept(Rule):
         "        logger.error('failed')  # error: HR304",
     )
 
-    def visit_Call(self, node: ast.Call) -> None:
+    methods = LOG_METHODS
+
+    def visit_method_call(self, node: ast.Call, method: str) -> None:
         """Report `error()` in an `except` handler."""
         found = log_call(self.ctx, node)
         if found is None or found[1] != "error" or any(k.arg == "exc_info" for k in node.keywords):

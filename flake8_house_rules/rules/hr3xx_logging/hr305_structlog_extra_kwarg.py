@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from flake8_house_rules.rule import Rule
-from flake8_house_rules.rules.hr3xx_logging.loggers import log_call
+from flake8_house_rules.rules.hr3xx_logging.loggers import LOG_METHODS, log_call
 
 
 class StructlogExtraKwarg(Rule):
@@ -55,7 +55,9 @@ class StructlogExtraKwarg(Rule):
         "from app.core.logger import get_logger\n\nlog = get_logger()\nlog.info('x', extra={'a': 1})  # error: HR305",
     )
 
-    def visit_Call(self, node: ast.Call) -> None:
+    methods = LOG_METHODS
+
+    def visit_method_call(self, node: ast.Call, method: str) -> None:
         """Report `extra=` on a structlog log call."""
         found = log_call(self.ctx, node)
         if found is not None and found[0] == "structlog" and any(k.arg == "extra" for k in node.keywords):

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
 from flake8_house_rules.rules.hr3xx_logging.interpolation import interpolation_kind
-from flake8_house_rules.rules.hr3xx_logging.loggers import log_call, message_argument
+from flake8_house_rules.rules.hr3xx_logging.loggers import LOG_METHODS, log_call, message_argument
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -61,7 +61,9 @@ class StdlibLogContextNotExtra(Rule):
         """Only for projects that log with the standard library."""
         return ctx.config.logging_library == "stdlib"
 
-    def visit_Call(self, node: ast.Call) -> None:
+    methods = LOG_METHODS
+
+    def visit_method_call(self, node: ast.Call, method: str) -> None:
         """Report a stdlib log call with formatted context."""
         found = log_call(self.ctx, node)
         if found is None or found[0] != "stdlib":

@@ -1,0 +1,108 @@
+"""Per-module facts, computed once and shared by every rule: the package behind `ModuleContext`.
+
+Each file holds one kind of fact:
+
+- `walk.py`: the one walk of the tree (nodes by type, parents, scopes and bindings);
+- `resolve.py`: name resolution through imports and scopes, each node resolved once per module;
+- `surroundings.py`: a node's parent, ancestors, enclosing function or class, annotation position;
+- `text.py`: source segments and comments (tokenized only when a rule asks);
+- `classes.py`: each class's bases, resolved transitively (`ctx.classes.inherits(node, "pydantic.BaseModel")`);
+- further facts (frameworks, models, sessions, ...) live in files of their own and are asked for with
+  `ctx.fact(Kind)`: a fact is a class whose constructor takes the context; it is built the first time a rule
+  asks for it in a module, and shared by every rule after that.
+
+The module's path, its roles (`test`, `settings`, `store`, `service`, `router`, from the path options) and its
+target Python version are plain attributes, computed with the walk.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from flake8_house_rules.context.classes import Ancestry, ClassHierarchy
+from flake8_house_rules.context.resolve import BUILTIN_NAMES, Resolution
+from flake8_house_rules.context.surroundings import Surroundings
+from flake8_house_rules.context.text import SourceText, find_comment
+from flake8_house_rules.context.walk import (
+    CODE_BOUNDARIES,
+    FUNCTION_TYPES,
+    Binding,
+    ModuleWalk,
+    Scope,
+    all_args,
+    canonical_module,
+    imported_modules,
+)
+from flake8_house_rules.paths import module_roles, normalise_path, target_version
+
+if TYPE_CHECKING:
+    import ast
+    from collections.abc import Callable, Sequence
+
+    from flake8_house_rules.config import Config
+
+__all__ = [
+    "BUILTIN_NAMES",
+    "CODE_BOUNDARIES",
+    "FUNCTION_TYPES",
+    "Ancestry",
+    "Binding",
+    "ClassHierarchy",
+    "ModuleContext",
+    "Scope",
+    "all_args",
+    "canonical_module",
+    "find_comment",
+    "imported_modules",
+]
+
+T = TypeVar("T")
+
+
+class ModuleContext(ModuleWalk, Resolution, Surroundings, SourceText):
+    """Everything rules share about one module. Built once per file by the engine."""
+
+    def __init__(
+        self,
+        tree: ast.AST,
+        lines: Sequence[str],
+        filename: str,
+        config: Config,
+    ) -> None:
+        self.lines = lines
+        self.config = config
+        self.filename = filename
+        self.path = normalise_path(filename, config.cwd)
+        self.roles = module_roles(self.path, config)
+        self.target_version = target_version(self.path, config)
+        self._qualnames: dict[ast.AST, str | None] = {}
+        self._references: list[tuple[ast.Name | ast.Attribute, str]] | None = None
+        self._facts: dict[object, Any] = {}  # Any: each fact is of the kind that built it
+        self._comments: dict[int, list[tuple[int, str]]] | None = None
+        self._multiline_strings: set[int] | None = None
+        super().__init__(tree)
+
+    def fact(self, kind: Callable[[ModuleContext], T]) -> T:
+        """A fact about the module, built by `kind(ctx)` the first time any rule asks, then shared."""
+        try:
+            return self._facts[kind]
+        except KeyError:
+            found = self._facts[kind] = kind(self)
+            return found
+
+    def derived(self, key: str, build: Callable[[], T]) -> T:
+        """A fact derived from the module once, shared by every rule that asks with the same key."""
+        try:
+            return self._facts[key]
+        except KeyError:
+            found = self._facts[key] = build()
+            return found
+
+    @property
+    def classes(self) -> ClassHierarchy:
+        """Each class's bases, resolved transitively (see `ClassHierarchy`)."""
+        return self.fact(ClassHierarchy)
+
+    def is_test_module(self) -> bool:
+        """Whether the module's path matches `hr-test-modules`."""
+        return "test" in self.roles

@@ -1,0 +1,116 @@
+"""The module's source text: short node segments and comments.
+
+Comments are found per line: a small quote-aware scanner reads only lines that contain `#`. A line the AST
+shows may start inside a multi-line string falls back to tokenizing the whole module once (a test checks
+the scanner agrees with the tokenizer on real code). Nothing is tokenized until a rule asks.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import tokenize
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections import defaultdict
+    from collections.abc import Sequence
+
+COMMENT_MARKER_RE = re.compile(r"(noqa(:[\s,A-Z0-9]*)?|type:\s*ignore(\[[^\]]*\])?|pragma:[^#]*|#)", re.IGNORECASE)
+WORD_RE = re.compile(r"[A-Za-z]{2}")
+
+
+def find_comment(text: str) -> int | None:
+    """The column of the comment on a line that starts in code, or `None`: skips `#` inside strings."""
+    index, size = 0, len(text)
+    while index < size:
+        char = text[index]
+        if char == "#":
+            return index
+        if char in "'\"":
+            quote = text[index : index + 3] if text[index : index + 3] in ('"""', "'''") else char
+            index += len(quote)
+            while index < size:
+                if text[index] == "\\":
+                    index += 2
+                elif text.startswith(quote, index):
+                    index += len(quote)
+                    break
+                else:
+                    index += 1
+            else:
+                return None  # the string goes on past this line, so nothing after it is a comment
+            continue
+        index += 1
+    return None
+
+
+class SourceText:
+    """The text of the module and its comments (a mixin of `ModuleContext`)."""
+
+    lines: Sequence[str]
+    nodes: defaultdict[type[ast.AST], list[Any]]  # Any: each list holds nodes of its key's type
+    _comments: dict[int, list[tuple[int, str]]] | None
+    _multiline_strings: set[int] | None
+
+    def segment(self, node: ast.AST, limit: int = 60) -> str | None:
+        """The source text of a one-line node, if it is at most `limit` characters; else `None`."""
+        lineno = getattr(node, "lineno", None)
+        end = getattr(node, "end_lineno", None)
+        if lineno is None or end != lineno or not 0 < lineno <= len(self.lines):
+            return None
+        raw = self.lines[lineno - 1].encode("utf-8", "surrogatepass")
+        text = raw[getattr(node, "col_offset", 0) : getattr(node, "end_col_offset", 0)].decode("utf-8", "replace")
+        return text if len(text) <= limit else None
+
+    @property
+    def comments(self) -> dict[int, list[tuple[int, str]]]:
+        """Every comment, by line: `{line: [(column, "# text"), ...]}`, from tokenizing the whole module.
+
+        Costly on a large file: rules that look at given lines use `comments_on(line)` instead.
+        """
+        if self._comments is None:
+            self._comments = {}
+            lines = iter(self.lines)
+            try:
+                for token in tokenize.generate_tokens(lambda: next(lines, "")):
+                    if token.type == tokenize.COMMENT:
+                        self._comments.setdefault(token.start[0], []).append((token.start[1], token.string))
+            except (tokenize.TokenError, SyntaxError):
+                pass
+        return self._comments
+
+    def comments_on(self, line: int) -> list[tuple[int, str]]:
+        """The comment on one line as `[(column, "# text")]`, or `[]`; cheap for a line without `#`.
+
+        A line that starts in code is scanned on its own; a line that may start inside a multi-line string
+        (the AST says one spans it) is read from the whole module's tokens instead.
+        """
+        if not 0 < line <= len(self.lines):
+            return []
+        text = self.lines[line - 1]
+        if "#" not in text:
+            return []
+        if self._comments is not None or line in self.string_lines():
+            return self.comments.get(line, [])
+        col = find_comment(text)
+        return [] if col is None else [(col, text[col:].rstrip("\r\n"))]
+
+    def string_lines(self) -> set[int]:
+        """Lines after the first of a string literal that spans several lines."""
+        if self._multiline_strings is None:
+            found: set[int] = set()
+            for node in (*self.nodes.get(ast.Constant, ()), *self.nodes.get(ast.JoinedStr, ())):
+                start, end = getattr(node, "lineno", 0), getattr(node, "end_lineno", None) or 0
+                if end > start:
+                    found.update(range(start + 1, end + 1))
+            self._multiline_strings = found
+        return self._multiline_strings
+
+    def has_explaining_comment(self, line: int) -> bool:
+        """Whether a line carries a comment with words beyond `noqa`, `type: ignore` and `pragma` markers."""
+        return any(WORD_RE.search(COMMENT_MARKER_RE.sub(" ", text)) for _, text in self.comments_on(line))
+
+    def is_comment_only_line(self, line: int) -> bool:
+        """Whether a line holds nothing but a comment."""
+        return 0 < line <= len(self.lines) and self.lines[line - 1].lstrip().startswith("#")
