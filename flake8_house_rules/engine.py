@@ -134,6 +134,7 @@ class Engine:
         filename: str,
     ) -> None:
         """Hand every node, call and reference to the rules that asked for it."""
+        ctx.references()  # resolve every imported name once: from here on each `qualname` is a look-up
         for node_type, callbacks in tables.visits.items():
             for node in ctx.nodes.get(node_type, ()):
                 for callback in callbacks:
@@ -161,8 +162,6 @@ class Engine:
     ) -> None:
         """Resolve each call once and hand it to the rules that asked for its name or its method name."""
         calls, methods = tables.calls, tables.methods
-        if calls:
-            ctx.references()  # resolve every imported name once, so each call's name is a table look-up
         attribute = ast.Attribute
         for node in ctx.nodes.get(ast.Call, ()):
             func = node.func

@@ -89,6 +89,8 @@ class Resolution:
 
     def qualname(self, node: ast.AST) -> str | None:
         """The dotted name an expression refers to through imports (`typing.Optional`), or `None`."""
+        if self._references is not None:  # every name that resolves at all is in the table already
+            return self._qualnames.get(node)
         try:
             return self._qualnames[node]
         except KeyError:
@@ -125,7 +127,8 @@ class Resolution:
         """Every name or attribute chain that resolves through an import, with its dotted name, in one pass.
 
         For `t.Optional[int]` after `import typing as t`, both `t` (`typing`) and `t.Optional`
-        (`typing.Optional`) are listed. Computed once per module; fills the table `qualname` reads.
+        (`typing.Optional`) are listed. Computed once per module (the engine asks first, before any rule);
+        from then on `qualname` is one table look-up.
         """
         if self._references is not None:
             return self._references
@@ -133,10 +136,20 @@ class Resolution:
         table = self._qualnames
         parents = self.parents
         imported = self.import_names
+        local = self.local_names
+        module_level: dict[str, str | None] = {}  # a name no function or class rebinds has one origin
         for name in self.nodes.get(ast.Name, ()):
-            if name.id not in imported:
+            ident = name.id
+            if ident not in imported:
                 continue
-            origin = table[name] = self._import_origin(name)
+            if ident in local:
+                origin = self._import_origin(name)
+            else:
+                try:
+                    origin = module_level[ident]
+                except KeyError:
+                    origin = module_level[ident] = self._import_origin(name)
+            table[name] = origin
             if origin is None:
                 continue
             found.append((name, origin))
