@@ -15,9 +15,14 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-OptionKind = Literal["codes", "version", "patterns", "modules", "names", "identifiers", "numbers", "integer", "choice"]
+if TYPE_CHECKING:
+    from flake8_house_rules.patterns.spec import PatternSpec
+
+OptionKind = Literal[
+    "codes", "version", "patterns", "modules", "names", "identifiers", "numbers", "integer", "choice", "path"
+]
 
 CODE_PREFIX_RE = re.compile(r"^HR\d{0,3}$")
 DOTTED_RE = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
@@ -185,6 +190,14 @@ OPTIONS: tuple[OptionSpec, ...] = (
         "project's pytest configuration (HR803).",
         ("auto", "strict"),
     ),
+    OptionSpec(
+        "hr-pattern-file",
+        "path",
+        "",
+        "A TOML or YAML file of project pattern rules (HR900-HR999, see docs/patterns.md), besides "
+        "[tool.flake8-house-rules.patterns] in pyproject.toml. A relative path is taken from the working "
+        "directory (as pattern-file in pyproject.toml: from that file's folder).",
+    ),
 )
 OPTIONS_BY_NAME = {spec.name: spec for spec in OPTIONS}
 
@@ -214,6 +227,9 @@ class Config:
     model_suffixes: tuple[str, ...] = ()
     base_exceptions: tuple[str, ...] = ()
     asyncio_mode: str = ""
+    pattern_file: str = ""
+    #: The project's pattern rules (HR900-HR999), validated and sorted by code.
+    patterns: tuple[PatternSpec, ...] = ()
     cwd: str = ""
     stdin_display_name: str = "stdin"
 
@@ -262,6 +278,8 @@ def _convert(spec: OptionSpec, raw: object, known_codes: frozenset[str]) -> obje
         if text and text not in spec.choices:
             raise _fail(spec, raw, f"expected one of {', '.join(spec.choices)}")
         return text
+    if spec.kind == "path":
+        return str(raw).strip()
     if spec.kind == "integer":
         text = str(raw).strip()
         if not text.isdigit():
@@ -374,10 +392,14 @@ def build_config(
     """Merge flake8's values (`None` when unset) over the pyproject table over defaults, and validate."""
     cwd = cwd or os.getcwd()
     pyproject = read_pyproject_table(cwd)
+    from flake8_house_rules.patterns.spec import load_pattern_specs  # noqa: PLC0415 - it imports this module
+
+    patterns = load_pattern_specs(cwd, flake8_values.get("hr-pattern-file"))
+    known_codes = known_codes | {spec.code for spec in patterns}
     fields: dict[str, Any] = {}  # Any: one converted value per Config field, each of its own type
     for spec in OPTIONS:
         raw = flake8_values.get(spec.name)
         if raw is None:
             raw = pyproject.get(spec.name, spec.default)
         fields[spec.dest.removeprefix("hr_")] = _convert(spec, raw, known_codes)
-    return Config(**fields, cwd=cwd, stdin_display_name=stdin_display_name)
+    return Config(**fields, patterns=patterns, cwd=cwd, stdin_display_name=stdin_display_name)

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from flake8_house_rules.config import OPTIONS, OPTIONS_BY_NAME, OptionSpec
+from flake8_house_rules.patterns import PatternRule, pattern_page
 from flake8_house_rules.rule import Rule, load_rules
 
 FAMILIES = {
@@ -47,7 +48,9 @@ def _source_file(rule: type[Rule]) -> str:
 
 
 def rule_page(rule: type[Rule]) -> str:
-    """The Markdown page of one rule."""
+    """The Markdown page of one rule (a project pattern rule's page comes from its declaration)."""
+    if issubclass(rule, PatternRule):
+        return pattern_page(rule)
     doc = inspect.cleandoc(rule.__doc__ or "")
     tier = "default (`flake8 --select HR`)" if rule.tier == "default" else f"opt-in (`hr-enable = {rule.code}`)"
     parts = [

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from flake8_house_rules.config import Config, build_config
 from flake8_house_rules.context import ModuleContext
+from flake8_house_rules.patterns import all_rules
 from flake8_house_rules.rule import Rule, Violation, load_rules
 
 if TYPE_CHECKING:
@@ -223,7 +224,6 @@ def lint_source(
     3.13 unless set, so results do not depend on the interpreter or on any `pyproject.toml` nearby.
     """
     values: dict[str, object] = {"hr-target-version": "3.13", **(options or {})}
-    rules = load_rules()
-    config = build_config(values, frozenset(rules), cwd="/nonexistent-house-rules-cwd")
+    config = build_config(values, frozenset(load_rules()), cwd="/nonexistent-house-rules-cwd")
     lines = source.splitlines(keepends=True)
-    return Engine(config, rules.values(), strict=strict).lint(ast.parse(source), lines, path)
+    return Engine(config, all_rules(config).values(), strict=strict).lint(ast.parse(source), lines, path)

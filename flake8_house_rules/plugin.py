@@ -51,6 +51,7 @@ class Plugin:
     def parse_options(cls, options: argparse.Namespace) -> None:
         """Validate the options once per run; a bad value prints one line and exits with status 2."""
         from flake8_house_rules.engine import Engine  # noqa: PLC0415 - rules load after flake8 starts
+        from flake8_house_rules.patterns import all_rules  # noqa: PLC0415 - rules load after flake8 starts
         from flake8_house_rules.rule import load_rules  # noqa: PLC0415 - rules load after flake8 starts
 
         rules = load_rules()
@@ -64,7 +65,7 @@ class Plugin:
         except ConfigError as exc:
             sys.stderr.write(f"flake8-house-rules: error: {exc}\n")
             raise SystemExit(2) from None
-        cls._engine = Engine(config, rules.values())
+        cls._engine = Engine(config, all_rules(config).values())  # built-in rules and the project's HR9xx
 
     def run(self) -> Iterator[tuple[int, int, str, type[Plugin]]]:
         """Yield flake8's `(line, column, message, type)` for each violation in the module."""

@@ -15,6 +15,10 @@ the collector's permanent generation (`gc.freeze()`) before anything is timed, f
 
 `--show CODE` prints a seeded random sample of that code's reports, each with two lines of context either
 side, for reading whether the hits are true.
+
+`--patterns FILE` adds the project pattern rules (HR9xx) of a TOML or YAML pattern file to the pack, and
+reports their own cost per 1,000 lines: an engine with only the pattern rules, less an engine with no rules
+(both build the module context, which the pattern rules do not need), and how many files ast-grep parsed.
 """
 
 from __future__ import annotations
@@ -29,8 +33,10 @@ import time
 import warnings
 from pathlib import Path
 
-from flake8_house_rules.config import build_config
+from flake8_house_rules.config import Config, build_config
 from flake8_house_rules.engine import Engine
+from flake8_house_rules.paths import normalise_path
+from flake8_house_rules.patterns import all_rules, pattern_rules
 from flake8_house_rules.rule import Violation, load_rules
 
 BUDGET = 0.40
@@ -115,14 +121,16 @@ def main() -> int:
     parser.add_argument("--sample", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-bugbear", action="store_true", help="skip the flake8-bugbear figure")
+    parser.add_argument("--patterns", help="a TOML or YAML file of pattern rules (HR9xx) to add and measure")
     args = parser.parse_args()
 
     modules = load(args.paths)
     gc.collect()
     gc.freeze()  # the resident corpus is not what any checker allocates: see the module docstring
     total_lines = sum(len(lines) for _, lines, _ in modules)
-    rules = load_rules()
-    config = build_config({"hr-enable": "HR"}, frozenset(rules), cwd=str(Path.cwd()))
+    values = {"hr-enable": "HR", "hr-pattern-file": str(Path(args.patterns).resolve()) if args.patterns else None}
+    config = build_config(values, frozenset(load_rules()), cwd=str(Path.cwd()))
+    rules = all_rules(config)
     engine = Engine(config, rules.values(), strict=True)
 
     pack = bugbear = walk = float("inf")
@@ -147,9 +155,30 @@ def main() -> int:
     counts = collections.Counter(violation.code for _, violation in found)
     for code, count in sorted(counts.items()):
         sys.stdout.write(f"  {code} {rules[code].name}: {count}\n")
+    if config.patterns:
+        time_patterns(config, modules, max(1, args.repeat), per_k)
     for code in args.show:
         show(found, code, args.sample, args.seed)
     return 1 if crashes else 0
+
+
+def time_patterns(config: Config, modules: list[Module], repeat: int, per_k: float) -> None:
+    """Print the pattern rules' own cost: an engine with only them, less an engine with no rule at all."""
+    patterns = pattern_rules(config)
+    only, bare = Engine(config, patterns.values(), strict=True), Engine(config, (), strict=True)
+    with_patterns = without = float("inf")
+    for _ in range(repeat):
+        with_patterns = min(with_patterns, run_pack(only, modules)[0])
+        without = min(without, run_pack(bare, modules)[0])
+    parsed = 0
+    for name, lines, _ in modules:
+        path, source = normalise_path(name, config.cwd), "".join(lines)
+        parsed += any(rule.spec.applies_to_path(path) and rule.may_match(source) for rule in patterns.values())
+    cost = (with_patterns - without) * per_k
+    sys.stdout.write(
+        f"pattern rules:  {cost:6.2f} ms per 1,000 lines for {len(patterns)} rules "
+        f"(ast-grep parsed {parsed} of {len(modules)} files)\n"
+    )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,24 @@
+"""Project pattern rules, HR900-HR999: house rules a team declares as ast-grep patterns, with no Python.
+
+```toml
+[tool.flake8-house-rules.patterns.HR901]
+name = "legacy-client-call"
+message = "use the shared client instead of legacy_client()"
+pattern = "legacy_client($$$ARGS)"
+```
+
+- `spec.py` reads and validates declarations (pyproject.toml and the `hr-pattern-file` file) into frozen
+  `PatternSpec`s, which `build_config` puts in `Config.patterns`;
+- `grep.py` is the only module that imports ast-grep: compile checks, the names a rule needs, parsing;
+- `rules.py` turns each declaration into a `Rule` subclass for the engine (`pattern_rules`, `all_rules`).
+
+Front ends call `all_rules(config)` for the rules of a configuration. Importing this package does not import
+ast-grep: a project without pattern rules never pays for it. See docs/patterns.md.
+"""
+
+from __future__ import annotations
+
+from flake8_house_rules.patterns.rules import PatternRule, all_rules, pattern_page, pattern_rules
+from flake8_house_rules.patterns.spec import PatternSpec, load_pattern_specs
+
+__all__ = ["PatternRule", "PatternSpec", "all_rules", "load_pattern_specs", "pattern_page", "pattern_rules"]
