@@ -15,7 +15,13 @@ from flake8_house_rules.config import ConfigError, build_config
 from flake8_house_rules.docs import rule_page
 from flake8_house_rules.engine import Engine, lint_source
 from flake8_house_rules.patterns import PatternRule, all_rules, pattern_rules
-from flake8_house_rules.patterns.grep import parse, pattern_words, required_words, syntax_error
+from flake8_house_rules.patterns.grep import (
+    parse,
+    pattern_needs,
+    required_phrases,
+    required_words,
+    syntax_error,
+)
 from flake8_house_rules.rule import REGISTRY, load_rules
 
 LEGACY = """\
@@ -371,38 +377,80 @@ def test_valid_patterns_pass_the_syntax_check(pattern: str) -> None:
     assert syntax_error(pattern) is None
 
 
-def test_words_a_rule_needs() -> None:
-    assert pattern_words("legacy_client($$$ARGS)") == {"legacy_client"}
-    assert pattern_words("$A.$B($$$)") == frozenset()
-    assert pattern_words('log.info("user $NAME created", extra=$E)  # comment') == {"log", "info", "extra"}
+def test_what_a_rule_needs() -> None:
+    assert pattern_needs("legacy_client($$$ARGS)") == {("legacy_client",)}
+    assert pattern_needs("$A.$B($$$)") == frozenset()
+    assert pattern_needs('log.info("user $NAME created", extra=$E)  # comment') == {
+        ("log",),
+        ("info",),
+        ("extra",),
+        ("log", ".", "info"),
+    }
+    assert pattern_needs("raise Exception($$$ARGS)") == {("Exception",), ("raise", "Exception")}
+    assert pattern_needs("$A if $B else $C") == frozenset()
+    assert pattern_needs("from . import $X") == frozenset()
+    assert pattern_needs("from m import x") == {("m",), ("x",)}  # `from m import (x)` matches too
+    assert pattern_needs("x.$Y.z") == {("x",), ("z",)}
     rule = {
         "pattern": "$X.run($$$A)",
         "inside": {"pattern": "async def $F(): $$$", "stopBy": {"kind": "function_definition"}},
         "any": [{"pattern": "asyncio.run($X)"}, {"pattern": "asyncio.run($X, debug=$D)"}],
         "not": {"pattern": "never_seen()"},
     }
-    assert required_words(rule) == {"run", "async", "def", "asyncio"}
+    assert required_words(rule) == {"run", "asyncio"}
+    assert [phrase.regex.pattern for phrase in required_phrases(rule)] == [
+        r"async(?:\s|\\|#[^\n]*+\n)*+def",
+        r"asyncio(?:\s|\\|#[^\n]*+\n)*+\.(?:\s|\\|#[^\n]*+\n)*+run",
+    ]
     assert required_words({"kind": "call", "regex": "^x"}) == frozenset()
 
 
 PREFILTER_RULES = [
     {"pattern": "legacy_client($$$ARGS)"},
     {"pattern": "$A.info($$$)"},
+    {"pattern": "os.path.join($$$)"},
     {"pattern": "raise $E from $C"},
+    {"pattern": "raise ValueError($$$A)"},
     {"pattern": "async def $F($$$A): $$$B"},
+    {"pattern": "def $F(self): $$$B"},
+    {"pattern": "return self.$X"},
+    {"pattern": "from typing import $X"},
     {"pattern": "await $X", "inside": {"pattern": "for $A in $B: $$$", "stopBy": "end"}},
     {"any": [{"pattern": "import asyncio"}, {"pattern": "from asyncio import $$$N"}]},
 ]
+ODD_SOURCE = """\
+import  asyncio
+from typing import (Any)
+import os . path
+async  def  f( a ,b ):
+    for x in y:
+        await   z
+    raise \\
+        ValueError(1)
+    return self . \\
+      x
+v = (os  # a comment ### with # signs
+     .path.join(a))
+legacy_client ( )
+log .info("x")
+class K:
+    def  method( self ):
+        pass
+"""
 
 
 @pytest.mark.parametrize("rule", PREFILTER_RULES)
 def test_prefilter_never_skips_a_module_that_matches(rule: dict[str, object]) -> None:
     sources = [path.read_text(encoding="utf-8") for path in sorted(Path("flake8_house_rules").rglob("*.py"))]
-    sources.append("import  asyncio\nasync  def  f( a ,b ):\n    for x in y:\n        await   z\n")
-    words = required_words(rule)
+    sources.append(ODD_SOURCE)
+    words, phrases = required_words(rule), required_phrases(rule)
+    matched = 0
     for source in sources:
         if parse(source).find_all({"rule": rule}):
+            matched += 1
             assert all(word in source for word in words), (rule, words)
+            assert all(phrase.found_in(source) for phrase in phrases), (rule, phrases)
+    assert matched
 
 
 def test_engine_reports_columns_in_characters_and_survives_odd_text(tmp_path: Path) -> None:
@@ -421,3 +469,10 @@ def test_engine_reports_columns_in_characters_and_survives_odd_text(tmp_path: Pa
     assert lint("x = 1\n") == []
     deep = "y = " + "(" * 150 + "legacy_client()" + ")" * 150 + "\n"
     assert lint(deep) == [(1, 154)]
+
+
+def test_phrase_search_is_linear_on_comment_banners() -> None:
+    [phrase] = required_phrases({"pattern": "raise Exception($$$A)"})
+    source = "raise  # " + "#" * 5000 + "\n" + ("raise # " + "# " * 2000 + "\n") * 50 + "raise Exception()\n"
+    assert phrase.found_in(source)
+    assert not phrase.found_in(source.replace("raise Exception", "raise ValueError"))

@@ -11,6 +11,7 @@ which let a module skip ast-grep entirely when no enabled rule can match its tex
 from __future__ import annotations
 
 import io
+import keyword
 import re
 import tokenize
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,12 @@ LANGUAGE = "python"
 #: ast-grep reads `$` metavariables in Python patterns as this character (Python code cannot contain `$`).
 EXPANDO = "µ"
 METAVARIABLE_RE = re.compile(r"\$+[A-Z_][A-Z0-9_]*|\$\$\$")
+#: Stands for a metavariable while a pattern is tokenized: it breaks a run of names.
+BREAK = "__house_rules_metavariable__"
+#: Keywords whose next name no token can separate from them (a parenthesis makes a node of its own).
+RUN_KEYWORDS = frozenset({"raise", "await", "return", "assert", "def", "class"})
+#: What Python allows between two tokens of a name or keyword run: whitespace, line continuations, comments.
+GAP = r"(?:\s|\\|#[^\n]*+\n)*+"  # each alternative starts with its own character: no backtracking
 _EMPTY: list[SgNode] = []
 
 
@@ -135,44 +142,116 @@ def _declared(path: str, key: str) -> str:
     return "pattern" if key == "pattern" else path
 
 
-def pattern_words(pattern: str) -> frozenset[str]:
-    """Names a plain pattern spells outside metavariables, strings and comments.
+def pattern_needs(pattern: str) -> frozenset[tuple[str, ...]]:
+    """What a module's text must contain for a plain pattern to match in it: names, and runs of names.
 
-    ast-grep compares a pattern's leaves with the code's text, so every such name appears in the text of each
-    match: a module whose text lacks one of them cannot match. An empty set when the pattern cannot be
-    tokenized (then no module is skipped).
+    ast-grep compares a pattern's leaves with the code's text, so each name the pattern spells (outside
+    metavariables, strings and comments) is in the text of every match. So is each run of leaves that code
+    cannot separate with anything but whitespace, a line continuation or a comment: an attribute chain or
+    dotted name (`asyncio.ensure_future`), and a name after `raise`, `await`, `return`, `assert`, `def`,
+    `class` or `async def`. (Other keywords can be separated from the next name by tokens ast-grep skips, as
+    in `from m import (x)`, so they start no run.) Empty when the pattern cannot be tokenized: then no module
+    is skipped.
     """
-    text = METAVARIABLE_RE.sub(" ", pattern).replace("$", " ")
-    words: set[str] = set()
+    text = METAVARIABLE_RE.sub(" " + BREAK + " ", pattern).replace("$", " " + BREAK + " ")
+    needs: set[tuple[str, ...]] = set()
+    run: list[str] = []
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type == tokenize.NAME and token.string.isidentifier():
-                words.add(token.string)
+            word = token.string if token.type == tokenize.NAME and token.string != BREAK else None
+            if word is not None and not keyword.iskeyword(word):
+                needs.add((word,))
+            if run and _continues(run[-1], token.string if word is not None or token.string == "." else None):
+                run.append(token.string)
+                continue
+            _close(run, needs)
+            if word is not None:
+                run.append(word)
     except (tokenize.TokenError, SyntaxError, IndentationError):
         return frozenset()
-    return frozenset(words)
+    _close(run, needs)
+    return frozenset(needs)
+
+
+def _continues(previous: str, current: str | None) -> bool:
+    """Whether code can put nothing but whitespace, continuations and comments between these two leaves."""
+    if current is None:
+        return False
+    if current == ".":
+        return previous.isidentifier() and not keyword.iskeyword(previous)
+    if previous == ".":
+        return not keyword.iskeyword(current)
+    if previous == "async":
+        return current == "def"
+    return previous in RUN_KEYWORDS and not keyword.iskeyword(current)
+
+
+def _close(run: list[str], needs: set[tuple[str, ...]]) -> None:
+    """Keep a finished run when it holds two names or more (dots left at its end dropped); start a new one."""
+    while run and run[-1] == ".":
+        run.pop()
+    if sum(token != "." for token in run) > 1:
+        needs.add(tuple(run))
+    run.clear()
+
+
+def required_needs(rule: dict[str, Any]) -> frozenset[tuple[str, ...]]:  # Any: nested rule values
+    """What any module matching the rule must contain (see `pattern_needs`): a cheap test before parsing.
+
+    A rule object's keys all hold (`all` too), so their needs add up; of `any`, only the needs common to every
+    branch count; `not`, `kind`, `regex`, pattern objects (which may relax strictness) and positions add none.
+    A relation (`inside`, `has`, ...) needs a node matching its rule somewhere, so its needs count.
+    """
+    needs: set[tuple[str, ...]] = set()
+    for name, value in rule.items():
+        if name == "pattern" and isinstance(value, str):
+            needs |= pattern_needs(value)
+        elif name in RELATION_KEYS:
+            needs |= required_needs({k: v for k, v in value.items() if k not in {"stopBy", "field"}})
+        elif name == "all":
+            for item in value:
+                needs |= required_needs(item)
+        elif name == "any":
+            branches = [required_needs(item) for item in value]
+            needs |= frozenset.intersection(*branches) if branches else frozenset()
+    return frozenset(needs)
 
 
 def required_words(rule: dict[str, Any]) -> frozenset[str]:  # Any: nested rule values
-    """Names that any module matching the rule must contain: a cheap test before parsing.
+    """The names any module matching the rule must contain."""
+    return frozenset(need[0] for need in required_needs(rule) if len(need) == 1)
 
-    A rule object's keys all hold (`all` too), so their words add up; of `any`, only the words common to every
-    branch count; `not`, `kind`, `regex`, pattern objects (which may relax strictness) and positions add none.
-    A relation (`inside`, `has`, ...) needs a node matching its rule somewhere, so its words count.
+
+class Phrase:
+    """A run of names a module's text must contain, allowing what Python allows between its tokens.
+
+    Found by `str.find` of its first token and an anchored regex match at each place: much faster than a
+    regex search over the whole text, which Python's `re` scans character by character.
     """
-    words: set[str] = set()
-    for name, value in rule.items():
-        if name == "pattern" and isinstance(value, str):
-            words |= pattern_words(value)
-        elif name in RELATION_KEYS:
-            words |= required_words({k: v for k, v in value.items() if k not in {"stopBy", "field"}})
-        elif name == "all":
-            for item in value:
-                words |= required_words(item)
-        elif name == "any":
-            branches = [required_words(item) for item in value]
-            words |= frozenset.intersection(*branches) if branches else frozenset()
-    return frozenset(words)
+
+    __slots__ = ("first", "regex")
+
+    def __init__(self, tokens: tuple[str, ...]) -> None:
+        self.first = tokens[0]
+        self.regex = re.compile(GAP.join(re.escape(token) for token in tokens))
+
+    def found_in(self, source: str) -> bool:
+        """Whether the text holds the run."""
+        match, first = self.regex.match, self.first
+        index = source.find(first)
+        while index != -1:
+            if match(source, index):
+                return True
+            index = source.find(first, index + 1)
+        return False
+
+    def __repr__(self) -> str:
+        return f"Phrase({self.regex.pattern!r})"
+
+
+def required_phrases(rule: dict[str, Any]) -> tuple[Phrase, ...]:  # Any: nested rule values
+    """The runs of two names or more that any module matching the rule must contain."""
+    return tuple(Phrase(need) for need in sorted(required_needs(rule)) if len(need) > 1)
 
 
 def parse(source: str) -> SgNode:

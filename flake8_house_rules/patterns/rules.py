@@ -20,6 +20,7 @@ from flake8_house_rules.rule import Rule, load_rules
 if TYPE_CHECKING:
     from flake8_house_rules.config import Config
     from flake8_house_rules.context import ModuleContext
+    from flake8_house_rules.patterns.grep import Phrase
     from flake8_house_rules.patterns.spec import PatternSpec
 
 SOURCE_KEY = "patterns.source"
@@ -41,18 +42,22 @@ class PatternRule(Rule):
     spec: ClassVar[PatternSpec]
     #: The ast-grep rule object, decoded once per run.
     rule_object: ClassVar[dict[str, Any]] = {}  # Any: nested rule values
-    #: Names the module's text must contain for the rule to possibly match (see `grep.required_words`).
+    #: Names the module's text must contain for the rule to possibly match (see `grep.pattern_needs`).
     words: ClassVar[tuple[str, ...]] = ()
+    #: Runs of names (`asyncio.ensure_future`, `raise Exception`) the module's text must contain.
+    phrases: ClassVar[tuple[Phrase, ...]] = ()
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
         """Whether the path passes `include`/`exclude` and the text holds every name the rule spells."""
-        return cls.spec.applies_to_path(ctx.path) and (not cls.words or cls.may_match(_source(ctx)))
+        if not cls.spec.applies_to_path(ctx.path):
+            return False
+        return not (cls.words or cls.phrases) or cls.may_match(_source(ctx))
 
     @classmethod
     def may_match(cls, source: str) -> bool:
-        """Whether a module's text holds every name the rule spells; when not, it cannot match."""
-        return all(word in source for word in cls.words)
+        """Whether a module's text holds every name and run of names the rule spells; if not, it cannot match."""
+        return all(word in source for word in cls.words) and all(phrase.found_in(source) for phrase in cls.phrases)
 
     def finish(self) -> None:
         """Report each match at its start (line, and column in characters)."""
@@ -103,6 +108,7 @@ def build_rule(spec: PatternSpec) -> type[PatternRule]:
         "spec": spec,
         "rule_object": rule_object,
         "words": tuple(sorted(grep.required_words(rule_object))),
+        "phrases": grep.required_phrases(rule_object),
         "name": spec.name,
         "message": spec.message,
         "source": f"project rule in {spec.origin}",
