@@ -27,7 +27,7 @@ import ast
 import posixpath
 from typing import TYPE_CHECKING, Literal
 
-from flake8_house_rules.paths import module_roles
+from flake8_house_rules.paths import matches, module_roles
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -277,9 +277,11 @@ class ImportTargets:
         self.package: str | None = posixpath.dirname(path) if path is not None else None
 
     def module_path(self, node: ast.ImportFrom) -> str | None:
-        """The module a `from` import names, as a path without suffix (`app/users/store`); relative ones
-        resolved against the module's own package. `None` when it cannot be resolved (a relative import
-        read from bare stdin, or one that climbs above the path's first folder)."""
+        """The module a `from` import names, as a path without suffix (`app/users/store`).
+
+        Relative imports are resolved against the module's own package. `None` when it cannot be resolved
+        (a relative import read from bare stdin, or one that climbs above the path's first folder).
+        """
         dotted = (node.module or "").replace(".", "/")
         if not node.level:
             return dotted or None
@@ -299,8 +301,10 @@ class ImportTargets:
     def targets(self, node: ast.Import | ast.ImportFrom) -> list[str]:
         """Every module path (`.py` file or package `__init__.py`) the statement may load.
 
-        `import a.b` may load `a/b.py` or `a/b/__init__.py`; `from a import b` loads `a` and, when `b` is a
-        submodule rather than a name, `a/b`.
+        `import a.b` and `from a.b import c` load `a/b.py` or `a/b/__init__.py`. `from a import b` loads a
+        submodule `a/b` too when `b` is a bare layer name (`store`, `services`, `routes`: a name that the
+        layer patterns match without their wildcard): a name such as `get_user_service` or
+        `daily_activity_repository` is far more often a function or an object than a module.
         """
         modules: list[str] = []
         if isinstance(node, ast.Import):
@@ -309,7 +313,8 @@ class ImportTargets:
             base = self.module_path(node)
             if base is None:
                 return []
-            modules = [base, *(posixpath.join(base, alias.name) for alias in node.names if alias.name != "*")]
+            modules = [base]
+            modules.extend(posixpath.join(base, alias.name) for alias in node.names if self._bare_layer(alias.name))
         return [path for module in modules for path in (f"{module}.py", f"{module}/__init__.py")]
 
     def layers(self, node: ast.Import | ast.ImportFrom) -> set[Layer]:
@@ -320,6 +325,17 @@ class ImportTargets:
             if layer is not None:
                 found.add(layer)
         return found
+
+    def _bare_layer(self, name: str) -> bool:
+        """Whether a name is a layer's module name as such: `store` for `*store.py`, `stores` for `*/stores/*`."""
+        if name == "*":
+            return False
+        config = self.ctx.config
+        for patterns in (config.store_modules, config.service_modules, config.router_modules):
+            bare = tuple(pattern.removeprefix("*") for pattern in patterns)
+            if matches(f"{name}.py", bare) or matches(f"{name}/__init__.py", bare):
+                return True
+        return False
 
 
 def layer_of(roles: frozenset[str]) -> Layer | None:

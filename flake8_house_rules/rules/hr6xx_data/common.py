@@ -10,8 +10,11 @@ if TYPE_CHECKING:
 
 #: Dialect quoting helpers (`dialect.identifier_preparer.quote(name)`): what they return is a quoted identifier.
 QUOTERS = frozenset({"quote", "quote_identifier", "quote_schema", "format_table", "format_column"})
-#: Builtins whose result can only be a number (or a bool): nothing to inject.
-NUMERIC_BUILTINS = frozenset({"int", "float", "len", "bool", "round", "abs"})
+#: Functions whose result can only be a number (or a bool): nothing to inject.
+NUMERIC_CALLS = frozenset(
+    {f"builtins.{name}" for name in ("int", "float", "len", "bool", "round", "abs", "max", "min")}
+    | {"math.ceil", "math.floor", "math.trunc"}
+)
 #: Attributes that are constants of a model class (`User.__tablename__`).
 CONSTANT_ATTRIBUTES = frozenset({"__tablename__"})
 MAX_DEPTH = 3
@@ -20,7 +23,8 @@ MAX_PARTS = 500
 
 def public_method_class(ctx: ModuleContext, node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.ClassDef | None:
     """The class of a public method: a def whose name does not start with `_`, directly in the body of a
-    class whose name does not start with `_` either (a private class's methods are no public API)."""
+    class whose name does not start with `_` either (a private class's methods are no public API).
+    """
     if node.name.startswith("_"):
         return None
     parent = ctx.parent(node)
@@ -59,24 +63,26 @@ def is_safe_value(ctx: ModuleContext, expr: ast.expr, depth: int = 0, itself: st
     quoting helper (`dialect.identifier_preparer.quote(name)`).
 
     `itself` is the variable being built (`sql = sql + " AND x = :x"`): its other bindings are checked
-    on their own, so here it counts as safe."""
+    on their own, so here it counts as safe.
+    """
     if isinstance(expr, ast.Constant):
         return True
     if isinstance(expr, ast.Name):
-        if expr.id == itself:
+        if expr.id == itself or is_constant_name(expr.id):
             return True
         if depth >= MAX_DEPTH:
             return False
+        if _iterates_constants(ctx, expr):
+            return True
         value = ctx.assigned_value(expr)
         return value is not None and value is not expr and is_safe_value(ctx, value, depth + 1)
     if isinstance(expr, ast.Attribute):
-        return expr.attr in CONSTANT_ATTRIBUTES
+        return expr.attr in CONSTANT_ATTRIBUTES or _names_constant(expr)
     if isinstance(expr, ast.Call):
         func = expr.func
         if isinstance(func, ast.Attribute) and func.attr in QUOTERS:
             return ctx.qualname(func) is None  # a method of a preparer, not `shlex.quote` or `urllib.parse.quote`
-        name = ctx.call_name(expr)
-        return name is not None and name.removeprefix("builtins.") in NUMERIC_BUILTINS and name.startswith("builtins.")
+        return ctx.call_name(expr) in NUMERIC_CALLS
     if isinstance(expr, ast.JoinedStr):
         return all(
             is_safe_value(ctx, part.value, depth + 1) for part in expr.values if isinstance(part, ast.FormattedValue)
@@ -84,9 +90,49 @@ def is_safe_value(ctx: ModuleContext, expr: ast.expr, depth: int = 0, itself: st
     return False
 
 
+def is_constant_name(name: str) -> bool:
+    """Whether a name is spelled as a constant (`DEFAULT_WORKSPACE`, `MAX_ROWS`): PEP 8's UPPER_SNAKE_CASE."""
+    return len(name) > 1 and name.isupper() and not name.startswith("__")
+
+
+def _names_constant(expr: ast.Attribute) -> bool:
+    """Whether an attribute chain goes through a constant or an enum member (`Status.ACTIVE.value`)."""
+    node: ast.expr = expr
+    steps = 0
+    while isinstance(node, ast.Attribute) and steps < MAX_PARTS:
+        if is_constant_name(node.attr):
+            return True
+        node = node.value
+        steps += 1
+    return isinstance(node, ast.Name) and is_constant_name(node.id)
+
+
+def _iterates_constants(ctx: ModuleContext, name: ast.Name) -> bool:
+    """Whether the name is only bound as the target of loops over constants (`for table in TABLES:`,
+    `for col in ("a", "b"):`).
+    """
+    bindings = ctx.lookup(name)
+    if not bindings:
+        return False
+    for binding in bindings:
+        loop = ctx.parent(binding.node)
+        if not isinstance(loop, ast.For | ast.AsyncFor | ast.comprehension) or loop.target is not binding.node:
+            return False
+        source = loop.iter
+        if isinstance(source, ast.Name) and is_constant_name(source.id):
+            continue
+        if isinstance(source, ast.Tuple | ast.List | ast.Set) and all(
+            isinstance(item, ast.Constant) for item in source.elts
+        ):
+            continue
+        return False
+    return True
+
+
 def formatting_kind(ctx: ModuleContext, expr: ast.expr, itself: str = "") -> str | None:
     """`f-string`, `%`, `.format()` or `+` when the expression builds text by formatting a value that is not
-    provably safe (see `is_safe_value`); `None` for constants and for formatting of safe values only."""
+    provably safe (see `is_safe_value`); `None` for constants and for formatting of safe values only.
+    """
     if isinstance(expr, ast.JoinedStr):
         return None if is_safe_value(ctx, expr, itself=itself) else "f-string"
     if isinstance(expr, ast.BinOp):
@@ -140,7 +186,8 @@ def _added(expr: ast.BinOp) -> list[ast.expr]:
 
 def sql_formatting(ctx: ModuleContext, expr: ast.expr, call: ast.Call) -> str | None:
     """How the SQL text passed to a call is built by formatting, directly or through a variable that the
-    same function binds by formatting (`sql = f"...{name}"`, `sql += f"...{name}"`); `None` otherwise."""
+    same function binds by formatting (`sql = f"...{name}"`, `sql += f"...{name}"`); `None` otherwise.
+    """
     direct = formatting_kind(ctx, expr)
     if direct is not None or not isinstance(expr, ast.Name):
         return direct

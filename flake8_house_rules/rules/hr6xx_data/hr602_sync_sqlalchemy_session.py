@@ -113,4 +113,6 @@ class SyncSqlalchemySession(Rule):
             ):
                 return
             function = self.ctx.enclosing_function(function)
-        self.report(node, f"use `{SYNC_CALLS[name]}` instead of `{name.rpartition('.')[2]}` in a module with async code")
+        self.report(
+            node, f"use `{SYNC_CALLS[name]}` instead of `{name.rpartition('.')[2]}` in a module with async code"
+        )

@@ -15,9 +15,10 @@ if TYPE_CHECKING:
 SET_POSITION = 3
 
 
-def set_argument(node: ast.Call) -> ast.expr | None | bool:
+def set_argument(node: ast.Call) -> ast.expr | bool | None:
     """The `set_` argument of an `on_conflict_do_update(...)` call; `None` when absent; `True` when it
-    may be hidden in `*args`/`**kwargs`."""
+    may be hidden in `*args`/`**kwargs`.
+    """
     for keyword in node.keywords:
         if keyword.arg == "set_":
             return keyword.value
@@ -60,7 +61,8 @@ class UpsertWithoutSet(Rule):
     source = "001 SQLAlchemy Patterns"
     valid = (
         "from sqlalchemy.dialects.postgresql import insert\n\n"
-        "stmt = insert(T).values(r)\nstmt = stmt.on_conflict_do_update(index_elements=['id'], set_=dict(stmt.excluded))",
+        "stmt = insert(T).values(r)\n"
+        "stmt = stmt.on_conflict_do_update(index_elements=['id'], set_=dict(stmt.excluded))",
         "from sqlalchemy.dialects.sqlite import insert\n\n"
         "stmt = insert(T).on_conflict_do_update('pk', None, None, {'a': 1})",
         "from sqlalchemy.dialects.postgresql import insert\n\n"

@@ -24,14 +24,12 @@ def column_name(key: ast.expr | None) -> str | None:
 
 def set_columns(value: ast.expr) -> list[str] | None:
     """The columns of a literal `set_` mapping (`{...}` or `dict(a=...)`), or `None` when one may be hidden
-    (`**other`, a key held in a variable) or the mapping is not a literal."""
+    (`**other`, a key held in a variable) or the mapping is not a literal.
+    """
     if isinstance(value, ast.Dict):
         names = [column_name(key) for key in value.keys]
     elif (
-        isinstance(value, ast.Call)
-        and isinstance(value.func, ast.Name)
-        and value.func.id == "dict"
-        and not value.args
+        isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict" and not value.args
     ):
         names = [keyword.arg for keyword in value.keywords]
     else:

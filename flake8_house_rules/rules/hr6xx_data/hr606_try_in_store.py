@@ -47,7 +47,7 @@ class TryInStore(Rule):
 
     code = "HR606"
     name = "try-in-store"
-    message = "let database errors propagate from the store; translate them in the service"
+    message = "let errors propagate from the store; catch and translate them in the service"
     source = "002 Store Layer"
     options = ("hr-store-modules",)
     valid = (

@@ -78,6 +78,12 @@ class LayerImportViolation(Rule):
         Example("from app.users.store import UserStore", path="tests/test_store.py"),
         # a router importing a service whose name merely contains "store"
         Example("from app.restore.service import RestoreService", path="app/restore/routes.py"),
+        # names that end like a layer but are functions or objects, not submodules (mlflow, litellm)
+        Example("from app.users.deps import get_user_store, get_user_service", path="app/users/routes.py"),
+        Example(
+            "from mlflow.utils.rest_utils import call_endpoint, extract_api_info_for_service",
+            path="mlflow/store/tracking/rest_store.py",
+        ),
         # bare stdin: no path, no layer
         Example("from .store import UserStore", path="stdin"),
         Example("from ..store import UserStore", path="routes.py"),
@@ -88,8 +94,7 @@ class LayerImportViolation(Rule):
         Example("from .store import UserStore  # error: HR607", path="app/users/router.py"),
         Example("import app.stores.users as users_store  # error: HR607", path="app/api/users.py"),
         Example(
-            "from app.users.service import UserService  # error: HR607\n"
-            "from ..routes import users  # error: HR607",
+            "from app.users.service import UserService  # error: HR607\nfrom ..routes import users  # error: HR607",
             path="app/users/stores/user.py",
         ),
         Example("from app.users.routes import router  # error: HR607", path="app/users/service.py"),

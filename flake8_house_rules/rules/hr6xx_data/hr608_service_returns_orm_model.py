@@ -17,7 +17,8 @@ MAX_NODES = 200
 
 def from_models_module(origin: str) -> bool:
     """Whether a dotted origin names something in a `models` module or package (`app.users.models.User`,
-    `.models.User`, `app.models.user.User`)."""
+    `.models.User`, `app.models.user.User`).
+    """
     return "models" in origin.lstrip(".").split(".")[:-1]
 
 

@@ -16,20 +16,14 @@ CANONICAL = frozenset({"get_one", "get_list", "get_plist", "create_one", "create
 OVERRIDE = frozenset({"typing.override", "override"})
 
 
-def canonical_name(name: str) -> str:
-    """The canonical name closest to a CRUD-prefixed method name, for the message."""
+def canonical_names(name: str) -> str:
+    """The canonical names for the verb a CRUD-prefixed method name starts with, for the message."""
     verb = name.partition("_")[0]
-    plural = name.endswith("s") or "_all" in name or "list" in name or "batch" in name or "many" in name
-    return {
-        "get": "get_list" if plural else "get_one",
-        "fetch": "get_list" if plural else "get_one",
-        "find": "get_list" if plural else "get_one",
-        "list": "get_list` or `get_plist",
-        "create": "create_batch" if plural else "create_one",
-        "add": "create_batch" if plural else "create_one",
-        "delete": "delete_batch" if plural else "delete_one",
-        "remove": "delete_batch" if plural else "delete_one",
-    }.get(verb, "get_one")
+    if verb in {"create", "add"}:
+        return "`create_one` or `create_batch`"
+    if verb in {"delete", "remove"}:
+        return "`delete_one` or `delete_batch`"
+    return "`get_one`, `get_list` or `get_plist`"
 
 
 class NoncanonicalMethodName(Rule):
@@ -67,7 +61,10 @@ class NoncanonicalMethodName(Rule):
 
     code = "HR609"
     name = "noncanonical-method-name"
-    message = "name CRUD methods `get_one`, `get_list`, `get_plist`, `create_one`, `create_batch`, `delete_one` or `delete_batch`"
+    message = (
+        "name CRUD methods `get_one`, `get_list`, `get_plist`, `create_one`, `create_batch`, `delete_one` "
+        "or `delete_batch`"
+    )
     source = "002 Method Naming Conventions"
     options = ("hr-store-modules", "hr-service-modules")
     valid = (
@@ -126,7 +123,7 @@ class NoncanonicalMethodName(Rule):
             return
         if self._overrides_local_base(cls, name):
             return
-        self.report(node, f"rename `{name}` to `{canonical_name(name)}`: stores and services use the house method names")
+        self.report(node, f"rename `{name}` to {canonical_names(name)}: the house names of store and service methods")
 
     def _overrides_local_base(self, cls: ast.ClassDef, name: str) -> bool:
         """Whether a base class defined in this module defines a method of that name."""

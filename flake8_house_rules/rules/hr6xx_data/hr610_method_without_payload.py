@@ -20,7 +20,8 @@ MAX_NODES = 100
 
 def names_payload(annotation: ast.expr | None) -> bool:
     """Whether an annotation names a `*Payload` type anywhere (`UserGetPayload`, `list[CreatePayload]`,
-    `types.UserPayload | None`, a quoted `"UserPayload"`)."""
+    `types.UserPayload | None`, a quoted `"UserPayload"`).
+    """
     pending: list[ast.AST] = [annotation] if annotation is not None else []
     seen = 0
     while pending and seen < MAX_NODES:
@@ -105,8 +106,8 @@ class MethodWithoutPayload(Rule):
             path="app/projects/store.py",
         ),
         Example(
-            "class ProjectService:\n    @classmethod\n    def build(cls, config: dict) -> 'ProjectService':  # error: HR610\n"
-            "        ...",
+            "class ProjectService:\n    @classmethod\n"
+            "    def build(cls, config: dict) -> 'ProjectService':  # error: HR610\n        ...",
             path="app/services/projects.py",
         ),
     )
@@ -128,7 +129,7 @@ class MethodWithoutPayload(Rule):
         if node.name.startswith("_") or public_method_class(self.ctx, node) is None:
             return
         params = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
-        if len(params) < 2 or params[0].arg not in {"self", "cls"}:  # noqa: PLR2004 - self and one more
+        if len(params) < 2 or params[0].arg not in {"self", "cls"}:
             return
         if not NOT_METHODS.isdisjoint(decorator_names(self.ctx, node)):
             return

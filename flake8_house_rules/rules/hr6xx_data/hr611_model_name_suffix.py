@@ -12,7 +12,12 @@ if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
 
 TYPE_MODULES = frozenset({"types.py", "schemas.py"})
-PYDANTIC_MODELS = ("pydantic.BaseModel", "pydantic.main.BaseModel", "pydantic.RootModel", "pydantic.root_model.RootModel")
+PYDANTIC_MODELS = (
+    "pydantic.BaseModel",
+    "pydantic.main.BaseModel",
+    "pydantic.RootModel",
+    "pydantic.root_model.RootModel",
+)
 
 
 class ModelNameSuffix(Rule):

@@ -66,8 +66,7 @@ class HttpExceptionOutsideRouter(Rule):
             path="app/users/routes.py",
         ),
         Example(
-            "from app.errors import UserNotFoundError\n\nasync def get_one(uuid):\n"
-            "    raise UserNotFoundError(uuid)",
+            "from app.errors import UserNotFoundError\n\nasync def get_one(uuid):\n    raise UserNotFoundError(uuid)",
             path="app/users/service.py",
         ),
         Example(

@@ -24,11 +24,15 @@ class SqlStringFormatting(Rule):
     (`sql = f"... {name}"`, `sql += f" AND {column} = :v"`; `sql = sql + " AND x = :x"` builds from
     constants only and is fine).
 
-    Formatting counts only when a formatted value could carry input: constants, names bound once to a
-    constant, numbers (`int(x)`, `len(x)`), a model's `__tablename__`, and identifiers quoted by the
-    dialect's quoting helper (`dialect.identifier_preparer.quote(name)`, `.quote_identifier(...)`,
-    `.quote_schema(...)`) are safe; so is `text("... :param")` with bound parameters. Concatenating names
-    that are not known to be strings (`base + where`) is not read as text.
+    Formatting counts only when a formatted value could carry input. Safe values: constants, names bound
+    once to a constant, names spelled as constants (`DEFAULT_WORKSPACE`, `Status.ACTIVE.value`: PEP 8's
+    UPPER_SNAKE_CASE, imported or not), loop variables over constants (`for table in TABLES:`), numbers
+    (`int(x)`, `len(x)`, `max(1, n)`, `math.ceil(t)`), a model's `__tablename__`, and identifiers quoted by
+    the dialect's quoting helper (`dialect.identifier_preparer.quote(name)`, `.quote_identifier(...)`,
+    `.quote_schema(...)`); `text("... :param")` with bound parameters is the fix. Concatenating names that
+    are not known to be strings (`base + where`) is not read as text. Calls outside any function (a
+    column's `server_default=text(f"'{DEFAULT}'")` in a model class, a module constant) run at import,
+    before any input exists, and are not reported.
 
     ## Why is this bad?
     A value formatted into SQL is SQL: a quote in it ends the literal and the rest runs as a statement.
@@ -70,6 +74,15 @@ class SqlStringFormatting(Rule):
         "    return conn.execute(text(sql), {'a': 1, 'b': 2})",
         "from sqlalchemy import text\n\ndef count(conn):\n"
         "    return conn.execute(text(f'SELECT count(*) FROM {User.__tablename__}'))",
+        # mlflow: DDL defaults at import time, loops over constant tables, numbers
+        "import sqlalchemy as sa\nfrom mlflow.constants import DEFAULT_WORKSPACE\n\nclass Run(Base):\n"
+        "    workspace = sa.Column(sa.String, server_default=sa.text(f\"'{DEFAULT_WORKSPACE}'\"))",
+        "from sqlalchemy import text\n\nTABLES = ('a', 'b')\n\ndef purge(session, uid):\n    for table in TABLES:\n"
+        "        session.execute(text(f'DELETE FROM {table} WHERE user_id = :uid'), {'uid': uid})",
+        "import math\nimport sqlalchemy\n\ndef lock(conn, timeout):\n"
+        "    conn.exec_driver_sql(f'SET SESSION lock_wait_timeout = {max(1, math.ceil(timeout))}')",
+        "from sqlalchemy import text\n\ndef active(conn):\n"
+        "    return conn.execute(text(f\"SELECT * FROM t WHERE s = '{Status.ACTIVE.value}'\"))",
         # not SQLAlchemy's text(), and a module that imports neither package
         "from textwrap import dedent as text\n\ndef f(name):\n    return text(f'hello {name}')",
         "def run(cursor, name):\n    cursor.execute(f\"SELECT * FROM t WHERE n = '{name}'\")",
@@ -112,7 +125,7 @@ class SqlStringFormatting(Rule):
         self._check(node)
 
     def _check(self, node: ast.Call) -> None:
-        if not node.args or isinstance(node.args[0], ast.Starred):
+        if not node.args or isinstance(node.args[0], ast.Starred) or self.ctx.enclosing_function(node) is None:
             return
         kind = sql_formatting(self.ctx, node.args[0], node)
         if kind is not None:

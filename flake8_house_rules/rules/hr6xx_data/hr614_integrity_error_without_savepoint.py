@@ -18,6 +18,11 @@ class IntegrityErrorWithoutSavepoint(Rule):
     or a savepoint begun and rolled back by hand). Django's, `sqlite3`'s and the driver's own
     `IntegrityError` are other classes and are not reported.
 
+    A handler that ends by raising (`except IntegrityError as e: raise UserExistsError(...) from e`)
+    translates the error and abandons the transaction, as style guide 002's service layer does: nothing
+    goes on with the session there, so a savepoint would buy nothing, and it is not reported. The rule
+    is about handlers that carry on after the error (retry, reread, skip a duplicate).
+
     ## Why is this bad?
     A failed `INSERT` aborts the whole transaction: without a savepoint, the session that caught the error
     can only be rolled back entirely, losing the work done before it, and PostgreSQL refuses every further
@@ -60,6 +65,10 @@ class IntegrityErrorWithoutSavepoint(Rule):
         "import sqlalchemy.exc\n\ndef add(session, tag):\n    try:\n        nested = session.begin_nested()\n"
         "        session.add(tag)\n        nested.commit()\n    except sqlalchemy.exc.IntegrityError:\n"
         "        nested.rollback()",
+        # mlflow: translated into a domain error, the transaction abandoned
+        "from sqlalchemy.exc import IntegrityError\n\ndef create(session, name):\n    try:\n"
+        "        session.flush()\n    except IntegrityError as e:\n"
+        "        raise AlreadyExists(f'{name} already exists') from e",
         # khoj: Django's IntegrityError, and the stdlib's
         "from django.db import IntegrityError\n\ndef add(user):\n    try:\n        user.save()\n"
         "    except IntegrityError:\n        pass",
@@ -71,7 +80,8 @@ class IntegrityErrorWithoutSavepoint(Rule):
         "        session.add(tag)\n        await session.flush()\n"
         "    except IntegrityError:  # error: HR614\n        await session.rollback()",
         "import sqlalchemy\n\ndef add(session, tag):\n    try:\n        session.add(tag)\n"
-        "    except (ValueError, sqlalchemy.exc.IntegrityError) as e:  # error: HR614\n        raise Conflict() from e",
+        "    except (ValueError, sqlalchemy.exc.IntegrityError) as e:  # error: HR614\n"
+        "        log(e)\n        return get(session, tag)",
         "from sqlalchemy.exc import IntegrityError\n\nasync def add(session, tag):\n"
         "    async with session.begin():\n        try:\n            session.add(tag)\n"
         "        except IntegrityError:  # error: HR614\n            pass",
@@ -101,7 +111,9 @@ class IntegrityErrorWithoutSavepoint(Rule):
         """Report the handlers whose `try` no savepoint guards."""
         for handler in self._handlers:
             statement = self.ctx.parent(handler)
-            if isinstance(statement, ast.Try | ast.TryStar) and not self._guarded(statement):
+            if not isinstance(statement, ast.Try | ast.TryStar) or isinstance(handler.body[-1], ast.Raise):
+                continue
+            if not self._guarded(statement):
                 self.report(handler)
 
     def _guarded(self, statement: ast.Try | ast.TryStar) -> bool:
