@@ -12,6 +12,7 @@ from flake8_house_rules.context.sqlalchemy import ImportTargets, Sessions, impor
 def kinds(source: str, filename: str = "app/mod.py") -> dict[str, str | None]:
     """The kind of every receiver of a `.probe()` call, by its source text and line: `db.probe()` -> `db@4`."""
     ctx = context(source, filename)
+    ctx.references()  # as the engine does before any rule asks
     sessions = ctx.fact(Sessions)
     found = {}
     for call in ctx.nodes_of(ast.Call):

@@ -195,7 +195,7 @@ class Sessions:
             elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
                 pending.extend((node.left, node.right))
             elif isinstance(node, ast.Subscript):
-                outer = self.ctx.qualname(node.value)
+                outer = resolve_name(self.ctx, node.value)
                 if outer in FACTORY_TYPES:
                     found.add("factory")
                 elif outer == "typing.Annotated" and isinstance(node.slice, ast.Tuple) and node.slice.elts:
@@ -205,7 +205,7 @@ class Sessions:
                 else:
                     return None
             elif isinstance(node, ast.Name | ast.Attribute):
-                qualname = self.ctx.qualname(node)
+                qualname = resolve_name(self.ctx, node)
                 found.add("session" if qualname in SESSION_TYPES else "factory" if qualname in FACTORY_TYPES else None)
             else:
                 return None
@@ -256,6 +256,29 @@ class Sessions:
                     found.setdefault(key, []).append((node.value, False))
         self._attributes = found
         return found
+
+
+def resolve_name(ctx: ModuleContext, node: ast.expr) -> str | None:
+    """`ctx.qualname`, also for a name parsed from a quoted annotation.
+
+    Such a node is outside the module's tree: it is looked up in the module scope, where those names are
+    imported (often under `if TYPE_CHECKING:`).
+    """
+    if node in ctx.parents:
+        return ctx.qualname(node)
+    attrs: list[str] = []
+    steps = 0
+    while isinstance(node, ast.Attribute) and steps < MAX_ANNOTATION_TEXT:
+        attrs.append(node.attr)
+        node = node.value
+        steps += 1
+    if not isinstance(node, ast.Name):
+        return None
+    bindings = ctx.module_scope.names.get(node.id)
+    if not bindings or any(binding.kind != "import" for binding in bindings):
+        return None
+    origins = {binding.origin for binding in bindings}
+    return ".".join([origins.pop(), *reversed(attrs)]) if len(origins) == 1 else None
 
 
 def _parse_annotation(value: object) -> ast.expr | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from flake8_house_rules.context.sqlalchemy import resolve_name
 from flake8_house_rules.rule import Example, Rule
 from flake8_house_rules.rules.hr6xx_data.common import public_method_class
 
@@ -125,7 +126,7 @@ class ServiceReturnsOrmModel(Rule):
                     except (SyntaxError, ValueError, RecursionError, MemoryError):
                         continue
             elif isinstance(node, ast.Name | ast.Attribute):
-                origin = self.ctx.qualname(node)
+                origin = resolve_name(self.ctx, node)
                 if origin is not None and from_models_module(origin):
                     return True
                 if isinstance(node, ast.Attribute):
