@@ -83,9 +83,11 @@ def is_safe_value(ctx: ModuleContext, expr: ast.expr, depth: int = 0, itself: st
         if isinstance(func, ast.Attribute) and func.attr in QUOTERS:
             return ctx.qualname(func) is None  # a method of a preparer, not `shlex.quote` or `urllib.parse.quote`
         return ctx.call_name(expr) in NUMERIC_CALLS
-    if isinstance(expr, ast.JoinedStr):
+    if isinstance(expr, ast.JoinedStr) and depth < MAX_DEPTH:
         return all(
-            is_safe_value(ctx, part.value, depth + 1) for part in expr.values if isinstance(part, ast.FormattedValue)
+            is_safe_value(ctx, part.value, depth + 1, itself)
+            for part in expr.values
+            if isinstance(part, ast.FormattedValue)
         )
     return False
 

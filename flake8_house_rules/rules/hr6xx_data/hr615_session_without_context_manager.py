@@ -103,6 +103,7 @@ class SessionWithoutContextManager(Rule):
         """Per module: the session constructions seen, and whether any factory is in sight."""
         self._constructions: list[ast.Call] = []
         self._factories = False
+        self._uses: dict[str, list[ast.Name]] | None = None
 
     def visit_call(self, node: ast.Call, name: str) -> None:
         """Collect `Session(...)` and `AsyncSession(...)`."""
@@ -150,8 +151,12 @@ class SessionWithoutContextManager(Rule):
         function = self.ctx.enclosing_function(call)
         if function is None:
             return False
-        for node in self.ctx.nodes_of(ast.Name):
-            if node.id != name or self.ctx.enclosing_function(node) is not function:
+        if self._uses is None:
+            self._uses = {}
+            for node in self.ctx.nodes_of(ast.Name):
+                self._uses.setdefault(node.id, []).append(node)
+        for node in self._uses.get(name, ()):
+            if self.ctx.enclosing_function(node) is not function:
                 continue
             parent = self.ctx.parent(node)
             if isinstance(parent, ast.withitem) and parent.context_expr is node:
