@@ -60,6 +60,11 @@ class LegacyQueryApi(Rule):
         "import pandas as pd\n\ndef adults(frame: pd.DataFrame) -> pd.DataFrame:\n    return frame.query('age > 17')",
         # khoj: Django managers and querysets
         "from django.db.models import Q\n\ndef entries(user):\n    return Entry.objects.filter(Q(user=user)).query",
+        # khoj's text search and litellm's SAML XML helper, in modules that use SQLAlchemy too
+        "import sqlalchemy\nfrom khoj.search_type import text_search\n\nasync def search(q: str):\n"
+        "    return await text_search.query(q, limit=5)",
+        "import sqlalchemy\nfrom onelogin.saml2.xml_utils import OneLogin_Saml2_XML\n\ndef issuers(root):\n"
+        "    return OneLogin_Saml2_XML.query(root, '//saml:Issuer')",
         # a session whose origin the module does not show
         "from app.db import SessionLocal\n\ndef count() -> int:\n    with SessionLocal() as s:\n"
         "        return s.query(User).count()",

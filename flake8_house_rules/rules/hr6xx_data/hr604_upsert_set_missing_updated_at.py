@@ -90,6 +90,10 @@ class UpsertSetMissingUpdatedAt(Rule):
         "from sqlalchemy.dialects.postgresql import insert\n\n"
         "def upsert(stmt, column: str):\n"
         "    return stmt.on_conflict_do_update(index_elements=['id'], set_={column: 1, 'name': 'x'})",
+        # mlflow: a mapping built by a comprehension is not a literal
+        "from sqlalchemy.dialects.postgresql import insert\n\ndef upsert(table, rows, pk, columns):\n"
+        "    stmt = insert(table).values(rows)\n    return stmt.on_conflict_do_update(\n"
+        "        index_elements=pk, set_={col: stmt.excluded[col] for col in columns}\n    )",
         Example(
             "from sqlalchemy.dialects.postgresql import insert\n\n"
             "stmt = insert(T).on_conflict_do_update(index_elements=['id'], set_=dict(name='x', modified=now()))",

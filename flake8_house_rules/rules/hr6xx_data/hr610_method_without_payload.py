@@ -137,4 +137,5 @@ class MethodWithoutPayload(Rule):
         if not names_payload(first.annotation):
             self.report(node, f"take a `*Payload` model as the first parameter instead of `{first.arg}`")
         elif extra > self.ctx.config.max_extra_params:
-            self.report(node, f"move the {extra} parameters after the payload into the payload model")
+            limit = self.ctx.config.max_extra_params
+            self.report(node, f"move parameters into the payload model: {extra} follow it, at most {limit} may")
