@@ -22,7 +22,7 @@
   literal), keywords, and whether a `**kwargs` could set any other keyword. Routes are listed in the order
   FastAPI registers them: functions in source order, and a function's decorators from the bottom up (a
   decorator registers the route when it is applied to the function).
-- **Returns** (`returns(function)`): the `return` statements of a function's own body.
+- **Returns** (`returns(function)`): the `return` statements of a route function's own body.
 - **Path matching** (`compile_path`, `shadows`): Starlette's path patterns (`{name}`, `{name:int}`,
   `{name:path}`, ...) and whether an earlier pattern matches every request path a later one matches.
 """
@@ -30,6 +30,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -59,6 +60,7 @@ ROUTE_DECORATORS = frozenset({*HTTP_DECORATORS, "api_route", "websocket"})
 WEBSOCKET = "WEBSOCKET"
 MAX_ALIASES = 8
 STATEMENT_LISTS = ("body", "orelse", "finalbody")
+BOUNDARY_TYPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda})
 
 #: Starlette's path parameter syntax and its built-in convertors (`starlette.convertors.CONVERTOR_TYPES`).
 PARAM_RE = re.compile(r"{([a-zA-Z_][a-zA-Z0-9_]*)(:[a-zA-Z_][a-zA-Z0-9_]*)?}")
@@ -69,6 +71,7 @@ CONVERTORS = {
     "float": r"[0-9]+(\.[0-9]+)?",
     "uuid": "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}",
 }
+SEGMENT_RES = {name: re.compile(regex) for name, regex in CONVERTORS.items() if name != "path"}
 #: Which convertors' values a whole-segment parameter of each convertor also matches (none holds a `/`).
 SEGMENT_COVERS = {
     "str": frozenset({"str", "int", "float", "uuid"}),
@@ -80,13 +83,14 @@ SEGMENT_COVERS = {
 
 def imports_fastapi(ctx: ModuleContext) -> bool:
     """Whether the module imports anything from `fastapi` (computed once per module)."""
-    return ctx.derived(
-        "fastapi.imported",
-        lambda: any(
-            origin == "fastapi" or origin.startswith("fastapi.")
-            for origins in ctx.import_names.values()
-            for origin in origins
-        ),
+    return ctx.fact(_imports_fastapi)
+
+
+def _imports_fastapi(ctx: ModuleContext) -> bool:
+    return any(
+        origin == "fastapi" or origin.startswith("fastapi.")
+        for origins in ctx.import_names.values()
+        for origin in origins
     )
 
 
@@ -144,9 +148,13 @@ class PathPattern:
     """
 
     text: str
-    regex: re.Pattern[str]
+    source: str
     convertors: tuple[str, ...]
     shape: str
+
+    def matches(self, path: str) -> bool:
+        """Whether a literal request path matches the pattern, as Starlette matches it."""
+        return _regex(self.source).fullmatch(path) is not None
 
 
 def compile_path(path: str) -> PathPattern | None:
@@ -166,7 +174,13 @@ def compile_path(path: str) -> PathPattern | None:
         idx = match.end()
     regex += re.escape(path[idx:])
     shape += path[idx:]
-    return PathPattern(path, re.compile(regex), tuple(convertors), shape)
+    return PathPattern(path, regex, tuple(convertors), shape)
+
+
+@functools.lru_cache(maxsize=1024)
+def _regex(source: str) -> re.Pattern[str]:
+    """A pattern's regular expression, compiled only when a path is matched against it."""
+    return re.compile(source)
 
 
 def shadows(earlier: PathPattern, later: PathPattern) -> bool:
@@ -179,8 +193,12 @@ def shadows(earlier: PathPattern, later: PathPattern) -> bool:
     """
     if not earlier.convertors or earlier.shape == later.shape:
         return False
-    if not later.convertors:
-        return earlier.regex.fullmatch(later.text) is not None
+    if (
+        not later.convertors
+        and "path" in earlier.convertors
+        and _whole_param(earlier.text.rpartition("/")[2]) != "path"
+    ):
+        return earlier.matches(later.text)  # a `{p:path}` inside the path: only the regex can tell
     return _segments_cover(earlier.text, later.text)
 
 
@@ -215,8 +233,13 @@ def _segment_covers(earlier: str, later: str) -> bool:
         return False
     theirs = _convertors_of(later)
     if not theirs:
+        if not mine:
+            return earlier == later
+        whole = _whole_param(earlier)
+        if whole is not None:
+            return SEGMENT_RES[whole].fullmatch(later) is not None
         pattern = compile_path(earlier)
-        return pattern is not None and pattern.regex.fullmatch(later) is not None
+        return pattern is not None and pattern.matches(later)
     if not mine:
         return False
     outer, inner = _whole_param(earlier), _whole_param(later)
@@ -297,12 +320,16 @@ class FastAPIRoutes:
         return False
 
     def returns(self, function: ast.AST) -> list[ast.Return]:
-        """The `return` statements of a function's own body (not of functions nested in it)."""
+        """The `return` statements of a route function's own body (not of functions nested in it)."""
         if self._returns is None:
             self._returns = {}
+            wanted = self.by_function
+            parents = self.ctx.parents
             for node in self.ctx.nodes_of(ast.Return):
-                owner = self.ctx.enclosing_function(node)
-                if owner is not None:
+                owner = parents.get(node)
+                while owner is not None and type(owner) not in BOUNDARY_TYPES:
+                    owner = parents.get(owner)
+                if owner in wanted:
                     self._returns.setdefault(owner, []).append(node)
         return self._returns.get(function, [])
 

@@ -118,19 +118,23 @@ class ShadowedRoute(RouteRule):
                 if pattern is not None:
                     by_router.setdefault(route.router, []).append((route, pattern))
         for routes in by_router.values():
-            for position, (later, pattern) in enumerate(routes):
-                self._check(later, pattern, routes[:position])
+            parameterised: list[tuple[Route, PathPattern]] = []
+            for later, pattern in routes:
+                if parameterised:
+                    self._check(later, pattern, parameterised)
+                if pattern.convertors:
+                    parameterised.append((later, pattern))
 
     def _check(self, later: Route, pattern: PathPattern, earlier_routes: list[tuple[Route, PathPattern]]) -> None:
         uncovered = set(later.methods or ())
         first: Route | None = None
         for earlier, earlier_pattern in earlier_routes:
-            taken = uncovered.intersection(earlier.methods or ())
-            if not taken or not shadows(earlier_pattern, pattern):
+            methods = earlier.methods or frozenset()
+            if uncovered.isdisjoint(methods) or not shadows(earlier_pattern, pattern):
                 continue
             if not self.facts.registered_before(earlier, later):
                 continue
-            uncovered -= taken
+            uncovered -= methods
             first = first or earlier
             if not uncovered:
                 break

@@ -10,7 +10,7 @@ from flake8_house_rules.rules.hr5xx_fastapi.common import RouteRule
 
 LIMIT_METHODS = frozenset({"limit", "shared_limit", "exempt"})
 DEPENDS = frozenset({"fastapi.Depends", "fastapi.params.Depends", "fastapi.param_functions.Depends"})
-MAX_DEPTH = 6
+MAX_DEPTH = 2
 
 
 class RouteWithoutRateLimit(RouteRule):
@@ -129,14 +129,26 @@ class RouteWithoutRateLimit(RouteRule):
         return isinstance(receiver, ast.Attribute) and receiver.attr in self._names
 
     def _mentions_limiter(self, value: ast.expr | None) -> bool:
-        """Whether a `dependencies=` value names a limiter (bounded look at the expression)."""
-        pending: list[tuple[ast.AST, int]] = [(value, 0)] if value is not None else []
+        """Whether a `dependencies=` value or a `Depends(...)` call names a limiter (a bounded look: the
+        items, their callees and arguments, and those arguments' callees).
+        """
+        if value is None:
+            return False
+        items = value.elts if isinstance(value, ast.List | ast.Tuple | ast.Set) else [value]
+        pending: list[tuple[ast.expr, int]] = [(item, 0) for item in items]
         while pending:
             node, depth = pending.pop()
-            if isinstance(node, ast.Name | ast.Attribute):
-                word = node.id if isinstance(node, ast.Name) else node.attr
-                if word in self._names or "limit" in word.lower():
+            if isinstance(node, ast.Call):
+                pending.append((node.func, depth))
+                if depth < MAX_DEPTH:
+                    pending.extend((arg, depth + 1) for arg in node.args)
+                    pending.extend((keyword.value, depth + 1) for keyword in node.keywords)
+            elif isinstance(node, ast.Name):
+                if self._is_limiter_word(node.id):
                     return True
-            if depth < MAX_DEPTH:
-                pending.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+            elif isinstance(node, ast.Attribute) and self._is_limiter_word(node.attr):
+                return True
         return False
+
+    def _is_limiter_word(self, word: str) -> bool:
+        return word in self._names or "limit" in word.lower()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from flake8_house_rules.context.fastapi import BOUNDARY_TYPES
 from flake8_house_rules.rules.hr5xx_fastapi.common import RouteRule
 
 MAX_DEPTH = 8
@@ -107,7 +108,11 @@ class TryInRoute(RouteRule):
             self._handlers = {route.function for route in self.http_routes()}
         if not self._handlers or all(_always_raises(handler.body) for handler in node.handlers):
             return
-        if self.ctx.enclosing_function(node) in self._handlers:
+        parents = self.ctx.parents
+        owner = parents.get(node)
+        while owner is not None and type(owner) not in BOUNDARY_TYPES:
+            owner = parents.get(owner)
+        if owner in self._handlers:
             self.report(node)
 
 
