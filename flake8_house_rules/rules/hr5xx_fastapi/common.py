@@ -39,12 +39,18 @@ ResponseAnswer = Literal["yes", "no", "maybe"]
 
 
 class RouteRule(Rule):
-    """A rule about the module's FastAPI routes: runs only in modules that import `fastapi`."""
+    """A rule about the module's FastAPI routes: runs only in modules that import `fastapi`, outside tests.
+
+    Test modules (`hr-test-modules`) are skipped: the apps they build are fixtures that exercise FastAPI's
+    behaviour (a deliberately shadowed route, an untyped body), not the project's API.
+    """
+
+    options = ("hr-test-modules",)
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Only modules that import `fastapi` can declare routes."""
-        return imports_fastapi(ctx) and super().applies_to(ctx)
+        """Only modules that import `fastapi` can declare routes; test modules are not the API."""
+        return imports_fastapi(ctx) and not ctx.is_test_module() and super().applies_to(ctx)
 
     @property
     def facts(self) -> FastAPIRoutes:

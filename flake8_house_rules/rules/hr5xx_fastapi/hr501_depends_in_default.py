@@ -24,6 +24,8 @@ class DependsInDefault(RouteRule):
     library spelled the same (`sqlmodel`'s `Field`, a project's own `Depends`), nor a lambda's default
     (a lambda cannot annotate its parameters).
 
+    Test modules (`hr-test-modules`) are not checked: the apps they build are fixtures, not the API.
+
     ## Why is this bad?
     A marker in the default position lies about the parameter: `user: User = Depends(current_user)` says
     that calling the function without `user` passes a `Depends` object. With `Annotated` the function

@@ -26,6 +26,8 @@ class RouteWithoutResponseModel(RouteRule):
     `response_model=None` is an explicit choice and counts as written; so does a `**kwargs` in the
     decorator (it may carry `response_model`). Websocket routes have no response model.
 
+    Test modules (`hr-test-modules`) are not checked: the apps they build are fixtures, not the API.
+
     ## Why is this bad?
     Without a declared response type FastAPI neither validates nor filters what the handler returns, and
     the OpenAPI schema shows an untyped body. Style guide 001 (FastAPI Routes): "Use Pydantic

@@ -19,6 +19,8 @@ class RouteWithoutSummary(RouteRule):
     documentation to write and are not reported, nor are websocket routes (OpenAPI does not describe them),
     nor a decorator with `**kwargs`.
 
+    Test modules (`hr-test-modules`) are not checked: the apps they build are fixtures, not the API.
+
     ## Why is this bad?
     The OpenAPI page is the API's documentation; an operation without a summary shows only its generated
     name. Style guide 001 (FastAPI Routes): "Include OpenAPI docs: `summary=`, `responses=` in route

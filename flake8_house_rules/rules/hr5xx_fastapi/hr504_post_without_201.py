@@ -24,6 +24,8 @@ class PostWithout201(RouteRule):
     makes no exception for them, and its answer is a `PUT`/`PATCH` for updates, or an explicit `202`/`204`
     (or a `# noqa: HR504`) where a POST deliberately answers otherwise.
 
+    Test modules (`hr-test-modules`) are not checked: the apps they build are fixtures, not the API.
+
     ## Why is this bad?
     A POST that creates a resource answers `201 Created`; clients and generated SDKs rely on it. Style
     guide 001 (FastAPI Routes): "POST endpoints should return status code 201: `@router.post(...,

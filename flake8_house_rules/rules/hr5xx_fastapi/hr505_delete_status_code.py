@@ -27,6 +27,8 @@ class DeleteStatusCode(RouteRule):
     annotation is anything but `None` or a response class, or when it returns a value that is not `None`
     and not a response object. A status code the module cannot read is not reported.
 
+    Test modules (`hr-test-modules`) are not checked: the apps they build are fixtures, not the API.
+
     ## Why is this bad?
     Clients treat other codes on a DELETE as "not done yet" (202) or as errors, and a 204 response has no
     body by definition: FastAPI drops what the handler returns, so the declared model documents a body

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flake8_house_rules.context.fastapi import PathPattern, Route, RouterObject, compile_path, shadows
+from flake8_house_rules.rule import Example
 from flake8_house_rules.rules.hr5xx_fastapi.common import RouteRule
 
 
@@ -25,6 +26,8 @@ class ShadowedRoute(RouteRule):
     another), routes of different methods, paths that are not string literals, custom convertors, two
     routes with the same pattern (a duplicate, not a shadowing), and an earlier route that is not always
     registered first: one in another function, or in another branch of an `if`.
+
+    Test modules (`hr-test-modules`) are not checked: the apps they build are fixtures, not the API.
 
     ## Why is this bad?
     FastAPI tries routes in the order they were added and takes the first whose path and method match, so
@@ -83,6 +86,11 @@ class ShadowedRoute(RouteRule):
         "@router.get('/items/stats')\nasync def stats(): ...",
         "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n@router.get('/items/{item_id}')\n"
         "@router.get('/items/stats')\nasync def both(item_id: str = ''): ...",
+        Example(
+            "from fastapi import FastAPI\n\napp = FastAPI()\n\n@app.get('/items/{item_id}')\n"
+            "async def get_item(item_id: str): ...\n\n@app.get('/items/stats')\nasync def stats(): ...",
+            path="tests/test_routing.py",
+        ),
     )
     invalid = (
         "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n@router.get('/items/{item_id}')\n"

@@ -25,6 +25,8 @@ class RouteWithoutRateLimit(RouteRule):
     names a limiter or something whose name contains `limit`. Websocket routes are not checked (slowapi does
     not limit them). The rule is opt-in: which endpoints are public is the team's call.
 
+    Test modules (`hr-test-modules`) are not checked: the apps they build are fixtures, not the API.
+
     ## Why is this bad?
     An endpoint without a limit is one script away from exhausting the service or its upstream quota.
     Style guide 001 (FastAPI Routes): "Always add `@limiter.limit()` decorator for public endpoints"; 002
@@ -49,7 +51,7 @@ class RouteWithoutRateLimit(RouteRule):
     message = "rate-limit the route: add `@limiter.limit(...)` under the route decorator"
     tier = "opt-in"
     source = "001 FastAPI Routes; 002 Security Best Practices"
-    options = ("hr-limiter-names",)
+    options = ("hr-limiter-names", "hr-test-modules")
     valid = (
         "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
         "@router.get('/search')\n@limiter.limit('30/minute')\nasync def search(request): ...",

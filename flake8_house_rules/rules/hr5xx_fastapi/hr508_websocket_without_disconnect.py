@@ -33,6 +33,8 @@ class WebsocketWithoutDisconnect(RouteRule):
     `iter_text`/`iter_bytes`/`iter_json` end the loop on a disconnect themselves), the raw `receive()` (it
     returns the disconnect message instead of raising), and receives in helper functions.
 
+    Test modules (`hr-test-modules`) are not checked: the apps they build are fixtures, not the API.
+
     ## Why is this bad?
     When the client goes away, `receive_*` raises `WebSocketDisconnect`; unhandled, it ends the handler
     with an error in the logs and skips the cleanup (the connection stays registered in the manager).

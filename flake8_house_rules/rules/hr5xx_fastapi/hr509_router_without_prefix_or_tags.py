@@ -20,6 +20,8 @@ class RouterWithoutPrefixOrTags(RouteRule):
     elsewhere with `app.include_router(router, prefix=..., tags=...)` is still reported, because the
     module that defines the routes then does not say where they live.
 
+    Test modules (`hr-test-modules`) are not checked: the apps they build are fixtures, not the API.
+
     ## Why is this bad?
     The prefix and tags belong with the routes they group: the prefix keeps every path of the feature in
     one place, and the tags group the operations on the OpenAPI page. Style guide 002 (Router Definition):

@@ -23,6 +23,8 @@ class TryInRoute(RouteRule):
     streaming generator, a callback), which is not the handler's own flow; and websocket routes, which must
     catch `WebSocketDisconnect` (HR508) and have no global exception handlers to rely on.
 
+    Test modules (`hr-test-modules`) are not checked: the apps they build are fixtures, not the API.
+
     ## Why is this bad?
     A handler that catches and answers the error itself bypasses the global exception handlers: status
     codes and error bodies drift from route to route, and errors vanish from monitoring. Style guide 002

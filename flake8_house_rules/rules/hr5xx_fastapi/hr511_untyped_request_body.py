@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from flake8_house_rules.rule import Example
 from flake8_house_rules.rules.hr5xx_fastapi.common import RouteRule
 from flake8_house_rules.rules.hr5xx_fastapi.hr501_depends_in_default import MARKER_NAMES
 
@@ -31,6 +32,8 @@ class UntypedRequestBody(RouteRule):
     with that marker (as a default or in `Annotated[..., Body()]`). A parameter marked `Depends`, `Query`,
     `Path`, `Header`, `Cookie`, `Form` or `File` is not a JSON body, and a union with a model
     (`Item | dict`) is partly typed: neither is reported.
+
+    Test modules (`hr-test-modules`) are not checked: the apps they build are fixtures, not the API.
 
     ## Why is this bad?
     An untyped body is validated by nothing: the handler gets whatever the client sent, and the OpenAPI
@@ -73,6 +76,11 @@ class UntypedRequestBody(RouteRule):
         "@router.websocket('/ws')\nasync def ws(websocket: WebSocket, options: dict) -> None: ...",
         "from fastapi import APIRouter\n\nrouter = APIRouter()\ndict = MyModel\n\n"
         "@router.post('/threads')\nasync def create(request: dict) -> None: ...",
+        Example(
+            "from fastapi import FastAPI\n\napp = FastAPI()\n\n@app.post('/echo')\n"
+            "async def echo(body: dict) -> dict: ...",
+            path="tests/test_app.py",
+        ),
     )
     invalid = (
         "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"

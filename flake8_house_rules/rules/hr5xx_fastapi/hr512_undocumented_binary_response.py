@@ -45,6 +45,8 @@ class UndocumentedBinaryResponse(RouteRule):
     hidden from the schema (`include_in_schema=False`: there is no page to document) are not reported.
     Opt-in: it is a documentation rule.
 
+    Test modules (`hr-test-modules`) are not checked: the apps they build are fixtures, not the API.
+
     ## Why is this bad?
     Without a `content` entry the OpenAPI schema says the route returns JSON, so generated clients try to
     parse a PDF as JSON and the docs page offers no download. Style guide 001 (FastAPI Routes): "Document
