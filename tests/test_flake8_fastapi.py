@@ -32,9 +32,8 @@ def test_shadowed_route_reports_at_the_later_decorator_and_names_the_earlier(fla
 
 
 def test_noqa_on_the_decorator_line_and_test_modules(flake8_path: Flake8Path) -> None:
-    (flake8_path / "routes.py").write_text(
-        ROUTES.replace("@router.get('/stats', summary='Stats')", "@router.get('/stats', summary='Stats')  # noqa: HR506")
-    )
+    decorator = "@router.get('/stats', summary='Stats')"
+    (flake8_path / "routes.py").write_text(ROUTES.replace(decorator, decorator + "  # noqa: HR506"))
     (flake8_path / "tests").mkdir()
     (flake8_path / "tests" / "test_routes.py").write_text(ROUTES)
     assert flake8_path.run_flake8(["--select", "HR5"]).out_lines == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 from flake8_house_rules.context.fastapi import PathPattern, Route, RouterObject, compile_path, shadows
 from flake8_house_rules.rule import Example
 from flake8_house_rules.rules.hr5xx_fastapi.common import RouteRule
@@ -23,9 +25,10 @@ class ShadowedRoute(RouteRule):
     take every one of them. Several route decorators on one function register from the bottom up.
 
     Never reported: routes on different routers or apps (or on a router the module cannot tell apart from
-    another), routes of different methods, paths that are not string literals, custom convertors, two
-    routes with the same pattern (a duplicate, not a shadowing), and an earlier route that is not always
-    registered first: one in another function, or in another branch of an `if`.
+    another, or one built with a custom `route_class=` or `**kwargs`, whose routes may match otherwise),
+    routes of different methods, paths that are not string literals, custom convertors, two routes with
+    the same pattern (a duplicate, not a shadowing), and an earlier route that is not always registered
+    first: one in another function, or in another branch of an `if`.
 
     Test modules (`hr-test-modules`) are not checked: the apps they build are fixtures, not the API.
 
@@ -86,6 +89,9 @@ class ShadowedRoute(RouteRule):
         "@router.get('/items/stats')\nasync def stats(): ...",
         "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n@router.get('/items/{item_id}')\n"
         "@router.get('/items/stats')\nasync def both(item_id: str = ''): ...",
+        "from fastapi import APIRouter\n\nrouter = APIRouter(route_class=TimedRoute)\n\n"
+        "@router.get('/items/{item_id}')\n"
+        "async def get_item(item_id: str): ...\n\n@router.get('/items/stats')\nasync def stats(): ...",
         Example(
             "from fastapi import FastAPI\n\napp = FastAPI()\n\n@app.get('/items/{item_id}')\n"
             "async def get_item(item_id: str): ...\n\n@app.get('/items/stats')\nasync def stats(): ...",
@@ -121,7 +127,7 @@ class ShadowedRoute(RouteRule):
         """Report each route whose every method an earlier parameterised route on its router takes first."""
         by_router: dict[RouterObject, list[tuple[Route, PathPattern]]] = {}
         for route in self.facts.routes:
-            if route.router.unique and route.path is not None and route.methods:
+            if route.router.unique and route.path is not None and route.methods and _plain(route.router):
                 pattern = compile_path(route.path)
                 if pattern is not None:
                     by_router.setdefault(route.router, []).append((route, pattern))
@@ -153,3 +159,11 @@ class ShadowedRoute(RouteRule):
                 f"route `{later.path}` can never be reached: `{first.path}` (line {line}) on the same router "
                 "matches it first; declare it before that route",
             )
+
+
+def _plain(router: RouterObject) -> bool:
+    """Whether a router matches as FastAPI's own routes do: not built with a custom `route_class=`."""
+    node = router.node
+    if not isinstance(node, ast.Call):
+        return True
+    return not any(keyword.arg in {None, "route_class"} for keyword in node.keywords)
