@@ -22,7 +22,8 @@
   literal), keywords, and whether a `**kwargs` could set any other keyword. Routes are listed in the order
   FastAPI registers them: functions in source order, and a function's decorators from the bottom up (a
   decorator registers the route when it is applied to the function).
-- **Returns** (`returns(function)`): the `return` statements of a route function's own body.
+- **Returns** (`returns(function)`): the `return` statements of a function's own body (asked for route
+  functions and the module's helpers they return from).
 - **Path matching** (`compile_path`, `shadows`): Starlette's path patterns (`{name}`, `{name:int}`,
   `{name:path}`, ...) and whether an earlier pattern matches every request path a later one matches.
 """
@@ -320,16 +321,15 @@ class FastAPIRoutes:
         return False
 
     def returns(self, function: ast.AST) -> list[ast.Return]:
-        """The `return` statements of a route function's own body (not of functions nested in it)."""
+        """The `return` statements of a function's own body (not of functions nested in it)."""
         if self._returns is None:
             self._returns = {}
-            wanted = self.by_function
             parents = self.ctx.parents
             for node in self.ctx.nodes_of(ast.Return):
                 owner = parents.get(node)
                 while owner is not None and type(owner) not in BOUNDARY_TYPES:
                     owner = parents.get(owner)
-                if owner in wanted:
+                if owner is not None:
                     self._returns.setdefault(owner, []).append(node)
         return self._returns.get(function, [])
 

@@ -34,8 +34,23 @@ RESPONSE_WORDS = ("response", "redirect", "proxy", "passthrough", "pass_through"
 MAX_DEPTH = 4
 WEBSOCKET_CLASSES = frozenset({"fastapi.WebSocket", "fastapi.websockets.WebSocket", "starlette.websockets.WebSocket"})
 
-#: Whether an expression is a response: yes, no, or maybe (a class named `*Response` of unknown origin).
-ResponseAnswer = Literal["yes", "no", "maybe"]
+#: Whether an expression is a response: yes, maybe (a helper whose name says so), unknown, or provably not.
+ResponseAnswer = Literal["yes", "maybe", "unknown", "no"]
+ANSWER_ORDER: tuple[ResponseAnswer, ...] = ("yes", "maybe", "unknown", "no")
+#: Returned values that are plainly not responses.
+PLAIN_VALUES = (
+    ast.Constant,
+    ast.Dict,
+    ast.List,
+    ast.Tuple,
+    ast.Set,
+    ast.JoinedStr,
+    ast.ListComp,
+    ast.DictComp,
+    ast.SetComp,
+    ast.BinOp,
+    ast.Compare,
+)
 
 
 class RouteRule(Rule):
@@ -116,12 +131,16 @@ def is_response(ctx: ModuleContext, expr: ast.expr | None, depth: int = 0) -> Re
     """Whether a returned expression is a `Response`.
 
     `yes`: a response class called (also through a name assigned one, or a parameter annotated with one),
-    `templates.TemplateResponse(...)`, a function of the module annotated to return a response class.
-    `no`: anything else, and a function of the module annotated to return something else. `maybe`: a call
-    the module cannot see into whose name says it may build a response: a class named like Starlette's
-    (`CustomStreamingResponse`, but not a model named `UserResponse`), a function whose name holds
-    `response`, `redirect`, `proxy`, `relay`, `forward`, `stream` (`authorize_redirect`, `relay_request`),
-    or a callable made by such a call (`handler = create_pass_through_route(...)`, then `handler(...)`).
+    `templates.TemplateResponse(...)`, a function of the module annotated to return a response class, or
+    unannotated with a `return` that answers so (followed a few calls deep).
+    `maybe`: a call the module cannot see into whose name says it may build a response: a class named like
+    Starlette's (`CustomStreamingResponse`, but not a model named `UserResponse`), a function whose name
+    holds `response`, `redirect`, `proxy`, `relay`, `forward`, `stream` (`authorize_redirect`,
+    `relay_request`), a callable made by such a call (`handler = create_pass_through_route(...)`, then
+    `handler(...)`), or a call handed a response class (`TypeAdapter(Response).validate_python(...)`).
+    `no`: provably something else: a literal, an f-string, a class called (a model), a function of the
+    module annotated to return something else, or returning only such values. `unknown`: any other call,
+    attribute or name.
     """
     if expr is None or depth > MAX_DEPTH:
         return "no"
@@ -129,8 +148,11 @@ def is_response(ctx: ModuleContext, expr: ast.expr | None, depth: int = 0) -> Re
         expr = expr.value
     if isinstance(expr, ast.Name):
         return _is_response_name(ctx, expr, depth)
+    if isinstance(expr, ast.BoolOp | ast.IfExp):  # `a or b`, `a if c else b`: either may be returned
+        values = expr.values if isinstance(expr, ast.BoolOp) else [expr.body, expr.orelse]
+        return _strongest({is_response(ctx, value, depth + 1) for value in values})
     if not isinstance(expr, ast.Call):
-        return "no"
+        return "no" if isinstance(expr, PLAIN_VALUES) else "unknown"
     func = expr.func
     if response_class(ctx, func) is not None:
         return "yes"
@@ -138,20 +160,37 @@ def is_response(ctx: ModuleContext, expr: ast.expr | None, depth: int = 0) -> Re
     if name == "TemplateResponse":
         return "yes"
     helper = _local_function(ctx, func)
-    if helper is not None and helper.returns is not None:
-        return "yes" if response_class(ctx, helper.returns) is not None else "no"
+    if helper is not None:
+        if helper.returns is not None:
+            return "yes" if response_class(ctx, helper.returns) is not None else "no"
+        returned = {is_response(ctx, node.value, depth + 1) for node in ctx.fact(FastAPIRoutes).returns(helper)}
+        return _strongest(returned) if returned else "no"
     if name[:1].isupper():  # a class: one named like Starlette's responses may be one of them
         return "maybe" if name == "Response" or name.endswith(STARLETTE_RESPONSE_NAMES) else "no"
     lowered = name.lower()
-    if any(word in lowered for word in RESPONSE_WORDS):
+    if any(word in lowered for word in RESPONSE_WORDS) or _handed_a_response_class(ctx, expr):
         return "maybe"
     if isinstance(func, ast.Name):  # a callable made earlier: `handler = create_pass_through_route(...)`
         made = ctx.assigned_value(func)
         if isinstance(made, ast.Await):
             made = made.value
-        if isinstance(made, ast.Call) and is_response(ctx, made, depth + 1) != "no":
+        if isinstance(made, ast.Call) and is_response(ctx, made, depth + 1) in {"yes", "maybe"}:
             return "maybe"
-    return "no"
+    return "unknown"
+
+
+def _handed_a_response_class(ctx: ModuleContext, call: ast.Call) -> bool:
+    """`cast(Response, x)`, `TypeAdapter(Response).validate_python(x)`: a response class among the arguments
+    of the call or of the call it is a method of.
+    """
+    calls = [call]
+    if isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Call):
+        calls.append(call.func.value)
+    return any(
+        isinstance(arg, ast.Name | ast.Attribute) and response_class(ctx, arg) is not None
+        for each in calls
+        for arg in each.args
+    )
 
 
 def _local_function(ctx: ModuleContext, func: ast.expr) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
@@ -167,33 +206,44 @@ def _local_function(ctx: ModuleContext, func: ast.expr) -> ast.FunctionDef | ast
 def _is_response_name(ctx: ModuleContext, name: ast.Name, depth: int) -> ResponseAnswer:
     bindings = ctx.lookup(name)
     if not bindings:
-        return "no"
+        return "unknown"
     answers: set[ResponseAnswer] = set()
     for binding in bindings:
         if binding.kind == "param":
             annotation = getattr(binding.node, "annotation", None)
-            answers.add("yes" if annotation is not None and response_class(ctx, annotation) else "no")
-        elif binding.kind == "assign" and isinstance(binding.value, ast.Call | ast.Await):
+            answers.add("yes" if annotation is not None and response_class(ctx, annotation) else "unknown")
+        elif binding.kind == "assign" and binding.value is not None:
             answers.add(is_response(ctx, binding.value, depth + 1))
         else:
-            answers.add("no")
-    if "yes" in answers:
-        return "yes"
-    return "maybe" if "maybe" in answers else "no"
+            answers.add("unknown")
+    return _strongest(answers)
+
+
+def _strongest(answers: set[ResponseAnswer]) -> ResponseAnswer:
+    """The first of `yes`, `maybe`, `unknown`, `no` among the answers (`unknown` when there are none)."""
+    return next((answer for answer in ANSWER_ORDER if answer in answers), "unknown")
 
 
 def returns_response(ctx: ModuleContext, facts: FastAPIRoutes, route: Route) -> ResponseAnswer:
-    """Whether some `return` of the route's function returns a response (see `is_response`)."""
+    """The strongest answer among the route's `return` values (see `is_response`): `yes`, else `maybe`, ...
+
+    A route function named for streaming (`google_stream_generate_content`) whose returns are all calls the
+    module cannot see into streams a response: `maybe`.
+    """
     answers = {is_response(ctx, node.value) for node in facts.returns(route.function)}
-    if "yes" in answers:
-        return "yes"
-    return "maybe" if "maybe" in answers else "no"
+    if answers == {"unknown"} and "stream" in route.function.name.lower():
+        return "maybe"
+    return _strongest(answers) if answers else "no"
 
 
-def always_returns_response(ctx: ModuleContext, facts: FastAPIRoutes, route: Route) -> bool:
-    """Whether every `return` of the route's function returns a response or may (and there is one)."""
-    returns = facts.returns(route.function)
-    return bool(returns) and all(is_response(ctx, node.value) != "no" for node in returns)
+def answers_with_responses(ctx: ModuleContext, facts: FastAPIRoutes, route: Route) -> bool:
+    """Whether the route answers with response objects: some `return` is (or may be) one, and none provably
+    returns anything else (the others call helpers the module cannot see into).
+    """
+    answers = {is_response(ctx, node.value) for node in facts.returns(route.function)}
+    if answers == {"unknown"} and "stream" in route.function.name.lower():
+        return True
+    return "no" not in answers and not answers.isdisjoint({"yes", "maybe"})
 
 
 def websocket_parameters(ctx: ModuleContext, function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:

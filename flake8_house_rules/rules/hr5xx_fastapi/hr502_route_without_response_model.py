@@ -22,7 +22,9 @@ class RouteWithoutResponseModel(RouteRule):
     build a response (a class named like Starlette's responses, `CustomStreamingResponse(...)`, though not
     a model named like `UserResponse(...)`; `authorize_redirect(...)`, `_base_vertex_proxy_route(...)`,
     `relay_*`, `forward_*`, `stream_*`, or a callable made by such a call: `handler =
-    create_pass_through_route(...)`), unless the callee is a function of the module annotated otherwise.
+    create_pass_through_route(...)`), unless the callee is a function of the module annotated otherwise;
+    nor when a route function named for streaming (`google_stream_generate_content`) returns only such
+    helper calls.
     `response_model=None` is an explicit choice and counts as written; so does a `**kwargs` in the
     decorator (it may carry `response_model`). Websocket routes have no response model.
 
@@ -78,6 +80,10 @@ class RouteWithoutResponseModel(RouteRule):
         "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n@router.post('/cohere/{endpoint:path}')\n"
         "async def cohere(endpoint: str, request):\n    handler = create_pass_through_route(endpoint=endpoint)\n"
         "    received = await handler(request)\n    return received",
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
+        "@router.post('/models/{name}:streamGenerateContent')\n"
+        "async def google_stream_generate_content(name: str, request):\n"
+        "    return await processor.base_process_llm_request(request=request)",
     )
     invalid = (
         "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
@@ -98,6 +104,6 @@ class RouteWithoutResponseModel(RouteRule):
         for route in self.http_routes():
             if route.function.returns is not None or route.may_have("response_model"):
                 continue
-            if route.may_have("response_class") or returns_response(self.ctx, self.facts, route) != "no":
+            if route.may_have("response_class") or returns_response(self.ctx, self.facts, route) in {"yes", "maybe"}:
                 continue
             self.report(route.decorator)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flake8_house_rules.rules.hr5xx_fastapi.common import RouteRule, always_returns_response, route_status
+from flake8_house_rules.rules.hr5xx_fastapi.common import RouteRule, answers_with_responses, route_status
 
 ACCEPTED = frozenset({201, 202, 204})
 
@@ -16,9 +16,11 @@ class PostWithout201(RouteRule):
 
     A status code the module cannot read (a variable, `**kwargs` in the decorator) is not reported, nor a
     route that answers several methods (`methods=["GET", "POST"]`: one status code cannot suit both), nor a
-    route whose every `return` returns a `Response` object (or may: a proxy or redirect helper, see HR502):
-    FastAPI then sends that response's own status code and ignores the decorator's. A route that returns
-    a response only on some paths (an error response) still answers the decorator's code on the others.
+    route that answers with `Response` objects (some `return` is, or may be, a response: a proxy or redirect
+    helper, see HR502; and no other `return` is provably a plain value): FastAPI then sends that response's
+    own status code and ignores the decorator's. A route that also returns a dict or a model (an error
+    response on one path, the created resource on another) answers the decorator's code there, and is
+    reported.
 
     Action-style POSTs (`/login`, `/search`, `/key/bulk_update`) are reported like any other: the guide
     makes no exception for them, and its answer is a `PUT`/`PATCH` for updates, or an explicit `202`/`204`
@@ -65,6 +67,12 @@ class PostWithout201(RouteRule):
         "from app.routes import router\n\n@router.post('/users')\nasync def create_user() -> User: ...",
         "from fastapi import APIRouter, Response\n\nrouter = APIRouter()\n\n"
         "@router.post('/oauth/revoke')\nasync def revoke() -> Response:\n    return Response(status_code=200)",
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n@router.post('/sso/callback')\n"
+        "async def callback(request):\n"
+        "    if disabled:\n        return admin_ui_disabled()\n    return await get_redirect_response(request)",
+        "from fastapi import APIRouter\nfrom fastapi.responses import JSONResponse\n\nrouter = APIRouter()\n\n"
+        "async def exchange_token(request):\n    return JSONResponse(await mint(request))\n\n"
+        "@router.post('/token')\nasync def token(request):\n    return await exchange_token(request)",
     )
     invalid = (
         "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
@@ -73,6 +81,9 @@ class PostWithout201(RouteRule):
         "@app.post('/users', status_code=status.HTTP_200_OK)  # error: HR504\nasync def create_user() -> User: ...",
         "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
         "@router.api_route('/users', methods=['post'])  # error: HR504\nasync def create_user() -> User: ...",
+        "from fastapi import APIRouter\nfrom fastapi.responses import JSONResponse\n\nrouter = APIRouter()\n\n"
+        "@router.post('/tokens/count')  # error: HR504\nasync def count(payload: Payload) -> dict[str, int]:\n"
+        "    if payload.bad:\n        return JSONResponse({'error': 'bad'}, status_code=400)\n    return {'tokens': 3}",
     )
 
     def finish(self) -> None:
@@ -83,5 +94,5 @@ class PostWithout201(RouteRule):
             status = route_status(self.ctx, route)
             if status is None or status in ACCEPTED:
                 continue
-            if not always_returns_response(self.ctx, self.facts, route):
+            if not answers_with_responses(self.ctx, self.facts, route):
                 self.report(route.decorator)

@@ -105,7 +105,9 @@ class DeleteStatusCode(RouteRule):
         if returns is not None and not _is_none(returns) and response_class(self.ctx, returns) is None:
             return True
         return any(
-            node.value is not None and not _is_none(node.value) and is_response(self.ctx, node.value) == "no"
+            node.value is not None
+            and not _is_none(node.value)
+            and is_response(self.ctx, node.value) in {"no", "unknown"}
             for node in self.facts.returns(route.function)
         )
 
