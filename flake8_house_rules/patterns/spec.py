@@ -219,10 +219,12 @@ def parse_declarations(table: object, origin: str, container: str) -> list[Patte
 
 
 def _display(path: Path, cwd: str) -> str:
+    """A path as messages show it: relative to the working directory when under it, else absolute."""
     try:
-        return os.path.relpath(path, cwd) if path.is_relative_to(Path(cwd).resolve()) else str(path)
+        relative = os.path.relpath(os.path.abspath(path), os.path.abspath(cwd))
     except ValueError:  # another drive on Windows
         return str(path)
+    return str(path) if relative.startswith("..") else Path(relative).as_posix()
 
 
 def read_pattern_file(path: Path, cwd: str) -> list[PatternSpec]:
