@@ -5,14 +5,19 @@ from __future__ import annotations
 import ast
 
 from flake8_house_rules.rule import Rule
-from flake8_house_rules.rules.hr3xx_logging.loggers import LOG_METHODS, log_call
+from flake8_house_rules.rules.hr3xx_logging.loggers import LOG_METHODS, STDLIB_FUNCTIONS, log_call, records_traceback
 
 
 class ErrorLogInExcept(Rule):
     """## What it does
-    Checks for `logger.error(...)` on a resolved logger (structlog, loguru or the standard library)
-    inside an `except` handler of the same function. A call that already records the traceback
-    (`exc_info=...` given, or loguru's `logger.opt(exception=...)`) is not reported.
+    Checks for `logger.error(...)` on a resolved logger (structlog, loguru or the standard library), and
+    the standard library's module-level `logging.error(...)` (also `from logging import error`), inside an
+    `except` handler of the same function.
+
+    Not reported: a call that records the traceback itself (`exc_info=` anything but a false constant,
+    loguru's `logger.opt(exception=...)`), and a call in a handler that has already logged the traceback
+    before it, with `<logger>.exception(...)` (`logging.exception(...)`, any receiver) or a log call with
+    `exc_info=`.
 
     ## Why is this bad?
     `error()` drops the traceback, which is the most useful part of the record; `exception()` logs at
@@ -51,31 +56,83 @@ class ErrorLogInExcept(Rule):
         "import logging\n\nlog = logging.getLogger()\ntry:\n    f()\nexcept E:\n    def later():\n"
         "        log.error('not in the handler')",
         "from app import log\n\ntry:\n    f()\nexcept E:\n    log.error('unknown logger')",
+        "import logging\n\nlog = logging.getLogger()\ntry:\n    f()\nexcept E as e:\n"
+        "    log.exception('sync.failed')\n    log.error('giving up on %s', e.item)",
+        "import logging\nimport sys\n\ntry:\n    pass\nexcept:\n"
+        "    logging.error('Hello World', exc_info=sys.exc_info())",
+        "from logging import error\n\ntry:\n    pass\nexcept:\n    error('Hello World', exc_info=True)",
+        "import logging\n\nlogging.error('Hello World')",
+        "import structlog\n\nlog = structlog.get_logger()\ntry:\n    f()\nexcept E:\n"
+        "    log.warning('x.failed', exc_info=True)\n    log.error('x.gave_up')",
     )
     invalid = (
         "import structlog\n\nlog = structlog.get_logger()\ntry:\n    f()\nexcept E:\n"
         "    log.error('x.failed')  # error: HR304",
         "from loguru import logger\n\ntry:\n    f()\nexcept (A, B) as e:\n    if e:\n"
         "        logger.error('failed')  # error: HR304",
+        "import logging\n\ntry:\n    f()\nexcept OSError:\n    logging.error('failed')  # error: HR304",
+        "import logging as log\n\ntry:\n    f()\nexcept OSError:\n    log.error('failed')  # error: HR304",
+        "from logging import error\n\ntry:\n    f()\nexcept OSError:\n    error('failed')  # error: HR304",
+        "import logging\n\ntry:\n    pass\nexcept:\n    logging.error('Hello World', exc_info=False)  # error: HR304",
+        "import logging\n\nlog = logging.getLogger()\ntry:\n    f()\nexcept E:\n"
+        "    log.error('first')  # error: HR304\n    log.exception('then the traceback')",
+        "import logging\n\nlog = logging.getLogger()\ntry:\n    f()\nexcept E:\n    log.exception('x')\n"
+        "try:\n    g()\nexcept E:\n    log.error('another handler')  # error: HR304",
     )
 
     methods = LOG_METHODS
+    calls = STDLIB_FUNCTIONS
+
+    def start(self) -> None:
+        """Per module: `error()` calls in handlers, and where each handler first logs a traceback."""
+        self._candidates: list[tuple[ast.Call, ast.ExceptHandler, str]] = []
+        self._traceback_logged: dict[ast.ExceptHandler, tuple[int, int]] = {}
 
     def visit_method_call(self, node: ast.Call, method: str) -> None:
-        """Report `error()` in an `except` handler."""
-        found = log_call(self.ctx, node)
-        if found is None or found[1] != "error" or any(k.arg == "exc_info" for k in node.keywords):
+        """`<logger>.error(...)` in a handler, or a call that logs the traceback there."""
+        if method == "exception" or records_traceback(node):
+            self._note_traceback(node)
+            return
+        if method != "error" or log_call(self.ctx, node) is None:
             return
         receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
-        if _records_exception(receiver):
-            return
+        if not _records_exception(receiver):
+            self._candidate(node, "use `logger.exception(...)` inside an `except` block, so the traceback is logged")
+
+    def visit_call(self, node: ast.Call, name: str) -> None:
+        """The standard library's module-level `logging.error(...)`, or a call that logs the traceback."""
+        if name == "logging.exception" or records_traceback(node):
+            if not isinstance(node.func, ast.Attribute):  # `logging.exception(...)` also arrives as a method
+                self._note_traceback(node)
+        elif name == "logging.error":
+            self._candidate(node, "use `logging.exception(...)` inside an `except` block, so the traceback is logged")
+
+    def finish(self) -> None:
+        """Report each `error()` call whose handler had not logged the traceback before it."""
+        for node, handler, message in self._candidates:
+            first = self._traceback_logged.get(handler)
+            if first is None or first > (node.lineno, node.col_offset):
+                self.report(node, message)
+
+    def _handler(self, node: ast.Call) -> ast.ExceptHandler | None:
+        """The `except` handler whose body holds the call, within its function."""
         child: ast.AST = node
         for ancestor in self.ctx.ancestors_in_function(node):
             if isinstance(ancestor, ast.ExceptHandler):
-                if child is not ancestor.type:
-                    self.report(node)
-                return
+                return ancestor if child is not ancestor.type else None
             child = ancestor
+        return None
+
+    def _candidate(self, node: ast.Call, message: str) -> None:
+        handler = self._handler(node)
+        if handler is not None:
+            self._candidates.append((node, handler, message))
+
+    def _note_traceback(self, node: ast.Call) -> None:
+        handler = self._handler(node)
+        if handler is not None:
+            where = (node.lineno, node.col_offset)
+            self._traceback_logged[handler] = min(where, self._traceback_logged.get(handler, where))
 
 
 def _records_exception(receiver: ast.expr | None) -> bool:
