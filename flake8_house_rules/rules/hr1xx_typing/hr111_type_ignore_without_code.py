@@ -41,6 +41,7 @@ class TypeIgnoreWithoutCode(Rule):
         "x = f()  # type: ignored by design, not a pragma",
         'def f() -> None:\n    """Example.\n\n    x = g()  # type: ignore\n    """',
         "x = f()  # type: ignore[arg-type]  # type: ignore[misc] - stubs lag behind",
+        "from pydantic import Field\n\nnote: str = Field(description='add # type: ignore to silence')",
     )
     invalid = (
         "x = f()  # type: ignore  # error: HR111",

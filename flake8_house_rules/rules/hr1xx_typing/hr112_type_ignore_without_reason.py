@@ -38,6 +38,7 @@ class TypeIgnoreWithoutReason(Rule):
         "x = f()  # type: ignore[arg-type] - httpx stub incomplete",
         "x = f()  # type: ignore[arg-type]  # vendor stubs are wrong",
         "x = f()  # type: ignore",
+        "from pydantic import Field\n\nnote: str = Field(description='# type: ignore[misc]')",
     )
     invalid = (
         "x = f()  # type: ignore[arg-type]  # error: HR112",

@@ -53,6 +53,11 @@ class StdlibLogContextNotExtra(Rule):
         Example("import logging\n\nlog = logging.getLogger()\nlog.info('started', extra={'id': i})", options=STDLIB),
         Example("import logging\n\nlog = logging.getLogger()\nlog.info('saved %s', key)"),
         Example("import structlog\n\nlog = structlog.get_logger()\nlog.info('x %s', key)", options=STDLIB),
+        Example(
+            "import logging\n\nclass Api:\n    def __init__(self) -> None:\n        self.log = logging.getLogger()\n\n"
+            "    def run(self) -> None:\n        self.log.info('started', extra={'id': 1})",
+            options=STDLIB,
+        ),
     )
     invalid = (
         Example(
