@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import ast
 
+from flake8_house_rules.context.text import explains
 from flake8_house_rules.rule import Rule
+
+MAX_COMMENT_LINES = 5
 
 
 class BareAny(Rule):
     """## What it does
     Checks for `typing.Any` standing for a type in a parameter, return or variable annotation (also inside
     a string annotation, `x: "Any"`, reported at the string) when no comment explains it: neither on the
-    annotation's line nor on a comment-only line just above it.
+    annotation's line nor in the comment-only lines just above it.
 
     An explanation says why in words: at least two words besides tool markers (`# noqa: ...`,
     `# type: ignore[...]`, `# pragma: ...`), bare codes (`# ANN401`) and acknowledgements (`# OK`,
@@ -23,8 +26,8 @@ class BareAny(Rule):
     without stubs), and then the reason belongs next to it. Style guide 003: "NEVER: Bare `Any` without
     comment".
 
-    Reading a comment on the line above as an explanation is this pack's choice: it keeps long signatures
-    readable and avoids reporting code that does explain itself.
+    Reading the comment lines just above (up to five) as an explanation is this pack's choice: it keeps
+    long signatures readable and avoids reporting code that does explain itself.
 
     ## Example
     ```python
@@ -56,6 +59,8 @@ class BareAny(Rule):
         "x: Annotated[int, Field(json_schema_extra={'type': Any})] = 0",
         "from typing import Any\n\nx: 'Any' = None  # Any: plugin object, no stubs",
         "from typing import Any\n\nx = {'a': Any}",
+        "from typing import Any\n\n# We type it as Any, because processors can return more than an\n# EventDict.\n"
+        "event_dict: Any = {}",
     )
     invalid = (
         "from typing import Any\n\ndef f(payload: dict[str, Any]) -> None: ...  # error: HR107",
@@ -89,8 +94,15 @@ class BareAny(Rule):
 
     def _check(self, node: ast.AST) -> None:
         line = getattr(node, "lineno", 0)
-        if self.ctx.has_explaining_comment(line):
-            return
-        if self.ctx.is_comment_only_line(line - 1) and self.ctx.has_explaining_comment(line - 1):
+        if self.ctx.has_explaining_comment(line) or explains(self._comment_block_above(line)):
             return
         self.report(node)
+
+    def _comment_block_above(self, line: int) -> str:
+        """The text of the comment-only lines just above a line (a few at most), joined."""
+        texts: list[str] = []
+        above = line - 1
+        while len(texts) < MAX_COMMENT_LINES and self.ctx.is_comment_only_line(above):
+            texts.extend(text for _, text in self.ctx.comments_on(above))
+            above -= 1
+        return " ".join(reversed(texts))

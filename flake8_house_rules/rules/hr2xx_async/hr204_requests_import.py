@@ -44,7 +44,8 @@ class RequestsImport(Rule):
         "from .requests import RequestPayload",
         "import requests_toolbelt_like_name",
         "import requests_oauthlib",
-        "from typing import Annotated\nfrom pydantic import Field\n\nurl: Annotated[str, Field(description='import requests')]",
+        "from typing import Annotated\nfrom pydantic import Field\n\n"
+        "url: Annotated[str, Field(description='import requests')]",
     )
     invalid = (
         "import requests  # error: HR204",

@@ -34,8 +34,10 @@ class PerRequestHttpClient(Rule):
       through a local name (a factory `def _make_client() -> httpx.AsyncClient`, a dependency or fixture
       that yields it, a lambda that builds it);
     - a lazy shared-client getter: the new client is assigned to a module global (`global _client`);
-    - an application lifespan: a function named `lifespan`, or an `@asynccontextmanager` function passed
-      as `lifespan=` (to `FastAPI(...)`, `Starlette(...)`, ...).
+    - a client held open across a `yield` (`async with httpx.AsyncClient() as c: ... yield`): a context
+      manager or dependency whose caller decides how long it lives, which the module does not show;
+    - an application lifespan: a function whose name contains `lifespan`, or a function passed as
+      `lifespan=` (to `FastAPI(...)`, `Starlette(...)`, ...).
 
     Using the client in place (`httpx.Client().get(url)`, `await client.get(...)`) is not handing it over.
     Test modules (`hr-test-modules`) are not checked: a client per test is how tests isolate.
@@ -115,6 +117,11 @@ class PerRequestHttpClient(Rule):
         "        client = httpx.Client(timeout=10)\n        client.headers['x'] = 'y'\n        self._client = client",
         "import httpx\n\ndef build(settings: object) -> object:\n"
         "    return Service(factory=lambda: httpx.AsyncClient(timeout=5))",
+        "import httpx\nfrom contextlib import asynccontextmanager\n\n@asynccontextmanager\n"
+        "async def admin_api(app):\n    async with httpx.AsyncClient(transport=transport) as client:\n"
+        "        app.state.gateway = Gateway(client)\n        yield",
+        "import httpx\n\n@asynccontextmanager\nasync def admin_mcp_lifespan(app):\n"
+        "    client = httpx.AsyncClient(timeout=5)\n    await client.get('/health')\n    yield",
     )
     invalid = (
         "import httpx\n\nasync def fetch(url: str) -> bytes:\n"
@@ -125,8 +132,6 @@ class PerRequestHttpClient(Rule):
         "import httpx2 as httpx\n\nclass Api:\n    async def fetch(self, url: str) -> bytes:\n"
         "        async with httpx.AsyncClient(timeout=5) as c:  # error: HR210\n"
         "            return (await c.get(url)).content",
-        "import httpx\nfrom contextlib import asynccontextmanager\n\n@asynccontextmanager\n"
-        "async def not_wired():\n    async with httpx.AsyncClient() as c:  # error: HR210\n        yield",
         "import httpx\n\nasync def fetch(url: str) -> dict:\n"
         "    client = httpx.AsyncClient(timeout=5)  # error: HR210\n"
         "    try:\n        response = await client.get(url)\n        return response.json()\n"
@@ -164,7 +169,7 @@ class PerRequestHttpClient(Rule):
         """Report the constructions that are in none of the accepted shapes."""
         for node, function in self._candidates:
             name = getattr(function, "name", "")
-            if name == LIFESPAN_NAME or name in self._lifespans:
+            if LIFESPAN_NAME in name or name in self._lifespans:
                 continue
             if not self._outlives_call(node, function, 0):
                 self.report(node)
@@ -191,8 +196,18 @@ class PerRequestHttpClient(Rule):
             targets = [target] if target is not None else []
         if any(isinstance(target, ast.Attribute | ast.Subscript) for target in targets):
             return True
+        if isinstance(parent, ast.withitem) and self._yields_inside(self.ctx.parent(parent), function):
+            return True
         names = {target.id for target in targets if isinstance(target, ast.Name)}
         return bool(names) and depth < MAX_FLOW and self._name_outlives_call(names, function, depth)
+
+    def _yields_inside(self, block: ast.AST | None, function: ast.AST) -> bool:
+        """Whether the function yields inside a `with` block: the client stays open across the `yield`."""
+        for kind in (ast.Yield, ast.YieldFrom):
+            for node in self.ctx.nodes_of(kind):
+                if self.ctx.enclosing_function(node) is function and block in self.ctx.ancestors_in_function(node):
+                    return True
+        return False
 
     def _name_outlives_call(self, names: set[str], function: ast.AST, depth: int) -> bool:
         """Whether a local name holding the client is itself handed over or kept."""

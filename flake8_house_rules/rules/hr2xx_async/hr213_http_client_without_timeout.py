@@ -44,7 +44,8 @@ class HttpClientWithoutTimeout(Rule):
         "import httpx\n\ndef make(**options) -> httpx.Client:\n    return httpx.Client(**options)",
         "from app import Client\n\nc = Client()",
         "import httpx\n\nasync def f(c: httpx.AsyncClient) -> None:\n    await c.get('/')",
-        "import httpx\n\nclass Api:\n    def __init__(self) -> None:\n        self._http = httpx.AsyncClient(**self._options)",
+        "import httpx\n\nclass Api:\n    def __init__(self) -> None:\n"
+        "        self._http = httpx.AsyncClient(**self._options)",
         "from typing import Annotated\nimport httpx\nfrom fastapi import Depends\n\n"
         "async def f(client: Annotated[httpx.AsyncClient, Depends(get_client)]) -> None: ...",
     )

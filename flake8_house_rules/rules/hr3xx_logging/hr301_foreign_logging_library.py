@@ -58,7 +58,8 @@ class ForeignLoggingLibrary(Rule):
         ),
         Example("import logging\n\nlog = logging.getLogger(__name__)", options={"hr-logging-library": "stdlib"}),
         Example(
-            "import logging\n\nclass Handler(logging.Handler):\n    def emit(self, record: logging.LogRecord) -> None: ...",
+            "import logging\n\nclass Handler(logging.Handler):\n"
+            "    def emit(self, record: logging.LogRecord) -> None: ...",
             options={"hr-logging-library": "structlog"},
         ),
     )

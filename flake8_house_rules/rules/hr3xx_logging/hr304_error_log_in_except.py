@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Rule
 from flake8_house_rules.rules.hr3xx_logging.loggers import LOG_METHODS, STDLIB_FUNCTIONS, log_call, records_traceback
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context import ModuleContext
+
+TRACEBACK_TEXT = frozenset(
+    {"traceback.format_exc", "traceback.format_exception", "traceback.format_tb", "traceback.format_stack"}
+)
+MAX_ARGUMENT_NODES = 200
 
 
 class ErrorLogInExcept(Rule):
@@ -15,9 +24,12 @@ class ErrorLogInExcept(Rule):
     `except` handler of the same function.
 
     Not reported: a call that records the traceback itself (`exc_info=` anything but a false constant,
-    loguru's `logger.opt(exception=...)`), and a call in a handler that has already logged the traceback
-    before it, with `<logger>.exception(...)` (`logging.exception(...)`, any receiver) or a log call with
-    `exc_info=`.
+    loguru's `logger.opt(exception=...)`), and a call in a handler that logs the traceback anyway, with
+    `<logger>.exception(...)` (`logging.exception(...)`, any receiver) or a log call with `exc_info=`. The
+    catalogue names the handler that has already logged it; one that logs it just after the `error()`
+    line (`logger.error("setup failed"); logger.exception(e)`) keeps the traceback too, so it is not
+    reported either. Nor is a message that carries the traceback as text
+    (`logger.error(f"failed: {traceback.format_exc()}")`).
 
     ## Why is this bad?
     `error()` drops the traceback, which is the most useful part of the record; `exception()` logs at
@@ -64,6 +76,10 @@ class ErrorLogInExcept(Rule):
         "import logging\n\nlogging.error('Hello World')",
         "import structlog\n\nlog = structlog.get_logger()\ntry:\n    f()\nexcept E:\n"
         "    log.warning('x.failed', exc_info=True)\n    log.error('x.gave_up')",
+        "import logging\n\nlog = logging.getLogger()\ntry:\n    f()\nexcept E as e:\n"
+        "    log.error('Error initializing backend store')\n    log.exception(e)",
+        "import logging\nimport traceback\n\nlog = logging.getLogger()\ntry:\n    f()\nexcept E:\n"
+        "    log.error(f'job failed with error:\\n{traceback.format_exc()}')",
     )
     invalid = (
         "import structlog\n\nlog = structlog.get_logger()\ntry:\n    f()\nexcept E:\n"
@@ -74,8 +90,6 @@ class ErrorLogInExcept(Rule):
         "import logging as log\n\ntry:\n    f()\nexcept OSError:\n    log.error('failed')  # error: HR304",
         "from logging import error\n\ntry:\n    f()\nexcept OSError:\n    error('failed')  # error: HR304",
         "import logging\n\ntry:\n    pass\nexcept:\n    logging.error('Hello World', exc_info=False)  # error: HR304",
-        "import logging\n\nlog = logging.getLogger()\ntry:\n    f()\nexcept E:\n"
-        "    log.error('first')  # error: HR304\n    log.exception('then the traceback')",
         "import logging\n\nlog = logging.getLogger()\ntry:\n    f()\nexcept E:\n    log.exception('x')\n"
         "try:\n    g()\nexcept E:\n    log.error('another handler')  # error: HR304",
     )
@@ -84,9 +98,9 @@ class ErrorLogInExcept(Rule):
     calls = STDLIB_FUNCTIONS
 
     def start(self) -> None:
-        """Per module: `error()` calls in handlers, and where each handler first logs a traceback."""
+        """Per module: `error()` calls in handlers, and the handlers that log a traceback."""
         self._candidates: list[tuple[ast.Call, ast.ExceptHandler, str]] = []
-        self._traceback_logged: dict[ast.ExceptHandler, tuple[int, int]] = {}
+        self._traceback_logged: set[ast.ExceptHandler] = set()
 
     def visit_method_call(self, node: ast.Call, method: str) -> None:
         """`<logger>.error(...)` in a handler, or a call that logs the traceback there."""
@@ -108,10 +122,9 @@ class ErrorLogInExcept(Rule):
             self._candidate(node, "use `logging.exception(...)` inside an `except` block, so the traceback is logged")
 
     def finish(self) -> None:
-        """Report each `error()` call whose handler had not logged the traceback before it."""
+        """Report each `error()` call whose handler does not log the traceback."""
         for node, handler, message in self._candidates:
-            first = self._traceback_logged.get(handler)
-            if first is None or first > (node.lineno, node.col_offset):
+            if handler not in self._traceback_logged:
                 self.report(node, message)
 
     def _handler(self, node: ast.Call) -> ast.ExceptHandler | None:
@@ -125,14 +138,13 @@ class ErrorLogInExcept(Rule):
 
     def _candidate(self, node: ast.Call, message: str) -> None:
         handler = self._handler(node)
-        if handler is not None:
+        if handler is not None and not _formats_traceback(self.ctx, node):
             self._candidates.append((node, handler, message))
 
     def _note_traceback(self, node: ast.Call) -> None:
         handler = self._handler(node)
         if handler is not None:
-            where = (node.lineno, node.col_offset)
-            self._traceback_logged[handler] = min(where, self._traceback_logged.get(handler, where))
+            self._traceback_logged.add(handler)
 
 
 def _records_exception(receiver: ast.expr | None) -> bool:
@@ -143,3 +155,16 @@ def _records_exception(receiver: ast.expr | None) -> bool:
         and receiver.func.attr == "opt"
         and any(keyword.arg == "exception" for keyword in receiver.keywords)
     )
+
+
+def _formats_traceback(ctx: ModuleContext, node: ast.Call) -> bool:
+    """Whether the call's arguments put the traceback in the message (`traceback.format_exc()`)."""
+    seen = 0
+    for argument in (*node.args, *(keyword.value for keyword in node.keywords)):
+        for part in ast.walk(argument):  # a small look into the call's own arguments
+            seen += 1
+            if seen > MAX_ARGUMENT_NODES:
+                return False
+            if isinstance(part, ast.Call) and ctx.call_name(part) in TRACEBACK_TEXT:
+                return True
+    return False
