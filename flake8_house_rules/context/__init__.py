@@ -118,7 +118,7 @@ class ModuleContext(ModuleWalk, Resolution, Surroundings, SourceText):
         A value inside an annotation (`Field(...)`, `Literal["a"]`, the metadata of `Annotated`) does not,
         and nothing outside annotations does.
         """
-        return node in self.fact(TypePositions).types
+        return self.fact(TypePositions).in_type_position(node)
 
     def is_test_module(self) -> bool:
         """Whether the module's path matches `hr-test-modules`."""

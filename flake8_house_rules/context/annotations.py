@@ -33,19 +33,19 @@ what a string annotation says (`"Optional[int]"`, `"List[str]"`, `"Any"`).
 from __future__ import annotations
 
 import ast
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.context.walk import FUNCTION_TYPES
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from flake8_house_rules.context import ModuleContext
     from flake8_house_rules.context.walk import Scope
 
 LITERAL = "typing.Literal"
 ANNOTATED = "typing.Annotated"
 SPELLED = {"Literal": LITERAL, "Annotated": ANNOTATED}
+SPECIAL = frozenset(SPELLED.values())
 #: Longest string annotation that is parsed; longer strings are not read as annotations.
 MAX_STRING = 2000
 #: Strings within strings (`"list['Node']"`) are followed this deep.
@@ -53,6 +53,9 @@ MAX_NESTING = 3
 #: From this version annotations are evaluated lazily (PEP 649), as with the future import.
 PEP_649 = (3, 14)
 TYPE_SHAPES = (ast.Name, ast.Attribute, ast.Subscript)
+ANNOTATION = attrgetter("annotation")
+RETURNS = attrgetter("returns")
+ROOT_HOLDERS = (ast.arg, ast.AnnAssign)
 
 
 def parse_annotation(text: str) -> ast.expr | None:
@@ -73,17 +76,13 @@ def parse_annotation(text: str) -> ast.expr | None:
     return None
 
 
-def annotation_roots(ctx: ModuleContext) -> Iterator[ast.expr]:
+def annotation_roots(ctx: ModuleContext) -> list[ast.expr]:
     """Every annotation of the module: parameters, returns, annotated assignments."""
-    for arg in ctx.nodes_of(ast.arg):
-        if arg.annotation is not None:
-            yield arg.annotation
+    roots = [root for root in map(ANNOTATION, ctx.nodes_of(ast.arg)) if root is not None]
     for kind in FUNCTION_TYPES:
-        for function in ctx.nodes_of(kind):
-            if function.returns is not None:
-                yield function.returns
-    for assignment in ctx.nodes_of(ast.AnnAssign):
-        yield assignment.annotation
+        roots.extend(root for root in map(RETURNS, ctx.nodes_of(kind)) if root is not None)
+    roots.extend(map(ANNOTATION, ctx.nodes_of(ast.AnnAssign)))
+    return roots
 
 
 class TypePositions:
@@ -91,7 +90,8 @@ class TypePositions:
 
     def __init__(self, ctx: ModuleContext) -> None:
         self._ctx = ctx
-        #: Every node, of the module's tree or of a parsed string, that stands for a type in an annotation.
+        #: Every node, of the module's tree or of a parsed string, that stands for a type in an annotation,
+        #: except whole annotations that are a bare name (`x: int`): ask `in_type_position`.
         self.types: set[ast.AST] = set()
         #: The module's string constants that are string annotations, in no particular order.
         self.strings: list[ast.Constant] = []
@@ -103,12 +103,18 @@ class TypePositions:
         self._scopes: dict[ast.Constant, Scope] = {}
         self._references: list[tuple[ast.Name | ast.Attribute, str]] | None = None
         self.deferred = ctx.future_annotations or ctx.target_version >= PEP_649
-        for root in annotation_roots(ctx):
-            self._walk(root, None, "", 0)
+        self._walk_module(ctx)
 
     def in_type_position(self, node: ast.AST) -> bool:
         """Whether the node stands for a type in an annotation (not a value inside one)."""
-        return node in self.types
+        return node in self.types or (type(node) is ast.Name and self._is_root(node))
+
+    def _is_root(self, node: ast.AST) -> bool:
+        """Whether the node is a whole annotation (`x: int`, `-> int`)."""
+        parent = self._ctx.parents.get(node)
+        if isinstance(parent, ROOT_HOLDERS):
+            return parent.annotation is node
+        return isinstance(parent, FUNCTION_TYPES) and parent.returns is node
 
     def is_parsed(self, node: ast.AST) -> bool:
         """Whether the node belongs to a parsed string annotation rather than to the module's tree."""
@@ -133,7 +139,7 @@ class TypePositions:
         """
         if node in self._anchors:
             return True
-        return self.deferred and node in self.types
+        return self.deferred and self.in_type_position(node)
 
     def qualname(self, node: ast.AST) -> str | None:
         """What a name or attribute chain refers to through imports; a parsed node in its string's scope."""
@@ -175,57 +181,78 @@ class TypePositions:
             self._references = found
         return self._references
 
-    def _walk(self, root: ast.expr, anchor: ast.Constant | None, text: str, depth: int) -> None:
-        """Record the type positions under a root (of the module, or of a string parsed from `text`)."""
-        types, parents = self.types, self._parents
-        stack: list[ast.AST] = [root]
+    def _walk_module(self, ctx: ModuleContext) -> None:
+        """Record the type positions of the module's own annotations.
+
+        Most annotations are a bare name (`x: int`): those are type positions without any walking, and
+        `in_type_position` recognises them by their parent instead of storing them.
+        """
+        name_type = ast.Name
+        stack: list[ast.AST] = [root for root in annotation_roots(ctx) if type(root) is not name_type]
+        if stack:
+            self._walk(stack, None, "", 0)
+
+    def _walk(self, stack: list[ast.AST], anchor: ast.Constant | None, text: str, depth: int) -> None:
+        """Record the type positions under the roots on the stack (of the module, or parsed from `text`)."""
+        types, parents, anchors, texts = self.types, self._parents, self._anchors, self._texts
+        push, pop = stack.append, stack.pop
+        name_type, attribute_type, subscript_type, constant_type = ast.Name, ast.Attribute, ast.Subscript, ast.Constant
+        sequences = (ast.Tuple, ast.List)
         while stack:
-            node = stack.pop()
+            node = pop()
             kind = type(node)
-            children: list[ast.AST]
-            if kind is ast.Name:
-                children = []
-            elif kind is ast.Attribute or kind is ast.Starred:
-                children = [node.value]
-            elif kind is ast.Subscript:
-                children = [node.value, *self._typed_slice(node, anchor)]
-            elif kind is ast.Tuple or kind is ast.List:
-                children = list(node.elts)
-            elif kind is ast.BinOp and type(node.op) is ast.BitOr:
-                children = [node.left, node.right]
-            elif kind is ast.Constant:
-                children = []
+            if kind is name_type:
+                children: tuple[ast.AST, ...] | list[ast.expr] = ()
+            elif kind is subscript_type:
+                special = self._special(node.value, anchor)
+                inner = node.slice
+                if special is None:
+                    children = (node.value, inner)
+                elif special == LITERAL:
+                    children = (node.value,)
+                elif type(inner) is ast.Tuple and inner.elts:
+                    children = (node.value, inner.elts[0])
+                else:
+                    children = (node.value, inner)
+            elif kind is attribute_type or kind is ast.Starred:
+                children = (node.value,)
+            elif kind is constant_type:
+                children = ()
                 if type(node.value) is str:
                     self._on_string(node, anchor, depth)
+            elif kind in sequences:
+                children = node.elts
+            elif kind is ast.BinOp and type(node.op) is ast.BitOr:
+                children = (node.left, node.right)
             else:
                 continue  # a value: nothing under it is a type
             types.add(node)
             if anchor is not None:
-                self._anchors[node] = anchor
-                self._texts[node] = text
+                anchors[node] = anchor
+                texts[node] = text
                 parents.update(dict.fromkeys(children, node))
-            stack.extend(children)
-
-    def _typed_slice(self, node: ast.Subscript, anchor: ast.Constant | None) -> list[ast.AST]:
-        """The parts of a subscript's slice that are types: none for `Literal`, the first for `Annotated`."""
-        special = self._special(node.value, anchor)
-        if special == LITERAL:
-            return []
-        inner = node.slice
-        if special == ANNOTATED and isinstance(inner, ast.Tuple):
-            return inner.elts[:1]
-        return [inner]
+            for child in children:
+                push(child)
 
     def _special(self, value: ast.expr, anchor: ast.Constant | None) -> str | None:
-        """`typing.Literal` or `typing.Annotated` when the subscripted name is one of them, else `None`."""
-        spelled = value.id if isinstance(value, ast.Name) else getattr(value, "attr", None)
+        """`typing.Literal` or `typing.Annotated` when the subscripted name is one of them, else `None`.
+
+        Spelled `Literal`/`Annotated` (a name or an attribute) counts; otherwise only a name imported from
+        one of them (`from typing import Literal as L`) can be one, so nothing else is resolved.
+        """
+        kind = type(value)
+        if kind is ast.Attribute:
+            return SPELLED.get(value.attr)
+        if kind is not ast.Name:
+            return None
+        spelled = value.id
         if spelled in SPELLED:
             return SPELLED[spelled]
-        if isinstance(value, ast.Name | ast.Attribute):
-            name = self._ctx.qualname(value) if anchor is None else self._ctx.qualname_in(value, self._scope_of(anchor))
-            if name in (LITERAL, ANNOTATED):
-                return name
-        return None
+        origins = self._ctx.import_names.get(spelled)
+        if not origins or origins.isdisjoint(SPECIAL):
+            return None
+        name = self._ctx.qualname(value) if anchor is None else self._ctx.qualname_in(value, self._scope_of(anchor))
+        return name if name in SPECIAL else None
 
     def _on_string(self, node: ast.Constant, anchor: ast.Constant | None, depth: int) -> None:
         """A string in a type position: a string annotation when it parses as a type."""
@@ -240,4 +267,4 @@ class TypePositions:
             anchor = node
         self.parsed[node] = parsed
         self._anchors[parsed] = anchor
-        self._walk(parsed, anchor, f"(\n{text}\n)", depth + 1)
+        self._walk([parsed], anchor, f"(\n{text}\n)", depth + 1)
