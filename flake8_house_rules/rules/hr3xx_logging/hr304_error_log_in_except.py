@@ -25,10 +25,12 @@ class ErrorLogInExcept(Rule):
 
     Not reported: a call that records the traceback itself (`exc_info=` anything but a false constant,
     loguru's `logger.opt(exception=...)`), and a call in a handler that logs the traceback anyway, with
-    `<logger>.exception(...)` (`logging.exception(...)`, any receiver) or a log call with `exc_info=`. The
-    catalogue names the handler that has already logged it; one that logs it just after the `error()`
-    line (`logger.error("setup failed"); logger.exception(e)`) keeps the traceback too, so it is not
-    reported either. Nor is a message that carries the traceback as text
+    `<logger>.exception(...)` (`logging.exception(...)`, any receiver) or a log call with `exc_info=`, in
+    the same block as the `error()` call or a block around it. The catalogue names the handler that has
+    already logged it; one that logs it just after the `error()` line (`logger.error("setup failed");
+    logger.exception(e)`) keeps the traceback too, so it is not reported either. A traceback logged in
+    another branch (`if ...: logger.error(...)` / `else: logger.error(..., exc_info=True)`) does not
+    count. Nor is a message that carries the traceback as text
     (`logger.error(f"failed: {traceback.format_exc()}")`).
 
     ## Why is this bad?
@@ -80,6 +82,8 @@ class ErrorLogInExcept(Rule):
         "    log.error('Error initializing backend store')\n    log.exception(e)",
         "import logging\nimport traceback\n\nlog = logging.getLogger()\ntry:\n    f()\nexcept E:\n"
         "    log.error(f'job failed with error:\\n{traceback.format_exc()}')",
+        "import logging\n\nlog = logging.getLogger()\ntry:\n    f()\nexcept E as e:\n    log.exception('x')\n"
+        "    if e.retry:\n        log.error('will retry')",
     )
     invalid = (
         "import structlog\n\nlog = structlog.get_logger()\ntry:\n    f()\nexcept E:\n"
@@ -92,6 +96,9 @@ class ErrorLogInExcept(Rule):
         "import logging\n\ntry:\n    pass\nexcept:\n    logging.error('Hello World', exc_info=False)  # error: HR304",
         "import logging\n\nlog = logging.getLogger()\ntry:\n    f()\nexcept E:\n    log.exception('x')\n"
         "try:\n    g()\nexcept E:\n    log.error('another handler')  # error: HR304",
+        "import logging\n\nlog = logging.getLogger()\ntry:\n    f()\nexcept E as e:\n"
+        "    if 'policy' in e.message:\n        log.error(f'blocked: {e}')  # error: HR304\n"
+        "    else:\n        log.error(f'failed {e}', exc_info=True)",
     )
 
     methods = LOG_METHODS
@@ -100,7 +107,7 @@ class ErrorLogInExcept(Rule):
     def start(self) -> None:
         """Per module: `error()` calls in handlers, and the handlers that log a traceback."""
         self._candidates: list[tuple[ast.Call, ast.ExceptHandler, str]] = []
-        self._traceback_logged: set[ast.ExceptHandler] = set()
+        self._traceback_logged: dict[ast.ExceptHandler, list[tuple[ast.AST, str]]] = {}
 
     def visit_method_call(self, node: ast.Call, method: str) -> None:
         """`<logger>.error(...)` in a handler, or a call that logs the traceback there."""
@@ -122,10 +129,23 @@ class ErrorLogInExcept(Rule):
             self._candidate(node, "use `logging.exception(...)` inside an `except` block, so the traceback is logged")
 
     def finish(self) -> None:
-        """Report each `error()` call whose handler does not log the traceback."""
+        """Report each `error()` call on a path of its handler that does not log the traceback."""
         for node, handler, message in self._candidates:
-            if handler not in self._traceback_logged:
+            blocks = self._traceback_logged.get(handler)
+            if not blocks or not any(block in blocks for block in self._blocks_around(node, handler)):
                 self.report(node, message)
+
+    def _blocks_around(self, node: ast.AST, handler: ast.ExceptHandler) -> list[tuple[ast.AST, str]]:
+        """The statement blocks (owner, field) that hold the node, from the innermost up to the handler's body."""
+        found: list[tuple[ast.AST, str]] = []
+        child = node
+        for ancestor in self.ctx.ancestors_in_function(node):
+            if isinstance(child, ast.stmt):
+                found.append((ancestor, _field_holding(ancestor, child)))
+            if ancestor is handler:
+                break
+            child = ancestor
+        return found
 
     def _handler(self, node: ast.Call) -> ast.ExceptHandler | None:
         """The `except` handler whose body holds the call, within its function."""
@@ -142,9 +162,12 @@ class ErrorLogInExcept(Rule):
             self._candidates.append((node, handler, message))
 
     def _note_traceback(self, node: ast.Call) -> None:
+        """Record the block whose every later path has logged the traceback: the statement list of the call."""
         handler = self._handler(node)
         if handler is not None:
-            self._traceback_logged.add(handler)
+            blocks = self._blocks_around(node, handler)
+            if blocks:
+                self._traceback_logged.setdefault(handler, []).append(blocks[0])
 
 
 def _records_exception(receiver: ast.expr | None) -> bool:
@@ -168,3 +191,12 @@ def _formats_traceback(ctx: ModuleContext, node: ast.Call) -> bool:
             if isinstance(part, ast.Call) and ctx.call_name(part) in TRACEBACK_TEXT:
                 return True
     return False
+
+
+def _field_holding(owner: ast.AST, child: ast.AST) -> str:
+    """The name of the statement list of `owner` that holds `child` (`body`, `orelse`, `finalbody`, ...)."""
+    for name in getattr(owner, "_fields", ()):
+        value = getattr(owner, name, None)
+        if isinstance(value, list) and any(item is child for item in value):
+            return name
+    return ""
