@@ -154,3 +154,11 @@ def test_deferred_follows_the_future_import_and_the_target_version() -> None:
 def test_one_fact_per_module() -> None:
     ctx = context("x: 'A' = 1\n")
     assert ctx.type_positions is ctx.type_positions
+
+
+def test_array_shape_strings_are_values() -> None:
+    source = (
+        "from jaxtyping import Array, Float\nimport jaxtyping as jt\nfrom nptyping import NDArray, Shape\n"
+        "def f(x: Float[Array, 'batch dim'], y: jt.Int[Array, 'n'], z: NDArray[Shape['N'], 'Float']) -> None: ...\n"
+    )
+    assert strings(source) == ["Float"]

@@ -13,7 +13,9 @@ import annotations` changes. From each root it walks down only through the parts
 
 - a name, an attribute chain (`typing.Any`), `None`, a `|` union, a starred member (`*Ts`);
 - a subscript's value and its slice (`list[X]`, `dict[K, V]`, `Callable[[A], R]`: tuples and lists of
-  types), except `Literal[...]`, whose slice is values, and `Annotated[T, ...]`, of which only `T` is a type;
+  types), except `Literal[...]` (and nptyping's `Shape[...]`), whose slice is values, and
+  `Annotated[T, ...]` (and jaxtyping's `Float[Array, "batch dim"]`), of which only the first element is a
+  type;
 - a string: parsed as an expression (bounded: long, malformed or deeply nested text is not an annotation),
   and when it reads as a type (a name, attribute, subscript or `|` union) it is a *string annotation* whose
   parsed tree is walked the same way (strings within it too, up to a small depth).
@@ -46,6 +48,10 @@ LITERAL = "typing.Literal"
 ANNOTATED = "typing.Annotated"
 SPELLED = {"Literal": LITERAL, "Annotated": ANNOTATED}
 SPECIAL = frozenset(SPELLED.values())
+#: Subscripts whose slice is all values, besides `Literal`.
+VALUE_SUBSCRIPTS = frozenset({LITERAL, "nptyping.Shape"})
+#: Modules whose subscripted names carry values: jaxtyping's shapes (`Float[Array, "b c"]`), nptyping's `Shape`.
+VALUE_MODULES = ("jaxtyping", "nptyping")
 #: Longest string annotation that is parsed; longer strings are not read as annotations.
 MAX_STRING = 2000
 #: Strings within strings (`"list['Node']"`) are followed this deep.
@@ -235,24 +241,36 @@ class TypePositions:
                 push(child)
 
     def _special(self, value: ast.expr, anchor: ast.Constant | None) -> str | None:
-        """`typing.Literal` or `typing.Annotated` when the subscripted name is one of them, else `None`.
+        """`LITERAL` when a subscript's slice is all values, `ANNOTATED` when only its first element is a type.
 
-        Spelled `Literal`/`Annotated` (a name or an attribute) counts; otherwise only a name imported from
-        one of them (`from typing import Literal as L`) can be one, so nothing else is resolved.
+        `Literal`/`Annotated` count by spelling too (a name or an attribute). Resolved through imports:
+        aliases of those, nptyping's `Shape["3, 3"]` (values) and jaxtyping's `Float[Array, "batch dim"]`
+        (an array type, then its shape). Only names imported from one of these modules are resolved.
         """
         kind = type(value)
-        if kind is ast.Attribute:
-            return SPELLED.get(value.attr)
-        if kind is not ast.Name:
+        if kind is ast.Name:
+            spelled = value.id
+            root = value
+        elif kind is ast.Attribute:
+            spelled = value.attr
+            root = value.value
+            while type(root) is ast.Attribute:
+                root = root.value
+            if type(root) is not ast.Name:
+                return SPELLED.get(spelled)
+        else:
             return None
-        spelled = value.id
         if spelled in SPELLED:
             return SPELLED[spelled]
-        origins = self._ctx.import_names.get(spelled)
-        if not origins or origins.isdisjoint(SPECIAL):
+        origins = self._ctx.import_names.get(root.id)
+        if not origins or not any(origin in SPECIAL or origin.startswith(VALUE_MODULES) for origin in origins):
             return None
         name = self._ctx.qualname(value) if anchor is None else self._ctx.qualname_in(value, self._scope_of(anchor))
-        return name if name in SPECIAL else None
+        if name in VALUE_SUBSCRIPTS:
+            return LITERAL
+        if name == ANNOTATED or (name or "").startswith("jaxtyping."):
+            return ANNOTATED
+        return None
 
     def _on_string(self, node: ast.Constant, anchor: ast.Constant | None, depth: int) -> None:
         """A string in a type position: a string annotation when it parses as a type."""

@@ -16,7 +16,8 @@ class QuotedAnnotation(Rule):
     strings that are values inside an annotation are never reported: the arguments and keywords of a call
     anywhere in it (`typer.Option(help="How many to show")`, `Query(description="Free text")`,
     `Field(pattern="^[a-z]+$")`), the members of `Literal[...]`, and the metadata of `Annotated[T, ...]` at
-    any depth. The first element of `Annotated["Node", ...]` is a type and is reported. A string that does
+    any depth, and array shapes (jaxtyping's `Float[Array, "batch"]`, nptyping's `Shape["N"]`). The first
+    element of `Annotated["Node", ...]` is a type and is reported. A string that does
     not read as a type (`"the user id"`, `"1"`, text that does not parse) is not an annotation either.
     Type alias values, type parameter bounds and `cast("T", x)` are not annotations and are not checked.
 
@@ -70,6 +71,8 @@ class QuotedAnnotation(Rule):
         Example("type Pair = tuple['Node', 'Node']", python=(3, 12)),
         Example("def f[T: 'Node'](x: T) -> T: ...", python=(3, 12)),
         "from mypy_extensions import Arg\n\nx: Arg('str', 'name')",
+        "from jaxtyping import Array, Float\n\ndef norm(x: Float[Array, 'batch']) -> Float[Array, '']: ...",
+        "from nptyping import NDArray, Shape, Int\n\ngrid: NDArray[Shape['N'], Int]",
     )
     invalid = (
         "class Node:\n    def children(self) -> list['Node']: ...  # error: HR110",
