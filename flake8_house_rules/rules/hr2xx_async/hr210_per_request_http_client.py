@@ -17,6 +17,10 @@ LIFESPAN_NAME = "lifespan"
 WRAPPERS = (ast.Call, ast.keyword, ast.BoolOp, ast.IfExp, ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Starred)
 HANDS_OVER = (ast.Return, ast.Yield, ast.YieldFrom, ast.Lambda)
 MAX_FLOW = 3
+#: Methods that keep what they are given: containers, and exit stacks that close it later.
+STORING_METHODS = frozenset(
+    {"append", "add", "insert", "setdefault", "enter_context", "enter_async_context", "push", "put", "put_nowait"}
+)
 
 
 class PerRequestHttpClient(Rule):
@@ -28,8 +32,9 @@ class PerRequestHttpClient(Rule):
     A client that outlives the call is not per-request, and is not reported:
 
     - a client an object owns: stored on an attribute or in a container (`self._http = httpx.AsyncClient()`,
-      `self._session = session or httpx.Client(timeout=10)`, `app.state.http = ...`, `cls._clients[k] = ...`),
-      directly, wrapped (`self.api = OpenAI(http_client=httpx.Client())`), or through a local name;
+      `self._session = session or httpx.Client(timeout=10)`, `app.state.http = ...`, `cls._clients[k] = ...`,
+      `self._pool.append(...)`, `setattr(...)`, `await stack.enter_async_context(...)`), directly, wrapped
+      (`self.api = OpenAI(http_client=httpx.Client())`), or through a local name;
     - a client handed to the caller: returned or yielded, directly, wrapped (`return Api(client)`), or
       through a local name (a factory `def _make_client() -> httpx.AsyncClient`, a dependency or fixture
       that yields it, a lambda that builds it);
@@ -115,6 +120,10 @@ class PerRequestHttpClient(Rule):
         "        return self._clients[host]",
         "import httpx\n\nclass Api:\n    def __init__(self) -> None:\n"
         "        client = httpx.Client(timeout=10)\n        client.headers['x'] = 'y'\n        self._client = client",
+        "import httpx\n\nclass Pool:\n    def grow(self) -> None:\n"
+        "        self._clients.append(httpx.Client(timeout=5))",
+        "import httpx\n\nasync def setup(stack, app) -> None:\n"
+        "    app.state.http = await stack.enter_async_context(httpx.AsyncClient(timeout=5))",
         "import httpx\n\ndef build(settings: object) -> object:\n"
         "    return Service(factory=lambda: httpx.AsyncClient(timeout=5))",
         "import httpx\nfrom contextlib import asynccontextmanager\n\n@asynccontextmanager\n"
@@ -183,6 +192,8 @@ class PerRequestHttpClient(Rule):
         while isinstance(parent, WRAPPERS) or (isinstance(parent, ast.NamedExpr) and child is parent.value):
             if isinstance(parent, ast.Call) and child is parent.func:
                 return False  # `Client()(...)`: called, not passed on
+            if isinstance(parent, ast.Call) and _stores(parent):
+                return True  # `self._clients.append(client)`, `stack.enter_async_context(client)`
             if isinstance(parent, ast.IfExp) and child is parent.test:
                 return False
             child, parent = parent, self.ctx.parent(parent)
@@ -220,3 +231,11 @@ class PerRequestHttpClient(Rule):
             ):
                 return True
         return False
+
+
+def _stores(call: ast.Call) -> bool:
+    """Whether a call keeps its arguments: a container's `append`/`add`/..., an exit stack, `setattr`."""
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        return func.attr in STORING_METHODS
+    return isinstance(func, ast.Name) and func.id == "setattr"
