@@ -9,6 +9,8 @@ types does so in `finish()`. No rule walks the tree itself.
 A rule that raises is switched off for the rest of that file and the failure is written to stderr as one
 line naming the rule and place; the other rules and files still lint, because an exception escaping a
 plugin would abort the whole flake8 run for every file. Tests pass `strict=True` to see the exception.
+A caller that reports failures itself (the `house-rules` command) passes `on_error`, which then receives
+that line instead of stderr.
 """
 
 from __future__ import annotations
@@ -31,10 +33,18 @@ LOG = logging.getLogger("flake8_house_rules")
 class Engine:
     """Lints modules with the enabled rules of one configuration."""
 
-    def __init__(self, config: Config, rules: Iterable[type[Rule]], *, strict: bool = False) -> None:
+    def __init__(
+        self,
+        config: Config,
+        rules: Iterable[type[Rule]],
+        *,
+        strict: bool = False,
+        on_error: Callable[[str], None] | None = None,
+    ) -> None:
         self.config = config
         self.rules = tuple(rule for rule in rules if config.is_enabled(rule.code, rule.tier))
         self.strict = strict
+        self.on_error = on_error
 
     def lint(self, tree: ast.AST, lines: Sequence[str], filename: str) -> list[Violation]:
         """All violations in one module, sorted by position."""
@@ -92,14 +102,16 @@ class Engine:
             callbacks[:] = [other for other in callbacks if getattr(other, "__self__", None) is not rule]
         self._warn(f"rule {code}", filename, getattr(node, "lineno", 1), exc)
 
-    @staticmethod
-    def _warn(what: str, filename: str, line: int, exc: Exception) -> None:
+    def _warn(self, what: str, filename: str, line: int, exc: Exception) -> None:
         message = (
             f"flake8-house-rules: internal error in {what} at {filename}:{line}: "
             f"{type(exc).__name__}: {exc}; it is skipped for this file (please report this)"
         )
         LOG.error(message)
-        sys.stderr.write(message + "\n")
+        if self.on_error is not None:
+            self.on_error(message)
+        else:
+            sys.stderr.write(message + "\n")
 
 
 def lint_source(
