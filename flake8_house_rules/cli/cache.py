@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
-import tempfile
 from typing import TYPE_CHECKING, Any
 
 from flake8_house_rules import __version__
@@ -87,9 +86,9 @@ class Cache:
         data = {"format": FORMAT, "warnings": warnings, "entries": self.entries}
         with contextlib.suppress(OSError):  # a read-only tree is still checked, just not cached
             self._prepare()
-            handle, temporary = tempfile.mkstemp(dir=os.path.dirname(self.path), prefix=".tmp-")
+            temporary = f"{self.path}.{os.getpid()}.tmp"
             try:
-                with os.fdopen(handle, "wb") as out:
+                with open(temporary, "wb") as out:
                     marshal.dump(data, out)
                 os.replace(temporary, self.path)
             except BaseException:
