@@ -10,10 +10,12 @@ this environment:
 - `house-rules check` with a fresh, empty cache folder (cold, writing the cache);
 - the same again (warm: every file unchanged).
 
-Each is the best of `--repeat` runs (the cold cache run starts from an empty folder every time). It prints
+The four run in turn, `--repeat` rounds (so that a busy machine slows them alike), and each counts its best
+round; the cold cache run starts from an empty folder every round. It prints
 the seconds, the number of violations each reported (they must agree: one engine), and the ratios the
 product promises: cold at most a third of flake8, warm at most a tenth of cold. Not a test: timings depend
-on the machine and its load.
+on the machine and its load. The commands run with Python allowed to write bytecode caches (as an installed
+package has them), whatever `PYTHONDONTWRITEBYTECODE` says here, and one round runs untimed first.
 """
 
 from __future__ import annotations
@@ -32,25 +34,15 @@ BIN = Path(sys.executable).parent
 
 def run(command: list[str], cwd: str) -> tuple[float, int]:
     """Seconds the command took, and how many `path:line:col: HR...` lines it printed."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
     start = time.perf_counter()
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False, env=env)
     elapsed = time.perf_counter() - start
     if result.returncode not in {0, 1}:
         sys.stderr.write(result.stderr)
         msg = f"{command[0]} failed with status {result.returncode}"
         raise SystemExit(msg)
     return elapsed, sum(1 for line in result.stdout.splitlines() if ": HR" in line)
-
-
-def best(command: list[str], cwd: str, repeat: int, before: object = None) -> tuple[float, int]:
-    """The fastest of `repeat` runs (calling `before()` ahead of each)."""
-    times, count = [], 0
-    for _ in range(repeat):
-        if callable(before):
-            before()
-        elapsed, count = run(command, cwd)
-        times.append(elapsed)
-    return min(times), count
 
 
 def main() -> int:
@@ -65,14 +57,21 @@ def main() -> int:
     flake8 = [str(BIN / "flake8"), "--select", "HR", "-j", "auto", *targets]
     house = [str(BIN / "house-rules"), "check", "--output-format", "concise", "--quiet", *targets]
     cache = tempfile.mkdtemp(prefix="house-rules-bench-")
+    cached = [*house, "--cache-dir", cache]
+    commands = {"flake8": flake8, "nocache": [*house, "--no-cache"], "cold": cached, "warm": cached}
+    times: dict[str, float] = {}
+    counts: dict[str, int] = {}
     try:
-        flake8_time, flake8_count = best(flake8, cwd, args.repeat)
-        nocache_time, nocache_count = best([*house, "--no-cache"], cwd, args.repeat)
-        cached = [*house, "--cache-dir", cache]
-        cold_time, cold_count = best(cached, cwd, args.repeat, lambda: shutil.rmtree(cache, ignore_errors=True))
-        warm_time, warm_count = best(cached, cwd, args.repeat)
+        for round_number in range(args.repeat + 1):
+            for name, command in commands.items():
+                if name == "cold":
+                    shutil.rmtree(cache, ignore_errors=True)
+                elapsed, counts[name] = run(command, cwd)
+                if round_number:  # the first round writes bytecode caches and warms the file system
+                    times[name] = min(elapsed, times.get(name, elapsed))
     finally:
         shutil.rmtree(cache, ignore_errors=True)
+    flake8_time, nocache_time, cold_time, warm_time = (times[name] for name in commands)
     lines = sum(
         sum(1 for _ in open(os.path.join(folder, name), "rb"))  # noqa: SIM115 - counted and closed at once
         for path in dirs
@@ -82,10 +81,10 @@ def main() -> int:
     )
     print(f"corpus: {', '.join(targets)} ({lines:,} lines), cores: {os.cpu_count()}, best of {args.repeat}")
     rows = [
-        ("flake8 --select HR -j auto", flake8_time, flake8_count),
-        ("house-rules check --no-cache", nocache_time, nocache_count),
-        ("house-rules check (cold cache)", cold_time, cold_count),
-        ("house-rules check (warm cache)", warm_time, warm_count),
+        ("flake8 --select HR -j auto", flake8_time, counts["flake8"]),
+        ("house-rules check --no-cache", nocache_time, counts["nocache"]),
+        ("house-rules check (cold cache)", cold_time, counts["cold"]),
+        ("house-rules check (warm cache)", warm_time, counts["warm"]),
     ]
     for name, seconds, count in rows:
         print(f"  {name:<32} {seconds:8.3f} s  {count:6d} violations")

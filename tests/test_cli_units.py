@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import pytest
 from flake8.processor import FileProcessor
 from flake8.violation import Violation as Flake8Violation
 
 from flake8_house_rules.cli.discover import PathMatcher, compile_glob
-from flake8_house_rules.cli.noqa import NoqaLines, file_is_ignored, ignores
+from flake8_house_rules.cli.noqa import (
+    NoqaLines,
+    has_triple_quoted_fstring,
+    ignores,
+    source_is_ignored,
+)
 from flake8_house_rules.cli.settings import resolve_selection
 
 COMMENTS = [
@@ -41,7 +47,13 @@ def test_inline_noqa_matches_flake8(line: str, code: str) -> None:
 
 def _flake8_processor(lines: list[str]) -> FileProcessor:
     options = argparse.Namespace(
-        hang_closing=False, indent_size=4, max_line_length=79, max_doc_length=None, verbose=0, stdin_display_name="-"
+        hang_closing=False,
+        indent_size=4,
+        max_line_length=79,
+        max_doc_length=None,
+        verbose=0,
+        stdin_display_name="-",
+        disable_noqa=False,
     )
     return FileProcessor("mod.py", options, lines=lines)
 
@@ -53,6 +65,9 @@ SOURCES = [
     'def f():\n    """Doc.\n\n    More.\n    """\n    return 1\n',
     "x = 1\n\n\n# comment\n",
     "s = 'unterminated\n",
+    'msg = f"""\n{Optional[int]}\n"""  # noqa\n',
+    "x = 1  # comment \\\ny = 2\n",
+    "s = 'a\\\nb'  # noqa: HR1\n",
 ]
 
 
@@ -60,7 +75,7 @@ SOURCES = [
 def test_noqa_line_ranges_match_flake8(source: str) -> None:
     lines = source.splitlines(keepends=True)
     processor = _flake8_processor(lines)
-    ours = NoqaLines(lines)
+    ours = NoqaLines(lines, source)
     for number in range(1, len(lines) + 2):
         expected = processor.noqa_line_for(number)
         if expected is None:  # flake8 then reads the physical line itself
@@ -68,16 +83,45 @@ def test_noqa_line_ranges_match_flake8(source: str) -> None:
         assert ours.text_for(number) == expected, number
 
 
+def test_noqa_line_ranges_match_flake8_on_the_packs_own_modules() -> None:
+    package = Path(__file__).resolve().parent.parent / "flake8_house_rules"
+    for path in sorted(package.rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        lines = source.splitlines(keepends=True)
+        processor = _flake8_processor(lines)
+        ours = NoqaLines(lines, source)
+        for number in range(1, len(lines) + 1):
+            assert ours.text_for(number) == (processor.noqa_line_for(number) or lines[number - 1]), (path, number)
+
+
 def test_noqa_row_is_the_last_line_of_a_multi_line_string() -> None:
     lines = 'log(f"""\n{x}\n""")\ny = 1\n'.splitlines(keepends=True)
-    assert NoqaLines(lines).row_for(1) == 3
-    assert NoqaLines(lines).row_for(4) == 4
+    assert NoqaLines(lines, "".join(lines)).row_for(1) == 3
+    assert NoqaLines(lines, "".join(lines)).row_for(4) == 4
 
 
-def test_file_level_noqa_as_flake8() -> None:
-    assert file_is_ignored(["import os\n", "# flake8: noqa\n"])
-    assert file_is_ignored(["  # FLAKE8= NOQA\n"])
-    assert not file_is_ignored(["x = 1  # flake8: noqa\n"])
+@pytest.mark.parametrize(
+    ("source", "ignored"),
+    [
+        ("import os\n# flake8: noqa\n", True),
+        ("  # FLAKE8= NOQA\n", True),
+        ("# flake8:noqa: HR101\n", True),  # flake8 7 skips the file for this too
+        ("x = 1  # flake8: noqa\n", False),
+        ("x = 1\n", False),
+    ],
+)
+def test_file_level_noqa_as_flake8(source: str, ignored: bool) -> None:
+    lines = source.splitlines(keepends=True)
+    assert _flake8_processor(lines).should_ignore_file() is ignored
+    assert source_is_ignored(source) is ignored
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [('x = f"""a"""', True), ("x = rF'''a'''", True), ('x = """a"""', False), ('x = f"a"', False), ('b"""', False)],
+)
+def test_triple_quoted_fstrings_are_found(source: str, found: bool) -> None:
+    assert has_triple_quoted_fstring(source) is found
 
 
 KNOWN = ["HR101", "HR102", "HR111", "HR201", "HR210", "HR301"]

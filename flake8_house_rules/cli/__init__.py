@@ -80,13 +80,7 @@ def _add_discovery(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--verbose", "-v", action="store_true", help="say how many files were checked and how")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The command line."""
-    parser = argparse.ArgumentParser(prog=PROG, description="The house rules of flake8-house-rules, ruff-style.")
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    check = commands.add_parser("check", help="lint files (default: the current folder)")
+def _check_arguments(check: argparse.ArgumentParser) -> None:
     _add_discovery(check)
     _add_configuration(check)
     out = check.add_argument_group("output")
@@ -99,23 +93,47 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are violations")
     out.add_argument("--quiet", "-q", action="store_true", help="no summary line and no warnings")
 
-    baseline = commands.add_parser("baseline", help="write today's violations to a baseline file")
+
+def _baseline_arguments(baseline: argparse.ArgumentParser) -> None:
     _add_discovery(baseline)
     _add_configuration(baseline)
     baseline.add_argument(
         "--output", "-o", default=DEFAULT_BASELINE, metavar="FILE", help=f"default: {DEFAULT_BASELINE}"
     )
 
-    rule = commands.add_parser("rule", help="print one rule's documentation")
+
+def _rule_arguments(rule: argparse.ArgumentParser) -> None:
     rule.add_argument("code", metavar="CODE")
     rule.add_argument("--output-format", choices=("text", "json"), default="text")
 
-    rules = commands.add_parser("rules", help="list every rule: tier, fix, and whether it is enabled here")
+
+def _rules_arguments(rules: argparse.ArgumentParser) -> None:
     _add_configuration(rules)
     rules.add_argument("--output-format", choices=("text", "json"), default="text")
 
-    clean = commands.add_parser("clean", help="remove the cache folder")
+
+def _clean_arguments(clean: argparse.ArgumentParser) -> None:
     clean.add_argument("--cache-dir", metavar="DIR")
+
+
+SUBCOMMANDS = {
+    "check": ("lint files (default: the current folder)", _check_arguments),
+    "baseline": ("write today's violations to a baseline file", _baseline_arguments),
+    "rule": ("print one rule's documentation", _rule_arguments),
+    "rules": ("list every rule: tier, fix, and whether it is enabled here", _rules_arguments),
+    "clean": ("remove the cache folder", _clean_arguments),
+}
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line; with `command`, only that subcommand's arguments are set up (a faster start)."""
+    parser = argparse.ArgumentParser(prog=PROG, description="The house rules of flake8-house-rules, ruff-style.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (text, arguments) in SUBCOMMANDS.items():
+        subparser = commands.add_parser(name, help=text)
+        if command in {None, name}:
+            arguments(subparser)
     return parser
 
 
@@ -502,7 +520,9 @@ COMMANDS = {"check": cmd_check, "baseline": cmd_baseline, "rule": cmd_rule, "rul
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; the exit status: 0 clean, 1 violations, 2 usage, configuration or internal error."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = next((item for item in argv if not item.startswith("-")), None)
+    parser = build_parser(command if command in SUBCOMMANDS else None)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(sys.stderr)

@@ -58,6 +58,7 @@ DEFAULT_EXCLUDE = (
     "venv",
 )
 PYTHON_SUFFIXES = (".py", ".pyi")
+_GLOB_CHARS = re.compile(r"[*?\[{]")
 
 
 def _translate(pattern: str) -> str:
@@ -103,29 +104,37 @@ def compile_glob(pattern: str) -> re.Pattern[str]:
 class PathMatcher:
     """Glob patterns as ruff's exclusions and per-file-ignores match them: anchored at the root, or by name."""
 
+    paths: frozenset[str]  # patterns without glob characters are compared, not matched
+    names: frozenset[str]
     anchored: tuple[re.Pattern[str], ...]
     by_name: tuple[re.Pattern[str], ...]
 
     @classmethod
     def build(cls, patterns: Iterable[str], root: str, *, builtin: Iterable[str] = ()) -> PathMatcher:
         """User patterns are anchored at `root` and, without a slash, also match a name; built-ins match as is."""
-        anchored: list[re.Pattern[str]] = []
-        by_name: list[re.Pattern[str]] = []
+        whole: list[str] = []
+        last: list[str] = []
         for pattern in builtin:
-            anchored.append(compile_glob(pattern))
-            by_name.append(compile_glob(pattern))
+            whole.append(pattern)
+            last.append(pattern)
         base = root.replace(os.sep, "/").rstrip("/")
         for pattern in patterns:
             text = pattern.replace(os.sep, "/")
-            absolute = text if text.startswith("/") else f"{base}/{text}"
-            anchored.append(compile_glob(posixpath.normpath(absolute)))
+            whole.append(posixpath.normpath(text if text.startswith("/") else f"{base}/{text}"))
             if "/" not in text:
-                by_name.append(compile_glob(text))
-        return cls(tuple(anchored), tuple(by_name))
+                last.append(text)
+        return cls(
+            frozenset(item for item in whole if not _GLOB_CHARS.search(item)),
+            frozenset(item for item in last if not _GLOB_CHARS.search(item)),
+            tuple(compile_glob(item) for item in whole if _GLOB_CHARS.search(item)),
+            tuple(compile_glob(item) for item in last if _GLOB_CHARS.search(item)),
+        )
 
     def matches(self, path: str) -> bool:
         """Whether an absolute POSIX path, or its last part, matches."""
         name = path.rsplit("/", 1)[-1]
+        if name in self.names or path in self.paths:
+            return True
         return any(p.match(path) for p in self.anchored) or any(p.match(name) for p in self.by_name)
 
 

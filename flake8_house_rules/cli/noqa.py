@@ -8,9 +8,12 @@ codes is a blanket `# noqa`; with codes, a violation is ignored when its code eq
 with one (`# noqa: HR1` ignores HR101), compared case-sensitively after a case-insensitive match. A line
 `# flake8: noqa` (alone at the start of a line) ignores the whole file.
 
-Tokenizing costs as much as parsing, so it happens only for a file that has violations and a `# noqa`
-somewhere; the rows where a `# noqa` belongs (ruff's `noqa_row`) are read from the same ranges when the
-file was tokenized, and from a cheap look at the line otherwise.
+Tokenizing costs as much as parsing, so it happens only when a violation's range may span lines. Inside
+brackets every line is a range of its own; a range spans lines only through a backslash at a line's end or
+a string token over several lines. So a violation's line is a range alone when neither it nor the line
+before ends with a backslash, it holds no triple quote, and the file has no triple-quoted f-string (a node
+can start inside one of those, and only there inside a string). Otherwise the file is tokenized once, as
+flake8 does it. The same ranges give the row where a `# noqa` belongs (ruff's `noqa_row`).
 """
 
 from __future__ import annotations
@@ -28,11 +31,26 @@ if TYPE_CHECKING:
 NOQA_INLINE = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
 NOQA_FILE = re.compile(r"\s*# flake8[:=]\s*noqa", re.IGNORECASE)
 _SPLIT = re.compile(r"[,\s]")
+_TRIPLE_QUOTES = re.compile(r"\"\"\"|'''")
+_FILE_NOQA_ANYWHERE = re.compile(r"# flake8[:=]\s*noqa", re.IGNORECASE)
 
 
-def file_is_ignored(lines: Sequence[str]) -> bool:
-    """Whether a line `# flake8: noqa` (or `# flake8= noqa`) tells flake8 to skip the whole file."""
-    return any(NOQA_FILE.match(line) for line in lines)
+def has_triple_quoted_fstring(source: str) -> bool:
+    """Whether some triple quote is opened with an `f` or `t` prefix (`f\"\"\"`, `rf'''`, `Tr\"\"\"`)."""
+    for match in _TRIPLE_QUOTES.finditer(source):
+        prefix = source[max(0, match.start() - 2) : match.start()].lower()
+        if prefix.endswith(("f", "t")) or prefix in {"fr", "rf", "tr", "rt"}:
+            return True
+    return False
+
+
+def source_is_ignored(source: str) -> bool:
+    """Whether a line `# flake8: noqa` tells flake8 to skip the file; a fast search first, then the line."""
+    for match in _FILE_NOQA_ANYWHERE.finditer(source):
+        start = source.rfind("\n", 0, match.start()) + 1
+        if NOQA_FILE.match(source, start):
+            return True
+    return False
 
 
 def ignores(code: str, noqa_text: str | None) -> bool:
@@ -52,9 +70,11 @@ def ignores(code: str, noqa_text: str | None) -> bool:
 class NoqaLines:
     """The text flake8 searches for `# noqa` for each line of one module, and where a `# noqa` belongs."""
 
-    def __init__(self, lines: Sequence[str]) -> None:
+    def __init__(self, lines: Sequence[str], source: str) -> None:
         self.lines = lines
         self._ranges: dict[int, tuple[int, int]] | None = None
+        self.source = source
+        self._fstrings: bool | None = None
 
     def _line_ranges(self) -> dict[int, tuple[int, int]]:
         """Each line's (first, last) line of its token range, as flake8's `_noqa_line_mapping` builds it."""
@@ -81,7 +101,7 @@ class NoqaLines:
 
     def text_for(self, line: int) -> str | None:
         """The text flake8 searches for a violation on `line` (its whole token range, else the line)."""
-        found = self._line_ranges().get(line)
+        found = None if self._alone(line) else self._line_ranges().get(line)
         if found is None:
             return self.lines[line - 1] if 0 < line <= len(self.lines) else None
         first, last = found
@@ -89,17 +109,28 @@ class NoqaLines:
 
     def row_for(self, line: int) -> int:
         """The line a `# noqa` comment for `line` goes on: the last line of its range (ruff's `noqa_row`)."""
-        if self._ranges is None and not self._may_continue(line):
-            return line
-        found = self._line_ranges().get(line)
+        found = None if self._alone(line) else self._line_ranges().get(line)
         return found[1] if found else line
 
-    def _may_continue(self, line: int) -> bool:
-        """Whether `line` may share a token range with the next: a triple-quoted string or a backslash."""
-        if not 0 < line <= len(self.lines):
+    def _alone(self, line: int) -> bool:
+        """Whether `line` is surely a token range of its own, so that tokenizing can be skipped."""
+        if self._ranges is not None:
             return False
+        if self._fstrings is None:
+            self._fstrings = has_triple_quoted_fstring(self.source)
+        if self._fstrings:
+            return False
+        if not 0 < line <= len(self.lines):
+            return True
         text = self.lines[line - 1]
-        return '"""' in text or "'''" in text or text.rstrip("\r\n").endswith("\\")
+        if '"""' in text or "'''" in text or _continued(text):
+            return False
+        return line == 1 or not _continued(self.lines[line - 2])
+
+
+def _continued(text: str) -> bool:
+    """Whether a physical line ends with a backslash (the next line continues it)."""
+    return text.rstrip("\r\n").endswith("\\")
 
 
 def without_noqa(violations: Sequence[Violation], noqa: NoqaLines, source: str) -> list[Violation]:

@@ -13,7 +13,6 @@ Columns are the engine's, as the flake8 plugin reports them (0-based inside, sho
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flake8_house_rules import __version__
+from flake8_house_rules.cli.results import blake2b
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -50,7 +50,7 @@ class Report:
 def fingerprint(key: str, diagnostic: Diagnostic) -> str:
     """A digest of the file, the code and the offending line's text: unchanged when lines move."""
     text = f"{key}\0{diagnostic.code}\0{diagnostic.source_line.strip()}"
-    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
 def _summary(count: int, hidden: int) -> str:

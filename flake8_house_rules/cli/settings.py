@@ -14,7 +14,6 @@ opt-in rules when `enable` names them, exactly as in the flake8 plugin.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from flake8_house_rules import __version__
 from flake8_house_rules.cli.discover import DEFAULT_EXCLUDE, PathMatcher
+from flake8_house_rules.cli.results import blake2b
 from flake8_house_rules.config import (
     CODE_PREFIX_RE,
     PYPROJECT_TABLE,
@@ -164,7 +164,7 @@ class Project:
 
     def fingerprint(self, overrides: Overrides) -> str:
         """A digest of everything a file's result depends on besides the file: pack, Python, configuration."""
-        digest = hashlib.sha256()
+        digest = blake2b(digest_size=16)
         for part in (_code_stamp(), self.root, repr(overrides)):
             digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
         digest.update(self.text)
