@@ -165,7 +165,8 @@ class Project:
     def fingerprint(self, overrides: Overrides) -> str:
         """A digest of everything a file's result depends on besides the file: pack, Python, configuration."""
         digest = blake2b(digest_size=16)
-        for part in (_code_stamp(), self.root, repr(overrides)):
+        selection = (overrides.select, overrides.extend_select, overrides.ignore, overrides.options)
+        for part in (_code_stamp(), self.root, repr(selection)):
             digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
         digest.update(self.text)
         return digest.hexdigest()[:20]
