@@ -104,6 +104,7 @@ def _baseline_arguments(baseline: argparse.ArgumentParser) -> None:
 
 def _rule_arguments(rule: argparse.ArgumentParser) -> None:
     rule.add_argument("code", metavar="CODE")
+    _add_configuration(rule)  # a project's pattern rules (HR9xx) come from its configuration
     rule.add_argument("--output-format", choices=("text", "json"), default="text")
 
 
@@ -142,7 +143,9 @@ def _overrides(args: argparse.Namespace) -> Overrides:
         return None if values is None else tuple(item for group in values for item in group)
 
     options = tuple(
-        (spec.name, value) for spec in OPTIONS if (value := getattr(args, f"hr_option_{spec.dest}", None)) is not None
+        (spec.name, os.path.abspath(value) if spec.kind == "path" and value else value)  # a path: from here
+        for spec in OPTIONS
+        if (value := getattr(args, f"hr_option_{spec.dest}", None)) is not None
     )
     return Overrides(
         select=joined(args.select),
@@ -160,10 +163,14 @@ def _resolve(project: Project, overrides: Overrides) -> Settings:
     return project.resolve(overrides, load_rules())
 
 
-def _registry() -> dict[str, type[Rule]]:
+def _registry(project: Project, overrides: Overrides) -> dict[str, type[Rule]]:
+    """Every rule of this configuration by code: the pack's, and the project's pattern rules (HR9xx)."""
+    from flake8_house_rules.patterns import all_rules  # noqa: PLC0415 - only formats that name rules load them
     from flake8_house_rules.rule import load_rules  # noqa: PLC0415 - only formats that name rules load them
 
-    return load_rules()
+    if not project.declares_patterns(overrides):
+        return load_rules()
+    return all_rules(_resolve(project, overrides).config)
 
 
 class Progress:
@@ -332,14 +339,15 @@ def _emit(
     args: argparse.Namespace,
     reports: list[Report],
     hidden: int,
-    root: str,
+    project: Project,
+    overrides: Overrides,
     *,
     failed: bool,
     buffers: dict[str, list[str]],
 ) -> None:
-    style = args.output_format
+    style, root = args.output_format, project.root
     if args.statistics:
-        text = output.render_statistics(reports, _registry(), as_json=style == "json", hidden=hidden)
+        text = output.render_statistics(reports, _registry(project, overrides), as_json=style == "json", hidden=hidden)
     elif style in {"full", "concise"}:
         lines_cache: dict[str, Sequence[str] | None] = dict(buffers)
 
@@ -351,11 +359,11 @@ def _emit(
 
         text = output.render_text(reports, style, source, hidden, quiet=args.quiet)
     elif style == "json":
-        text = output.render_json(reports, _registry())
+        text = output.render_json(reports, _registry(project, overrides))
     elif style == "github":
         text = output.render_github(reports)
     else:
-        text = output.render_sarif(reports, _registry(), root, failed=failed)
+        text = output.render_sarif(reports, _registry(project, overrides), root, failed=failed)
     sys.stdout.write(text)
 
 
@@ -393,18 +401,25 @@ def _check_stdin(args: argparse.Namespace, project: Project, overrides: Override
     key = _key(path, project.root) if path else "-"
     failed = _report_problems({display: result}, settings.warnings, quiet=args.quiet)
     reports = sorted((Report(path, display, key, d) for d in result.diagnostics), key=Report.sort_key)
-    return _finish(args, reports, project, failed=failed, buffers={path or display: split_lines(decode(data))})
+    buffers = {path or display: split_lines(decode(data))}
+    return _finish(args, reports, project, overrides, failed=failed, buffers=buffers)
 
 
 def _finish(
-    args: argparse.Namespace, reports: list[Report], project: Project, *, failed: bool, buffers: dict[str, list[str]]
+    args: argparse.Namespace,
+    reports: list[Report],
+    project: Project,
+    overrides: Overrides,
+    *,
+    failed: bool,
+    buffers: dict[str, list[str]],
 ) -> int:
     hidden = 0
     if args.baseline:
         from flake8_house_rules.cli import baseline  # noqa: PLC0415 - only with --baseline
 
         reports, hidden = baseline.subtract(reports, baseline.load(args.baseline))
-    _emit(args, reports, hidden, project.root, failed=failed, buffers=buffers)
+    _emit(args, reports, hidden, project, overrides, failed=failed, buffers=buffers)
     if failed:
         return 2
     return 1 if reports and not args.exit_zero else 0
@@ -428,7 +443,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     run = Run(args, project, overrides)
     results, warnings = run.results(files)
     failed = _report_problems(results, warnings, quiet=args.quiet)
-    return _finish(args, _reports(results, project, run.cwd), project, failed=failed, buffers={})
+    return _finish(args, _reports(results, project, run.cwd), project, overrides, failed=failed, buffers={})
 
 
 def cmd_baseline(args: argparse.Namespace) -> int:
@@ -473,7 +488,7 @@ def cmd_rule(args: argparse.Namespace) -> int:
 
     from flake8_house_rules.docs import rule_page  # noqa: PLC0415 - documentation is only for this command
 
-    rule = _registry().get(args.code.upper())
+    rule = _registry(Project.locate(os.getcwd()), _overrides(args)).get(args.code.upper())
     if rule is None:
         msg = f"unknown rule code {args.code!r} (`{PROG} rules` lists them)"
         raise UsageError(msg)
@@ -488,9 +503,9 @@ def cmd_rules(args: argparse.Namespace) -> int:
     """`house-rules rules`: every rule with its tier, fix and whether this configuration enables it."""
     import json  # noqa: PLC0415 - only for --output-format json
 
-    project = Project.locate(os.getcwd())
-    registry = _registry()
-    settings = project.resolve(_overrides(args), registry)
+    project, overrides = Project.locate(os.getcwd()), _overrides(args)
+    registry = _registry(project, overrides)
+    settings = project.resolve(overrides, registry)
     if args.output_format == "json":
         rows = [_rule_data(rule, enabled=code in settings.codes) for code, rule in registry.items()]
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from flake8_house_rules.cli.noqa import NoqaLines, source_is_ignored, without_noqa
 from flake8_house_rules.cli.results import Diagnostic, FileResult, content_digest, decode, relative_to, split_lines
 from flake8_house_rules.engine import Engine
-from flake8_house_rules.rule import load_rules
+from flake8_house_rules.patterns import all_rules
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -45,7 +45,8 @@ class Linter:
         self._errors: list[str] = []
         # the engine reports failures through `on_error`; its log record must not reach Python's last-resort handler
         logging.getLogger("flake8_house_rules").addHandler(logging.NullHandler())
-        self.engine = Engine(settings.config, settings.rules(load_rules()), on_error=self._errors.append)
+        rules = settings.rules(all_rules(settings.config))  # the pack's rules and the project's pattern rules
+        self.engine = Engine(settings.config, rules, on_error=self._errors.append)
 
     def lint_path(self, path: str) -> FileResult:
         """Read and lint the file at an absolute path."""

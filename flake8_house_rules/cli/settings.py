@@ -169,7 +169,27 @@ class Project:
         for part in (_code_stamp(), self.root, repr(selection)):
             digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
         digest.update(self.text)
+        digest.update(b"\0" + self._pattern_file_text(overrides))
         return digest.hexdigest()[:20]
+
+    def declares_patterns(self, overrides: Overrides) -> bool:
+        """Whether the configuration may declare pattern rules (HR9xx): then the rules depend on it."""
+        return "patterns" in self.table or "pattern-file" in self.table or self._pattern_file_option(overrides)
+
+    @staticmethod
+    def _pattern_file_option(overrides: Overrides) -> bool:
+        return any(name == "hr-pattern-file" for name, _ in overrides.options)
+
+    def _pattern_file_text(self, overrides: Overrides) -> bytes:
+        """The content of the pattern file the configuration names (`b""` without one): part of the fingerprint."""
+        from flake8_house_rules.patterns.spec import pattern_file_path  # noqa: PLC0415 - light, but only here
+
+        flag = next((value for name, value in overrides.options if name == "hr-pattern-file"), None)
+        path = pattern_file_path(self.root, flag, self.pyproject, self.table)
+        try:
+            return path.read_bytes() if path is not None else b""
+        except OSError:
+            return b"\1"  # unreadable: `resolve` reports it
 
     def exclusions(self, overrides: Overrides) -> PathMatcher:
         """The exclusion matcher: `exclude` (or ruff's defaults) plus `extend-exclude`, flags over table."""
@@ -184,8 +204,11 @@ class Project:
 
     def resolve(self, overrides: Overrides, registry: Mapping[str, type[Rule]]) -> Settings:
         """Validate the whole configuration against the rule registry."""
+        config = build_config(dict(overrides.options), frozenset(registry), cwd=self.root)
+        from flake8_house_rules.patterns import pattern_rules  # noqa: PLC0415 - light; only with a configuration
+
+        registry = {**registry, **pattern_rules(config)}  # the project's HR9xx select and ignore as any code
         known = frozenset(registry)
-        config = build_config(dict(overrides.options), known, cwd=self.root)
         table, path = self.table, self.pyproject
 
         def selectors(key: str) -> tuple[str, ...]:

@@ -280,6 +280,25 @@ def _load_yaml(text: str, origin: str) -> object:
         raise ConfigError(msg) from None
 
 
+def pattern_file_path(
+    cwd: str,
+    flake8_value: object,
+    pyproject: Path | None,
+    table: dict[str, Any],  # Any: raw TOML values
+) -> Path | None:
+    """The pattern file a configuration names, or `None`.
+
+    `hr-pattern-file` is taken from the working directory; unset, `pattern-file` of the pyproject table is
+    taken from that file's folder.
+    """
+    value, base = flake8_value, Path(cwd)
+    if value is None and pyproject is not None:
+        value, base = table.get("pattern-file"), pyproject.parent
+    if isinstance(value, str) and value.strip():
+        return base / value.strip()
+    return None
+
+
 def load_pattern_specs(cwd: str, flake8_value: object = None) -> tuple[PatternSpec, ...]:
     """Every pattern rule of the configuration, validated and compiled once, sorted by code.
 
@@ -293,11 +312,9 @@ def load_pattern_specs(cwd: str, flake8_value: object = None) -> tuple[PatternSp
         origin = _display(pyproject, cwd)
         container = f"[tool.flake8-house-rules.patterns] in {origin}"
         specs.extend(parse_declarations(table["patterns"], origin, container))
-    pattern_file, base = flake8_value, Path(cwd)
-    if pattern_file is None and pyproject is not None:
-        pattern_file, base = table.get("pattern-file"), pyproject.parent
-    if isinstance(pattern_file, str) and pattern_file.strip():
-        specs.extend(read_pattern_file(base / pattern_file.strip(), cwd))
+    pattern_file = pattern_file_path(cwd, flake8_value, pyproject, table)
+    if pattern_file is not None:
+        specs.extend(read_pattern_file(pattern_file, cwd))
     if not specs:
         return ()
     first_origin: dict[str, str] = {}
