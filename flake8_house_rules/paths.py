@@ -33,6 +33,13 @@ PYTEST_FILES = (
     ("tox.ini", "pytest"),
     ("setup.cfg", "tool:pytest"),
 )
+#: coverage.py's configuration files, in the order it reads them, with its report section.
+COVERAGE_FILES = (
+    (".coveragerc", "report"),
+    ("setup.cfg", "coverage:report"),
+    ("tox.ini", "coverage:report"),
+    ("pyproject.toml", "tool.coverage.report"),
+)
 
 
 def normalise_path(filename: str, cwd: str) -> str | None:
@@ -199,3 +206,64 @@ def asyncio_mode(path: str | None, config: Config) -> str:
         return config.asyncio_mode
     folder = os.path.dirname(os.path.join(config.cwd, path)) if path is not None else config.cwd
     return _asyncio_mode_for_folder(os.path.abspath(folder or ".")) or "strict"
+
+
+def coverage_excludes_from_options(options: dict[str, object]) -> tuple[str, ...]:
+    """The line patterns a coverage `[report]` section excludes: `exclude_lines` and `exclude_also`."""
+    found: list[str] = []
+    for key in ("exclude_lines", "exclude_also"):
+        value = options.get(key)
+        items = value if isinstance(value, list) else str(value or "").splitlines()
+        found.extend(str(item).strip() for item in items if str(item).strip())
+    return tuple(found)
+
+
+def coverage_options_in(folder: Path) -> dict[str, object] | None:
+    """The `[report]` options of the coverage configuration file in this folder, or `None` if it has none.
+
+    coverage.py reads `.coveragerc` (`[report]`, even when missing), else `setup.cfg` or `tox.ini` with
+    `[coverage:report]`, else `pyproject.toml` with `[tool.coverage.report]`.
+    """
+    for name, section in COVERAGE_FILES:
+        text = _read_text(folder / name)
+        if text is None:
+            continue
+        if name == "pyproject.toml":
+            options = _pyproject_table(text, ("tool", "coverage", "report"))
+        else:
+            options = _ini_options(text, section)
+        if options is not None:
+            return options
+        if name == ".coveragerc":
+            return {}
+    return None
+
+
+def _pyproject_table(text: str, keys: tuple[str, ...]) -> dict[str, object] | None:
+    try:
+        table: object = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    for key in keys:
+        table = table.get(key) if isinstance(table, dict) else None
+    return table if isinstance(table, dict) else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _coverage_excludes_for_folder(folder: str) -> tuple[re.Pattern[str], ...]:
+    here = Path(folder)
+    for candidate in (here, *here.parents):
+        options = coverage_options_in(candidate)
+        if options is not None:
+            found = []
+            for pattern in coverage_excludes_from_options(options):
+                with contextlib.suppress(re.error):  # coverage.py itself rejects a bad pattern; it excludes nothing
+                    found.append(re.compile(pattern))
+            return tuple(found)
+    return ()
+
+
+def coverage_excludes(path: str | None, config: Config) -> tuple[re.Pattern[str], ...]:
+    """The line patterns the nearest coverage configuration excludes (searching upwards from the module)."""
+    folder = os.path.dirname(os.path.join(config.cwd, path)) if path is not None else config.cwd
+    return _coverage_excludes_for_folder(os.path.abspath(folder or "."))

@@ -47,3 +47,10 @@ def test_main_guard_pragma(flake8_path: Flake8Path) -> None:
     (flake8_path / "ok.py").write_text("if __name__ == '__main__':  # pragma: no cover\n    pass\n")
     result = flake8_path.run_flake8(["--select", "HR804"])
     assert [line.split(": ")[0] for line in result.out_lines] == ["./tool.py:5:1"]
+
+
+def test_main_guard_excluded_by_the_coverage_configuration(flake8_path: Flake8Path) -> None:
+    (flake8_path / "tool").mkdir()
+    (flake8_path / "tool" / "run.py").write_text("if __name__ == '__main__':\n    pass\n")
+    (flake8_path / "tool" / ".coveragerc").write_text("[report]\nexclude_also =\n    if __name__ == .__main__.:\n")
+    assert flake8_path.run_flake8(["--select", "HR804"]).out_lines == []

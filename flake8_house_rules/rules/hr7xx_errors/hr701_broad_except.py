@@ -36,6 +36,8 @@ REPORT_CALLS = frozenset({"builtins.print", "warnings.warn"})
 #: Methods that hand an exception object on to be raised or inspected later.
 HAND_ON_METHODS = frozenset({"append", "put", "put_nowait", "set_exception", "send", "throw"})
 CLI_ENTRY_NAMES = frozenset({"main"})
+RESOLVED_LAST_NAMES = frozenset(name.rpartition(".")[2] for name in TRACEBACK_CALLS | EXIT_CALLS | REPORT_CALLS)
+BROAD_NAMES = frozenset(name.removeprefix("builtins.") for name in BROAD_EXCEPTIONS)
 
 
 class BroadExcept(Rule):
@@ -142,15 +144,20 @@ class BroadExcept(Rule):
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         """Report a broad handler that does not re-raise, log the traceback, or guard a loop or a CLI."""
-        if node.type is not None and not any(
-            exception_name(self.ctx, expr) in BROAD_EXCEPTIONS for expr in caught_types(node)
-        ):
+        if node.type is not None and not any(self._broad(expr) for expr in caught_types(node)):
             return
         if not self._handled(node):
             self.report(node)
 
+    def _broad(self, expr: ast.expr) -> bool:
+        """Whether a caught class is the builtin `Exception` or `BaseException` (spelling checked first)."""
+        spelled = expr.id if isinstance(expr, ast.Name) else getattr(expr, "attr", None)
+        return spelled in BROAD_NAMES and exception_name(self.ctx, expr) in BROAD_EXCEPTIONS
+
     def _handled(self, handler: ast.ExceptHandler) -> bool:
         """Whether the handler re-raises, keeps the traceback, or is a reporting top-level guard."""
+        if any(type(statement) is ast.Raise for statement in handler.body):
+            return True
         reports = stops = False
         caught = handler.name
         for node in handler_nodes(handler):
@@ -201,12 +208,15 @@ class BroadExcept(Rule):
                 isinstance(keyword.value, ast.Constant) and keyword.value.value in {False, None}
             ):
                 return "handled"
+        spelled = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        if spelled in REPORT_METHODS:
+            return "reports"
+        if spelled not in RESOLVED_LAST_NAMES:  # resolve only what could be a call of interest
+            return "other"
         name = self.ctx.call_name(node)
         if name in TRACEBACK_CALLS or name in EXIT_CALLS:
             return "handled"
-        if name in REPORT_CALLS or (isinstance(func, ast.Attribute) and func.attr in REPORT_METHODS):
-            return "reports"
-        return "other"
+        return "reports" if name in REPORT_CALLS else "other"
 
     def _guards_loop(self, handler: ast.ExceptHandler) -> bool:
         """Whether the handler's `try` is a statement directly in a loop's body."""

@@ -8,7 +8,7 @@ import re
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
-from flake8_house_rules.rules.hr7xx_errors.common import BUILTIN_EXCEPTIONS, enclosing_handlers, exception_name
+from flake8_house_rules.rules.hr7xx_errors.common import BUILTIN_EXCEPTIONS, exception_name
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -30,6 +30,8 @@ def documented_raises(doc: str) -> set[str]:
     style (`Raises` underlined with dashes, one name per line) and reST fields (`:raises Name:`).
     """
     found: set[str] = set()
+    if "aise" not in doc:  # no `Raises`, `Raise:` or `:raises` anywhere
+        return found
     for match in REST_RE.finditer(doc):
         found.update(_names(match.group(1)))
     lines = doc.splitlines()
@@ -193,11 +195,11 @@ class UndocumentedRaise(Rule):
         target = exc.func if isinstance(exc, ast.Call) else exc
         if not isinstance(target, ast.Name | ast.Attribute):
             return
-        function = self.ctx.enclosing_function(node)
-        if not isinstance(function, FunctionNode) or self._may_be_caught(node):
-            return
         raised = self._exception_class(target)
-        if raised is not None and raised[0] not in EXEMPT:
+        if raised is None or raised[0] in EXEMPT:
+            return
+        function = self._escapes_from(node)
+        if function is not None:
             self._raised.setdefault(function, []).append(raised)
 
     def finish(self) -> None:
@@ -220,25 +222,28 @@ class UndocumentedRaise(Rule):
                 names = ", ".join(f"`{name}`" for name in missing)
                 self.report(function, f"add {names} to the docstring's `Raises:` section")
 
-    def _may_be_caught(self, node: ast.Raise) -> bool:
-        """A raise in the body of a `try` with handlers, in the same function, may be caught there."""
+    def _escapes_from(self, node: ast.Raise) -> FunctionNode | None:
+        """The function a raise leaves, or `None`: at module level, in a lambda, or in the body of a `try`
+        with handlers in the same function (it may be caught there).
+        """
         child: ast.AST = node
-        for ancestor in self.ctx.ancestors_in_function(node):
+        parent = self.ctx.parent(node)
+        while parent is not None:
+            if isinstance(parent, FunctionNode):
+                return parent
+            if isinstance(parent, ast.Lambda):
+                return None
             if (
-                isinstance(ancestor, ast.Try | ast.TryStar)
-                and ancestor.handlers
-                and any(statement is child for statement in ancestor.body)
+                isinstance(parent, ast.Try | ast.TryStar)
+                and parent.handlers
+                and any(statement is child for statement in parent.body)
             ):
-                return True
-            child = ancestor
-        return False
+                return None
+            child, parent = parent, self.ctx.parent(parent)
+        return None
 
     def _exception_class(self, expr: ast.Name | ast.Attribute) -> tuple[str, ast.ClassDef | None] | None:
         """The dotted name of a raised class (and the class, when it is the module's), or `None`."""
-        if isinstance(expr, ast.Name) and any(
-            expr.id == handler.name for handler in enclosing_handlers(self.ctx, expr)
-        ):
-            return None
         name = exception_name(self.ctx, expr)
         if name is not None:
             if name in BUILTIN_EXCEPTIONS:

@@ -1,4 +1,4 @@
-"""pytest-asyncio's mode from the project's pytest configuration, found the way pytest finds it."""
+"""Tool configuration the pack reads, found as each tool finds it: pytest-asyncio's mode, coverage's exclusions."""
 
 from __future__ import annotations
 
@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING
 import pytest
 
 from flake8_house_rules.config import build_config
-from flake8_house_rules.paths import asyncio_mode, asyncio_mode_from_options, pytest_options_in
+from flake8_house_rules.paths import (
+    asyncio_mode,
+    asyncio_mode_from_options,
+    coverage_excludes,
+    coverage_options_in,
+    pytest_options_in,
+)
 from flake8_house_rules.rule import load_rules
 
 if TYPE_CHECKING:
@@ -67,3 +73,29 @@ def test_nearest_configuration_decides_and_the_option_wins(tmp_path: Path) -> No
     strict = build_config({"hr-asyncio-mode": "strict"}, CODES, cwd=str(tmp_path))
     assert asyncio_mode("pkg/tests/test_a.py", strict) == "strict"
     assert asyncio_mode(None, unset) == "auto"  # stdin: the working directory's configuration
+
+
+def test_coverage_files_in_coverage_order(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.coverage.report]\nexclude_also = ['if __name__ == .__main__.:']\n")
+    assert coverage_options_in(tmp_path) == {"exclude_also": ["if __name__ == .__main__.:"]}
+    (tmp_path / "setup.cfg").write_text(
+        "[coverage:report]\nexclude_lines =\n    pragma: no cover\n    raise AssertionError\n"
+    )
+    assert coverage_options_in(tmp_path) == {"exclude_lines": "\npragma: no cover\nraise AssertionError"}
+    (tmp_path / ".coveragerc").write_text("[run]\nbranch = true\n")  # .coveragerc wins even without [report]
+    assert coverage_options_in(tmp_path) == {}
+    assert coverage_options_in(tmp_path / "missing") is None
+
+
+def test_coverage_excludes_from_the_nearest_configuration(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.coverage.report]\nexclude_lines = ['pragma: no cover']\n"
+        "exclude_also = ['if __name__ == .__main__.:', '(']\n"
+    )
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "own").mkdir()
+    (tmp_path / "own" / ".coveragerc").write_text("[run]\nbranch = true\n")
+    config = build_config({}, CODES, cwd=str(tmp_path))
+    patterns = coverage_excludes("pkg/tool.py", config)  # the invalid pattern `(` is dropped, as coverage would
+    assert [pattern.pattern for pattern in patterns] == ["pragma: no cover", "if __name__ == .__main__.:"]
+    assert coverage_excludes("own/tool.py", config) == ()  # the nearest configuration decides
