@@ -125,6 +125,7 @@ class BroadExcept(Rule):
         "try:\n    f()\nexcept Exception as e:\n    errors.append(e.with_traceback(None))",
         # a raise in a function defined in the handler does not re-raise; but here the handler also logs
         "try:\n    f()\nexcept Exception:\n    log.exception('failed')\n    def later():\n        raise",
+        "import sys\n\ntry:\n    f()\nexcept Exception:\n    record(sys.exception())",
     )
     invalid = (
         "try:\n    f()\nexcept:  # error: HR701\n    value = None",
@@ -209,14 +210,13 @@ class BroadExcept(Rule):
             ):
                 return "handled"
         spelled = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-        if spelled in REPORT_METHODS:
-            return "reports"
-        if spelled not in RESOLVED_LAST_NAMES:  # resolve only what could be a call of interest
-            return "other"
-        name = self.ctx.call_name(node)
-        if name in TRACEBACK_CALLS or name in EXIT_CALLS:
-            return "handled"
-        return "reports" if name in REPORT_CALLS else "other"
+        if spelled in RESOLVED_LAST_NAMES:  # resolve only what could be a call of interest
+            name = self.ctx.call_name(node)
+            if name in TRACEBACK_CALLS or name in EXIT_CALLS:
+                return "handled"
+            if name in REPORT_CALLS:
+                return "reports"
+        return "reports" if spelled in REPORT_METHODS else "other"
 
     def _guards_loop(self, handler: ast.ExceptHandler) -> bool:
         """Whether the handler's `try` is a statement directly in a loop's body."""

@@ -31,7 +31,7 @@ class RaiseWithoutFrom(Rule):
     - raising a variable (`raise error`), which may hold the caught exception or one built earlier; only a
       call, a builtin exception class, a class of the module, or an imported PascalCase name is "new";
     - control-flow exceptions that print no traceback: `SystemExit`, `KeyboardInterrupt`, `GeneratorExit`,
-      `StopIteration`, `StopAsyncIteration` (the builtins).
+      `StopIteration`, `StopAsyncIteration` (the builtins, also when an `import *` leaves them unproven).
 
     ## Why is this bad?
     Without `from`, Python reports the new exception as raised "during handling of" the old one, as if the
@@ -72,6 +72,7 @@ class RaiseWithoutFrom(Rule):
         "try:\n    f()\nexcept KeyError:\n    error = None\nif error:\n    raise ValueError('after the handler')",
         "try:\n    f()\nexcept OSError:\n    raise saved_error",
         "try:\n    f()\nexcept KeyboardInterrupt:\n    raise SystemExit(130)",
+        "from tkinter import *\n\ntry:\n    f()\nexcept ImportError:\n    raise SystemExit(1)",
         "class It:\n    def __next__(self) -> int:\n        try:\n            return self.items.pop()\n"
         "        except IndexError:\n            raise StopIteration",
         "raise ValueError('not in a handler')",
@@ -112,8 +113,15 @@ class RaiseWithoutFrom(Rule):
             target = exc
         else:
             return
-        if exception_name(self.ctx, target) not in CONTROL_FLOW:
-            self.report(node)
+        if exception_name(self.ctx, target) in CONTROL_FLOW or self._unbound_control_flow(target):
+            return
+        self.report(node)
+
+    def _unbound_control_flow(self, target: ast.expr) -> bool:
+        """`SystemExit` unbound in a module with `import *`: the builtin, unless the star import shadows it."""
+        return (
+            isinstance(target, ast.Name) and f"builtins.{target.id}" in CONTROL_FLOW and self.ctx.lookup(target) is None
+        )
 
     def _is_class(self, expr: ast.Name | ast.Attribute) -> bool:
         """Whether a raised name is provably a class: a builtin exception, a local class, an imported PascalCase."""
