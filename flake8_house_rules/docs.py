@@ -124,6 +124,10 @@ def configuration_page() -> str:
             "without `/` matches the file name (`test_*.py`), one with `/` the whole path (`*/tests/*`). A",
             "buffer linted from stdin takes its path from `--stdin-display-name`; without one it has no path",
             "and so no role, and no rule that depends on a role fires.",
+            "",
+            "The `house-rules` command reads the same table and options, and also the keys `select`,",
+            "`extend-select`, `ignore`, `extend-ignore`, `per-file-ignores`, `exclude` and `extend-exclude`, which",
+            "the flake8 plugin leaves to flake8's own settings: see [cli.md](cli.md).",
         ]
     )
     return "\n".join(parts).rstrip() + "\n"

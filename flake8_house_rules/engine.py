@@ -17,6 +17,8 @@ No rule walks the tree itself, and no rule resolves a call that another rule alr
 A rule that raises is switched off for the rest of that file and the failure is written to stderr as one
 line naming the rule and place; the other rules and files still lint, because an exception escaping a
 plugin would abort the whole flake8 run for every file. Tests pass `strict=True` to see the exception.
+A caller that reports failures itself (the `house-rules` command) passes `on_error`, which then receives
+that line instead of stderr.
 """
 
 from __future__ import annotations
@@ -79,12 +81,20 @@ class Engine:
     dispatch tables are built once per set of rules that apply to a module, not once per module.
     """
 
-    def __init__(self, config: Config, rules: Iterable[type[Rule]], *, strict: bool = False) -> None:
+    def __init__(
+        self,
+        config: Config,
+        rules: Iterable[type[Rule]],
+        *,
+        strict: bool = False,
+        on_error: Callable[[str], None] | None = None,
+    ) -> None:
         self.config = config
         self.rules = tuple(rule for rule in rules if config.is_enabled(rule.code, rule.tier))
         self.strict = strict
         self._instances = tuple(rule() for rule in self.rules)
         self._tables: dict[tuple[Rule, ...], Tables] = {}
+        self.on_error = on_error
 
     def lint(self, tree: ast.AST, lines: Sequence[str], filename: str) -> list[Violation]:
         """All violations in one module, sorted by position."""
@@ -134,6 +144,7 @@ class Engine:
         filename: str,
     ) -> None:
         """Hand every node, call and reference to the rules that asked for it."""
+        ctx.references()  # resolve every imported name once: from here on each `qualname` is a look-up
         for node_type, callbacks in tables.visits.items():
             for node in ctx.nodes.get(node_type, ()):
                 for callback in callbacks:
@@ -161,8 +172,6 @@ class Engine:
     ) -> None:
         """Resolve each call once and hand it to the rules that asked for its name or its method name."""
         calls, methods = tables.calls, tables.methods
-        if calls:
-            ctx.references()  # resolve every imported name once, so each call's name is a table look-up
         attribute = ast.Attribute
         for node in ctx.nodes.get(ast.Call, ()):
             func = node.func
@@ -201,14 +210,16 @@ class Engine:
         restore.extend(tables.silence(rule))
         self._warn(f"rule {code}", filename, getattr(node, "lineno", 1), exc)
 
-    @staticmethod
-    def _warn(what: str, filename: str, line: int, exc: Exception) -> None:
+    def _warn(self, what: str, filename: str, line: int, exc: Exception) -> None:
         message = (
             f"flake8-house-rules: internal error in {what} at {filename}:{line}: "
             f"{type(exc).__name__}: {exc}; it is skipped for this file (please report this)"
         )
         LOG.error(message)
-        sys.stderr.write(message + "\n")
+        if self.on_error is not None:
+            self.on_error(message)
+        else:
+            sys.stderr.write(message + "\n")
 
 
 def lint_source(

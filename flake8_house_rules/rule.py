@@ -55,12 +55,18 @@ class Example:
 
 @dataclass(frozen=True, slots=True)
 class Violation:
-    """One reported problem: where, which rule, and the message flake8 shows."""
+    """One reported problem: where, which rule, and the message flake8 shows.
+
+    `end_line` and `end_col` are where the reported node ends (`None` for a report at a bare position);
+    flake8 does not read them, the `house-rules` command shows them as ruff does.
+    """
 
     line: int
     col: int
     code: str
     message: str
+    end_line: int | None = None
+    end_col: int | None = None
 
     @property
     def text(self) -> str:
@@ -141,11 +147,13 @@ class Rule:
 
     def report(self, node: ast.AST | tuple[int, int], message: str | None = None) -> None:
         """Report a violation at a node's start (or at an explicit `(line, col)`) with an optional message."""
+        end_line = end_col = None
         if isinstance(node, tuple):
             line, col = node
         else:
             line, col = getattr(node, "lineno", 1), getattr(node, "col_offset", 0)
-        self._sink(Violation(line, col, self.code, message or self.message))
+            end_line, end_col = getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None)
+        self._sink(Violation(line, col, self.code, message or self.message, end_line, end_col))
 
     def finish(self) -> None:
         """Called once after the walk, for rules that report on what the whole module holds."""

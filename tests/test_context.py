@@ -225,3 +225,19 @@ def test_facts_are_built_once_per_module_and_shared() -> None:
     assert ctx.fact(Counted) is ctx.fact(Counted)
     assert len(built) == 1
     assert ctx.classes is ctx.classes
+
+
+def test_qualname_gives_the_same_answer_before_and_after_references() -> None:
+    source = (
+        "import typing as t\nfrom os import path\nfrom . import rel\nx: t.Optional[int]\npath.join('a').upper()\n"
+        "def f(t):\n    t.Optional\n    global path\n    path = 1\nclass C:\n    rel = rel.x\n    def m(self):\n"
+        "        return rel.y, self.z, t.List\n"
+    )
+    lazy, eager = context(source), context(source)
+    eager.references()
+    for one, two in zip(
+        [*lazy.nodes_of(ast.Name), *lazy.nodes_of(ast.Attribute), *lazy.nodes_of(ast.Call)],
+        [*eager.nodes_of(ast.Name), *eager.nodes_of(ast.Attribute), *eager.nodes_of(ast.Call)],
+        strict=True,
+    ):
+        assert lazy.qualname(one) == eager.qualname(two), ast.unparse(one)

@@ -180,3 +180,16 @@ def test_plugin_start_up_does_not_import_the_rules() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_layer_rule_takes_the_role_from_the_stdin_display_name(flake8_path: Flake8Path) -> None:
+    source = "from .store import UserStore\nfrom app.users.service import UserService\n"
+    result = run_stdin(flake8_path, source, "--stdin-display-name", "app/users/routes.py")
+    assert result.stdout.splitlines() == [
+        "app/users/routes.py:1:1: HR607 a router must not import the store layer: call a service"
+    ]
+    assert result.stderr == ""
+    as_service = run_stdin(flake8_path, source, "--stdin-display-name", "app/users/service.py")
+    assert as_service.stdout == ""
+    bare = run_stdin(flake8_path, source)
+    assert bare.stdout == ""

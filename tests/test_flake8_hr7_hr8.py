@@ -1,10 +1,14 @@
-"""Wiring of the HR7xx and HR8xx rules through real flake8: report lines, noqa, test modules, pytest config."""
+"""Wiring of the HR7xx and HR8xx rules through real flake8 and house-rules: lines, noqa, test modules, tool config."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from test_cli import concise, make
+
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from pytest_flake8_path import Flake8Path
 
 SILENT = "try:\n    run()\nexcept Exception:  # noqa: HR701\n    pass\n"
@@ -54,3 +58,10 @@ def test_main_guard_excluded_by_the_coverage_configuration(flake8_path: Flake8Pa
     (flake8_path / "tool" / "run.py").write_text("if __name__ == '__main__':\n    pass\n")
     (flake8_path / "tool" / ".coveragerc").write_text("[report]\nexclude_also =\n    if __name__ == .__main__.:\n")
     assert flake8_path.run_flake8(["--select", "HR804"]).out_lines == []
+
+
+def test_house_rules_cache_follows_the_pytest_configuration(tmp_path: Path) -> None:
+    make(tmp_path, {"tests/test_a.py": ASYNC_TEST})
+    assert [line.split(" ")[1] for line in concise(tmp_path, "--select", "HR803")] == ["HR803"]
+    (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n")  # not pyproject.toml: still a new key
+    assert concise(tmp_path, "--select", "HR803") == []

@@ -7,6 +7,8 @@ Each file holds one kind of fact:
 - `surroundings.py`: a node's parent, ancestors, enclosing function or class, annotation position;
 - `text.py`: source segments and comments (tokenized only when a rule asks);
 - `classes.py`: each class's bases, resolved transitively (`ctx.classes.inherits(node, "pydantic.BaseModel")`);
+- `annotations.py`: which parts of annotations are types, and string annotations parsed
+  (`ctx.type_positions`, `ctx.in_type_position(node)`);
 - further facts (frameworks, models, sessions, ...) live in files of their own and are asked for with
   `ctx.fact(Kind)`: a fact is a class whose constructor takes the context; it is built the first time a rule
   asks for it in a module, and shared by every rule after that.
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from flake8_house_rules.context.annotations import TypePositions
 from flake8_house_rules.context.classes import Ancestry, ClassHierarchy
 from flake8_house_rules.context.resolve import BUILTIN_NAMES, Resolution
 from flake8_house_rules.context.surroundings import Surroundings
@@ -50,6 +53,7 @@ __all__ = [
     "ClassHierarchy",
     "ModuleContext",
     "Scope",
+    "TypePositions",
     "all_args",
     "canonical_module",
     "find_comment",
@@ -102,6 +106,19 @@ class ModuleContext(ModuleWalk, Resolution, Surroundings, SourceText):
     def classes(self) -> ClassHierarchy:
         """Each class's bases, resolved transitively (see `ClassHierarchy`)."""
         return self.fact(ClassHierarchy)
+
+    @property
+    def type_positions(self) -> TypePositions:
+        """The type positions of the module's annotations and its parsed string annotations."""
+        return self.fact(TypePositions)
+
+    def in_type_position(self, node: ast.AST) -> bool:
+        """Whether a node stands for a type in an annotation.
+
+        A value inside an annotation (`Field(...)`, `Literal["a"]`, the metadata of `Annotated`) does not,
+        and nothing outside annotations does.
+        """
+        return self.fact(TypePositions).in_type_position(node)
 
     def is_test_module(self) -> bool:
         """Whether the module's path matches `hr-test-modules`."""

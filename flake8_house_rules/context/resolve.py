@@ -43,7 +43,16 @@ class Resolution:
         name = node.id
         if name not in self.local_names:  # bound at module level only (or nowhere): no scope search
             return self.module_scope.names.get(name)
-        scope: Scope | None = self.scope_at(node)
+        return self.lookup_in(name, self.scope_at(node))
+
+    def lookup_in(self, name: str, start: Scope) -> list[Binding] | None:
+        """The bindings a name spelled in a given scope refers to, for names with no node of their own.
+
+        A name inside a string annotation (`"Optional[User]"`) is looked up in the scope of the string.
+        """
+        if name not in self.local_names:
+            return self.module_scope.names.get(name)
+        scope: Scope | None = start
         first = True
         while scope is not None:
             if name in scope.globals:
@@ -89,6 +98,8 @@ class Resolution:
 
     def qualname(self, node: ast.AST) -> str | None:
         """The dotted name an expression refers to through imports (`typing.Optional`), or `None`."""
+        if self._references is not None:  # every name that resolves at all is in the table already
+            return self._qualnames.get(node)
         try:
             return self._qualnames[node]
         except KeyError:
@@ -109,13 +120,21 @@ class Resolution:
 
     def _import_origin(self, node: ast.Name) -> str | None:
         """The dotted origin of an imported name, when every binding it sees is the same import."""
-        bindings = self.lookup(node)
-        if not bindings:
+        return _same_import(self.lookup(node))
+
+    def qualname_in(self, node: ast.AST, scope: Scope) -> str | None:
+        """The dotted name an expression refers to through imports, its names looked up in a given scope.
+
+        For expressions that are not part of the module's tree, such as a parsed string annotation.
+        """
+        attrs: list[str] = []
+        while isinstance(node, ast.Attribute):
+            attrs.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name) or node.id not in self.import_names:
             return None
-        origin = bindings[0].origin
-        if any(binding.kind != "import" or binding.origin != origin for binding in bindings):
-            return None
-        return origin
+        origin = _same_import(self.lookup_in(node.id, scope))
+        return None if origin is None else ".".join([origin, *reversed(attrs)])
 
     def resolves_to(self, node: ast.AST, *qualnames: str) -> bool:
         """Whether an expression refers, through imports, to one of the given dotted names."""
@@ -125,7 +144,8 @@ class Resolution:
         """Every name or attribute chain that resolves through an import, with its dotted name, in one pass.
 
         For `t.Optional[int]` after `import typing as t`, both `t` (`typing`) and `t.Optional`
-        (`typing.Optional`) are listed. Computed once per module; fills the table `qualname` reads.
+        (`typing.Optional`) are listed. Computed once per module (the engine asks first, before any rule);
+        from then on `qualname` is one table look-up.
         """
         if self._references is not None:
             return self._references
@@ -133,10 +153,20 @@ class Resolution:
         table = self._qualnames
         parents = self.parents
         imported = self.import_names
+        local = self.local_names
+        module_level: dict[str, str | None] = {}  # a name no function or class rebinds has one origin
         for name in self.nodes.get(ast.Name, ()):
-            if name.id not in imported:
+            ident = name.id
+            if ident not in imported:
                 continue
-            origin = table[name] = self._import_origin(name)
+            if ident in local:
+                origin = self._import_origin(name)
+            else:
+                try:
+                    origin = module_level[ident]
+                except KeyError:
+                    origin = module_level[ident] = self._import_origin(name)
+            table[name] = origin
             if origin is None:
                 continue
             found.append((name, origin))
@@ -163,3 +193,13 @@ class Resolution:
         if bindings and len(bindings) == 1 and bindings[0].kind == "assign":
             return bindings[0].value
         return None
+
+
+def _same_import(bindings: list[Binding] | None) -> str | None:
+    """The dotted origin shared by bindings that are all the same import, else `None`."""
+    if not bindings:
+        return None
+    origin = bindings[0].origin
+    if any(binding.kind != "import" or binding.origin != origin for binding in bindings):
+        return None
+    return origin

@@ -82,7 +82,11 @@ class Surroundings:
         return isinstance(self.enclosing_function(node), ast.AsyncFunctionDef)
 
     def in_annotation(self, node: ast.AST) -> bool:
-        """Whether the node is part of a parameter, return or variable annotation."""
+        """Whether the node is anywhere inside a parameter, return or variable annotation, values included.
+
+        Syntax only: the `Field(...)` in `Annotated[str, Field(...)]` is inside an annotation. Whether a
+        node stands for a type is `ctx.in_type_position(node)` (see `context/annotations.py`).
+        """
         child, parent = node, self.parents.get(node)
         while parent is not None:
             if isinstance(parent, ast.arg):

@@ -17,8 +17,12 @@ if TYPE_CHECKING:
     from collections import defaultdict
     from collections.abc import Sequence
 
-COMMENT_MARKER_RE = re.compile(r"(noqa(:[\s,A-Z0-9]*)?|type:\s*ignore(\[[^\]]*\])?|pragma:[^#]*|#)", re.IGNORECASE)
-WORD_RE = re.compile(r"[A-Za-z]{2}")
+COMMENT_MARKER_RE = re.compile(
+    r"(noqa(:[\s,A-Z0-9]*)?|type:\s*ignore(\[[^\]]*\])?|pragma:[^#]*|#|(?-i:\b[A-Z]+[0-9]+\b))", re.IGNORECASE
+)
+WORD_RE = re.compile(r"[A-Za-z]{2,}")
+#: Words that acknowledge without explaining (`# OK`), or name a tool rather than a reason.
+NOT_REASONS = frozenset({"ok", "okay", "fine", "todo", "fixme", "xxx", "hack", "nosec", "noqa", "any", "ignore"})
 
 
 def find_comment(text: str) -> int | None:
@@ -44,6 +48,12 @@ def find_comment(text: str) -> int | None:
             continue
         index += 1
     return None
+
+
+def explains(comment: str) -> bool:
+    """Whether a comment's text says why in words (see `SourceText.has_explaining_comment`)."""
+    words = WORD_RE.findall(COMMENT_MARKER_RE.sub(" ", comment))
+    return sum(word.lower() not in NOT_REASONS for word in words) >= 2
 
 
 class SourceText:
@@ -108,8 +118,12 @@ class SourceText:
         return self._multiline_strings
 
     def has_explaining_comment(self, line: int) -> bool:
-        """Whether a line carries a comment with words beyond `noqa`, `type: ignore` and `pragma` markers."""
-        return any(WORD_RE.search(COMMENT_MARKER_RE.sub(" ", text)) for _, text in self.comments_on(line))
+        """Whether a line carries a comment that says why in words.
+
+        That is at least two words besides tool markers (`noqa`, `type: ignore`, `pragma`), bare codes
+        (`ANN401`) and acknowledgements (`OK`, `TODO`).
+        """
+        return any(explains(text) for _, text in self.comments_on(line))
 
     def is_comment_only_line(self, line: int) -> bool:
         """Whether a line holds nothing but a comment."""

@@ -5,27 +5,31 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from flake8_house_rules.context.text import explains as explains_in_words
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from flake8_house_rules.context import ModuleContext
 
-TYPE_IGNORE_RE = re.compile(r"(?:^|#)\s*(type:\s*ignore)(?![\w-])(\s*\[[^\]]*\])?(.*)$", re.IGNORECASE)
-MARKERS_RE = re.compile(r"noqa(:[\s,A-Z0-9]*)?|pragma:[^#]*", re.IGNORECASE)
+TYPE_IGNORE_RE = re.compile(r"#\s*(type:\s*ignore)(?![\w-])(\s*\[[^\]]*\])?", re.IGNORECASE)
 
 
 def type_ignores(ctx: ModuleContext) -> Iterator[tuple[int, int, str | None, str]]:
-    """Each `# type: ignore` comment as `(line, column, "[codes]" or None, text after it)`."""
+    """Each `# type: ignore` comment as `(line, column, "[codes]" or None, text after it)`.
+
+    Every one on a line counts (`# type: ignore[misc]  # type: ignore`); the text after one runs up to the
+    next.
+    """
     candidates = [number for number, text in enumerate(ctx.lines, start=1) if "type:" in text and "#" in text]
-    if not candidates:
-        return
     for line in candidates:
         for col, text in ctx.comments_on(line):
-            found = TYPE_IGNORE_RE.search(text)
-            if found is not None:
-                yield line, col + found.start(1), found.group(2), found.group(3)
+            found = list(TYPE_IGNORE_RE.finditer(text))
+            for index, match in enumerate(found):
+                end = found[index + 1].start() if index + 1 < len(found) else len(text)
+                yield line, col + match.start(1), match.group(2), text[match.end() : end]
 
 
 def explains(rest: str) -> bool:
-    """Whether the text after `# type: ignore[code]` says something beyond tool markers."""
-    return re.search(r"[A-Za-z]{2}", MARKERS_RE.sub(" ", rest)) is not None
+    """Whether the text after `# type: ignore[code]` says why in words (not `# noqa: E501`, not `# OK`)."""
+    return explains_in_words(rest)

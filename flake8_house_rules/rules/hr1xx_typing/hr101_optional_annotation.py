@@ -6,12 +6,14 @@ import ast
 
 from flake8_house_rules.rule import Example, Rule
 from flake8_house_rules.rules.hr1xx_typing.aliases import PEP_604
+from flake8_house_rules.rules.hr1xx_typing.pep604 import spell_members
 
 
 class OptionalAnnotation(Rule):
     """## What it does
     Checks for `typing.Optional[X]` (also through `typing_extensions`, `import typing as t`, or an alias
-    such as `from typing import Optional as Opt`).
+    such as `from typing import Optional as Opt`), in code and inside string annotations
+    (`x: "Optional[int]"`, reported at the string).
 
     ## Why is this bad?
     PEP 604 spells an optional type `X | None`, which reads as what it means and needs no import. Every
@@ -19,8 +21,17 @@ class OptionalAnnotation(Rule):
     "`str | None` over `Optional[str]`" (000), "Use `X | None` not `Optional[X]`" (003).
 
     Only a name that resolves to `typing.Optional` is reported: a project's own `Optional`, or a
-    parameter of that name, is left alone. The rule is silent when the target Python is older than 3.10,
-    where `X | None` fails at run time outside annotations.
+    parameter of that name, is left alone.
+
+    **When the rewrite is safe, per target version.** Below Python 3.10 `X | None` fails at run time
+    wherever it is evaluated, so the rule is silent there. From 3.10 on it is reported only when `X | None`
+    works at run time, because annotations are evaluated: when the function or class is defined (without
+    `from __future__ import annotations`, before 3.14), and later by whoever reads them
+    (`typing.get_type_hints`, pydantic, FastAPI) in every case. So these are not reported:
+    `Optional[NamedTuple]` and `Optional[TypedDict]` (functions, not types: `NamedTuple | None` raises),
+    `Optional[None]` (`None | None` raises), and `Optional["User"]` where it is evaluated (`"User" | None`
+    raises). Where the annotation is deferred (the future import, a 3.14+ target, or inside a string
+    annotation), `Optional["User"]` is reported and the rewrite drops the inner quotes: `User | None`.
 
     ## Example
     ```python
@@ -48,19 +59,60 @@ class OptionalAnnotation(Rule):
         "import typing\n\nOptional = dict\nx: Optional[str, int] = {}",
         "class Optional:\n    def __class_getitem__(cls, item: object) -> type: ...\n\nx: Optional[int]",
         Example("from typing import Optional\n\nx: Optional[int] = None", options={"hr-target-version": "3.9"}),
+        "from typing import NamedTuple, Optional\n\na: Optional[NamedTuple] = None",
+        "import typing\n\na: typing.Optional[typing.NamedTuple] = None",
+        "from typing import Optional, TypedDict\n\ndef f(x: Optional[TypedDict]) -> None: ...",
+        "from typing import Optional\n\nclass A:\n    owner: Optional['User'] = None",
+        "from typing import Optional\n\nUserRef = Optional['User']",
+        "from typing import Optional\n\nfoo: Optional[None] = None",
+        "from typing import NamedTuple, Optional\n\nx: 'Optional[NamedTuple]' = None",
+        "from typing import Optional\n\ndef f(x: Optional[int, str]) -> None: ...",
+        "from typing import Optional\n\ndef f(x: Optional[lambda: int]) -> None: ...",
+        "from typing import Annotated\nfrom pydantic import Field\n\n"
+        "name: Annotated[str, Field(description='Optional[str] in a description')] = ''",
+        "from typing import Optional\n\nx: 'Literal[\"Optional[int]\"]' = 'Optional[int]'",
     )
     invalid = (
         "from typing import Optional\n\ndef find(user_id: str) -> Optional[int]: ...  # error: HR101",
         "import typing as t\n\nx: t.Optional[str] = None  # error: HR101",
         "from typing_extensions import Optional as Opt\n\ny: Opt[int] = None  # error: HR101",
         "def f() -> None:\n    from typing import Optional\n    z: Optional[bytes] = None  # error: HR101",
+        "from typing import Optional\n\nx: 'Optional[int]' = None  # error: HR101",
+        "import typing\n\ndef f() -> 'typing.Optional[str]': ...  # error: HR101",
+        "from __future__ import annotations\n\nfrom typing import Optional\n\n"
+        "def f(owner: Optional['User']) -> None: ...  # error: HR101",
+        "from typing import Optional\n\ndef f(owner: 'Optional[\"User\"]') -> None: ...  # error: HR101",
+        Example(
+            "from typing import Optional\n\ndef f(owner: Optional['User']) -> None: ...  # error: HR101",
+            options={"hr-target-version": "3.14"},
+        ),
+        "from typing import Optional\n\nclass Tree:\n    parent: Optional[list['Tree']] = None  # error: HR101",
     )
 
     references = frozenset({"typing.Optional"})
 
     def visit_reference(self, node: ast.Name | ast.Attribute, name: str) -> None:
-        """Report `Optional[X]`, naming `X` in the message when it is short."""
-        parent = self.ctx.parent(node)
-        if isinstance(parent, ast.Subscript) and parent.value is node:
-            inner = self.ctx.segment(parent.slice)
-            self.report(parent, f"use `{inner} | None` instead of `Optional[{inner}]`" if inner else None)
+        """`Optional[X]` in code."""
+        self._check(node)
+
+    def visit_Module(self, node: ast.Module) -> None:
+        """`Optional[X]` inside string annotations, reported at the string."""
+        for reference, name in self.ctx.type_positions.references():
+            if name in self.references:
+                self._check(reference)
+
+    def _check(self, node: ast.AST) -> None:
+        """Report `Optional[X]` when `X | None` works at run time, naming `X` in the message when it is short."""
+        positions = self.ctx.type_positions
+        parent = positions.parent(node)
+        if not (isinstance(parent, ast.Subscript) and parent.value is node) or isinstance(parent.slice, ast.Tuple):
+            return
+        spelled = spell_members(self.ctx, [parent.slice], parent)
+        if spelled is None:
+            return
+        inner = positions.segment(parent.slice)
+        where = positions.anchor(parent)
+        if spelled[0] and inner:
+            self.report(where, f"use `{spelled[0]} | None` instead of `Optional[{inner}]`")
+        else:
+            self.report(where)

@@ -6,17 +6,28 @@ import ast
 
 from flake8_house_rules.rule import Example, Rule
 from flake8_house_rules.rules.hr1xx_typing.aliases import PEP_604
+from flake8_house_rules.rules.hr1xx_typing.pep604 import members_of, spell_members
 
 
 class UnionAnnotation(Rule):
     """## What it does
-    Checks for `typing.Union[X, Y, ...]`, resolved through the module's imports.
+    Checks for `typing.Union[X, Y, ...]`, resolved through the module's imports, in code and inside string
+    annotations (`x: "Union[int, str]"`, reported at the string).
 
     ## Why is this bad?
     PEP 604 writes a union as `X | Y`. The guides ask for it: "`X | Y` over `Union[X, Y]`" (000), and
     "NEVER: Old-style `Union[X, Y]` (use `X | Y`)" (003).
 
-    The rule is silent when the target Python is older than 3.10.
+    **When the rewrite is safe, per target version.** Below Python 3.10 the rule is silent: `X | Y` fails
+    at run time. From 3.10 on a union is reported only when every member can stand in `X | Y` at run time
+    (annotations are evaluated at definition without `from __future__ import annotations` before 3.14, and
+    by `typing.get_type_hints`, pydantic or FastAPI in any case). Not reported: a `NamedTuple` or
+    `TypedDict` member (`NamedTuple | int` raises), a string member where it is evaluated
+    (`Union["User", None]`: `"User" | None` raises), a starred member (`Union[*Ts]` has no `|`
+    spelling), a member that may be several types at run time (`Union[types]` for a parameter or a tuple),
+    a call, lambda or nested tuple, and unions that start with two `None` (`None | None` raises). Where the
+    annotation is deferred (the future import, a 3.14+ target, a string annotation), string members are
+    reported and spelled without their quotes.
 
     ## Example
     ```python
@@ -41,25 +52,57 @@ class UnionAnnotation(Rule):
         "def parse(raw: str | bytes) -> int: ...",
         "from sqlalchemy import Union\n\nstatement = Union[0]",
         Example("from typing import Union\n\nx: Union[int, str] = 0", options={"hr-target-version": "3.8"}),
+        "from typing import NamedTuple, Union\n\na: Union[NamedTuple, int] = None",
+        "import typing_extensions as te\n\nb: te.Union[None, te.NamedTuple] = None",
+        "from typing import Union\n\ndef f(user: Union['User', None]) -> None: ...",
+        "from typing import Union\n\nValue = Union[int, 'Decimal']",
+        "from typing import Union\n\nclass Collection(Protocol[*Ts]):\n"
+        "    def __iter__(self) -> Iterator[Union[*Ts]]: ...",
+        "from typing import Union\n\ndef f(types: tuple[type, ...]) -> object:\n    return Union[types]",
+        "from typing import Union\n\nMODELS = (A, B)\nAnyModel = Union[MODELS]",
+        "from typing import Union\n\nx: Union[None, None, int] = None",
+        "from typing import Union\n\nx: Union[()] = None",
+        "from typing import Union\n\nx: Union[(str, int), float] = 0",
+        "from typing import Union\n\ndef f(x: Union[x := int]) -> None: ...",
+        "from typing import NamedTuple, Union\n\nx: 'Union[NamedTuple, int]' = None",
     )
     invalid = (
         "from typing import Union\n\ndef parse(raw: Union[str, bytes]) -> int: ...  # error: HR102",
         "import typing\n\nValue = typing.Union[int, float, None]  # error: HR102",
+        "from typing import Union\n\ndef f(x: 'Union[str, int]') -> None: ...  # error: HR102",
+        "from __future__ import annotations\n\nfrom typing import Union\n\n"
+        "def f(user: Union['User', None]) -> None: ...  # error: HR102",
+        "from typing import Union\n\nx: \"tuple[Union[int, 'AClass', None], str]\"  # error: HR102",
+        "from typing import Union\n\nx: Union[None, int] = None  # error: HR102",
     )
 
     references = frozenset({"typing.Union"})
 
     def visit_reference(self, node: ast.Name | ast.Attribute, name: str) -> None:
-        """Report `Union[...]`, spelling the `|` form in the message when it is short."""
-        subscript = self.ctx.parent(node)
-        if isinstance(subscript, ast.Subscript) and subscript.value is node:
-            self._check(subscript)
+        """`Union[...]` in code."""
+        self._check(node)
 
-    def _check(self, node: ast.Subscript) -> None:
-        members = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-        parts = [self.ctx.segment(member) for member in members]
-        inner = self.ctx.segment(node.slice)
-        if inner and all(parts):
-            self.report(node, f"use `{' | '.join(part for part in parts if part)}` instead of `Union[{inner}]`")
+    def visit_Module(self, node: ast.Module) -> None:
+        """`Union[...]` inside string annotations, reported at the string."""
+        for reference, name in self.ctx.type_positions.references():
+            if name in self.references:
+                self._check(reference)
+
+    def _check(self, node: ast.AST) -> None:
+        """Report `Union[...]` when `X | Y` works at run time, spelling it in the message when it is short."""
+        positions = self.ctx.type_positions
+        subscript = positions.parent(node)
+        if not (isinstance(subscript, ast.Subscript) and subscript.value is node):
+            return
+        members = members_of(subscript)
+        if any(isinstance(member, ast.Tuple) for member in members):
+            return
+        spelled = spell_members(self.ctx, members, subscript)
+        if spelled is None:
+            return
+        inner = positions.segment(subscript.slice)
+        where = positions.anchor(subscript)
+        if inner and all(spelled):
+            self.report(where, f"use `{' | '.join(spelled)}` instead of `Union[{inner}]`")
         else:
-            self.report(node)
+            self.report(where)

@@ -13,15 +13,17 @@ class DeprecatedGenericAlias(Rule):
     Checks for the deprecated `typing` aliases of built-in and standard-library generics (`List`, `Dict`,
     `Set`, `FrozenSet`, `Tuple`, `Type`, `Deque`, `DefaultDict`, `OrderedDict`, `Counter`, `ChainMap`,
     and the `collections.abc` ones such as `Callable`, `Iterable`, `Mapping`, `Sequence`) when they are
-    used in an annotation or subscripted.
+    used as a type in an annotation or subscripted, in code and inside string annotations
+    (`def f() -> "List[str]"`, reported at the string).
 
     ## Why is this bad?
     Since PEP 585 (Python 3.9) the built-in classes are generic themselves: `list[str]`, `dict[str, Any]`.
     The `typing` aliases are deprecated duplicates. "Use `list[str]` not `List[str]` (PEP 585)" (001);
     "`list[str]` over `List[str]`" (000); "Use `dict[K, V]` not `Dict[K, V]`" (003).
 
-    A use that is neither an annotation nor a subscript (`isinstance(x, typing.Callable)`) is not
-    reported; the import itself is HR104's concern.
+    A use that is neither a type in an annotation nor a subscript (`isinstance(x, typing.Callable)`, a
+    value inside an annotation such as `Annotated[list, Field(default_factory=List)]`) is not reported;
+    the import itself is HR104's concern.
 
     ## Example
     ```python
@@ -49,12 +51,21 @@ class DeprecatedGenericAlias(Rule):
         "from app.models import List\n\nitems: List[int] = List()",
         "def f(List: type) -> None:\n    x = List[int]",
         Example("from typing import List\n\nx: List[int] = []", options={"hr-target-version": "3.8"}),
+        "from typing import Annotated, Sequence\nfrom pydantic import Field\n\n"
+        "x: Annotated[list, Field(default_factory=Sequence)] = []",
+        "from typing import Literal\n\nx: Literal['List[int]'] = 'List[int]'",
+        "from typing import Annotated\n\nx: Annotated[int, 'List[int]'] = 1",
+        "def f(rows: 'list[int]') -> 'dict[str, int]': ...",
     )
     invalid = (
         "from typing import Dict, List\n\ndef group(rows: List[int]) -> Dict[str, int]: ...  # error: HR103, HR103",
         "import typing\n\nhandler: typing.Callable[[int], None]  # error: HR103",
         "from typing import Tuple\n\nPair = Tuple[int, int]  # error: HR103",
         "from typing import Sequence\n\ndef f(rows: Sequence) -> None: ...  # error: HR103",
+        "from typing import List\n\ndef f() -> 'List[str]': ...  # error: HR103",
+        "import typing\n\nclass A:\n    rows: 'typing.Dict[str, int]'  # error: HR103",
+        "from __future__ import annotations\n\nfrom typing import List\n\n"
+        "def f(x: \"List['List[str]']\") -> None: ...  # error: HR103, HR103",
     )
 
     references = frozenset(GENERIC_ALIASES)
@@ -62,6 +73,16 @@ class DeprecatedGenericAlias(Rule):
     def visit_reference(self, node: ast.Name | ast.Attribute, name: str) -> None:
         """An alias, bare (`List[int]`, `rows: Sequence`) or as a module attribute (`typing.List`, `t.Callable`)."""
         parent = self.ctx.parent(node)
-        if (isinstance(parent, ast.Subscript) and parent.value is node) or self.ctx.in_annotation(node):
-            short = name.removeprefix("typing.")
-            self.report(node, f"use `{GENERIC_ALIASES[name]}` instead of `{short}` from typing")
+        if (isinstance(parent, ast.Subscript) and parent.value is node) or self.ctx.in_type_position(node):
+            self._report(node, name)
+
+    def visit_Module(self, node: ast.Module) -> None:
+        """Aliases inside string annotations (`"List[str]"`), reported at the string."""
+        positions = self.ctx.type_positions
+        for reference, name in positions.references():
+            if name in GENERIC_ALIASES:
+                self._report(positions.anchor(reference), name)
+
+    def _report(self, node: ast.AST, name: str) -> None:
+        short = name.removeprefix("typing.")
+        self.report(node, f"use `{GENERIC_ALIASES[name]}` instead of `{short}` from typing")

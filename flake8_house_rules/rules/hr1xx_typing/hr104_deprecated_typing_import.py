@@ -43,6 +43,9 @@ class DeprecatedTypingImport(Rule):
         "from app.typing import List",
         "import typing",
         Example("from typing import Optional", options={"hr-target-version": "3.9"}),
+        "from typing import Annotated, Literal\nfrom pydantic import Field\n\n"
+        "x: Annotated[str, Field(description='from typing import List')] = ''",
+        "import typing_inspect\nfrom typing_extensions import Annotated, TypedDict",
     )
     invalid = (
         "from typing import Any, Dict, Optional  # error: HR104",

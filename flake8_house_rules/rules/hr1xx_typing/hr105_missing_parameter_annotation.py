@@ -40,6 +40,10 @@ class MissingParameterAnnotation(Rule):
         "class A:\n    def m(self, x: int) -> None: ...\n\n    @classmethod\n    def c(cls) -> None: ...",
         "def f(_, y: int) -> None: ...",
         "handler = lambda event: event",
+        "from pydantic import BaseModel, Field\n\nclass M(BaseModel):\n"
+        "    tags: list[str] = Field(default_factory=lambda: [])",
+        "from typing import Annotated\nimport typer\n\n"
+        "def main(name: Annotated[str, typer.Argument(callback=lambda value: value)]) -> None: ...",
     )
     invalid = (
         "def f(x, y: int) -> None: ...  # error: HR105",

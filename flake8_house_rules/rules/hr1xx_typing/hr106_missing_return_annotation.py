@@ -42,6 +42,8 @@ class MissingReturnAnnotation(Rule):
         "def f() -> None: ...",
         "class A:\n    def __init__(self) -> None:\n        self.x = 1",
         "handler = lambda: None",
+        "from pydantic import Field\n\nx: list[int] = Field(default_factory=lambda: [1])",
+        "class Api:\n    def __init__(self, client: object) -> None:\n        self._client = client",
     )
     invalid = (
         "def f():  # error: HR106\n    return 1",

@@ -4,22 +4,30 @@ from __future__ import annotations
 
 import ast
 
+from flake8_house_rules.context.text import explains
 from flake8_house_rules.rule import Rule
+
+MAX_COMMENT_LINES = 5
 
 
 class BareAny(Rule):
     """## What it does
-    Checks for `typing.Any` in a parameter, return or variable annotation when no comment explains it:
-    neither on the annotation's line nor on a comment-only line just above it. Markers such as
-    `# noqa: ...`, `# type: ignore[...]` and `# pragma: ...` are not explanations.
+    Checks for `typing.Any` standing for a type in a parameter, return or variable annotation (also inside
+    a string annotation, `x: "Any"`, reported at the string) when no comment explains it: neither on the
+    annotation's line nor in the comment-only lines just above it.
+
+    An explanation says why in words: at least two words besides tool markers (`# noqa: ...`,
+    `# type: ignore[...]`, `# pragma: ...`), bare codes (`# ANN401`) and acknowledgements (`# OK`,
+    `# fine`, `# TODO`). `Any` as a value inside an annotation (in a call's arguments, the metadata of
+    `Annotated`) is not a type and is not checked.
 
     ## Why is this bad?
     `Any` switches type checking off. Sometimes that is the honest type (a JSON blob, a third-party object
     without stubs), and then the reason belongs next to it. Style guide 003: "NEVER: Bare `Any` without
     comment".
 
-    Reading a comment on the line above as an explanation is this pack's choice: it keeps long signatures
-    readable and avoids reporting code that does explain itself.
+    Reading the comment lines just above (up to five) as an explanation is this pack's choice: it keeps
+    long signatures readable and avoids reporting code that does explain itself.
 
     ## Example
     ```python
@@ -46,22 +54,55 @@ class BareAny(Rule):
         "from typing import Any\n\nx = cast(Any, y)",
         "from app import Any\n\ndef f(x: Any) -> None: ...",
         "def f(x: object) -> None: ...",
+        "from typing import Any\n\ndef f(x: dict[str, Any]) -> None: ...  # noqa: ANN401 - vendor payload, untyped",
+        "from typing import Annotated, Any\nfrom pydantic import Field\n\n"
+        "x: Annotated[int, Field(json_schema_extra={'type': Any})] = 0",
+        "from typing import Any\n\nx: 'Any' = None  # Any: plugin object, no stubs",
+        "from typing import Any\n\nx = {'a': Any}",
+        "from typing import Any\n\n# We type it as Any, because processors can return more than an\n# EventDict.\n"
+        "event_dict: Any = {}",
     )
     invalid = (
         "from typing import Any\n\ndef f(payload: dict[str, Any]) -> None: ...  # error: HR107",
         "import typing\n\nx: typing.Any = None  # noqa: E501  # error: HR107",
         "from typing import Any\n\ndef f(*args: Any) -> Any: ...  # error: HR107, HR107",
+        "from typing import Any\n\nx: 'Any' = None  # error: HR107",
+        "from __future__ import annotations\n\nfrom typing import Any\n\n"
+        "def f(x: 'dict[str, Any]') -> None: ...  # error: HR107",
+        "from typing import Any\n\nx: Any = None  # OK  # error: HR107",
+        "from typing import Any\n\nx: Any = None  # noqa: ANN401  # error: HR107",
+        "from typing import Any\n\n# OK\nx: Any = None  # error: HR107",
+        "from typing import Annotated, Any\n\nx: Annotated[Any, 'meta'] = None  # error: HR107",
     )
 
     references = frozenset({"typing.Any"})
 
     def visit_reference(self, node: ast.Name | ast.Attribute, name: str) -> None:
-        """`Any` imported from typing, `typing.Any`, `t.Any`."""
-        if not self.ctx.in_annotation(node):
-            return
-        line = node.lineno
-        if self.ctx.has_explaining_comment(line):
-            return
-        if self.ctx.is_comment_only_line(line - 1) and self.ctx.has_explaining_comment(line - 1):
+        """`Any` imported from typing, `typing.Any`, `t.Any`, where it stands for a type in an annotation."""
+        if self.ctx.in_type_position(node):
+            self._check(node)
+
+    def visit_Module(self, node: ast.Module) -> None:
+        """`Any` inside string annotations (`x: "Any"`), reported at the string."""
+        positions = self.ctx.type_positions
+        reported: set[ast.AST] = set()
+        for reference, name in positions.references():
+            anchor = positions.anchor(reference)
+            if name == "typing.Any" and anchor not in reported:
+                reported.add(anchor)
+                self._check(anchor)
+
+    def _check(self, node: ast.AST) -> None:
+        line = getattr(node, "lineno", 0)
+        if self.ctx.has_explaining_comment(line) or explains(self._comment_block_above(line)):
             return
         self.report(node)
+
+    def _comment_block_above(self, line: int) -> str:
+        """The text of the comment-only lines just above a line (a few at most), joined."""
+        texts: list[str] = []
+        above = line - 1
+        while len(texts) < MAX_COMMENT_LINES and self.ctx.is_comment_only_line(above):
+            texts.extend(text for _, text in self.ctx.comments_on(above))
+            above -= 1
+        return " ".join(reversed(texts))

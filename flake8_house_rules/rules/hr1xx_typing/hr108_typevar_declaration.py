@@ -49,6 +49,8 @@ class TypeVarDeclaration(Rule):
             options={"hr-target-version": "3.12"},
         ),
         "from app.generics import TypeVar\n\nT = TypeVar('T')",
+        "from typing import Annotated, TypeVar\nfrom pydantic import Field\n\n"
+        "x: Annotated[str, Field(description='T = TypeVar(T)')] = ''\nregister(TypeVar('T'))",
     )
     invalid = (
         "from typing import TypeVar\n\nT = TypeVar('T')  # error: HR108",

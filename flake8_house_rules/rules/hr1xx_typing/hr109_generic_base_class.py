@@ -44,6 +44,9 @@ class GenericBaseClass(Rule):
         Example("class Page[T]:\n    items: list[T]", python=(3, 12)),
         Example("from typing import Generic\n\nclass A(Generic[T]): ...", options={"hr-target-version": "3.11"}),
         "from app.base import Generic\n\nclass A(Generic[T]): ...",
+        "from typing import Annotated\nfrom pydantic import Field\n\n"
+        "class Page(BaseModel):\n    kind: Annotated[str, Field(description='Generic[T] page')] = ''",
+        "from app.repo import Repository\n\nclass UserRepository(Repository[User]): ...",
     )
     invalid = (
         "from typing import Generic  # error: HR109\n\nclass Page(Generic[T]):  # error: HR109\n    pass",

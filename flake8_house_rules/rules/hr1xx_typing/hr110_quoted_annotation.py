@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import ast
 
-from flake8_house_rules.rule import Rule
-
-NOT_TYPES = frozenset({"Literal", "Annotated"})
+from flake8_house_rules.rule import Example, Rule
 
 
 class QuotedAnnotation(Rule):
     """## What it does
-    Checks for string (quoted) annotations, `def f() -> "User"` or `list["User"]`, in a module without
-    `from __future__ import annotations`. Strings that are values rather than types are not annotations:
-    the members of `Literal[...]` and the metadata of `Annotated[T, ...]` are never reported.
+    Checks for string (quoted) annotations, `def f() -> "User"`, `list["User"]` or `"User | None"`, in a
+    module without `from __future__ import annotations`. Reported at the string.
+
+    Only a string that stands where a type can stand is an annotation (see `context/annotations.py`):
+    strings that are values inside an annotation are never reported: the arguments and keywords of a call
+    anywhere in it (`typer.Option(help="How many to show")`, `Query(description="Free text")`,
+    `Field(pattern="^[a-z]+$")`), the members of `Literal[...]`, and the metadata of `Annotated[T, ...]` at
+    any depth, and array shapes (jaxtyping's `Float[Array, "batch"]`, nptyping's `Shape["N"]`). The first
+    element of `Annotated["Node", ...]` is a type and is reported. A string that does
+    not read as a type (`"the user id"`, `"1"`, text that does not parse) is not an annotation either.
+    Type alias values, type parameter bounds and `cast("T", x)` are not annotations and are not checked.
 
     ## Why is this bad?
     Quoting forward references by hand is noisy and easy to get wrong; one future import makes every
@@ -46,33 +52,44 @@ class QuotedAnnotation(Rule):
         "from typing import Annotated\n\nx: Annotated[int, 'metadata'] = 1",
         "x = cast('Node', y)",
         "def f(x: int = 'default') -> None: ...",
+        "from typing import Annotated\nfrom pydantic import Field\n\n"
+        "class Image:\n    name: Annotated[str, Field(description='The image name')]",
+        "from typing import Annotated\nimport typer\n\n"
+        "def main(limit: Annotated[int, typer.Option(help='How many to show')] = 10) -> None: ...",
+        "from typing import Annotated\nfrom fastapi import Query\n\n"
+        "async def search(q: Annotated[str, Query(description='Free text')] = '') -> list: ...",
+        "from typing import Annotated\nfrom pydantic import Field\n\n"
+        "def f(x: Annotated[str, Field(pattern=r'^\\d+$')]) -> None: ...",
+        "import typing as t\n\nx: t.Annotated[int, t.Annotated[str, 'deep metadata'], {'k': 'v'}] = 1",
+        "from typing_extensions import Literal as L\n\ndef f(mode: L['fast', 'slow']) -> None: ...",
+        "from typing import Annotated\nfrom fastapi import Depends\n\n"
+        "def handler(db: Annotated[Session, Depends(get_db, use_cache='yes')]) -> None: ...",
+        "def f(user_id: 'the id of the user') -> None: ...",
+        "def f(x: '1') -> None: ...",
+        "x: dict[str, str] = {'a': 'b'}",
+        "from typing import TypeAlias\n\nNodeRef: TypeAlias = 'Node'",
+        Example("type Pair = tuple['Node', 'Node']", python=(3, 12)),
+        Example("def f[T: 'Node'](x: T) -> T: ...", python=(3, 12)),
+        "from mypy_extensions import Arg\n\nx: Arg('str', 'name')",
+        "from jaxtyping import Array, Float\n\ndef norm(x: Float[Array, 'batch']) -> Float[Array, '']: ...",
+        "from nptyping import NDArray, Shape, Int\n\ngrid: NDArray[Shape['N'], Int]",
     )
     invalid = (
         "class Node:\n    def children(self) -> list['Node']: ...  # error: HR110",
         "def f(user: 'User') -> None: ...  # error: HR110",
         "owner: 'User | None' = None  # error: HR110",
         "from typing import Annotated\n\nx: Annotated['Node', 'meta'] = 1  # error: HR110",
+        "from typing import Annotated\nfrom pydantic import Field\n\n"
+        "x: Annotated['Node', Field(description='a node')] = 1  # error: HR110",
+        "from typing import Callable\n\nhandler: Callable[['Event'], None]  # error: HR110",
+        "def f(*args: 'str', **kwargs: 'int') -> None: ...  # error: HR110, HR110",
+        "def f() -> 'Literal[0]#': ...  # error: HR110",
+        "def f(x: \"list['Node']\") -> None: ...  # error: HR110",
     )
 
-    def visit_Constant(self, node: ast.Constant) -> None:
-        """Report a string constant that stands for a type inside an annotation."""
-        if self.ctx.future_annotations or not isinstance(node.value, str):
+    def visit_Module(self, node: ast.Module) -> None:
+        """Report each string annotation of the module, read off the shared type positions."""
+        if self.ctx.future_annotations:
             return
-        if not self.ctx.in_annotation(node) or self._is_value_position(node):
-            return
-        self.report(node)
-
-    def _is_value_position(self, node: ast.AST) -> bool:
-        """Whether the string sits in `Literal[...]` or the metadata of `Annotated[...]`."""
-        child, parent = node, self.ctx.parent(node)
-        while isinstance(parent, ast.expr):
-            if isinstance(parent, ast.Subscript) and child is parent.slice:
-                spelled = parent.value.attr if isinstance(parent.value, ast.Attribute) else None
-                spelled = parent.value.id if isinstance(parent.value, ast.Name) else spelled
-                if spelled == "Literal":
-                    return True
-                if spelled == "Annotated":
-                    first = parent.slice.elts[0] if isinstance(parent.slice, ast.Tuple) else parent.slice
-                    return node is not first and not any(a is first for a in self.ctx.ancestors(node))
-            child, parent = parent, self.ctx.parent(parent)
-        return False
+        for string in self.ctx.type_positions.strings:
+            self.report(string)

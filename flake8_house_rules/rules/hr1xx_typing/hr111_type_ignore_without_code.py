@@ -17,7 +17,8 @@ class TypeIgnoreWithoutCode(Rule):
     `# type: ignore[<code>]` sparingly, with specific error code" (000); "`# type: ignore` — always add
     explanation: `# type: ignore[arg-type] - httpx stub incomplete`" (001).
 
-    Only real comments count: the text inside a string is not a comment.
+    Only real comments count: the text inside a string is not a comment. Every `# type: ignore` on a
+    line is checked, not only the first.
 
     ## Example
     ```python
@@ -39,11 +40,16 @@ class TypeIgnoreWithoutCode(Rule):
         "text = '# type: ignore'",
         "x = f()  # type: ignored by design, not a pragma",
         'def f() -> None:\n    """Example.\n\n    x = g()  # type: ignore\n    """',
+        "x = f()  # type: ignore[arg-type]  # type: ignore[misc] - stubs lag behind",
+        "from pydantic import Field\n\nnote: str = Field(description='add # type: ignore to silence')",
     )
     invalid = (
         "x = f()  # type: ignore  # error: HR111",
         "y = g()  # noqa: E501  # type: ignore  # error: HR111",
         "z = h()  # type:ignore # error: HR111",
+        "w = k()  # type: ignore[attr-defined]  # type: ignore  # error: HR111",
+        "v = m()  # type: ignore  # type: ignore[misc]  # error: HR111",
+        "u = n()  # type: ignore  # type: ignore  # error: HR111, HR111",
     )
 
     def visit_Module(self, node: ast.Module) -> None:

@@ -10,9 +10,9 @@ from flake8_house_rules.rules.hr1xx_typing.comments import explains, type_ignore
 
 class TypeIgnoreWithoutReason(Rule):
     """## What it does
-    Checks for `# type: ignore[code]` with no explanation after it on the same line. Words after the
-    bracket count as the explanation (`- stub incomplete`, `# vendor bug`); `noqa` and `pragma` markers do
-    not.
+    Checks for `# type: ignore[code]` with no explanation after it on the same line (each one on a line is
+    checked). An explanation says why in words: at least two words after the bracket
+    (`- stub incomplete`, `# vendor bug`); `noqa` and `pragma` markers, bare codes and `# OK` do not count.
 
     ## Why is this bad?
     The next reader needs to know why the checker is wrong here and when the ignore can go. Style guide
@@ -38,10 +38,12 @@ class TypeIgnoreWithoutReason(Rule):
         "x = f()  # type: ignore[arg-type] - httpx stub incomplete",
         "x = f()  # type: ignore[arg-type]  # vendor stubs are wrong",
         "x = f()  # type: ignore",
+        "from pydantic import Field\n\nnote: str = Field(description='# type: ignore[misc]')",
     )
     invalid = (
         "x = f()  # type: ignore[arg-type]  # error: HR112",
         "y = g()  # type: ignore[misc]  # noqa: E501  # error: HR112",
+        "z = h()  # type: ignore[misc]  # OK  # error: HR112",
     )
 
     def visit_Module(self, node: ast.Module) -> None:

@@ -24,6 +24,7 @@ OFFLOADERS = frozenset(
     }
 )
 SLEEPS = frozenset({"asyncio.sleep", "time.sleep"})
+MAX_UNPACK_DEPTH = 8
 
 
 def client_names(config: Config) -> frozenset[str]:
@@ -106,3 +107,45 @@ def module_global_target(ctx: ModuleContext, node: ast.Call) -> ast.Name | None:
             if scope is not ctx.module_scope and target.id in scope.globals:
                 return target
     return None
+
+
+def unpacked_value(ctx: ModuleContext, name: ast.Name) -> ast.expr | None:
+    """The value a name takes from a tuple assignment: `p` in `p, q = Path("a"), Path("b")` is `Path("a")`.
+
+    Only when the right side is a tuple or list literal of the same shape (no starred elements), so the
+    element is known without running anything.
+    """
+    path: list[int] = []
+    child: ast.AST = name
+    parent = ctx.parent(name)
+    while isinstance(parent, ast.Tuple | ast.List) and len(path) < MAX_UNPACK_DEPTH:
+        path.append(next(index for index, element in enumerate(parent.elts) if element is child))
+        child, parent = parent, ctx.parent(parent)
+    if not path or not isinstance(parent, ast.Assign) or len(parent.targets) != 1 or parent.targets[0] is not child:
+        return None
+    value: ast.expr = parent.value
+    target: ast.expr = parent.targets[0]
+    for index in reversed(path):
+        if not isinstance(value, ast.Tuple | ast.List) or not isinstance(target, ast.Tuple | ast.List):
+            return None
+        if len(value.elts) != len(target.elts) or any(isinstance(e, ast.Starred) for e in (*value.elts, *target.elts)):
+            return None
+        value, target = value.elts[index], target.elts[index]
+    return value
+
+
+def annotated_classes(ctx: ModuleContext, annotation: ast.expr | None) -> set[str]:
+    """The dotted names an annotation allows besides `None`: `httpx.Client | None` -> `{"httpx.Client"}`."""
+    if annotation is None:
+        return set()
+    members: list[ast.expr] = [annotation]
+    found: set[str] = set()
+    while members and len(found) < MAX_UNPACK_DEPTH:
+        member = members.pop()
+        if isinstance(member, ast.BinOp) and isinstance(member.op, ast.BitOr):
+            members.extend((member.left, member.right))
+        elif isinstance(member, ast.Subscript) and ctx.qualname(member.value) == "typing.Optional":
+            members.append(member.slice)
+        elif not (isinstance(member, ast.Constant) and member.value is None):
+            found.add(ctx.qualname(member) or "")
+    return found

@@ -49,6 +49,12 @@ class SleepInAsync(Rule):
         "import time\n\nasync def f() -> None:\n    def helper() -> None:\n        time.sleep(1)",
         "import asyncio\nimport time\n\nasync def f() -> None:\n    await asyncio.to_thread(time.sleep, 1)",
         "from app.clock import sleep\n\nasync def f() -> None:\n    sleep(1)",
+        "import asyncio\nimport time\n\nasync def f() -> None:\n"
+        "    await asyncio.get_running_loop().run_in_executor(None, time.sleep, 1)",
+        "import threading\nimport time\n\nclass Poller:\n    def _run(self) -> None:\n"
+        "        while not self._stop.is_set():\n"
+        "            time.sleep(1)\n\n    async def start(self) -> None:\n"
+        "        threading.Thread(target=self._run, daemon=True).start()",
     )
     invalid = (
         "import time\n\nasync def poll() -> None:\n    time.sleep(1)  # error: HR201",

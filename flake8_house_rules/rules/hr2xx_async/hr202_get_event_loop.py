@@ -37,6 +37,8 @@ class GetEventLoop(Rule):
         "import asyncio\n\nasync def f() -> None:\n    loop = asyncio.get_running_loop()",
         "from app import loops\n\nloop = loops.get_event_loop()",
         "import asyncio\n\npolicy = asyncio.get_event_loop_policy()",
+        "import asyncio\n\nclass Worker:\n    def __init__(self) -> None:\n"
+        "        self.loop = asyncio.new_event_loop()",
     )
     invalid = (
         "import asyncio\n\nloop = asyncio.get_event_loop()  # error: HR202",

@@ -43,6 +43,9 @@ class RequestsImport(Rule):
         "from app import requests",
         "from .requests import RequestPayload",
         "import requests_toolbelt_like_name",
+        "import requests_oauthlib",
+        "from typing import Annotated\nfrom pydantic import Field\n\n"
+        "url: Annotated[str, Field(description='import requests')]",
     )
     invalid = (
         "import requests  # error: HR204",

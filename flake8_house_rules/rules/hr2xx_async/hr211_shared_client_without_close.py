@@ -56,6 +56,11 @@ class SharedClientWithoutClose(Rule):
         "    if _c is not None:\n        _c.close()",
         "import httpx\n\nasync def f() -> None:\n    async with httpx.AsyncClient() as c:\n        pass",
         "from app import AsyncClient\n\nclient = AsyncClient()",
+        "import httpx\n\nclass Api:\n    client = httpx.AsyncClient(timeout=5)",
+        "import httpx\n\nclass Api:\n    def __init__(self) -> None:\n"
+        "        self._http = httpx.AsyncClient(timeout=5)",
+        "from typing import Annotated\nimport httpx\nfrom fastapi import Depends\n\n"
+        "Client = Annotated[httpx.AsyncClient, Depends(get_client)]",
     )
     invalid = (
         "import httpx\n\nclient = httpx.AsyncClient(timeout=5)  # error: HR211",

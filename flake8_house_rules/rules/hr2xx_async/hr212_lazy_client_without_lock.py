@@ -65,6 +65,8 @@ class LazyClientWithoutLock(Rule):
         "        _c = httpx.AsyncClient(timeout=5)",
         "from cachetools import TTLCache\n\ndef cache():\n    global _cache\n    if _cache is None:\n"
         "        _cache = TTLCache(maxsize=10, ttl=60)\n    return _cache",
+        "import httpx\n\nclass Api:\n    async def client(self) -> httpx.AsyncClient:\n        if self._c is None:\n"
+        "            self._c = httpx.AsyncClient(timeout=5)\n        return self._c",
     )
     invalid = (
         "import httpx\n\n_c = None\n\nasync def get():\n    global _c\n    if _c is None:\n"

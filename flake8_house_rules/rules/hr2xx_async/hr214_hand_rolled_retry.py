@@ -17,10 +17,15 @@ class HandRolledRetry(Rule):
     Checks for a `for`/`while` loop that retries by hand: inside the loop a `try` has an `except` handler
     that sleeps (`asyncio.sleep`/`time.sleep`) and then lets the loop go round again. Reported at the loop.
 
-    To be a retry, success must end the loop (a `return` or `break` in the `try` body or its `else`) or
-    the loop must count attempts (`for attempt in range(n)`). A handler that ends with `raise`, `return`
-    or `break` does not retry. Loops that retry without sleeping, that sleep for pacing without catching,
-    and long-running worker loops that carry on after an error are not reported.
+    To be a retry, success must end the loop (a `return` or `break` that closes the `try` body or its
+    `else`: its last statement, or last in an `if`/`with` block that is last there; not a guard earlier in
+    the body, not inside a loop nested in the body) or the loop must count attempts (`for attempt in
+    range(n)`). A
+    handler that ends with `raise`, `return` or `break` does not retry. Loops that retry without sleeping,
+    that sleep for pacing without catching, and long-running loops that keep consuming and reconnect after
+    a pause (`while True: try: async for msg in ws: ... except ConnectionError: await asyncio.sleep(1)`,
+    even when the inner loop returns on a close message) are not reported: they do not retry an attempt,
+    they resume a stream.
 
     ## Why is this bad?
     Hand-rolled retries get the details wrong: no jitter, retrying errors that will never succeed,
@@ -58,6 +63,20 @@ class HandRolledRetry(Rule):
         "        except OSError:\n            await asyncio.sleep(1)\n            raise",
         "from app import sleep\n\ndef f():\n    for i in range(3):\n        try:\n            return call()\n"
         "        except OSError:\n            sleep(1)",
+        "import asyncio\n\nasync def consume(ws):\n    while True:\n        try:\n            async for msg in ws:\n"
+        "                await handle(msg)\n        except ConnectionError:\n            await asyncio.sleep(1)",
+        "import asyncio\n\nasync def consume(ws):\n    while True:\n        try:\n            async for msg in ws:\n"
+        "                if msg.type == 'close':\n                    return\n                await handle(msg)\n"
+        "        except ConnectionError:\n            await asyncio.sleep(1)",
+        "import time\n\ndef poll(queue):\n    while True:\n        try:\n            for job in queue.fetch():\n"
+        "                if job is None:\n                    break\n                run(job)\n"
+        "        except OSError:\n            time.sleep(5)",
+        "import asyncio\n\nasync def worker(self):\n    while True:\n        try:\n            if self.stopping:\n"
+        "                break\n            await self.process_batch()\n        except Exception:\n"
+        "            await asyncio.sleep(5)",
+        "import asyncio\n\nasync def watch(stream):\n    while not stream.closed:\n        try:\n"
+        "            msg = await stream.read()\n            await handle(msg)\n        except TimeoutError:\n"
+        "            await asyncio.sleep(0.5)",
     )
     invalid = (
         "import asyncio\n\nasync def f():\n    for attempt in range(3):  # error: HR214\n        try:\n"
@@ -67,6 +86,11 @@ class HandRolledRetry(Rule):
         "import time\n\ndef f():\n    while True:  # error: HR214\n        try:\n            data = call()\n"
         "        except OSError:\n            if fatal():\n                raise\n            time.sleep(1)\n"
         "        else:\n            return data",
+        "import time\n\ndef fetch(url):\n    while True:  # error: HR214\n        try:\n            r = get(url)\n"
+        "            if r.ok:\n                return r\n        except OSError:\n            time.sleep(1)",
+        "import asyncio\n\nasync def f(ws):\n    while True:  # error: HR214\n        try:\n"
+        "            async for msg in ws:\n                await handle(msg)\n            return\n"
+        "        except ConnectionError:\n            await asyncio.sleep(1)",
     )
 
     def start(self) -> None:
@@ -92,12 +116,12 @@ class HandRolledRetry(Rule):
                 return
 
     def visit_Return(self, node: ast.Return) -> None:
-        """A `return` inside a `try` body or `else` ends every loop around it."""
-        self._mark_success(node, stop_at_loop=False)
+        """A `return` inside a `try` body or `else` ends the attempt."""
+        self._mark_success(node)
 
     def visit_Break(self, node: ast.Break) -> None:
         """A `break` inside a `try` body or `else` ends its loop."""
-        self._mark_success(node, stop_at_loop=True)
+        self._mark_success(node)
 
     def finish(self) -> None:
         """Report each retrying loop once."""
@@ -114,13 +138,26 @@ class HandRolledRetry(Rule):
             return None
         return next((a for a in self.ctx.ancestors_in_function(node) if isinstance(a, LOOPS)), None)
 
-    def _mark_success(self, node: ast.stmt, *, stop_at_loop: bool) -> None:
+    def _mark_success(self, node: ast.stmt) -> None:
+        """Mark the `try` statements whose body (or `else`) this exit ends on success.
+
+        The exit must close the attempt: it is the last statement of the `try` body or `else`, or the last
+        statement of an `if`/`with` block that is itself last there (`if response.ok: return response`). An
+        exit earlier in the body is a guard (`if stopping: break` before the work), and an exit inside a
+        loop nested in the body ends that inner loop's work (a consumer that stops reading a stream), not the
+        attempt.
+        """
         child: ast.AST = node
         for ancestor in self.ctx.ancestors_in_function(node):
-            if stop_at_loop and isinstance(ancestor, LOOPS):
+            if isinstance(ancestor, LOOPS):
                 return
-            if isinstance(ancestor, TRIES) and _in_body_or_else(child, ancestor):
+            if isinstance(ancestor, TRIES) and _is_last_of(child, ancestor.body, ancestor.orelse):
                 self._success_exits.add(ancestor)
+            elif not (
+                (isinstance(ancestor, ast.If) and _is_last_of(child, ancestor.body, ancestor.orelse))
+                or (isinstance(ancestor, ast.With | ast.AsyncWith) and _is_last_of(child, ancestor.body))
+            ):
+                return
             child = ancestor
 
 
@@ -134,6 +171,6 @@ def _counts_attempts(loop: ast.stmt) -> bool:
     )
 
 
-def _in_body_or_else(child: ast.AST, node: ast.Try | ast.TryStar) -> bool:
-    """Whether a direct child of a `try` is in its body or `else` (not a handler, not `finally`)."""
-    return not any(child is other for other in (*node.handlers, *node.finalbody))
+def _is_last_of(child: ast.AST, *blocks: list[ast.stmt]) -> bool:
+    """Whether a statement is the last one of one of the blocks."""
+    return any(block and block[-1] is child for block in blocks)

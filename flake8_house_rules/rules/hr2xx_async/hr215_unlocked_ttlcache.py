@@ -54,6 +54,9 @@ class UnlockedTtlcache(Rule):
         "from cachetools import TTLCache\n\nasync def get(k):\n    cache = TTLCache(maxsize=1, ttl=1)\n"
         "    return cache.get(k)",
         "from app import TTLCache\n\n_cache = TTLCache()\n\nasync def get(k):\n    return _cache.get(k)",
+        "from cachetools import TTLCache\n\nclass Store:\n    def __init__(self) -> None:\n"
+        "        self._cache = TTLCache(maxsize=10, ttl=60)\n\n    async def get(self, k):\n"
+        "        return self._cache.get(k)",
     )
     invalid = (
         "from cachetools import TTLCache\n\n_cache = TTLCache(maxsize=10, ttl=60)\n\nasync def get(k):\n"

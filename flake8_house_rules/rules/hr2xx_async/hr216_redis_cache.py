@@ -39,7 +39,12 @@ class RedisCache(Rule):
     message = "use the in-process `cachetools.TTLCache` instead of Redis"
     tier = "opt-in"
     source = "001 Caching"
-    valid = ("from cachetools import TTLCache", "from app import redis", "import redislite_like_name")
+    valid = (
+        "from cachetools import TTLCache",
+        "from app import redis",
+        "import redislite_like_name",
+        "from pydantic import Field\n\nbackend: str = Field(description='import redis')",
+    )
     invalid = (
         "import redis  # error: HR216",
         "import redis.asyncio as aredis  # error: HR216",

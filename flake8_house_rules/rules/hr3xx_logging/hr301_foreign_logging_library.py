@@ -57,6 +57,11 @@ class ForeignLoggingLibrary(Rule):
             options={"hr-logging-library": "structlog"},
         ),
         Example("import logging\n\nlog = logging.getLogger(__name__)", options={"hr-logging-library": "stdlib"}),
+        Example(
+            "import logging\n\nclass Handler(logging.Handler):\n"
+            "    def emit(self, record: logging.LogRecord) -> None: ...",
+            options={"hr-logging-library": "structlog"},
+        ),
     )
     invalid = (
         Example("from loguru import logger  # error: HR301", options={"hr-logging-library": "structlog"}),

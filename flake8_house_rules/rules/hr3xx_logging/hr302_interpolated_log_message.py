@@ -6,14 +6,22 @@ import ast
 
 from flake8_house_rules.rule import Rule
 from flake8_house_rules.rules.hr3xx_logging.interpolation import interpolation_kind
-from flake8_house_rules.rules.hr3xx_logging.loggers import LOG_METHODS, log_call, message_argument
+from flake8_house_rules.rules.hr3xx_logging.loggers import (
+    LOG_METHODS,
+    STDLIB_FUNCTIONS,
+    function_log_call,
+    log_call,
+    message_argument,
+)
 
 
 class InterpolatedLogMessage(Rule):
     """## What it does
     Checks for a log call (`debug`, `info`, `warning`, `warn`, `error`, `exception`, `critical`,
-    `fatal`, `log`, `msg`) on a logger resolved to structlog, loguru or the standard library whose
-    message or event is built by formatting: an f-string with placeholders, `%` applied to a string,
+    `fatal`, `log`, `msg`) on a logger resolved to structlog, loguru or the standard library, or a call of
+    the standard library's module-level functions (`logging.info(...)`, `from logging import info`,
+    `import logging as log; log.warning(...)`: the root logger), whose message or event is built by
+    formatting: an f-string with placeholders, `%` applied to a string,
     `"...".format(...)`, or `+` concatenation. Reported at the call.
 
     The standard library's own deferred formatting, `logger.info("saved %s", key)`, is not interpolation
@@ -47,6 +55,10 @@ class InterpolatedLogMessage(Rule):
         "import logging\n\nlog = logging.getLogger(__name__)\nlog.info(f'static text')",
         "from app import logger\n\nlogger.info(f'user {uid}')",
         "import structlog\n\nlog = structlog.get_logger()\nprint(f'user {uid}')\nlog.bind(x=f'{uid}')",
+        "import logging\n\nlogging.info('saved %s', key)\nlogging.info(f'static text')",
+        "from app import logging\n\nlogging.info(f'user {uid}')",
+        "import logging\n\ndef f(info) -> None:\n    info(f'user {uid}')",
+        "import warnings\n\nwarnings.warn(f'deprecated {name}')",
     )
     invalid = (
         "import structlog\n\nlog = structlog.get_logger()\nlog.info(f'user {uid} created')  # error: HR302",
@@ -56,16 +68,29 @@ class InterpolatedLogMessage(Rule):
         "import logging\n\nlogging.getLogger().log(logging.INFO, f'n={n}')  # error: HR302",
         "import structlog\n\nclass S:\n    def __init__(self) -> None:\n        self.log = structlog.get_logger()\n\n"
         "    def run(self) -> None:\n        self.log.info(f'run {self}')  # error: HR302",
+        "import logging\n\nlogging.info(f'Hello {name}')  # error: HR302\n"
+        "logging.log(logging.INFO, f'Hello {name}')  # error: HR302",
+        "import logging as log\n\nlog.warning('%s' % x)  # error: HR302",
+        "from logging import info\n\ninfo(f'{name}')  # error: HR302",
+        "import logging\n\nlogging.log(level=logging.INFO, msg='Hello {}'.format(w))  # error: HR302",
+        "from flask import current_app\n\ncurrent_app.logger.info('Hello {}'.format(w))  # error: HR302",
     )
 
     methods = LOG_METHODS
+    calls = STDLIB_FUNCTIONS
+
+    def visit_call(self, node: ast.Call, name: str) -> None:
+        """A module-level log function of the standard library (`logging.info(...)`)."""
+        self._check(node, function_log_call(name)[1])
 
     def visit_method_call(self, node: ast.Call, method: str) -> None:
         """Report a log call whose message is formatted."""
         found = log_call(self.ctx, node)
-        if found is None:
-            return
-        message = message_argument(node, found[1])
+        if found is not None:
+            self._check(node, found[1])
+
+    def _check(self, node: ast.Call, method: str) -> None:
+        message = message_argument(node, method)
         kind = interpolation_kind(message) if message is not None else None
         if kind is not None:
             self.report(node, f"pass values as fields, not formatted into the log message ({kind})")

@@ -48,6 +48,9 @@ class EventNameNotDotted(Rule):
         "import logging\n\nlog = logging.getLogger()\nlog.info('User created')",
         "from loguru import logger\n\nlogger.info('Processing request')",
         "import structlog\n\nlog = structlog.get_logger()\nlog.info(EVENT)",
+        "import structlog\n\nclass Api:\n    def __init__(self) -> None:\n        self.log = structlog.get_logger()\n\n"
+        "    def run(self) -> None:\n        self.log.info('api.started')",
+        "from pydantic import Field\n\nevent: str = Field(description='User created')",
     )
     invalid = (
         "import structlog\n\nlog = structlog.get_logger()\nlog.info('User created', user_id=1)  # error: HR303",

@@ -3,16 +3,35 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Rule
-from flake8_house_rules.rules.hr3xx_logging.loggers import LOG_METHODS, log_call
+from flake8_house_rules.rules.hr3xx_logging.loggers import LOG_METHODS, STDLIB_FUNCTIONS, log_call, records_traceback
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context import ModuleContext
+
+TRACEBACK_TEXT = frozenset(
+    {"traceback.format_exc", "traceback.format_exception", "traceback.format_tb", "traceback.format_stack"}
+)
+MAX_ARGUMENT_NODES = 200
 
 
 class ErrorLogInExcept(Rule):
     """## What it does
-    Checks for `logger.error(...)` on a resolved logger (structlog, loguru or the standard library)
-    inside an `except` handler of the same function. A call that already records the traceback
-    (`exc_info=...` given, or loguru's `logger.opt(exception=...)`) is not reported.
+    Checks for `logger.error(...)` on a resolved logger (structlog, loguru or the standard library), and
+    the standard library's module-level `logging.error(...)` (also `from logging import error`), inside an
+    `except` handler of the same function.
+
+    Not reported: a call that records the traceback itself (`exc_info=` anything but a false constant,
+    loguru's `logger.opt(exception=...)`), and a call in a handler that logs the traceback anyway, with
+    `<logger>.exception(...)` (`logging.exception(...)`, any receiver) or a log call with `exc_info=`, in
+    the same block as the `error()` call or a block around it. The catalogue names the handler that has
+    already logged it; one that logs it just after the `error()` line (`logger.error("setup failed");
+    logger.exception(e)`) keeps the traceback too, so it is not reported either. A traceback logged in
+    another branch (`if ...: logger.error(...)` / `else: logger.error(..., exc_info=True)`) does not
+    count. Nor is a message that carries the traceback as text
+    (`logger.error(f"failed: {traceback.format_exc()}")`).
 
     ## Why is this bad?
     `error()` drops the traceback, which is the most useful part of the record; `exception()` logs at
@@ -51,31 +70,104 @@ class ErrorLogInExcept(Rule):
         "import logging\n\nlog = logging.getLogger()\ntry:\n    f()\nexcept E:\n    def later():\n"
         "        log.error('not in the handler')",
         "from app import log\n\ntry:\n    f()\nexcept E:\n    log.error('unknown logger')",
+        "import logging\n\nlog = logging.getLogger()\ntry:\n    f()\nexcept E as e:\n"
+        "    log.exception('sync.failed')\n    log.error('giving up on %s', e.item)",
+        "import logging\nimport sys\n\ntry:\n    pass\nexcept:\n"
+        "    logging.error('Hello World', exc_info=sys.exc_info())",
+        "from logging import error\n\ntry:\n    pass\nexcept:\n    error('Hello World', exc_info=True)",
+        "import logging\n\nlogging.error('Hello World')",
+        "import structlog\n\nlog = structlog.get_logger()\ntry:\n    f()\nexcept E:\n"
+        "    log.warning('x.failed', exc_info=True)\n    log.error('x.gave_up')",
+        "import logging\n\nlog = logging.getLogger()\ntry:\n    f()\nexcept E as e:\n"
+        "    log.error('Error initializing backend store')\n    log.exception(e)",
+        "import logging\nimport traceback\n\nlog = logging.getLogger()\ntry:\n    f()\nexcept E:\n"
+        "    log.error(f'job failed with error:\\n{traceback.format_exc()}')",
+        "import logging\n\nlog = logging.getLogger()\ntry:\n    f()\nexcept E as e:\n    log.exception('x')\n"
+        "    if e.retry:\n        log.error('will retry')",
     )
     invalid = (
         "import structlog\n\nlog = structlog.get_logger()\ntry:\n    f()\nexcept E:\n"
         "    log.error('x.failed')  # error: HR304",
         "from loguru import logger\n\ntry:\n    f()\nexcept (A, B) as e:\n    if e:\n"
         "        logger.error('failed')  # error: HR304",
+        "import logging\n\ntry:\n    f()\nexcept OSError:\n    logging.error('failed')  # error: HR304",
+        "import logging as log\n\ntry:\n    f()\nexcept OSError:\n    log.error('failed')  # error: HR304",
+        "from logging import error\n\ntry:\n    f()\nexcept OSError:\n    error('failed')  # error: HR304",
+        "import logging\n\ntry:\n    pass\nexcept:\n    logging.error('Hello World', exc_info=False)  # error: HR304",
+        "import logging\n\nlog = logging.getLogger()\ntry:\n    f()\nexcept E:\n    log.exception('x')\n"
+        "try:\n    g()\nexcept E:\n    log.error('another handler')  # error: HR304",
+        "import logging\n\nlog = logging.getLogger()\ntry:\n    f()\nexcept E as e:\n"
+        "    if 'policy' in e.message:\n        log.error(f'blocked: {e}')  # error: HR304\n"
+        "    else:\n        log.error(f'failed {e}', exc_info=True)",
     )
 
     methods = LOG_METHODS
+    calls = STDLIB_FUNCTIONS
+
+    def start(self) -> None:
+        """Per module: `error()` calls in handlers, and the handlers that log a traceback."""
+        self._candidates: list[tuple[ast.Call, ast.ExceptHandler, str]] = []
+        self._traceback_logged: dict[ast.ExceptHandler, list[tuple[ast.AST, str]]] = {}
 
     def visit_method_call(self, node: ast.Call, method: str) -> None:
-        """Report `error()` in an `except` handler."""
-        found = log_call(self.ctx, node)
-        if found is None or found[1] != "error" or any(k.arg == "exc_info" for k in node.keywords):
+        """`<logger>.error(...)` in a handler, or a call that logs the traceback there."""
+        if method == "exception" or records_traceback(node):
+            self._note_traceback(node)
+            return
+        if method != "error" or log_call(self.ctx, node) is None:
             return
         receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
-        if _records_exception(receiver):
-            return
+        if not _records_exception(receiver):
+            self._candidate(node, "use `logger.exception(...)` inside an `except` block, so the traceback is logged")
+
+    def visit_call(self, node: ast.Call, name: str) -> None:
+        """The standard library's module-level `logging.error(...)`, or a call that logs the traceback."""
+        if name == "logging.exception" or records_traceback(node):
+            if not isinstance(node.func, ast.Attribute):  # `logging.exception(...)` also arrives as a method
+                self._note_traceback(node)
+        elif name == "logging.error":
+            self._candidate(node, "use `logging.exception(...)` inside an `except` block, so the traceback is logged")
+
+    def finish(self) -> None:
+        """Report each `error()` call on a path of its handler that does not log the traceback."""
+        for node, handler, message in self._candidates:
+            blocks = self._traceback_logged.get(handler)
+            if not blocks or not any(block in blocks for block in self._blocks_around(node, handler)):
+                self.report(node, message)
+
+    def _blocks_around(self, node: ast.AST, handler: ast.ExceptHandler) -> list[tuple[ast.AST, str]]:
+        """The statement blocks (owner, field) that hold the node, from the innermost up to the handler's body."""
+        found: list[tuple[ast.AST, str]] = []
+        child = node
+        for ancestor in self.ctx.ancestors_in_function(node):
+            if isinstance(child, ast.stmt):
+                found.append((ancestor, _field_holding(ancestor, child)))
+            if ancestor is handler:
+                break
+            child = ancestor
+        return found
+
+    def _handler(self, node: ast.Call) -> ast.ExceptHandler | None:
+        """The `except` handler whose body holds the call, within its function."""
         child: ast.AST = node
         for ancestor in self.ctx.ancestors_in_function(node):
             if isinstance(ancestor, ast.ExceptHandler):
-                if child is not ancestor.type:
-                    self.report(node)
-                return
+                return ancestor if child is not ancestor.type else None
             child = ancestor
+        return None
+
+    def _candidate(self, node: ast.Call, message: str) -> None:
+        handler = self._handler(node)
+        if handler is not None and not _formats_traceback(self.ctx, node):
+            self._candidates.append((node, handler, message))
+
+    def _note_traceback(self, node: ast.Call) -> None:
+        """Record the block whose every later path has logged the traceback: the statement list of the call."""
+        handler = self._handler(node)
+        if handler is not None:
+            blocks = self._blocks_around(node, handler)
+            if blocks:
+                self._traceback_logged.setdefault(handler, []).append(blocks[0])
 
 
 def _records_exception(receiver: ast.expr | None) -> bool:
@@ -86,3 +178,25 @@ def _records_exception(receiver: ast.expr | None) -> bool:
         and receiver.func.attr == "opt"
         and any(keyword.arg == "exception" for keyword in receiver.keywords)
     )
+
+
+def _formats_traceback(ctx: ModuleContext, node: ast.Call) -> bool:
+    """Whether the call's arguments put the traceback in the message (`traceback.format_exc()`)."""
+    seen = 0
+    for argument in (*node.args, *(keyword.value for keyword in node.keywords)):
+        for part in ast.walk(argument):  # a small look into the call's own arguments
+            seen += 1
+            if seen > MAX_ARGUMENT_NODES:
+                return False
+            if isinstance(part, ast.Call) and ctx.call_name(part) in TRACEBACK_TEXT:
+                return True
+    return False
+
+
+def _field_holding(owner: ast.AST, child: ast.AST) -> str:
+    """The name of the statement list of `owner` that holds `child` (`body`, `orelse`, `finalbody`, ...)."""
+    for name in getattr(owner, "_fields", ()):
+        value = getattr(owner, name, None)
+        if isinstance(value, list) and any(item is child for item in value):
+            return name
+    return ""

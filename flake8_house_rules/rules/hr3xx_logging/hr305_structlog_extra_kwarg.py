@@ -46,6 +46,10 @@ class StructlogExtraKwarg(Rule):
         "import logging\n\nlog = logging.getLogger()\nlog.info('user created', extra={'user_id': 1})",
         "from app.logging import logger\n\nlogger.info('x', extra={'a': 1})",
         "from app.mycore.logger import get_logger\n\nlog = get_logger()\nlog.info('x', extra={'a': 1})",
+        "import logging\n\nclass Api:\n    def __init__(self) -> None:\n"
+        "        self.log = logging.getLogger(__name__)\n\n"
+        "    def run(self) -> None:\n        self.log.info('started', extra={'a': 1})",
+        "from pydantic import Field\n\nx: dict = Field(json_schema_extra={'extra': 1})",
     )
     invalid = (
         "import structlog\n\nlog = structlog.get_logger()\n"

@@ -3,9 +3,14 @@
 A receiver is classified through the module's bindings, never by its spelling: `structlog.get_logger()`
 (and `getLogger`, `stdlib.get_logger`, `wrap_logger`, the house factories in `hr-structlog-factories`, also
 under a package prefix: `app.core.logger.get_logger` for `core.logger.get_logger`),
-`loguru.logger`, `logging.getLogger(...)`, `.bind()`/`.new()`/`.opt()` chains on any of those, parameters
+`loguru.logger`, `logging.getLogger(...)`, `logging.root`, Flask's `current_app.logger`, `.bind()`/`.new()`/`.opt()`
+chains on any of those, parameters
 annotated with a logger type, and `self.<name>` attributes assigned such a logger in the class. A name
 bound in two different ways, or whose origin cannot be seen, is not a logger of any library.
+
+The standard library's module-level functions (`logging.info(...)`, `from logging import error`, `import
+logging as log; log.warning(...)`) log on the root logger: rules take them by resolved name
+(`STDLIB_FUNCTIONS`, through `calls`), and `function_log_call` gives their library and method.
 """
 
 from __future__ import annotations
@@ -19,6 +24,14 @@ if TYPE_CHECKING:
 Library = Literal["structlog", "loguru", "stdlib"]
 
 LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log", "msg"})
+#: The standard library's module-level log functions, which log on the root logger (`logging.info(...)`).
+STDLIB_FUNCTIONS = frozenset(f"logging.{method}" for method in LOG_METHODS - {"msg"})
+#: Logger objects known by their dotted name.
+KNOWN_LOGGERS: dict[str, Library] = {
+    "loguru.logger": "loguru",
+    "logging.root": "stdlib",
+    "flask.current_app.logger": "stdlib",
+}
 STRUCTLOG_FACTORIES = frozenset(
     {"structlog.get_logger", "structlog.getLogger", "structlog.stdlib.get_logger", "structlog.wrap_logger"}
 )
@@ -45,8 +58,9 @@ def library_of(ctx: ModuleContext, expr: ast.expr, depth: int = 0) -> Library | 
     if isinstance(expr, ast.Name):
         return _library_of_name(ctx, expr, depth)
     if isinstance(expr, ast.Attribute):
-        if ctx.qualname(expr) == "loguru.logger":
-            return "loguru"
+        known = KNOWN_LOGGERS.get(ctx.qualname(expr) or "")
+        if known is not None:
+            return known
         if isinstance(expr.value, ast.Name) and expr.value.id in {"self", "cls"}:
             return _library_of_attribute(ctx, expr, depth)
     return None
@@ -59,6 +73,22 @@ def log_call(ctx: ModuleContext, node: ast.Call) -> tuple[Library, str] | None:
         return None
     library = library_of(ctx, func.value)
     return None if library is None else (library, func.attr)
+
+
+def function_log_call(name: str) -> tuple[Library, str]:
+    """`("stdlib", method)` for a module-level log function resolved as `logging.<method>`."""
+    return "stdlib", name.rpartition(".")[2]
+
+
+def records_traceback(node: ast.Call) -> bool:
+    """Whether a log call records the current exception's traceback: `exc_info=` anything but a false
+    constant (`exc_info=True`, `exc_info=err`, `exc_info=sys.exc_info()`).
+    """
+    for keyword in node.keywords:
+        if keyword.arg == "exc_info":
+            value = keyword.value
+            return not (isinstance(value, ast.Constant) and not value.value)
+    return False
 
 
 def message_argument(node: ast.Call, method: str) -> ast.expr | None:
@@ -96,7 +126,7 @@ def _library_of_name(ctx: ModuleContext, name: ast.Name, depth: int) -> Library 
     found: set[Library | None] = set()
     for binding in bindings:
         if binding.kind == "import":
-            found.add("loguru" if binding.origin == "loguru.logger" else None)
+            found.add(KNOWN_LOGGERS.get(binding.origin))
         elif binding.kind == "assign" and binding.value is not None:
             found.add(library_of(ctx, binding.value, depth + 1))
         elif binding.kind == "param" and isinstance(binding.node, ast.arg) and binding.node.annotation:

@@ -1,0 +1,119 @@
+"""The result cache, modelled on ruff's: one ignorable folder at the project root.
+
+`.house_rules_cache/` holds a `.gitignore` of `*` (so git, and this command, skip it), a `CACHEDIR.TAG`, and
+one file per pack version and configuration fingerprint (`0.1.0/<fingerprint>`; the fingerprint digests the
+pack's code, the Python version, the project's `pyproject.toml`, the tool files beside it that rules read
+(`settings.TOOL_FILES`) and the flags). That file maps each checked
+file's path to the digest of its content, its target Python version, and what checking it gave. A file
+whose content, target version, configuration or pack changed is checked again; nothing else is. Results
+with an internal error are never stored, so a crash is reported on every run until it is fixed. Entries of
+files that no longer exist are dropped when the cache is written.
+
+The file is written with `marshal` (plain tuples, strings and bytes: fast, and loading it runs no code), to
+a temporary name and then renamed, so a run that stops half-way leaves the previous cache intact.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+from typing import TYPE_CHECKING, Any
+
+from flake8_house_rules import __version__
+from flake8_house_rules.cli.results import FileResult
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+CACHE_DIR_NAME = ".house_rules_cache"
+FORMAT = 1
+CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by house-rules.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+
+
+class Cache:
+    """The stored results of one configuration."""
+
+    def __init__(self, folder: str, fingerprint: str) -> None:
+        self.folder = folder
+        self.path = os.path.join(folder, __version__, fingerprint)
+        self.entries: dict[str, tuple[Any, ...]] = {}  # Any: marshal-able parts of a FileResult
+        self.warnings: tuple[str, ...] = ()
+        self.found = False
+        self._changed = False
+
+    def load(self) -> bool:
+        """Read the stored results; `False` when there are none for this configuration."""
+        try:
+            with open(self.path, "rb") as handle:
+                data = marshal.load(handle)
+        except (OSError, EOFError, ValueError, TypeError):
+            return False
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            return False
+        self.entries = data["entries"]
+        self.warnings = tuple(data["warnings"])
+        self.found = True
+        return True
+
+    def get(self, key: str, digest: bytes, target: tuple[int, int]) -> FileResult | None:
+        """The stored result of a file, if its content and target version are unchanged."""
+        entry = self.entries.get(key)
+        if entry is None or entry[0] != digest or entry[1] != target:
+            return None
+        return FileResult.from_data((entry[0], entry[2], entry[3]))
+
+    def put(self, key: str, target: tuple[int, int], result: FileResult) -> None:
+        """Store a file's result (unless it had an internal error or could not be read)."""
+        if result.errors or not result.digest:
+            self.entries.pop(key, None)
+            return
+        digest, diagnostics, found = result.to_data()
+        self.entries[key] = (digest, target, diagnostics, found)
+        self._changed = True
+
+    def save(self, seen: Iterable[str], warnings: tuple[str, ...], exists: Any) -> None:  # Any: a path predicate
+        """Write the cache if anything changed, dropping entries of files that are gone."""
+        seen = set(seen)
+        for key in [key for key in self.entries if key not in seen and not exists(key)]:
+            del self.entries[key]
+            self._changed = True
+        if not self._changed and self.found and warnings == self.warnings:
+            return
+        data = {"format": FORMAT, "warnings": warnings, "entries": self.entries}
+        with contextlib.suppress(OSError):  # a read-only tree is still checked, just not cached
+            self._prepare()
+            temporary = f"{self.path}.{os.getpid()}.tmp"
+            try:
+                with open(temporary, "wb") as out:
+                    marshal.dump(data, out)
+                os.replace(temporary, self.path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
+
+    def _prepare(self) -> None:
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        for name, text in (
+            (".gitignore", "# Automatically created by house-rules.\n*\n"),
+            ("CACHEDIR.TAG", CACHEDIR_TAG),
+        ):
+            marker = os.path.join(self.folder, name)
+            if not os.path.exists(marker):
+                with open(marker, "w", encoding="utf-8") as out:
+                    out.write(text)
+
+
+def clean(folder: str) -> bool:
+    """Remove a cache folder; `False` when there was none."""
+    import shutil  # noqa: PLC0415 - only `house-rules clean` needs it
+
+    if not os.path.isdir(folder):
+        return False
+    shutil.rmtree(folder)
+    return True

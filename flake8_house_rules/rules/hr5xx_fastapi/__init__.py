@@ -1,0 +1,1 @@
+"""HR5xx: FastAPI routes, routers and websockets."""

@@ -1,0 +1,256 @@
+"""Facts the FastAPI rules share: status codes, response classes, and a base class for rules about routes."""
+
+from __future__ import annotations
+
+import ast
+import re
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Literal
+
+from flake8_house_rules.context.fastapi import FastAPIRoutes, Route, imports_fastapi
+from flake8_house_rules.rule import Rule
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context import ModuleContext
+
+STATUS_MODULES = ("fastapi.status.", "starlette.status.")
+STATUS_NAME_RE = re.compile(r"HTTP_(\d{3})_")
+RESPONSE_MODULES = ("fastapi.responses.", "starlette.responses.", "fastapi.sse.", "sse_starlette.")
+RESPONSE_CLASSES = frozenset({"fastapi.Response"})
+BINARY_RESPONSES = frozenset({"FileResponse", "StreamingResponse"})
+#: A class of unknown origin whose name ends so may be a response (`CustomStreamingResponse`); a class named
+#: `UserResponse` is a model in style guide 002's naming.
+STARLETTE_RESPONSE_NAMES = (
+    "JSONResponse",
+    "StreamingResponse",
+    "FileResponse",
+    "HTMLResponse",
+    "PlainTextResponse",
+    "RedirectResponse",
+    "EventSourceResponse",
+)
+#: Words in a function's name that say it may build a response: `authorize_redirect`, `_base_vertex_proxy_route`.
+RESPONSE_WORDS = ("response", "redirect", "proxy", "passthrough", "pass_through", "relay", "forward", "stream")
+MAX_DEPTH = 4
+WEBSOCKET_CLASSES = frozenset({"fastapi.WebSocket", "fastapi.websockets.WebSocket", "starlette.websockets.WebSocket"})
+
+#: Whether an expression is a response: yes, maybe (a helper whose name says so), unknown, or provably not.
+ResponseAnswer = Literal["yes", "maybe", "unknown", "no"]
+ANSWER_ORDER: tuple[ResponseAnswer, ...] = ("yes", "maybe", "unknown", "no")
+#: Returned values that are plainly not responses.
+PLAIN_VALUES = (
+    ast.Constant,
+    ast.Dict,
+    ast.List,
+    ast.Tuple,
+    ast.Set,
+    ast.JoinedStr,
+    ast.ListComp,
+    ast.DictComp,
+    ast.SetComp,
+    ast.BinOp,
+    ast.Compare,
+)
+
+
+class RouteRule(Rule):
+    """A rule about the module's FastAPI routes: runs only in modules that import `fastapi`, outside tests.
+
+    Test modules (`hr-test-modules`) are skipped: the apps they build are fixtures that exercise FastAPI's
+    behaviour (a deliberately shadowed route, an untyped body), not the project's API.
+    """
+
+    options = ("hr-test-modules",)
+
+    @classmethod
+    def applies_to(cls, ctx: ModuleContext) -> bool:
+        """Only modules that import `fastapi` can declare routes; test modules are not the API."""
+        return imports_fastapi(ctx) and not ctx.is_test_module() and super().applies_to(ctx)
+
+    @property
+    def facts(self) -> FastAPIRoutes:
+        """The module's apps, routers and routes (built once per module, shared by the family)."""
+        return self.ctx.fact(FastAPIRoutes)
+
+    def http_routes(self) -> list[Route]:
+        """The module's HTTP routes (not websocket routes), in registration order."""
+        return [route for route in self.facts.routes if not route.is_websocket]
+
+
+def hidden(route: Route) -> bool:
+    """Whether a route may be left out of the OpenAPI schema: `include_in_schema=` other than a literal `True`."""
+    shown = route.keyword("include_in_schema")
+    return shown is not None and not (isinstance(shown, ast.Constant) and shown.value is True)
+
+
+def status_code(ctx: ModuleContext, expr: ast.expr) -> int | None:
+    """The number a `status_code=` value stands for: `201`, `status.HTTP_201_CREATED`, `HTTPStatus.CREATED`."""
+    if isinstance(expr, ast.Constant):
+        value = expr.value
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+    qualname = ctx.qualname(expr)
+    if qualname is None:
+        return None
+    if qualname.startswith(STATUS_MODULES):
+        found = STATUS_NAME_RE.match(qualname.rpartition(".")[2] + "_")
+        return int(found.group(1)) if found else None
+    module, _, member = qualname.rpartition(".")
+    if module == "http.HTTPStatus" and member in HTTPStatus.__members__:
+        return int(HTTPStatus[member])
+    return None
+
+
+def route_status(ctx: ModuleContext, route: Route, default: int = 200) -> int | None:
+    """The status code a route answers with: its `status_code=`, else FastAPI's default; `None` if unknown."""
+    value = route.keyword("status_code")
+    if value is None:
+        return None if route.splat else default
+    return status_code(ctx, value)
+
+
+def response_class(ctx: ModuleContext, expr: ast.expr) -> str | None:
+    """The name of the FastAPI/Starlette response class an expression names (`StreamingResponse`), else `None`.
+
+    A class of the module that inherits from one counts as its base's name.
+    """
+    qualname = ctx.qualname(expr)
+    if qualname is not None:
+        if qualname in RESPONSE_CLASSES or qualname.startswith(RESPONSE_MODULES):
+            return qualname.rpartition(".")[2]
+        return None
+    if isinstance(expr, ast.Name):
+        bindings = ctx.lookup(expr)
+        if bindings and len(bindings) == 1 and isinstance(bindings[0].node, ast.ClassDef):
+            for name in ctx.classes.ancestry(bindings[0].node).names:
+                if name in RESPONSE_CLASSES or name.startswith(RESPONSE_MODULES):
+                    return name.rpartition(".")[2]
+    return None
+
+
+def is_response(ctx: ModuleContext, expr: ast.expr | None, depth: int = 0) -> ResponseAnswer:
+    """Whether a returned expression is a `Response`.
+
+    `yes`: a response class called (also through a name assigned one, or a parameter annotated with one),
+    `templates.TemplateResponse(...)`, a function of the module annotated to return a response class, or
+    unannotated with a `return` that answers so (followed a few calls deep).
+    `maybe`: a call the module cannot see into whose name says it may build a response: a class named like
+    Starlette's (`CustomStreamingResponse`, but not a model named `UserResponse`), a function whose name
+    holds `response`, `redirect`, `proxy`, `relay`, `forward`, `stream` (`authorize_redirect`,
+    `relay_request`), a callable made by such a call (`handler = create_pass_through_route(...)`, then
+    `handler(...)`), or a call handed a response class (`TypeAdapter(Response).validate_python(...)`).
+    `no`: provably something else: a literal, an f-string, a class called (a model), a function of the
+    module annotated to return something else, or returning only such values. `unknown`: any other call,
+    attribute or name.
+    """
+    if expr is None or depth > MAX_DEPTH:
+        return "no"
+    if isinstance(expr, ast.Await):
+        expr = expr.value
+    if isinstance(expr, ast.Name):
+        return _is_response_name(ctx, expr, depth)
+    if isinstance(expr, ast.BoolOp | ast.IfExp):  # `a or b`, `a if c else b`: either may be returned
+        values = expr.values if isinstance(expr, ast.BoolOp) else [expr.body, expr.orelse]
+        return _strongest({is_response(ctx, value, depth + 1) for value in values})
+    if not isinstance(expr, ast.Call):
+        return "no" if isinstance(expr, PLAIN_VALUES) else "unknown"
+    func = expr.func
+    if response_class(ctx, func) is not None:
+        return "yes"
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if name == "TemplateResponse":
+        return "yes"
+    helper = _local_function(ctx, func)
+    if helper is not None:
+        if helper.returns is not None:
+            return "yes" if response_class(ctx, helper.returns) is not None else "no"
+        returned = {is_response(ctx, node.value, depth + 1) for node in ctx.fact(FastAPIRoutes).returns(helper)}
+        return _strongest(returned) if returned else "no"
+    if name[:1].isupper():  # a class: one named like Starlette's responses may be one of them
+        return "maybe" if name == "Response" or name.endswith(STARLETTE_RESPONSE_NAMES) else "no"
+    lowered = name.lower()
+    if any(word in lowered for word in RESPONSE_WORDS) or _handed_a_response_class(ctx, expr):
+        return "maybe"
+    if isinstance(func, ast.Name):  # a callable made earlier: `handler = create_pass_through_route(...)`
+        made = ctx.assigned_value(func)
+        if isinstance(made, ast.Await):
+            made = made.value
+        if isinstance(made, ast.Call) and is_response(ctx, made, depth + 1) in {"yes", "maybe"}:
+            return "maybe"
+    return "unknown"
+
+
+def _handed_a_response_class(ctx: ModuleContext, call: ast.Call) -> bool:
+    """`cast(Response, x)`, `TypeAdapter(Response).validate_python(x)`: a response class among the arguments
+    of the call or of the call it is a method of.
+    """
+    calls = [call]
+    if isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Call):
+        calls.append(call.func.value)
+    return any(
+        isinstance(arg, ast.Name | ast.Attribute) and response_class(ctx, arg) is not None
+        for each in calls
+        for arg in each.args
+    )
+
+
+def _local_function(ctx: ModuleContext, func: ast.expr) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The module's own function a call calls by name, when the name has that one binding."""
+    if not isinstance(func, ast.Name):
+        return None
+    bindings = ctx.lookup(func)
+    if bindings and len(bindings) == 1 and isinstance(bindings[0].node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return bindings[0].node
+    return None
+
+
+def _is_response_name(ctx: ModuleContext, name: ast.Name, depth: int) -> ResponseAnswer:
+    bindings = ctx.lookup(name)
+    if not bindings:
+        return "unknown"
+    answers: set[ResponseAnswer] = set()
+    for binding in bindings:
+        if binding.kind == "param":
+            annotation = getattr(binding.node, "annotation", None)
+            answers.add("yes" if annotation is not None and response_class(ctx, annotation) else "unknown")
+        elif binding.kind == "assign" and binding.value is not None:
+            answers.add(is_response(ctx, binding.value, depth + 1))
+        else:
+            answers.add("unknown")
+    return _strongest(answers)
+
+
+def _strongest(answers: set[ResponseAnswer]) -> ResponseAnswer:
+    """The first of `yes`, `maybe`, `unknown`, `no` among the answers (`unknown` when there are none)."""
+    return next((answer for answer in ANSWER_ORDER if answer in answers), "unknown")
+
+
+def returns_response(ctx: ModuleContext, facts: FastAPIRoutes, route: Route) -> ResponseAnswer:
+    """The strongest answer among the route's `return` values (see `is_response`): `yes`, else `maybe`, ...
+
+    A route function named for streaming (`google_stream_generate_content`) whose returns are all calls the
+    module cannot see into streams a response: `maybe`.
+    """
+    answers = {is_response(ctx, node.value) for node in facts.returns(route.function)}
+    if answers == {"unknown"} and "stream" in route.function.name.lower():
+        return "maybe"
+    return _strongest(answers) if answers else "no"
+
+
+def answers_with_responses(ctx: ModuleContext, facts: FastAPIRoutes, route: Route) -> bool:
+    """Whether the route answers with response objects: some `return` is (or may be) one, and none provably
+    returns anything else (the others call helpers the module cannot see into).
+    """
+    answers = {is_response(ctx, node.value) for node in facts.returns(route.function)}
+    if answers == {"unknown"} and "stream" in route.function.name.lower():
+        return True
+    return "no" not in answers and not answers.isdisjoint({"yes", "maybe"})
+
+
+def websocket_parameters(ctx: ModuleContext, function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """The names of a function's parameters annotated `WebSocket` (fastapi's or starlette's)."""
+    args = function.args
+    return {
+        arg.arg
+        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs)
+        if arg.annotation is not None and ctx.qualname(arg.annotation) in WEBSOCKET_CLASSES
+    }

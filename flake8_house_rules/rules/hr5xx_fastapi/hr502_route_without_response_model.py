@@ -1,0 +1,109 @@
+"""HR502 route-without-response-model."""
+
+from __future__ import annotations
+
+from flake8_house_rules.rules.hr5xx_fastapi.common import RouteRule, returns_response
+
+
+class RouteWithoutResponseModel(RouteRule):
+    """## What it does
+    Checks for an HTTP route (see the FastAPI family's definition: a `get/post/put/patch/delete/head/
+    options/trace/api_route` decorator on a router or app the module provably holds) whose decorator has
+    no `response_model=` and whose function has no return annotation. Reported at the route decorator.
+
+    Routes that answer with a `Response` need neither and are not reported: a decorator with
+    `response_class=`, or a function that returns a response object (a `fastapi.responses`/
+    `starlette.responses` class called, directly or through a name assigned one, a parameter annotated
+    `Response`, `templates.TemplateResponse(...)`, a module class inheriting a response class, a function
+    of the module annotated to return one).
+
+    Narrowed on real code: proxies and login flows return responses built by helpers the module cannot see
+    into, so a route is not reported either when it returns the result of a call whose name says it may
+    build a response (a class named like Starlette's responses, `CustomStreamingResponse(...)`, though not
+    a model named like `UserResponse(...)`; `authorize_redirect(...)`, `_base_vertex_proxy_route(...)`,
+    `relay_*`, `forward_*`, `stream_*`, or a callable made by such a call: `handler =
+    create_pass_through_route(...)`), unless the callee is a function of the module annotated otherwise;
+    nor when a route function named for streaming (`google_stream_generate_content`) returns only such
+    helper calls.
+    `response_model=None` is an explicit choice and counts as written; so does a `**kwargs` in the
+    decorator (it may carry `response_model`). Websocket routes have no response model.
+
+    Test modules (`hr-test-modules`) are not checked: the apps they build are fixtures, not the API.
+
+    ## Why is this bad?
+    Without a declared response type FastAPI neither validates nor filters what the handler returns, and
+    the OpenAPI schema shows an untyped body. Style guide 001 (FastAPI Routes): "Use Pydantic
+    `response_model` for type safety"; 000 annotates every route `-> CreateThreadResponse`; 002: "Implement
+    proper request/response models for OpenAPI documentation".
+
+    ## Example
+    ```python
+    @router.get("/users/{user_id}")
+    async def get_user(user_id: int, service: UserServiceDep):
+        return await service.get_one(user_id)
+    ```
+
+    Use instead:
+    ```python
+    @router.get("/users/{user_id}")
+    async def get_user(user_id: int, service: UserServiceDep) -> UserResponse:
+        return await service.get_one(user_id)
+    ```
+    """
+
+    code = "HR502"
+    name = "route-without-response-model"
+    message = "declare the route's response type: a return annotation or `response_model=`"
+    source = "001 FastAPI Routes; 000 FastAPI Patterns; 002 Route Handlers"
+    valid = (
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
+        "@router.get('/users/{user_id}')\nasync def get_user(user_id: int) -> UserResponse: ...",
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
+        "@router.get('/users', response_model=list[UserResponse])\nasync def list_users(): ...",
+        "from fastapi import APIRouter\nfrom fastapi.responses import HTMLResponse\n\nrouter = APIRouter()\n\n"
+        "@router.get('/', response_class=HTMLResponse)\nasync def index():\n    return '<h1>hi</h1>'",
+        "from fastapi import APIRouter\nfrom fastapi.responses import StreamingResponse\n\nrouter = APIRouter()\n\n"
+        "@router.get('/export')\nasync def export():\n    return StreamingResponse(rows(), media_type='text/csv')",
+        "from fastapi import APIRouter, Response\n\nrouter = APIRouter()\n\n"
+        "@router.get('/ping')\nasync def ping(response: Response):\n    response.headers['x'] = '1'\n"
+        "    return response",
+        "from fastapi import FastAPI\nfrom fastapi.responses import JSONResponse\n\napp = FastAPI()\n\n"
+        "@app.get('/health')\nasync def health():\n    result = JSONResponse({'ok': True})\n    return result",
+        "from fastapi import FastAPI\nfrom app.streaming import CustomStreamingResponse\n\napp = FastAPI()\n\n"
+        "@app.post('/chat')\nasync def chat():\n    return CustomStreamingResponse(tokens())",
+        "from fastapi import FastAPI\n\napp = FastAPI()\n\n@app.websocket('/ws')\nasync def ws(websocket): ...",
+        "from app.main import app\n\n@app.get('/unknown-app')\nasync def unknown(): ...",
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n@router.get('/x', **route_options)\n"
+        "async def x(): ...",
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n@router.post('/login')\nasync def login(request):\n"
+        "    return await oauth.google.authorize_redirect(request, redirect_uri)",
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n@router.post('/cohere/{endpoint:path}')\n"
+        "async def cohere(endpoint: str, request):\n    handler = create_pass_through_route(endpoint=endpoint)\n"
+        "    received = await handler(request)\n    return received",
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
+        "@router.post('/models/{name}:streamGenerateContent')\n"
+        "async def google_stream_generate_content(name: str, request):\n"
+        "    return await processor.base_process_llm_request(request=request)",
+    )
+    invalid = (
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
+        "@router.get('/users/{user_id}')  # error: HR502\nasync def get_user(user_id: int):\n"
+        "    return await service.get_one(user_id)",
+        "import fastapi\n\ndef create_app() -> fastapi.FastAPI:\n    app = fastapi.FastAPI()\n\n"
+        "    @app.post('/items', status_code=201)  # error: HR502\n    def create(item: Item):\n"
+        "        return {'id': 1}\n\n    return app",
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n\ndef build_metadata_response(request) -> dict:\n"
+        "    return {}\n\n@router.get('/.well-known/metadata')  # error: HR502\nasync def metadata(request):\n"
+        "    return build_metadata_response(request)",
+        "from fastapi import FastAPI\nfrom app.schemas import ChatResponse\n\napp = FastAPI()\n\n"
+        "@app.post('/chat', status_code=201)  # error: HR502\nasync def chat():\n    return ChatResponse(text='hi')",
+    )
+
+    def finish(self) -> None:
+        """Report each route without a declared response type."""
+        for route in self.http_routes():
+            if route.function.returns is not None or route.may_have("response_model"):
+                continue
+            if route.may_have("response_class") or returns_response(self.ctx, self.facts, route) in {"yes", "maybe"}:
+                continue
+            self.report(route.decorator)

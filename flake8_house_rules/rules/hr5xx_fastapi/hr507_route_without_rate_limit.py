@@ -1,0 +1,156 @@
+"""HR507 route-without-rate-limit."""
+
+from __future__ import annotations
+
+import ast
+
+from flake8_house_rules.context.fastapi import Route
+from flake8_house_rules.rule import Example
+from flake8_house_rules.rules.hr5xx_fastapi.common import RouteRule
+
+LIMIT_METHODS = frozenset({"limit", "shared_limit", "exempt"})
+DEPENDS = frozenset({"fastapi.Depends", "fastapi.params.Depends", "fastapi.param_functions.Depends"})
+MAX_DEPTH = 2
+
+
+class RouteWithoutRateLimit(RouteRule):
+    """## What it does
+    Checks for an HTTP route without a rate limit: no `@<limiter>.limit(...)` decorator (slowapi's
+    `limit`, `shared_limit`, or an explicit `exempt`) on a limiter named in `hr-limiter-names` (default
+    `limiter`; `app.state.limiter` and `self.limiter` count too). Reported at the route decorator.
+
+    A limit given as a dependency also counts, on the route, on its router's constructor, or as a
+    parameter (`limiter: Annotated[None, Depends(ApiUserRateLimiter(...))]`, `= Depends(...)`):
+    `dependencies=[Depends(RateLimiter(times=2, seconds=5))]` (fastapi-limiter), that is, a dependency that
+    names a limiter or something whose name contains `limit`. Websocket routes are not checked (slowapi does
+    not limit them). The rule is opt-in: which endpoints are public is the team's call.
+
+    Test modules (`hr-test-modules`) are not checked: the apps they build are fixtures, not the API.
+
+    ## Why is this bad?
+    An endpoint without a limit is one script away from exhausting the service or its upstream quota.
+    Style guide 001 (FastAPI Routes): "Always add `@limiter.limit()` decorator for public endpoints"; 002
+    (Security Best Practices): "Implement rate limiting for API endpoints".
+
+    ## Example
+    ```python
+    @router.get("/search", summary="Search")
+    async def search(request: Request, q: str) -> SearchResponse: ...
+    ```
+
+    Use instead:
+    ```python
+    @router.get("/search", summary="Search")
+    @limiter.limit("30/minute")
+    async def search(request: Request, q: str) -> SearchResponse: ...
+    ```
+    """
+
+    code = "HR507"
+    name = "route-without-rate-limit"
+    message = "rate-limit the route: add `@limiter.limit(...)` under the route decorator"
+    tier = "opt-in"
+    source = "001 FastAPI Routes; 002 Security Best Practices"
+    options = ("hr-limiter-names", "hr-test-modules")
+    valid = (
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
+        "@router.get('/search')\n@limiter.limit('30/minute')\nasync def search(request): ...",
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
+        "@router.get('/health')\n@limiter.exempt\nasync def health(request): ...",
+        "from fastapi import FastAPI\n\napp = FastAPI()\n\n"
+        "@app.get('/search')\n@app.state.limiter.limit('5/second')\nasync def search(request): ...",
+        "from fastapi import APIRouter, Depends\n\nrouter = APIRouter()\n\n"
+        "@router.get('/search', dependencies=[Depends(RateLimiter(times=2, seconds=5))])\nasync def search(): ...",
+        "from fastapi import APIRouter, Depends\n\nrouter = APIRouter(dependencies=[Depends(rate_limit)])\n\n"
+        "@router.get('/search')\nasync def search(): ...",
+        "from fastapi import APIRouter, Depends\n\nrouter = APIRouter()\n\n@router.post('/phone')\n"
+        "async def phone(number: str, per_day=Depends(ApiUserRateLimiter(requests=5, window=86400))): ...",
+        Example(
+            "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
+            "@router.get('/search')\n@throttle.limit('30/minute')\nasync def search(request): ...",
+            options={"hr-limiter-names": "throttle"},
+        ),
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n@router.websocket('/ws')\n"
+        "async def ws(websocket): ...",
+        "from app.api import router\n\n@router.get('/search')\nasync def search(request): ...",
+    )
+    invalid = (
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
+        "@router.get('/search')  # error: HR507\nasync def search(request): ...",
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
+        "@router.get('/search')  # error: HR507\n@throttle.limit('30/minute')\nasync def search(request): ...",
+    )
+
+    def start(self) -> None:
+        """Per module: the configured limiter names."""
+        self._names = frozenset(self.ctx.config.limiter_names)
+
+    def finish(self) -> None:
+        """Report each route without a limit."""
+        for route in self.http_routes():
+            if route.splat or self._limited(route):
+                continue
+            self.report(route.decorator)
+
+    def _limited(self, route: Route) -> bool:
+        if any(self._is_limit_decorator(decorator) for decorator in route.function.decorator_list):
+            return True
+        if self._mentions_limiter(route.keyword("dependencies")):
+            return True
+        if any(self._mentions_limiter(dependency) for dependency in self._parameter_dependencies(route.function)):
+            return True
+        constructor = route.router.node
+        if isinstance(constructor, ast.Call):
+            return any(k.arg == "dependencies" and self._mentions_limiter(k.value) for k in constructor.keywords)
+        return False
+
+    def _parameter_dependencies(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.expr]:
+        """The `Depends(...)` calls among a function's defaults and `Annotated[...]` metadata."""
+        args = function.args
+        found: list[ast.expr] = [
+            default
+            for default in (*args.defaults, *args.kw_defaults)
+            if default is not None and self._is_depends(default)
+        ]
+        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+            annotation = arg.annotation
+            if isinstance(annotation, ast.Subscript) and isinstance(annotation.slice, ast.Tuple):
+                found.extend(item for item in annotation.slice.elts[1:] if self._is_depends(item))
+        return found
+
+    def _is_depends(self, node: ast.expr) -> bool:
+        return isinstance(node, ast.Call) and self.ctx.qualname(node.func) in DEPENDS
+
+    def _is_limit_decorator(self, decorator: ast.expr) -> bool:
+        func = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if not isinstance(func, ast.Attribute) or func.attr not in LIMIT_METHODS:
+            return False
+        receiver = func.value
+        if isinstance(receiver, ast.Name):
+            return receiver.id in self._names
+        return isinstance(receiver, ast.Attribute) and receiver.attr in self._names
+
+    def _mentions_limiter(self, value: ast.expr | None) -> bool:
+        """Whether a `dependencies=` value or a `Depends(...)` call names a limiter (a bounded look: the
+        items, their callees and arguments, and those arguments' callees).
+        """
+        if value is None:
+            return False
+        items = value.elts if isinstance(value, ast.List | ast.Tuple | ast.Set) else [value]
+        pending: list[tuple[ast.expr, int]] = [(item, 0) for item in items]
+        while pending:
+            node, depth = pending.pop()
+            if isinstance(node, ast.Call):
+                pending.append((node.func, depth))
+                if depth < MAX_DEPTH:
+                    pending.extend((arg, depth + 1) for arg in node.args)
+                    pending.extend((keyword.value, depth + 1) for keyword in node.keywords)
+            elif isinstance(node, ast.Name):
+                if self._is_limiter_word(node.id):
+                    return True
+            elif isinstance(node, ast.Attribute) and self._is_limiter_word(node.attr):
+                return True
+        return False
+
+    def _is_limiter_word(self, word: str) -> bool:
+        return word in self._names or "limit" in word.lower()

@@ -1,0 +1,1 @@
+"""HR6xx: data access with SQLAlchemy 2.0, and the store / service / router layering."""

@@ -1,0 +1,121 @@
+"""HR606 try-in-store."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from flake8_house_rules.rule import Example, Rule
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context import ModuleContext
+
+IMPORT_ERRORS = frozenset({"builtins.ImportError", "builtins.ModuleNotFoundError"})
+
+
+class TryInStore(Rule):
+    """## What it does
+    Checks for a `try` statement with `except` handlers in a function of a store module
+    (`hr-store-modules`); `try`/`finally` without a handler is cleanup, not handling, and is not
+    reported. A `try` at module level, and one whose handlers catch only `ImportError`/`ModuleNotFoundError`
+    (an optional dependency imported lazily), guard imports rather than data access and are not reported.
+
+    ## Why is this bad?
+    The store is raw data access: the service above it knows what a missing row or a violated constraint
+    means to the caller and turns it into a domain error. A store that catches hides the ORM's exception
+    from the one layer that can translate it. Style guide 002 (Store Layer): "Store methods should let
+    database/ORM exceptions propagate (e.g., `NoResultFound`)" and "No exception handling or transformation
+    should happen at this layer".
+
+    ## Example
+    ```python
+    class UserStore:
+        async def get_one(self, payload: UserGetPayload) -> User | None:
+            try:
+                return (await self.db.execute(stmt)).scalar_one()
+            except NoResultFound:
+                return None
+    ```
+
+    Use instead:
+    ```python
+    class UserStore:
+        async def get_one(self, payload: UserGetPayload) -> User:
+            return (await self.db.execute(stmt)).scalar_one()  # let NoResultFound propagate
+    ```
+    """
+
+    code = "HR606"
+    name = "try-in-store"
+    message = "let errors propagate from the store; catch and translate them in the service"
+    source = "002 Store Layer"
+    options = ("hr-store-modules",)
+    valid = (
+        Example(
+            "class UserStore:\n    async def get_one(self, payload):\n"
+            "        return (await self.db.execute(stmt)).scalar_one()",
+            path="app/users/store.py",
+        ),
+        Example(
+            "class UserService:\n    async def get_one(self, payload):\n        try:\n"
+            "            return await self.store.get_one(payload)\n        except NoResultFound:\n"
+            "            raise UserNotFoundError(payload.uuid)",
+            path="app/users/service.py",
+        ),
+        Example(
+            "try:\n    import orjson as json\nexcept ImportError:\n    import json",
+            path="app/users/store.py",
+        ),
+        Example(
+            "class UserStore:\n    def export(self, rows):\n        try:\n            import pyarrow\n"
+            "        except ModuleNotFoundError:\n            return None\n        return pyarrow.table(rows)",
+            path="app/users/store.py",
+        ),
+        Example(
+            "class UserStore:\n    async def stream(self):\n        try:\n            yield self.db\n"
+            "        finally:\n            await self.db.close()",
+            path="app/users/store.py",
+        ),
+    )
+    invalid = (
+        Example(
+            "class UserStore:\n    async def get_one(self, payload):\n        try:  # error: HR606\n"
+            "            return (await self.db.execute(stmt)).scalar_one()\n        except NoResultFound:\n"
+            "            return None",
+            path="app/users/store.py",
+        ),
+        Example(
+            "def delete_run(session, run_id):\n    try:  # error: HR606\n        session.delete(run_id)\n"
+            "    except (ImportError, KeyError):\n        pass",
+            path="app/stores/runs.py",
+        ),
+    )
+
+    @classmethod
+    def applies_to(cls, ctx: ModuleContext) -> bool:
+        """Only store modules."""
+        return "store" in ctx.roles
+
+    def visit_Try(self, node: ast.Try) -> None:
+        """Report a `try` with handlers in a function."""
+        self._check(node)
+
+    def visit_TryStar(self, node: ast.TryStar) -> None:
+        """Report a `try` with `except*` handlers in a function."""
+        self._check(node)
+
+    def _check(self, node: ast.Try | ast.TryStar) -> None:
+        if not node.handlers or self.ctx.enclosing_function(node) is None:
+            return
+        if all(self._guards_import(handler) for handler in node.handlers):
+            return
+        self.report(node)
+
+    def _guards_import(self, handler: ast.ExceptHandler) -> bool:
+        caught = handler.type
+        if caught is None:
+            return False
+        names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+        return all(isinstance(name, ast.Name) and f"builtins.{name.id}" in IMPORT_ERRORS for name in names) and all(
+            isinstance(name, ast.Name) and self.ctx.is_builtin(name) for name in names
+        )

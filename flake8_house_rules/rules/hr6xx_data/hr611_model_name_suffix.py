@@ -1,0 +1,102 @@
+"""HR611 model-name-suffix."""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+from typing import TYPE_CHECKING
+
+from flake8_house_rules.rule import Example, Rule
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context import ModuleContext
+
+TYPE_MODULES = frozenset({"types.py", "schemas.py"})
+PYDANTIC_MODELS = (
+    "pydantic.BaseModel",
+    "pydantic.main.BaseModel",
+    "pydantic.RootModel",
+    "pydantic.root_model.RootModel",
+)
+
+
+class ModelNameSuffix(Rule):
+    """## What it does
+    Checks for a class in a `types.py` or `schemas.py` module that provably subclasses pydantic's
+    `BaseModel` (directly, through `RootModel`, or through the module's own model classes) and whose name
+    ends in none of `hr-model-suffixes` (default `Payload`, `Response`, `Params`, `Filter`, `Base`). A class
+    whose bases come from another module of the project is not known to be a model and is not reported;
+    enums and plain classes are not models.
+
+    ## Why is this bad?
+    The suffix tells what a model is for wherever it is used: what comes in (`Payload`), what goes out
+    (`Response`), how a list is asked for (`Params`, `Filter`), and what is shared (`Base`). Style guide 002
+    (Pydantic Models and Types): "Use descriptive names ending with "Payload" for input models", "Use
+    descriptive names ending with "Response" for output models", and `ResourcePListParams`,
+    `ResourceFilter` as the list and filter models.
+
+    ## Example
+    ```python
+    # app/users/types.py
+    class NewUser(BaseModel):
+        email: str
+    ```
+
+    Use instead:
+    ```python
+    # app/users/types.py
+    class UserCreatePayload(BaseModel):
+        email: str
+    ```
+    """
+
+    code = "HR611"
+    name = "model-name-suffix"
+    message = "end the model's name in `Payload`, `Response`, `Params`, `Filter` or `Base`"
+    tier = "opt-in"
+    source = "002 Pydantic Models and Types"
+    options = ("hr-model-suffixes",)
+    valid = (
+        Example(
+            "from pydantic import BaseModel\n\nclass UserBase(BaseModel): ...\n"
+            "class UserCreatePayload(UserBase): ...\nclass UserResponse(UserBase): ...\n"
+            "class UserPListParams(BaseModel): ...\nclass UserFilter(BaseModel): ...",
+            path="app/users/types.py",
+        ),
+        Example("from pydantic import BaseModel\n\nclass NewUser(BaseModel): ...", path="app/users/models.py"),
+        Example(
+            "from enum import StrEnum\nfrom app.core.types import AppModel\n\nclass SortField(StrEnum): ...\n"
+            "class NewUser(AppModel): ...",
+            path="app/users/schemas.py",
+        ),
+        Example(
+            "from pydantic import BaseModel\n\nclass NewUserDTO(BaseModel): ...",
+            path="app/users/types.py",
+            options={"hr-model-suffixes": "DTO"},
+        ),
+    )
+    invalid = (
+        Example(
+            "from pydantic import BaseModel\n\nclass UserBase(BaseModel): ...\n"
+            "class NewUser(UserBase):  # error: HR611\n    email: str",
+            path="app/users/types.py",
+        ),
+        Example(
+            "import pydantic\n\nclass Items(pydantic.RootModel[list[int]]): ...  # error: HR611",
+            path="schemas.py",
+        ),
+    )
+
+    @classmethod
+    def applies_to(cls, ctx: ModuleContext) -> bool:
+        """Only `types.py` and `schemas.py` modules."""
+        return ctx.path is not None and posixpath.basename(ctx.path) in TYPE_MODULES
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        """Report a pydantic model without a house suffix."""
+        suffixes = self.ctx.config.model_suffixes
+        if not suffixes or node.name.endswith(tuple(suffixes)):
+            return
+        if self.ctx.classes.inherits(node, *PYDANTIC_MODELS):
+            joined = ", ".join(f"`{suffix}`" for suffix in suffixes)
+            self.report(node, f"end the model's name `{node.name}` in one of {joined}")

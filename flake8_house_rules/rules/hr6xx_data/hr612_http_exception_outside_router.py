@@ -1,0 +1,113 @@
+"""HR612 http-exception-outside-router."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from flake8_house_rules.rule import Example, Rule
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context import ModuleContext
+
+HTTP_EXCEPTIONS = frozenset(
+    {
+        "fastapi.HTTPException",
+        "fastapi.exceptions.HTTPException",
+        "starlette.exceptions.HTTPException",
+    }
+)
+
+
+class HttpExceptionOutsideRouter(Rule):
+    """## What it does
+    Checks for `raise HTTPException(...)` (FastAPI's or Starlette's, also raised bare or `from` another
+    error) in a store or service module (`hr-store-modules`, `hr-service-modules`). The project's own
+    domain errors are not reported, even when they subclass `HTTPException` (style guide 002's `errors.py`
+    does that on purpose); only the framework class itself is.
+
+    ## Why is this bad?
+    A status code is the router's business: a service that raises `HTTPException` cannot be reused from a
+    background job or a CLI, and the mapping from domain errors to HTTP answers is scattered over the
+    layers. Style guide 002 (Error Handling): services "Transform these into domain-specific exceptions",
+    "This keeps implementation details hidden from API consumers", and global exception handlers "Map
+    domain exceptions to appropriate HTTP status codes".
+
+    ## Example
+    ```python
+    class UserService:
+        async def get_one(self, payload: UserGetPayload) -> UserResponse:
+            try:
+                user = await self.store.get_one(payload)
+            except NoResultFound:
+                raise HTTPException(status_code=404, detail="user not found")
+    ```
+
+    Use instead:
+    ```python
+    class UserService:
+        async def get_one(self, payload: UserGetPayload) -> UserResponse:
+            try:
+                user = await self.store.get_one(payload)
+            except NoResultFound as exc:
+                raise UserNotFoundError(payload.uuid) from exc
+    ```
+    """
+
+    code = "HR612"
+    name = "http-exception-outside-router"
+    message = "raise a domain error here and map it to an HTTP status in the router's exception handlers"
+    source = "002 Error Handling"
+    options = ("hr-store-modules", "hr-service-modules")
+    valid = (
+        Example(
+            "from fastapi import HTTPException\n\n@router.get('/')\nasync def read():\n"
+            "    raise HTTPException(status_code=404)",
+            path="app/users/routes.py",
+        ),
+        Example(
+            "from app.errors import UserNotFoundError\n\nasync def get_one(uuid):\n    raise UserNotFoundError(uuid)",
+            path="app/users/service.py",
+        ),
+        Example(
+            "from fastapi import HTTPException\n\ndef is_http(exc: Exception) -> bool:\n"
+            "    return isinstance(exc, HTTPException)",
+            path="app/users/service.py",
+        ),
+        Example(
+            "from werkzeug.exceptions import HTTPException\n\ndef f():\n    raise HTTPException()",
+            path="app/users/service.py",
+        ),
+    )
+    invalid = (
+        Example(
+            "from fastapi import HTTPException, status\n\nclass UserService:\n    async def get_one(self, payload):\n"
+            "        raise HTTPException(status.HTTP_404_NOT_FOUND, 'user not found')  # error: HR612",
+            path="app/users/service.py",
+        ),
+        Example(
+            "import starlette.exceptions as exc\n\ndef get_one(session, uuid):\n"
+            "    try:\n        return session.get(uuid)\n    except KeyError as e:\n"
+            "        raise exc.HTTPException(404) from e  # error: HR612",
+            path="app/stores/users.py",
+        ),
+        Example(
+            "from fastapi import HTTPException\n\ndef deny():\n    raise HTTPException  # error: HR612",
+            path="app/users/service.py",
+        ),
+    )
+
+    references = HTTP_EXCEPTIONS
+
+    @classmethod
+    def applies_to(cls, ctx: ModuleContext) -> bool:
+        """Only store and service modules."""
+        return "store" in ctx.roles or "service" in ctx.roles
+
+    def visit_reference(self, node: ast.Name | ast.Attribute, name: str) -> None:
+        """Report `raise HTTPException(...)` and `raise HTTPException`, at the `raise`."""
+        parent = self.ctx.parent(node)
+        if isinstance(parent, ast.Call) and parent.func is node:
+            node, parent = parent, self.ctx.parent(parent)
+        if isinstance(parent, ast.Raise) and parent.exc is node:
+            self.report(parent)
