@@ -160,5 +160,5 @@ def main(root: str = ".") -> int:
     return 0
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main(*sys.argv[1:]))

@@ -8,6 +8,8 @@ name has no path, and so no role: unknown stays unknown, and no layer rule fires
 
 from __future__ import annotations
 
+import configparser
+import contextlib
 import functools
 import os
 import posixpath
@@ -22,6 +24,22 @@ from flake8_house_rules.config import Config, parse_version
 STDIN_NAMES = frozenset({"", "-", "stdin", "<stdin>"})
 ROLES = ("test", "settings", "store", "service", "router")
 REQUIRES_RE = re.compile(r"(?:>=|~=|==|>)\s*3\.(\d+)")
+ASYNCIO_MODE_OPTION_RE = re.compile(r"--asyncio-mode(?:=|\s+)(\w+)")
+#: pytest's configuration files in the order pytest tries them in one folder, and the section it reads.
+PYTEST_FILES = (
+    ("pytest.ini", "pytest"),
+    (".pytest.ini", "pytest"),
+    ("pyproject.toml", "tool.pytest.ini_options"),
+    ("tox.ini", "pytest"),
+    ("setup.cfg", "tool:pytest"),
+)
+#: coverage.py's configuration files, in the order it reads them, with its report section.
+COVERAGE_FILES = (
+    (".coveragerc", "report"),
+    ("setup.cfg", "coverage:report"),
+    ("tox.ini", "coverage:report"),
+    ("pyproject.toml", "tool.coverage.report"),
+)
 
 
 def normalise_path(filename: str, cwd: str) -> str | None:
@@ -69,10 +87,8 @@ def version_from_pyproject(text: str) -> tuple[int, int] | None:
     ruff = tool.get("ruff") if isinstance(tool, dict) else None
     target = ruff.get("target-version") if isinstance(ruff, dict) else None
     if isinstance(target, str):
-        try:
+        with contextlib.suppress(ValueError):  # a bad target-version: fall back to requires-python
             return parse_version(target)
-        except ValueError:
-            pass
     project = data.get("project")
     requires = project.get("requires-python") if isinstance(project, dict) else None
     if isinstance(requires, str) and (found := REQUIRES_RE.findall(requires)):
@@ -100,3 +116,154 @@ def target_version(path: str | None, config: Config) -> tuple[int, int]:
     folder = os.path.dirname(os.path.join(config.cwd, path)) if path is not None else config.cwd
     found = _version_for_folder(os.path.abspath(folder or "."))
     return found or (sys.version_info.major, sys.version_info.minor)
+
+
+def asyncio_mode_from_options(options: dict[str, object]) -> str | None:
+    """pytest-asyncio's mode from one pytest configuration's options, or `None` when they do not set it.
+
+    `asyncio_mode`, else `--asyncio-mode` in `addopts`; `trio_mode = true` (pytest-trio then runs every
+    async test) counts as `auto`.
+    """
+    mode = options.get("asyncio_mode")
+    if isinstance(mode, str) and mode.strip():
+        return mode.strip().lower()
+    addopts = options.get("addopts")
+    text = " ".join(str(item) for item in addopts) if isinstance(addopts, list) else str(addopts or "")
+    if found := ASYNCIO_MODE_OPTION_RE.search(text):
+        return found.group(1).lower()
+    trio = options.get("trio_mode")
+    if trio is True or (isinstance(trio, str) and trio.strip().lower() in {"true", "1", "yes", "on"}):
+        return "auto"
+    return None
+
+
+def pytest_options_in(folder: Path) -> dict[str, object] | None:
+    """The options of the configuration file pytest would use in this folder, or `None` if it has none.
+
+    pytest takes, per folder, `pytest.ini` or `.pytest.ini` (even without a `[pytest]` section), then a
+    `pyproject.toml` with `[tool.pytest.ini_options]` (or pytest 9's `[tool.pytest]`), then `tox.ini` with
+    `[pytest]`, then `setup.cfg` with `[tool:pytest]`. An unreadable file is passed over.
+    """
+    for name, section in PYTEST_FILES:
+        text = _read_text(folder / name)
+        if text is None:
+            continue
+        options = _pyproject_pytest_options(text) if name == "pyproject.toml" else _ini_options(text, section)
+        if options is not None:
+            return options
+        if name in {"pytest.ini", ".pytest.ini"}:
+            return {}
+    return None
+
+
+def _read_text(path: Path) -> str | None:
+    """A file's text, or `None` when it is missing or unreadable."""
+    try:
+        return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
+    except OSError:
+        return None
+
+
+def _ini_options(text: str, section: str) -> dict[str, object] | None:
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return None
+    return dict(parser.items(section)) if parser.has_section(section) else None
+
+
+def _pyproject_pytest_options(text: str) -> dict[str, object] | None:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    tool = data.get("tool")
+    pytest = tool.get("pytest") if isinstance(tool, dict) else None
+    if not isinstance(pytest, dict):
+        return None
+    options = pytest.get("ini_options")
+    return options if isinstance(options, dict) else pytest
+
+
+@functools.lru_cache(maxsize=1024)
+def _asyncio_mode_for_folder(folder: str) -> str | None:
+    here = Path(folder)
+    for candidate in (here, *here.parents):
+        options = pytest_options_in(candidate)
+        if options is not None:
+            return asyncio_mode_from_options(options)
+    return None
+
+
+def asyncio_mode(path: str | None, config: Config) -> str:
+    """pytest-asyncio's mode for a module: `auto` or `strict`.
+
+    `hr-asyncio-mode` when set, else the nearest pytest configuration's (pytest's own search: the first
+    folder upwards with a pytest configuration file decides), else `strict`, pytest-asyncio's default.
+    """
+    if config.asyncio_mode:
+        return config.asyncio_mode
+    folder = os.path.dirname(os.path.join(config.cwd, path)) if path is not None else config.cwd
+    return _asyncio_mode_for_folder(os.path.abspath(folder or ".")) or "strict"
+
+
+def coverage_excludes_from_options(options: dict[str, object]) -> tuple[str, ...]:
+    """The line patterns a coverage `[report]` section excludes: `exclude_lines` and `exclude_also`."""
+    found: list[str] = []
+    for key in ("exclude_lines", "exclude_also"):
+        value = options.get(key)
+        items = value if isinstance(value, list) else str(value or "").splitlines()
+        found.extend(str(item).strip() for item in items if str(item).strip())
+    return tuple(found)
+
+
+def coverage_options_in(folder: Path) -> dict[str, object] | None:
+    """The `[report]` options of the coverage configuration file in this folder, or `None` if it has none.
+
+    coverage.py reads `.coveragerc` (`[report]`, even when missing), else `setup.cfg` or `tox.ini` with
+    `[coverage:report]`, else `pyproject.toml` with `[tool.coverage.report]`.
+    """
+    for name, section in COVERAGE_FILES:
+        text = _read_text(folder / name)
+        if text is None:
+            continue
+        if name == "pyproject.toml":
+            options = _pyproject_table(text, ("tool", "coverage", "report"))
+        else:
+            options = _ini_options(text, section)
+        if options is not None:
+            return options
+        if name == ".coveragerc":
+            return {}
+    return None
+
+
+def _pyproject_table(text: str, keys: tuple[str, ...]) -> dict[str, object] | None:
+    try:
+        table: object = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    for key in keys:
+        table = table.get(key) if isinstance(table, dict) else None
+    return table if isinstance(table, dict) else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _coverage_excludes_for_folder(folder: str) -> tuple[re.Pattern[str], ...]:
+    here = Path(folder)
+    for candidate in (here, *here.parents):
+        options = coverage_options_in(candidate)
+        if options is not None:
+            found = []
+            for pattern in coverage_excludes_from_options(options):
+                with contextlib.suppress(re.error):  # coverage.py itself rejects a bad pattern; it excludes nothing
+                    found.append(re.compile(pattern))
+            return tuple(found)
+    return ()
+
+
+def coverage_excludes(path: str | None, config: Config) -> tuple[re.Pattern[str], ...]:
+    """The line patterns the nearest coverage configuration excludes (searching upwards from the module)."""
+    folder = os.path.dirname(os.path.join(config.cwd, path)) if path is not None else config.cwd
+    return _coverage_excludes_for_folder(os.path.abspath(folder or "."))

@@ -45,8 +45,9 @@ Module = tuple[str, list[str], ast.AST]
 
 
 def load(paths: list[str]) -> list[Module]:
-    """Every parseable `.py` file under the paths, as `(name, lines, tree)`."""
+    """Every parseable `.py` file under the paths, as `(name, lines, tree)`; says how many were skipped."""
     modules = []
+    skipped = 0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for root in paths:
@@ -55,8 +56,11 @@ def load(paths: list[str]) -> list[Module]:
                     source = path.read_bytes().decode("utf-8")
                     tree = ast.parse(source)
                 except (SyntaxError, UnicodeDecodeError, ValueError, RecursionError, MemoryError):
+                    skipped += 1  # flake8 would report these itself (E999); no plugin sees them
                     continue
                 modules.append((str(path), source.splitlines(keepends=True), tree))
+    if skipped:
+        sys.stdout.write(f"{skipped} files skipped: not UTF-8 or not parseable\n")
     return modules
 
 
@@ -71,8 +75,8 @@ def time_bugbear(modules: list[Module]) -> float | None:
         try:
             for _ in BugBearChecker(tree=tree, filename=name, lines=lines).run():
                 pass
-        except Exception:  # a bugbear failure on one file must not stop the benchmark
-            continue
+        except Exception as exc:  # a bugbear failure on one file must not stop the benchmark: say so, go on
+            sys.stdout.write(f"flake8-bugbear failed on {name}: {type(exc).__name__}: {exc}\n")
     return time.perf_counter() - start
 
 
@@ -194,5 +198,5 @@ def time_patterns(config: Config, modules: list[Module], repeat: int, per_k: flo
     )
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())

@@ -2,7 +2,8 @@
 
 `.house_rules_cache/` holds a `.gitignore` of `*` (so git, and this command, skip it), a `CACHEDIR.TAG`, and
 one file per pack version and configuration fingerprint (`0.1.0/<fingerprint>`; the fingerprint digests the
-pack's code, the Python version, the project's `pyproject.toml` and the flags). That file maps each checked
+pack's code, the Python version, the project's `pyproject.toml`, the tool files beside it that rules read
+(`settings.TOOL_FILES`) and the flags). That file maps each checked
 file's path to the digest of its content, its target Python version, and what checking it gave. A file
 whose content, target version, configuration or pack changed is checked again; nothing else is. Results
 with an internal error are never stored, so a crash is reported on every run until it is fixed. Entries of

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import posixpath
@@ -265,15 +266,15 @@ class Discovery:
                 own = self._ignore_file(folder, ".gitignore", folder)
                 if own is not None:
                     ignores = (*ignores, own)
-            try:
+            entries: list[os.DirEntry[str]] = []
+            with contextlib.suppress(OSError):  # a folder that cannot be read holds nothing to lint
                 entries = list(os.scandir(folder))
-            except OSError:
-                continue
             for entry in entries:
                 path = _posix(entry.path)
-                try:
+                is_dir: bool | None = None
+                with contextlib.suppress(OSError):  # an entry that vanished or cannot be read is passed over
                     is_dir = entry.is_dir(follow_symlinks=False)
-                except OSError:
+                if is_dir is None:
                     continue
                 if not is_dir and not entry.name.endswith(PYTHON_SUFFIXES):
                     continue

@@ -126,6 +126,20 @@ def resolve_selection(
     return selected
 
 
+#: Other tools' configuration files that rules read beside `pyproject.toml` (HR803: pytest-asyncio's mode;
+#: HR804: coverage's exclusions); the cache's key includes those of the project's folder.
+TOOL_FILES = ("pytest.ini", ".pytest.ini", "tox.ini", "setup.cfg", ".coveragerc")
+
+
+def _tool_file(path: str) -> bytes:
+    """A tool configuration file's content, or nothing when it is missing or unreadable."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return b""
+
+
 def _code_stamp() -> str:
     """Sizes and times of the pack's own modules: a changed rule invalidates the cache, even unreleased."""
     parts = [__version__, f"{sys.version_info[0]}.{sys.version_info[1]}"]
@@ -169,6 +183,8 @@ class Project:
         for part in (_code_stamp(), self.root, repr(selection)):
             digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
         digest.update(self.text)
+        for name in TOOL_FILES:
+            digest.update(b"\0" + _tool_file(os.path.join(self.root, name)))
         digest.update(b"\0" + self._pattern_file_text(overrides))
         return digest.hexdigest()[:20]
 

@@ -27,6 +27,7 @@ import ast
 import posixpath
 from typing import TYPE_CHECKING, Literal
 
+from flake8_house_rules.context.annotations import parse_annotation
 from flake8_house_rules.paths import matches, module_roles
 
 if TYPE_CHECKING:
@@ -65,7 +66,6 @@ SQL_PACKAGES = ("sqlalchemy", "sqlmodel")
 WRAPPERS = frozenset({"typing.Optional", "typing.Annotated", "typing.Union"})
 LAYERS: tuple[Layer, ...] = ("store", "service", "router")
 MAX_DEPTH = 6
-MAX_ANNOTATION_TEXT = 200
 
 
 def imports_sql_package(ctx: ModuleContext) -> bool:
@@ -188,7 +188,7 @@ class Sessions:
             if isinstance(node, ast.Constant):
                 if node.value is None:
                     continue
-                parsed = _parse_annotation(node.value)
+                parsed = parse_annotation(node.value) if isinstance(node.value, str) else None
                 if parsed is None:
                     return None
                 pending.append(parsed)
@@ -264,31 +264,7 @@ def resolve_name(ctx: ModuleContext, node: ast.expr) -> str | None:
     Such a node is outside the module's tree: it is looked up in the module scope, where those names are
     imported (often under `if TYPE_CHECKING:`).
     """
-    if node in ctx.parents:
-        return ctx.qualname(node)
-    attrs: list[str] = []
-    steps = 0
-    while isinstance(node, ast.Attribute) and steps < MAX_ANNOTATION_TEXT:
-        attrs.append(node.attr)
-        node = node.value
-        steps += 1
-    if not isinstance(node, ast.Name):
-        return None
-    bindings = ctx.module_scope.names.get(node.id)
-    if not bindings or any(binding.kind != "import" for binding in bindings):
-        return None
-    origins = {binding.origin for binding in bindings}
-    return ".".join([origins.pop(), *reversed(attrs)]) if len(origins) == 1 else None
-
-
-def _parse_annotation(value: object) -> ast.expr | None:
-    """A quoted annotation as an expression, when it is short and parses."""
-    if not isinstance(value, str) or len(value) > MAX_ANNOTATION_TEXT:
-        return None
-    try:
-        return ast.parse(value.strip(), mode="eval").body
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+    return ctx.qualname(node) if node in ctx.parents else ctx.qualname_in(node, ctx.module_scope)
 
 
 class ImportTargets:

@@ -8,6 +8,7 @@ the scanner agrees with the tokenizer on real code). Nothing is tokenized until 
 from __future__ import annotations
 
 import ast
+import contextlib
 import re
 import tokenize
 from typing import TYPE_CHECKING, Any
@@ -82,12 +83,11 @@ class SourceText:
         if self._comments is None:
             self._comments = {}
             lines = iter(self.lines)
-            try:
+            # a construct the tokenizer cannot finish ends the comments found so far
+            with contextlib.suppress(tokenize.TokenError, SyntaxError):
                 for token in tokenize.generate_tokens(lambda: next(lines, "")):
                     if token.type == tokenize.COMMENT:
                         self._comments.setdefault(token.start[0], []).append((token.start[1], token.string))
-            except (tokenize.TokenError, SyntaxError):
-                pass
         return self._comments
 
     def comments_on(self, line: int) -> list[tuple[int, str]]:

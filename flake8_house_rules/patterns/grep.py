@@ -54,7 +54,7 @@ def compile_error(rule: dict[str, Any]) -> str | None:  # Any: a rule object of 
     """ast-grep's complaint about a rule object, or `None` when it compiles."""
     try:
         SgRoot("", LANGUAGE).root().find_all({"rule": rule})
-    except Exception as exc:  # ast-grep raises RuntimeError, TypeError or plain Exception for bad rules
+    except Exception as exc:  # noqa: HR701 - ast-grep raises RuntimeError, TypeError or a plain Exception
         return _ast_grep_message(exc)
     return None
 

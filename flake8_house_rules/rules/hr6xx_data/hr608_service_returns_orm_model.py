@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from flake8_house_rules.context.annotations import parse_annotation
 from flake8_house_rules.context.sqlalchemy import resolve_name
 from flake8_house_rules.rule import Example, Rule
 from flake8_house_rules.rules.hr6xx_data.common import public_method_class
@@ -12,7 +13,6 @@ from flake8_house_rules.rules.hr6xx_data.common import public_method_class
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
 
-MAX_ANNOTATION_TEXT = 200
 MAX_NODES = 200
 
 
@@ -120,11 +120,9 @@ class ServiceReturnsOrmModel(Rule):
             node = pending.pop()
             seen += 1
             if isinstance(node, ast.Constant):
-                if isinstance(node.value, str) and len(node.value) <= MAX_ANNOTATION_TEXT:
-                    try:
-                        pending.append(ast.parse(node.value.strip(), mode="eval").body)
-                    except (SyntaxError, ValueError, RecursionError, MemoryError):
-                        continue
+                parsed = parse_annotation(node.value) if isinstance(node.value, str) else None
+                if parsed is not None:
+                    pending.append(parsed)
             elif isinstance(node, ast.Name | ast.Attribute):
                 origin = resolve_name(self.ctx, node)
                 if origin is not None and from_models_module(origin):

@@ -1,0 +1,1 @@
+"""HR7xx: errors and exceptions."""

@@ -1,0 +1,234 @@
+"""HR701 broad-except."""
+
+from __future__ import annotations
+
+import ast
+
+from flake8_house_rules.rule import Rule
+from flake8_house_rules.rules.hr7xx_errors.common import (
+    BROAD_EXCEPTIONS,
+    caught_types,
+    exception_name,
+    handler_nodes,
+    is_main_guard,
+)
+
+LOOPS = (ast.For, ast.AsyncFor, ast.While)
+#: Calls that hand the traceback on: it is logged or printed, not lost.
+TRACEBACK_CALLS = frozenset(
+    {
+        "traceback.print_exc",
+        "traceback.format_exc",
+        "traceback.print_exception",
+        "traceback.format_exception",
+        "traceback.TracebackException.from_exception",
+        "sys.exc_info",
+        "sys.exception",
+    }
+)
+#: Calls that end the program: the failure is not swallowed.
+EXIT_CALLS = frozenset({"sys.exit", "os._exit", "builtins.exit", "builtins.quit", "os.abort"})
+#: Method names of log calls (any logging library) and writes to a stream: the failure is reported.
+REPORT_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log", "msg", "write"}
+)
+REPORT_CALLS = frozenset({"builtins.print", "warnings.warn"})
+#: Methods that hand an exception object on to be raised or inspected later.
+HAND_ON_METHODS = frozenset({"append", "put", "put_nowait", "set_exception", "send", "throw"})
+CLI_ENTRY_NAMES = frozenset({"main"})
+RESOLVED_LAST_NAMES = frozenset(name.rpartition(".")[2] for name in TRACEBACK_CALLS | EXIT_CALLS | REPORT_CALLS)
+BROAD_NAMES = frozenset(name.removeprefix("builtins.") for name in BROAD_EXCEPTIONS)
+
+
+class BroadExcept(Rule):
+    """## What it does
+    Checks for a bare `except:` and for `except Exception` / `except BaseException` (also inside a tuple,
+    `except (ValueError, Exception)`) whose handler neither re-raises nor records the traceback. `Exception`
+    counts only when it is the builtin (not a class of that name bound in the module).
+
+    The handler is fine, and not reported, when its body (outside functions defined there):
+
+    - has a `raise` statement, in any form and under any condition (bare `raise`, `raise ... from err`,
+      `raise NewError(...)`: HR702 checks the chaining), or ends the program (`sys.exit(...)`, `os._exit`);
+    - logs the traceback: `<logger>.exception(...)`, a log call with `exc_info=...` (not `False`/`None`),
+      loguru's `logger.opt(exception=...)`, or `traceback.print_exc()` / `format_exc()` /
+      `print_exception(...)` / `format_exception(...)`, `sys.exc_info()`, `sys.exception()`;
+    - keeps the caught exception object for later (a deferred re-raise): assigns it (`self._error = exc`),
+      returns or yields it, or hands it to `.append(...)`, `.put(...)`, `.put_nowait(...)`,
+      `.set_exception(...)`, `.send(...)` or `.throw(...)` (`exc.with_traceback(...)` counts as `exc`);
+    - is the top-level guard of a worker loop that reports and continues: the `try` is a statement directly
+      in the body of a `for`/`while` loop, the handler reports the failure (a log call of any level,
+      `print(...)`, `warnings.warn(...)`, a `.write(...)`, or any use of the caught exception's name, such
+      as handing it to `self.report(exc)`), and it has no `return` or `break`, so the loop goes on with the
+      next item;
+    - is the top-level guard of a command line: the handler is in a function named `main`, or in module
+      code under `if __name__ == "__main__":`, and reports the failure (as above).
+
+    A handler that only logs the message (`logger.error(f"failed: {e}")`) outside those guards is reported:
+    the traceback is lost and unexpected errors are hidden together with the expected ones.
+
+    ## Why is this bad?
+    A broad handler catches programming errors (`AttributeError`, `TypeError`, `KeyError` from a typo)
+    together with the failure the code meant to handle, and hides them. Style guide 004's review checklist:
+    "Error handling with specific exceptions"; 001: "For external API calls, catch specific exceptions and
+    wrap with context".
+
+    ## Example
+    ```python
+    try:
+        payload = json.loads(body)
+    except Exception:
+        payload = {}
+    ```
+
+    Use instead:
+    ```python
+    try:
+        payload = json.loads(body)
+    except json.JSONDecodeError:
+        payload = {}
+    ```
+    """
+
+    code = "HR701"
+    name = "broad-except"
+    message = "catch the specific exceptions you expect instead of a broad `except`, or re-raise"
+    source = "004 Code Review Checklist (specific exceptions); 001 Error Handling"
+    valid = (
+        "try:\n    f()\nexcept (KeyError, ValueError):\n    pass",
+        "try:\n    f()\nexcept Exception:\n    cleanup()\n    raise",
+        "try:\n    f()\nexcept Exception as e:\n    raise ServiceError('failed') from e",
+        "try:\n    f()\nexcept BaseException:\n    if strict:\n        raise\n    log.warning('ignored')",
+        "import logging\n\nlog = logging.getLogger(__name__)\ntry:\n    f()\nexcept Exception:\n"
+        "    log.exception('f.failed')",
+        "try:\n    f()\nexcept Exception as exc:\n    logger.warning('f failed', exc_info=exc)",
+        "import traceback\n\ntry:\n    f()\nexcept Exception:\n    traceback.print_exc()",
+        "from loguru import logger\n\ntry:\n    f()\nexcept Exception:\n    logger.opt(exception=True).error('failed')",
+        # the guard of a worker loop that reports and goes on
+        "import logging\n\nlog = logging.getLogger()\n\nasync def worker(queue) -> None:\n    while True:\n"
+        "        job = await queue.get()\n        try:\n            await job.run()\n"
+        "        except Exception as exc:\n            log.warning('job failed: %s', exc)",
+        "def lint(files) -> None:\n    for name in files:\n        try:\n            check(name)\n"
+        "        except Exception as exc:\n            failures.append((name, exc))\n            continue",
+        # the guard of a command line
+        "import sys\n\ndef main() -> int:\n    try:\n        run()\n    except Exception as exc:\n"
+        "        print(f'error: {exc}', file=sys.stderr)\n        return 1\n    return 0",
+        "if __name__ == '__main__':\n    try:\n        run()\n    except Exception as e:\n        print(e)",
+        "import sys\n\ntry:\n    run()\nexcept Exception:\n    sys.exit(1)",
+        # a class of the same name is not the builtin
+        "class Exception(Base): ...\n\ntry:\n    f()\nexcept Exception:\n    pass",
+        "try:\n    f()\nexcept errors:\n    pass",
+        # the exception is kept, to be raised or inspected later
+        "try:\n    await app(scope)\nexcept Exception as exc:\n    app_exc = exc",
+        "try:\n    result = f()\nexcept BaseException as exc:\n    future.set_exception(exc)",
+        "def attempt(f):\n    try:\n        return f()\n    except Exception as e:\n        return e",
+        "try:\n    f()\nexcept Exception as e:\n    errors.append(e.with_traceback(None))",
+        # a raise in a function defined in the handler does not re-raise; but here the handler also logs
+        "try:\n    f()\nexcept Exception:\n    log.exception('failed')\n    def later():\n        raise",
+        "import sys\n\ntry:\n    f()\nexcept Exception:\n    record(sys.exception())",
+    )
+    invalid = (
+        "try:\n    f()\nexcept:  # error: HR701\n    value = None",
+        "import json\n\ntry:\n    data = json.loads(body)\nexcept Exception:  # error: HR701\n    data = {}",
+        "try:\n    f()\nexcept (ValueError, BaseException) as e:  # error: HR701\n    log.error(f'failed: {e}')",
+        "import builtins\n\ntry:\n    f()\nexcept builtins.Exception:  # error: HR701\n    return_code = 1",
+        # a loop guard that stops the loop is not a guard that goes on
+        "for item in items:\n    try:\n        handle(item)\n    except Exception as e:  # error: HR701\n"
+        "        log.warning('stopped: %s', e)\n        break",
+        # not the top level of a loop or a command line
+        "async def fetch(client):\n    try:\n        return await client.get('/')\n"
+        "    except Exception as e:  # error: HR701\n        return {'error': str(e)}",
+        "try:\n    f()\nexcept Exception:  # error: HR701\n    def later():\n        raise",
+        "try:\n    f()\nexcept Exception as e:  # error: HR701\n    message = str(e)",
+        "try:\n    f()\nexcept* Exception:  # error: HR701\n    log.error('failed')",
+    )
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        """Report a broad handler that does not re-raise, log the traceback, or guard a loop or a CLI."""
+        if node.type is not None and not any(self._broad(expr) for expr in caught_types(node)):
+            return
+        if not self._handled(node):
+            self.report(node)
+
+    def _broad(self, expr: ast.expr) -> bool:
+        """Whether a caught class is the builtin `Exception` or `BaseException` (spelling checked first)."""
+        spelled = expr.id if isinstance(expr, ast.Name) else getattr(expr, "attr", None)
+        return spelled in BROAD_NAMES and exception_name(self.ctx, expr) in BROAD_EXCEPTIONS
+
+    def _handled(self, handler: ast.ExceptHandler) -> bool:
+        """Whether the handler re-raises, keeps the traceback, or is a reporting top-level guard."""
+        if any(type(statement) is ast.Raise for statement in handler.body):
+            return True
+        reports = stops = False
+        caught = handler.name
+        for node in handler_nodes(handler):
+            kind = type(node)
+            if kind is ast.Raise:
+                return True
+            if kind is ast.Call:
+                verdict = self._call(node)
+                if verdict == "handled":
+                    return True
+                reports |= verdict == "reports"
+            elif kind is ast.Name and caught is not None and node.id == caught:
+                if self._hands_on(node):
+                    return True
+                reports = True
+            elif kind is ast.Return or kind is ast.Break:
+                stops = True
+        if not reports:
+            return False
+        return (not stops and self._guards_loop(handler)) or self._guards_cli(handler)
+
+    def _hands_on(self, name: ast.Name) -> bool:
+        """Whether the caught exception object is kept for later: stored, returned, queued or sent on."""
+        value: ast.AST = name
+        parent = self.ctx.parent(name)
+        if isinstance(parent, ast.Attribute) and parent.attr == "with_traceback":
+            value = self.ctx.parent(parent) or parent
+            parent = self.ctx.parent(value)
+        if isinstance(parent, ast.Assign | ast.AnnAssign | ast.Return | ast.Yield):
+            return parent.value is value
+        return (
+            isinstance(parent, ast.Call)
+            and isinstance(parent.func, ast.Attribute)
+            and parent.func.attr in HAND_ON_METHODS
+            and any(arg is value for arg in parent.args)
+        )
+
+    def _call(self, node: ast.Call) -> str:
+        """`handled` for a call that keeps the traceback or exits, `reports` for a report, else `other`."""
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            if func.attr == "exception" and (node.args or node.keywords):
+                return "handled"
+            if func.attr == "opt" and any(keyword.arg == "exception" for keyword in node.keywords):
+                return "handled"
+        for keyword in node.keywords:
+            if keyword.arg == "exc_info" and not (
+                isinstance(keyword.value, ast.Constant) and keyword.value.value in {False, None}
+            ):
+                return "handled"
+        spelled = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        if spelled in RESOLVED_LAST_NAMES:  # resolve only what could be a call of interest
+            name = self.ctx.call_name(node)
+            if name in TRACEBACK_CALLS or name in EXIT_CALLS:
+                return "handled"
+            if name in REPORT_CALLS:
+                return "reports"
+        return "reports" if spelled in REPORT_METHODS else "other"
+
+    def _guards_loop(self, handler: ast.ExceptHandler) -> bool:
+        """Whether the handler's `try` is a statement directly in a loop's body."""
+        statement = self.ctx.parent(handler)
+        loop = self.ctx.parent(statement) if statement is not None else None
+        return isinstance(loop, LOOPS) and any(child is statement for child in loop.body)
+
+    def _guards_cli(self, handler: ast.ExceptHandler) -> bool:
+        """Whether the handler is in `main()` or in module code under `if __name__ == "__main__":`."""
+        function = self.ctx.enclosing_function(handler)
+        if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            return function.name in CLI_ENTRY_NAMES
+        if function is not None:
+            return False
+        return any(isinstance(node, ast.If) and is_main_guard(node.test) for node in self.ctx.ancestors(handler))

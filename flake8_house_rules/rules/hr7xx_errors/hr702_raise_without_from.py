@@ -1,0 +1,137 @@
+"""HR702 raise-without-from."""
+
+from __future__ import annotations
+
+import ast
+
+from flake8_house_rules.rule import Rule
+from flake8_house_rules.rules.hr7xx_errors.common import BUILTIN_EXCEPTIONS, enclosing_handlers, exception_name
+
+#: Exceptions that steer control flow rather than report an error: no traceback shows their cause.
+CONTROL_FLOW = frozenset(
+    {
+        "builtins.SystemExit",
+        "builtins.KeyboardInterrupt",
+        "builtins.GeneratorExit",
+        "builtins.StopIteration",
+        "builtins.StopAsyncIteration",
+    }
+)
+
+
+class RaiseWithoutFrom(Rule):
+    """## What it does
+    Checks for `raise NewError(...)` (or `raise NewError`, a class) in the body of an `except` handler of
+    the same function, named (`except E as err`) or not, without `from`. Not reported:
+
+    - re-raising the caught exception itself: bare `raise`, `raise err` where `err` is the name an enclosing
+      handler bound, and `raise err.with_traceback(tb)`;
+    - any `raise ... from <cause>`, `from None` included (it states that the cause is hidden on purpose);
+    - a `raise` in a function or class defined inside the handler (it runs later, outside the handler);
+    - raising a variable (`raise error`), which may hold the caught exception or one built earlier; only a
+      call, a builtin exception class, a class of the module, or an imported PascalCase name is "new";
+    - control-flow exceptions that print no traceback: `SystemExit`, `KeyboardInterrupt`, `GeneratorExit`,
+      `StopIteration`, `StopAsyncIteration` (the builtins, also when an `import *` leaves them unproven).
+
+    ## Why is this bad?
+    Without `from`, Python reports the new exception as raised "during handling of" the old one, as if the
+    handler itself had crashed; with `from err` the traceback says the new error was caused by the old one,
+    and `err` stays reachable as `__cause__`. Style guide 000 (Error Handling) writes
+    `raise ServiceError(f"API call failed: {e}") from e`; 002 (Error Handling) has services "catch
+    implementation-specific exceptions" and "transform these into domain-specific exceptions".
+
+    ## Example
+    ```python
+    try:
+        row = await session.scalar(query)
+    except NoResultFound:
+        raise ResourceNotFoundError(identifier=payload.uuid)
+    ```
+
+    Use instead:
+    ```python
+    try:
+        row = await session.scalar(query)
+    except NoResultFound as err:
+        raise ResourceNotFoundError(identifier=payload.uuid) from err
+    ```
+    """
+
+    code = "HR702"
+    name = "raise-without-from"
+    message = "chain the new exception with `raise ... from err` (or `from None`) inside an `except` handler"
+    fix = "safe"
+    source = "000 Error Handling; 002 Error Handling (service layer)"
+    valid = (
+        "try:\n    f()\nexcept KeyError as err:\n    raise LookupFailed('x') from err",
+        "try:\n    f()\nexcept KeyError:\n    raise AttributeError(name) from None",
+        "try:\n    f()\nexcept KeyError:\n    cleanup()\n    raise",
+        "try:\n    f()\nexcept KeyError as err:\n    log(err)\n    raise err",
+        "import sys\n\ntry:\n    f()\nexcept KeyError as err:\n    raise err.with_traceback(sys.exc_info()[2])",
+        "try:\n    f()\nexcept KeyError:\n    def later() -> None:\n        raise ValueError('not in the handler')",
+        "try:\n    f()\nexcept KeyError:\n    error = None\nif error:\n    raise ValueError('after the handler')",
+        "try:\n    f()\nexcept OSError:\n    raise saved_error",
+        "try:\n    f()\nexcept KeyboardInterrupt:\n    raise SystemExit(130)",
+        "from tkinter import *\n\ntry:\n    f()\nexcept ImportError:\n    raise SystemExit(1)",
+        "class It:\n    def __next__(self) -> int:\n        try:\n            return self.items.pop()\n"
+        "        except IndexError:\n            raise StopIteration",
+        "raise ValueError('not in a handler')",
+    )
+    invalid = (
+        "try:\n    f()\nexcept NoResultFound:\n    raise ResourceNotFoundError(identifier=uid)  # error: HR702",
+        "try:\n    f()\nexcept KeyError as err:\n    if strict:\n        raise ValueError(str(err))  # error: HR702",
+        "try:\n    f()\nexcept KeyError:\n    raise ValueError  # error: HR702",
+        "from app import errors\n\ntry:\n    f()\nexcept KeyError:\n    raise errors.NotFound('x')  # error: HR702",
+        "class NotFound(Exception): ...\n\ntry:\n    f()\nexcept KeyError:\n    raise NotFound  # error: HR702",
+        "try:\n    f()\nexcept KeyError as err:\n    try:\n        g()\n    finally:\n"
+        "        raise RuntimeError('cleanup failed')  # error: HR702",
+        "try:\n    f()\nexcept* OSError:\n    raise RuntimeError('failed')  # error: HR702",
+    )
+
+    def visit_Raise(self, node: ast.Raise) -> None:
+        """Report a new exception raised in an `except` handler without `from`."""
+        exc = node.exc
+        if exc is None or node.cause is not None:
+            return
+        handlers = enclosing_handlers(self.ctx, node)
+        if not handlers:
+            return
+        caught = {handler.name for handler in handlers if handler.name}
+        if isinstance(exc, ast.Call):
+            func = exc.func
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr == "with_traceback"
+                and isinstance(func.value, ast.Name)
+                and func.value.id in caught
+            ):
+                return
+            target: ast.expr = func
+        elif isinstance(exc, ast.Name | ast.Attribute):
+            if not self._is_class(exc):
+                return
+            target = exc
+        else:
+            return
+        if exception_name(self.ctx, target) in CONTROL_FLOW or self._unbound_control_flow(target):
+            return
+        self.report(node)
+
+    def _unbound_control_flow(self, target: ast.expr) -> bool:
+        """`SystemExit` unbound in a module with `import *`: the builtin, unless the star import shadows it."""
+        return (
+            isinstance(target, ast.Name) and f"builtins.{target.id}" in CONTROL_FLOW and self.ctx.lookup(target) is None
+        )
+
+    def _is_class(self, expr: ast.Name | ast.Attribute) -> bool:
+        """Whether a raised name is provably a class: a builtin exception, a local class, an imported PascalCase."""
+        name = exception_name(self.ctx, expr)
+        if name is not None:
+            if name in BUILTIN_EXCEPTIONS:
+                return True
+            last = name.rpartition(".")[2]
+            return last[:1].isupper() and not last.isupper() and not name.startswith("builtins.")
+        if isinstance(expr, ast.Name):
+            bindings = self.ctx.lookup(expr)
+            return bool(bindings) and all(binding.kind == "class" for binding in bindings)
+        return False

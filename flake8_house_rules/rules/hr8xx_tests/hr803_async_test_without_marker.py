@@ -1,0 +1,155 @@
+"""HR803 async-test-without-marker."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from flake8_house_rules.paths import asyncio_mode
+from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.rules.hr8xx_tests.common import decorator_name, is_pytest_test
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context import ModuleContext, Scope
+
+#: Marks that make a plugin run a coroutine test: pytest-asyncio, anyio, pytest-trio.
+ASYNC_MARKS = frozenset({"pytest.mark.asyncio", "pytest.mark.anyio", "pytest.mark.trio"})
+#: A test that asks for this fixture runs under anyio's plugin without a mark.
+ANYIO_FIXTURE = "anyio_backend"
+TEST = "tests/test_api.py"
+
+
+class AsyncTestWithoutMarker(Rule):
+    """## What it does
+    Checks, in test modules (`hr-test-modules`), for an `async def test*` that pytest collects (at module
+    level, or a method of a `Test*` class without bases) and that no plugin is told to run: it has no
+    `@pytest.mark.asyncio` (or `@pytest.mark.anyio`, or pytest-trio's `@pytest.mark.trio`, called or not),
+    its class has no such decorator and no `pytestmark` with it, and the module's `pytestmark` neither is
+    one of those marks nor lists one (`pytestmark = [pytest.mark.asyncio, ...]`). Reported at the `def`.
+
+    Not reported:
+
+    - when pytest-asyncio runs in auto mode: `hr-asyncio-mode = auto`, or, with the option unset,
+      `asyncio_mode = auto` (or `--asyncio-mode=auto` in `addopts`, or pytest-trio's `trio_mode = true`)
+      in the pytest configuration pytest itself would use for the module: the nearest `pytest.ini`,
+      `.pytest.ini`, `pyproject.toml` with `[tool.pytest.ini_options]`, `tox.ini` with `[pytest]` or
+      `setup.cfg` with `[tool:pytest]`, searching upwards from the module's folder;
+    - a test that takes the `anyio_backend` fixture (anyio's plugin runs it);
+    - a test with any decorator other than a `pytest.mark.*` mark: it may wrap the coroutine into a
+      function pytest can call (`@async_test`, `@given`);
+    - a method of a class with bases: `unittest.IsolatedAsyncioTestCase` runs its own coroutines;
+    - a fixture (`@pytest.fixture`) and functions nested in other functions.
+
+    ## Why is this bad?
+    In pytest-asyncio's default strict mode an unmarked coroutine test is never awaited: pytest warns and
+    skips it, or, in older versions, passes it without running a line. Style guide 001 (Testing): "Use
+    `pytest-asyncio` with `@pytest.mark.asyncio` for async tests"; 002 and 004 mark their async tests too.
+
+    ## Example
+    ```python
+    async def test_create_project_success(client: AsyncClient) -> None:
+        response = await client.post("/projects", json=payload)
+        assert response.status_code == 201
+    ```
+
+    Use instead:
+    ```python
+    @pytest.mark.asyncio
+    async def test_create_project_success(client: AsyncClient) -> None:
+        response = await client.post("/projects", json=payload)
+        assert response.status_code == 201
+    ```
+    """
+
+    code = "HR803"
+    name = "async-test-without-marker"
+    message = "mark the async test with `@pytest.mark.asyncio` (or set `asyncio_mode = auto`)"
+    fix = "safe"
+    source = "001 Testing; 002 Testing; 004 Testing Pattern"
+    options = ("hr-asyncio-mode", "hr-test-modules")
+    valid = (
+        Example("import pytest\n\n@pytest.mark.asyncio\nasync def test_a() -> None: ...", path=TEST),
+        Example(
+            "from pytest import mark\n\n@mark.asyncio(loop_scope='module')\nasync def test_a() -> None: ...", path=TEST
+        ),
+        Example("import pytest\n\n@pytest.mark.anyio\nasync def test_a() -> None: ...", path=TEST),
+        Example("import pytest\n\npytestmark = pytest.mark.asyncio\n\nasync def test_a() -> None: ...", path=TEST),
+        Example(
+            "import pytest\n\npytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope='session')]\n\n"
+            "async def test_a() -> None: ...",
+            path=TEST,
+        ),
+        Example(
+            "import pytest\n\n@pytest.mark.asyncio\nclass TestApi:\n    async def test_a(self) -> None: ...", path=TEST
+        ),
+        Example(
+            "import pytest\n\nclass TestApi:\n    pytestmark = pytest.mark.anyio\n\n"
+            "    async def test_a(self) -> None: ...",
+            path=TEST,
+        ),
+        Example("async def test_a() -> None: ...", path=TEST, options={"hr-asyncio-mode": "auto"}),
+        Example("async def test_a(anyio_backend: str) -> None: ...", path=TEST),
+        Example("from app.testing import async_test\n\n@async_test\nasync def test_a() -> None: ...", path=TEST),
+        Example(
+            "import unittest\n\nclass TestApi(unittest.IsolatedAsyncioTestCase):\n"
+            "    async def test_a(self) -> None: ...",
+            path=TEST,
+        ),
+        Example("import pytest\n\n@pytest.fixture\nasync def test_user() -> User: ...", path=TEST),
+        Example("def test_a() -> None:\n    async def test_inner() -> None: ...", path=TEST),
+        Example("async def check_a() -> None: ...", path=TEST),
+        Example("async def test_a() -> None: ...", path="app/selftest.py"),
+        Example("class Helper:\n    async def test_a(self) -> None: ...", path=TEST),
+    )
+    invalid = (
+        Example("async def test_create() -> None:  # error: HR803\n    assert True", path=TEST),
+        Example(
+            "import pytest\n\n@pytest.mark.parametrize('x', [1, 2])\n"
+            "async def test_a(x: int) -> None:  # error: HR803\n    assert x",
+            path=TEST,
+        ),
+        Example(
+            "import pytest\n\npytestmark = pytest.mark.slow\n\nclass TestApi:\n"
+            "    async def test_a(self) -> None:  # error: HR803\n        pass",
+            path=TEST,
+        ),
+        Example(
+            "async def test_a() -> None:  # error: HR803\n    pass", path=TEST, options={"hr-asyncio-mode": "strict"}
+        ),
+        Example("import asyncio\n\nasync def test_a() -> None:  # error: HR803\n    await asyncio.sleep(0)", path=TEST),
+    )
+
+    @classmethod
+    def applies_to(cls, ctx: ModuleContext) -> bool:
+        """Test modules where pytest-asyncio does not run in auto mode."""
+        return ctx.is_test_module() and asyncio_mode(ctx.path, ctx.config) != "auto"
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
+        """Report a collected coroutine test that no plugin is told to run."""
+        if not node.name.startswith("test") or not is_pytest_test(self.ctx, node):
+            return
+        for decorator in node.decorator_list:
+            name = decorator_name(self.ctx, decorator)
+            if name in ASYNC_MARKS or name is None or not name.startswith("pytest.mark."):
+                return
+        if any(arg.arg == ANYIO_FIXTURE for arg in (*node.args.args, *node.args.kwonlyargs)):
+            return
+        cls = self.ctx.parent(node)
+        if isinstance(cls, ast.ClassDef) and (
+            any(decorator_name(self.ctx, decorator) in ASYNC_MARKS for decorator in cls.decorator_list)
+            or self._pytestmark(self.ctx.scope_of_node.get(cls))
+        ):
+            return
+        if not self._pytestmark(self.ctx.module_scope):
+            self.report(node)
+
+    def _pytestmark(self, scope: Scope | None) -> bool:
+        """Whether the scope assigns `pytestmark` an async mark, alone or in a list or tuple."""
+        if scope is None:
+            return False
+        for binding in scope.names.get("pytestmark", ()):
+            value = binding.value
+            marks = value.elts if isinstance(value, ast.List | ast.Tuple) else [value]
+            if any(mark is not None and decorator_name(self.ctx, mark) in ASYNC_MARKS for mark in marks):
+                return True
+        return False

@@ -1,0 +1,170 @@
+"""HR805 loop-instead-of-parametrize."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.rules.hr8xx_tests.common import is_pytest_test
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context import ModuleContext
+
+NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+MAX_LOOP_NODES = 2000
+MIN_CASES = 2
+TEST = "tests/test_urls.py"
+
+
+class LoopInsteadOfParametrize(Rule):
+    """## What it does
+    Checks, in test modules (`hr-test-modules`), for a pytest test function (a `test*` function at module
+    level or a method of a `Test*` class without bases) with a `for` loop over a literal list or tuple of
+    at least two cases (`for url in ["", "ftp://x"]:`, `for a, b in [(1, 2), (3, 4)]:`) whose body has an
+    `assert` that uses the loop's variable. Reported once per test, at its `def` line.
+
+    Not reported: a loop over anything else (a call, a name, a `range`), an `assert` that does not depend
+    on the loop variable (the loop then drives steps, not cases), a loop in a function nested in the
+    test, and `unittest.TestCase` methods (a class with bases), where `parametrize` does not apply and
+    `self.subTest` is the tool.
+
+    ## Why is this bad?
+    The first failing case stops the loop: the others are not run, and the report names the test, not the
+    case. `@pytest.mark.parametrize` runs each case as its own test with its own id. Style guide 001
+    (Testing): "Use `@pytest.mark.parametrize` for data-driven tests"; 002: "Use parametrized tests for
+    multiple input scenarios".
+
+    ## Example
+    ```python
+    def test_create_project_invalid_url() -> None:
+        for url in ["not-a-url", "", "ftp://invalid"]:
+            assert not is_valid_url(url)
+    ```
+
+    Use instead:
+    ```python
+    @pytest.mark.parametrize("url", ["not-a-url", "", "ftp://invalid"])
+    def test_create_project_invalid_url(url: str) -> None:
+        assert not is_valid_url(url)
+    ```
+    """
+
+    code = "HR805"
+    name = "loop-instead-of-parametrize"
+    message = "run each case as its own test with `@pytest.mark.parametrize` instead of a loop"
+    source = "001 Testing; 002 Testing (Test Organization)"
+    options = ("hr-test-modules",)
+    valid = (
+        Example(
+            "import pytest\n\n@pytest.mark.parametrize('url', ['', 'ftp://x'])\n"
+            "def test_url(url: str) -> None:\n    assert not valid(url)",
+            path=TEST,
+        ),
+        Example("def test_a() -> None:\n    for url in urls:\n        assert valid(url)", path=TEST),
+        Example("def test_a() -> None:\n    for i in range(3):\n        assert f(i)", path=TEST),
+        Example("def test_a() -> None:\n    for url in ['a']:\n        assert valid(url)", path=TEST),
+        Example(
+            "def test_a() -> None:\n    for step in ['start', 'stop']:\n        machine.send(step)\n"
+            "    assert machine.done",
+            path=TEST,
+        ),
+        Example(
+            "def test_a() -> None:\n    for step in ['start', 'stop']:\n        machine.send(step)\n"
+            "        assert machine.ok",
+            path=TEST,
+        ),
+        Example(
+            "import unittest\n\nclass TestUrls(unittest.TestCase):\n    def test_a(self) -> None:\n"
+            "        for url in ['', 'x']:\n            with self.subTest(url=url):\n"
+            "                assert not valid(url)",
+            path=TEST,
+        ),
+        Example(
+            "def test_a() -> None:\n    def check() -> None:\n        for url in ['', 'x']:\n"
+            "            assert not valid(url)\n    check()",
+            path=TEST,
+        ),
+        Example("def check_urls() -> None:\n    for url in ['', 'x']:\n        assert not valid(url)", path=TEST),
+        Example("def test_a() -> None:\n    for url in ['', 'x']:\n        assert not valid(url)", path="app/urls.py"),
+    )
+    invalid = (
+        Example(
+            "def test_invalid_url() -> None:  # error: HR805\n    for url in ['not-a-url', '', 'ftp://x']:\n"
+            "        assert not valid(url)",
+            path=TEST,
+        ),
+        Example(
+            "class TestMath:\n    def test_add(self) -> None:  # error: HR805\n"
+            "        for a, b, total in [(1, 2, 3), (2, 2, 4)]:\n            if a:\n"
+            "                assert add(a, b) == total\n        for x in (1, 2):\n            assert x",
+            path=TEST,
+        ),
+    )
+
+    def start(self) -> None:
+        """Per module: the tests already reported."""
+        self._reported: set[ast.AST] = set()
+
+    @classmethod
+    def applies_to(cls, ctx: ModuleContext) -> bool:
+        """Only test modules."""
+        return ctx.is_test_module()
+
+    def visit_For(self, node: ast.For) -> None:
+        """Report the test around a loop over literal cases that asserts on each case."""
+        cases = node.iter
+        if not isinstance(cases, ast.List | ast.Tuple) or len(cases.elts) < MIN_CASES:
+            return
+        if any(isinstance(case, ast.Starred) for case in cases.elts):
+            return
+        function = self.ctx.enclosing_function(node)
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef) or function in self._reported:
+            return
+        if not is_pytest_test(self.ctx, function):
+            return
+        targets = {name.id for name in _names(node.target)}
+        if targets and _asserts_on(node, targets):
+            self._reported.add(function)
+            self.report(function)
+
+
+def _names(target: ast.expr) -> list[ast.Name]:
+    """The names a loop target binds (`a, (b, c)` gives three)."""
+    found: list[ast.Name] = []
+    stack = [target]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name):
+            found.append(node)
+        elif isinstance(node, ast.Tuple | ast.List):
+            stack.extend(node.elts)
+        elif isinstance(node, ast.Starred):
+            stack.append(node.value)
+    return found
+
+
+def _asserts_on(loop: ast.For, targets: set[str]) -> bool:
+    """Whether the loop body has an `assert` (outside nested defs) that reads one of the loop's variables."""
+    stack: list[ast.AST] = list(loop.body)
+    seen = 0
+    while stack and seen < MAX_LOOP_NODES:
+        node = stack.pop()
+        seen += 1
+        if isinstance(node, ast.Assert):
+            if any(isinstance(name, ast.Name) and name.id in targets for name in _subtree(node)):
+                return True
+        elif not isinstance(node, NESTED_SCOPES):
+            stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _subtree(node: ast.AST) -> list[ast.AST]:
+    """An assert's own nodes, bounded."""
+    found: list[ast.AST] = []
+    stack = [node]
+    while stack and len(found) < MAX_LOOP_NODES:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(ast.iter_child_nodes(current))
+    return found

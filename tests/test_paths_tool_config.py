@@ -1,0 +1,101 @@
+"""Tool configuration the pack reads, found as each tool finds it: pytest-asyncio's mode, coverage's exclusions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from flake8_house_rules.config import build_config
+from flake8_house_rules.paths import (
+    asyncio_mode,
+    asyncio_mode_from_options,
+    coverage_excludes,
+    coverage_options_in,
+    pytest_options_in,
+)
+from flake8_house_rules.rule import load_rules
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+CODES = frozenset(load_rules())
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"asyncio_mode": "auto"}, "auto"),
+        ({"asyncio_mode": " Strict "}, "strict"),
+        ({"addopts": "-ra --asyncio-mode=auto"}, "auto"),
+        ({"addopts": ["-ra", "--asyncio-mode", "auto"]}, "auto"),
+        ({"trio_mode": "true"}, "auto"),
+        ({"trio_mode": True}, "auto"),
+        ({"addopts": "-ra", "trio_mode": "false"}, None),
+        ({}, None),
+    ],
+)
+def test_mode_from_one_configuration(options: dict[str, object], expected: str | None) -> None:
+    assert asyncio_mode_from_options(options) == expected
+
+
+def test_pytest_files_in_pytest_order(tmp_path: Path) -> None:
+    (tmp_path / "setup.cfg").write_text("[tool:pytest]\nasyncio_mode = auto\n")
+    assert pytest_options_in(tmp_path) == {"asyncio_mode": "auto"}
+    (tmp_path / "tox.ini").write_text("[tox]\nenvlist = py312\n")  # no [pytest]: not pytest's file
+    assert pytest_options_in(tmp_path) == {"asyncio_mode": "auto"}
+    (tmp_path / "tox.ini").write_text("[pytest]\nasyncio_mode = strict\n")
+    assert pytest_options_in(tmp_path) == {"asyncio_mode": "strict"}
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")  # no pytest table: passed over
+    assert pytest_options_in(tmp_path) == {"asyncio_mode": "strict"}
+    (tmp_path / "pyproject.toml").write_text("[tool.pytest.ini_options]\nasyncio_mode = 'auto'\n")
+    assert pytest_options_in(tmp_path) == {"asyncio_mode": "auto"}
+    (tmp_path / "pytest.ini").write_text("")  # pytest.ini wins even when empty
+    assert pytest_options_in(tmp_path) == {}
+    assert pytest_options_in(tmp_path / "missing") is None
+
+
+def test_broken_files_are_passed_over(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("not toml [")
+    (tmp_path / "tox.ini").write_text("no section header\n")
+    (tmp_path / "setup.cfg").write_text("[tool:pytest]\nasyncio_mode = auto\n")
+    assert pytest_options_in(tmp_path) == {"asyncio_mode": "auto"}
+
+
+def test_nearest_configuration_decides_and_the_option_wins(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.pytest.ini_options]\nasyncio_mode = 'auto'\n")
+    (tmp_path / "pkg" / "tests").mkdir(parents=True)
+    (tmp_path / "other" / "tests").mkdir(parents=True)
+    (tmp_path / "other" / "pytest.ini").write_text("[pytest]\naddopts = -ra\n")
+    unset = build_config({}, CODES, cwd=str(tmp_path))
+    assert asyncio_mode("pkg/tests/test_a.py", unset) == "auto"
+    assert asyncio_mode("other/tests/test_a.py", unset) == "strict"  # the nearer pytest.ini does not set it
+    strict = build_config({"hr-asyncio-mode": "strict"}, CODES, cwd=str(tmp_path))
+    assert asyncio_mode("pkg/tests/test_a.py", strict) == "strict"
+    assert asyncio_mode(None, unset) == "auto"  # stdin: the working directory's configuration
+
+
+def test_coverage_files_in_coverage_order(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.coverage.report]\nexclude_also = ['if __name__ == .__main__.:']\n")
+    assert coverage_options_in(tmp_path) == {"exclude_also": ["if __name__ == .__main__.:"]}
+    (tmp_path / "setup.cfg").write_text(
+        "[coverage:report]\nexclude_lines =\n    pragma: no cover\n    raise AssertionError\n"
+    )
+    assert coverage_options_in(tmp_path) == {"exclude_lines": "\npragma: no cover\nraise AssertionError"}
+    (tmp_path / ".coveragerc").write_text("[run]\nbranch = true\n")  # .coveragerc wins even without [report]
+    assert coverage_options_in(tmp_path) == {}
+    assert coverage_options_in(tmp_path / "missing") is None
+
+
+def test_coverage_excludes_from_the_nearest_configuration(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.coverage.report]\nexclude_lines = ['pragma: no cover']\n"
+        "exclude_also = ['if __name__ == .__main__.:', '(']\n"
+    )
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "own").mkdir()
+    (tmp_path / "own" / ".coveragerc").write_text("[run]\nbranch = true\n")
+    config = build_config({}, CODES, cwd=str(tmp_path))
+    patterns = coverage_excludes("pkg/tool.py", config)  # the invalid pattern `(` is dropped, as coverage would
+    assert [pattern.pattern for pattern in patterns] == ["pragma: no cover", "if __name__ == .__main__.:"]
+    assert coverage_excludes("own/tool.py", config) == ()  # the nearest configuration decides
