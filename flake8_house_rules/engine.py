@@ -75,6 +75,14 @@ class Tables:
         return replaced
 
 
+def _is_conditional(rule: type[Rule]) -> bool:
+    """Whether a rule may skip some modules: it overrides `applies_to` or needs a recent target Python."""
+    return rule.min_target_version is not None or getattr(rule.applies_to, "__func__", None) is not _BASE_APPLIES_TO
+
+
+_BASE_APPLIES_TO = Rule.applies_to.__func__  # type: ignore[attr-defined] - a classmethod's function
+
+
 class Engine:
     """Lints modules with the enabled rules of one configuration.
 
@@ -94,6 +102,8 @@ class Engine:
         self.rules = tuple(rule for rule in rules if config.is_enabled(rule.code, rule.tier))
         self.strict = strict
         self._instances = tuple(rule() for rule in self.rules)
+        #: Rules that apply to every module need no per-module question: only the others are asked.
+        self._conditional = frozenset(rule for rule in self._instances if _is_conditional(type(rule)))
         self._tables: dict[tuple[Rule, ...], Tables] = {}
         self.on_error = on_error
 
@@ -107,7 +117,11 @@ class Engine:
                 raise
             self._warn("the module context", filename, 1, exc)
             return violations
-        active = tuple(rule for rule in self._instances if type(rule).applies_to(ctx))
+        conditional = self._conditional
+        if conditional:
+            active = tuple(rule for rule in self._instances if rule not in conditional or type(rule).applies_to(ctx))
+        else:
+            active = self._instances
         tables = self._tables.get(active)
         if tables is None:
             tables = self._tables[active] = Tables()
