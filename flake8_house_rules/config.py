@@ -185,6 +185,13 @@ OPTIONS: tuple[OptionSpec, ...] = (
         "project's pytest configuration (HR803).",
         ("auto", "strict"),
     ),
+    OptionSpec(
+        "hr-self-documenting-types",
+        "identifiers",
+        "",
+        "Class names whose parameters a docstring's Args: section may skip, as self-documenting from the type "
+        "(e.g. AsyncSession,Request; HR002). Unset: every parameter needs its Args: entry.",
+    ),
 )
 OPTIONS_BY_NAME = {spec.name: spec for spec in OPTIONS}
 
@@ -214,6 +221,7 @@ class Config:
     model_suffixes: tuple[str, ...] = ()
     base_exceptions: tuple[str, ...] = ()
     asyncio_mode: str = ""
+    self_documenting_types: tuple[str, ...] = ()
     cwd: str = ""
     stdin_display_name: str = "stdin"
 

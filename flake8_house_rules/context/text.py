@@ -22,6 +22,11 @@ WORD_RE = re.compile(r"[A-Za-z]{2}")
 
 def find_comment(text: str) -> int | None:
     """The column of the comment on a line that starts in code, or `None`: skips `#` inside strings."""
+    first = text.find("#")
+    if first < 0:
+        return None
+    if "'" not in text[:first] and '"' not in text[:first]:
+        return first  # no string opens before the first `#`: the common case, without the scanner
     index, size = 0, len(text)
     while index < size:
         char = text[index]
@@ -52,6 +57,8 @@ class SourceText:
     nodes: defaultdict[type[ast.AST], list[Any]]  # Any: each list holds nodes of its key's type
     _comments: dict[int, list[tuple[int, str]]] | None
     _multiline_strings: set[int] | None
+    _comment_only_lines: list[tuple[int, int, str]] | None
+    _hash_lines: list[tuple[int, str]] | None
 
     def segment(self, node: ast.AST, limit: int = 60) -> str | None:
         """The source text of a one-line node, if it is at most `limit` characters; else `None`."""
@@ -110,6 +117,32 @@ class SourceText:
     def has_explaining_comment(self, line: int) -> bool:
         """Whether a line carries a comment with words beyond `noqa`, `type: ignore` and `pragma` markers."""
         return any(WORD_RE.search(COMMENT_MARKER_RE.sub(" ", text)) for _, text in self.comments_on(line))
+
+    def hash_lines(self) -> list[tuple[int, str]]:
+        """Every line that contains `#` (in a comment or not), as `(line, text)`; built once.
+
+        The one pass over all lines that rules reading comments share: a line without `#` has no comment.
+        """
+        if self._hash_lines is None:
+            self._hash_lines = [(number, text) for number, text in enumerate(self.lines, start=1) if "#" in text]
+        return self._hash_lines
+
+    def comment_only_lines(self) -> list[tuple[int, int, str]]:
+        """Every line that holds nothing but a comment, as `(line, column, "# text")`, in order; built once.
+
+        Lines inside a multi-line string are not comments and are left out. Cheap: a line without `#` costs one
+        substring test, and the string lines are computed only when some line starts with `#`.
+        """
+        if self._comment_only_lines is None:
+            found: list[tuple[int, int, str]] = []
+            for number, text in self.hash_lines():
+                if (stripped := text.lstrip()).startswith("#"):
+                    found.append((number, len(text) - len(stripped), stripped.rstrip("\r\n")))
+            if found:
+                inside = self.string_lines()
+                found = [entry for entry in found if entry[0] not in inside]
+            self._comment_only_lines = found
+        return self._comment_only_lines
 
     def is_comment_only_line(self, line: int) -> bool:
         """Whether a line holds nothing but a comment."""
