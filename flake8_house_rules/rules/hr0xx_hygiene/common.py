@@ -37,6 +37,11 @@ def docstring_node(node: ast.Module | Definition) -> ast.Constant | None:
     return None
 
 
+def is_test_name(name: str) -> bool:
+    """Whether a name is one pytest and unittest collect as a test: `test_*` functions, `Test*` classes."""
+    return name.startswith(("test_", "Test")) or name == "test"
+
+
 def is_private_module(path: str | None) -> bool:
     """Whether a module is private: its file or a folder on its path starts with `_` (dunders excepted).
 

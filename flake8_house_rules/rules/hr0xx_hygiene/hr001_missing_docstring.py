@@ -13,6 +13,7 @@ from flake8_house_rules.rules.hr0xx_hygiene.common import (
     is_method,
     is_private_module,
     is_public,
+    is_test_name,
 )
 
 if TYPE_CHECKING:
@@ -31,7 +32,8 @@ class MissingDocstring(Rule):
     lives elsewhere: dunder methods (`__init__`, `__eq__`), `@overload` signatures and `@override` methods
     (from `typing` or `typing_extensions`), and a property's `@x.setter` and `@x.deleter`. A module without
     any statement (an empty `__init__.py`) has nothing to document. Test modules (`hr-test-modules`) are
-    not checked: a test's name is its documentation.
+    not checked, and neither are tests elsewhere (a function named `test_*`, a class named `Test*`, as pytest
+    and unittest collect them, e.g. in CPython's `test/` folder): a test's name is its documentation.
 
     ## Why is this bad?
     A public name without a docstring leaves every reader to reverse-engineer its contract. "Every public
@@ -79,6 +81,8 @@ class MissingDocstring(Rule):
         "def not_exported() -> None:\n    pass",
         Example("def test_find() -> None:\n    assert True\n", path="tests/test_users.py"),
         Example("def fixture() -> None:\n    pass\n", path="conftest.py"),
+        '"""Tests."""\nimport unittest\n\n\nclass TestUsers(unittest.TestCase):\n    def test_find(self) -> None:\n'
+        "        pass",
         Example("def helper() -> None:\n    pass\n", path="app/_compat.py"),
         Example("class Thing:\n    pass\n", path="app/_internal/things.py"),
         Example("", path="app/__init__.py"),
@@ -106,13 +110,13 @@ class MissingDocstring(Rule):
             self.report((1, 0), "add a docstring to the public module")
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        """Report a public class without a docstring."""
-        if docstring_node(node) is None and is_public(self.ctx, node):
+        """Report a public class without a docstring (test classes are exempt)."""
+        if docstring_node(node) is None and not is_test_name(node.name) and is_public(self.ctx, node):
             self.report(node, f"add a docstring to the public class `{node.name}`")
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """Report a public function or method without a docstring (dunders and overloads are exempt)."""
-        if docstring_node(node) is not None or is_dunder(node.name):
+        if docstring_node(node) is not None or is_dunder(node.name) or is_test_name(node.name):
             return
         if not is_public(self.ctx, node) or documented_elsewhere(self.ctx, node):
             return

@@ -14,6 +14,7 @@ from flake8_house_rules.rules.hr0xx_hygiene.common import (
     is_dunder,
     is_method,
     is_public,
+    is_test_name,
 )
 
 if TYPE_CHECKING:
@@ -194,7 +195,7 @@ class DocstringMissingSections(Rule):
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """Report a public function's docstring that lacks a section its signature or body calls for."""
         docstring = docstring_node(node)
-        if docstring is None or is_dunder(node.name) or not is_public(self.ctx, node):
+        if docstring is None or is_dunder(node.name) or is_test_name(node.name) or not is_public(self.ctx, node):
             return
         if documented_elsewhere(self.ctx, node):
             return

@@ -8,8 +8,9 @@ import re
 from flake8_house_rules.rule import Rule
 from flake8_house_rules.rules.hr0xx_hygiene.common import DOCUMENTED_ELSEWHERE
 
-#: snake_case: lower-case letters, digits and underscores (leading underscores mark a private function).
-SNAKE_RE = re.compile(r"^_*[a-z0-9][a-z0-9_]*$")
+#: snake_case: lower-case letters, digits and underscores (leading underscores mark a private function); a
+#: bare `_` is the placeholder of `@f.register` implementations.
+SNAKE_RE = re.compile(r"^_*(?:[a-z0-9][a-z0-9_]*)?$")
 #: Visitor methods named after the node class they handle: `ast.NodeVisitor.visit_ClassDef`, libcst's
 #: `leave_ClassDef`, docutils' `depart_paragraph`.
 VISITOR_RE = re.compile(r"^(?:visit|leave|depart)_[A-Za-z0-9_]+$")
@@ -101,6 +102,8 @@ class FunctionNameNotSnakeCase(Rule):
         "from typing import override\n\nclass W(QWidget):\n    @override\n    def paintEvent(self, event) -> None:\n"
         "        pass",
         "def sha256() -> None:\n    pass",
+        "from functools import singledispatch\n\n@singledispatch\ndef f(x) -> None:\n    pass\n\n"
+        "@f.register\ndef _(x: int) -> None:\n    pass",
     )
     invalid = (
         "def fetchUsage() -> None:  # error: HR008\n    pass",

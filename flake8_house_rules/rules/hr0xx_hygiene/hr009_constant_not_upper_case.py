@@ -10,7 +10,7 @@ from flake8_house_rules.rules.hr0xx_hygiene.common import is_dunder
 
 UPPER_RE = re.compile(r"^_*[A-Z][A-Z0-9_]*$")
 #: Module-level names a framework reads by their lower-case spelling: Alembic migrations, Django apps and
-#: URL modules, pytest plugins. Renaming them would break the framework, so they are not constants here.
+#: URL modules, pytest plugins, PEP 249 database modules. Renaming them would break the framework, so they are not constants here.
 PROTOCOL_NAMES = frozenset(
     {
         "revision",
@@ -20,11 +20,14 @@ PROTOCOL_NAMES = frozenset(
         "default_app_config",
         "app_name",
         "pytest_plugins",
+        "apilevel",
+        "threadsafety",
+        "paramstyle",
     }
 )
 #: Module files whose lower-case names a tool reads: Sphinx's `conf.py`, gunicorn's config files.
 CONFIG_FILES = frozenset({"conf.py", "gunicorn.conf.py", "gunicorn_conf.py", "gunicorn_config.py"})
-TYPE_ALIAS = frozenset({"typing.TypeAlias"})
+FINAL = frozenset({"typing.Final"})
 MAX_TUPLE_DEPTH = 4
 
 
@@ -52,15 +55,17 @@ class ConstantNotUpperCase(Rule):
     Checks for module-level constants not spelled in UPPER_SNAKE_CASE. A name is a constant when it is
     bound exactly once in the module (no second assignment, augmented assignment, `global` rebinding in a
     function, import, `def` or loop binding it again), by a plain assignment, to a literal: a number, a
-    string, bytes, or a tuple of those. Reported at the assigned name.
+    string, bytes, or a tuple of those. An annotated assignment counts only when the annotation is
+    `Final` (`timeout: Final = 30`): `timeout: float = 30` declares a module variable that other code sets
+    (`litellm.request_timeout = 60`), and `X: TypeAlias = ...` an alias. Reported at the assigned name.
 
     Not constants here: dunders (`__all__`, `__version__`, `__author__`); values that are `True`, `False` or
     `None` (flags and placeholders that other modules or tests often set); f-strings and every computed
-    value (`logger = structlog.get_logger()`, `router = APIRouter()`); type aliases (`X: TypeAlias = ...`;
-    an alias such as `UserId = int | str` is not a literal anyway); names a framework reads by their
-    lower-case spelling (Alembic's `revision`, `down_revision`, `branch_labels`, `depends_on`, Django's
-    `default_app_config` and `app_name`, `pytest_plugins`); and every name in a tool's configuration file
-    (Sphinx's `conf.py`, gunicorn's config), whose names the tool dictates.
+    value (`logger = structlog.get_logger()`, `router = APIRouter()`); type aliases (an alias such as
+    `UserId = int | str` is not a literal anyway); names a framework reads by their lower-case spelling
+    (Alembic's `revision`, `down_revision`, `branch_labels`, `depends_on`, Django's `default_app_config` and
+    `app_name`, `pytest_plugins`, PEP 249's `apilevel`, `threadsafety`, `paramstyle`); and every name in a
+    tool's configuration file (Sphinx's `conf.py`, gunicorn's config), whose names the tool dictates.
 
     ## Why is this bad?
     A constant spelled like a variable invites reassignment and hides that the value is fixed. 001 Naming:
@@ -90,6 +95,8 @@ class ConstantNotUpperCase(Rule):
         "retries = 3\nretries = 5",
         "total = 0\ntotal += 1",
         "from typing import TypeAlias\n\nUserId: TypeAlias = 'int'",
+        'from typing import Literal\n\nllm_guard_mode: Literal["all", "key"] = "all"\nrequest_timeout: float = 6000',
+        'apilevel = "2.0"\nparamstyle = "qmark"',
         "UserId = int | str",
         "def f() -> None:\n    timeout = 30",
         "class Config:\n    timeout = 30",
@@ -100,7 +107,8 @@ class ConstantNotUpperCase(Rule):
     )
     invalid = (
         "cache_duration_ms = 60_000  # error: HR009",
-        "defaultTimeout: float = 2.5  # error: HR009",
+        "from typing import Final\n\ndefaultTimeout: Final = 2.5  # error: HR009",
+        "import typing\n\nretries: typing.Final[int] = 3  # error: HR009",
         'supported = ("json", "yaml")  # error: HR009',
         "offset = -1  # error: HR009",
         "_default_page_size = 20  # error: HR009",
@@ -121,8 +129,11 @@ class ConstantNotUpperCase(Rule):
                 continue
             statement = self.ctx.parent(target)
             if isinstance(statement, ast.AnnAssign):
-                if self.ctx.qualname(statement.annotation) in TYPE_ALIAS:
-                    continue
+                annotation = statement.annotation
+                if isinstance(annotation, ast.Subscript):
+                    annotation = annotation.value
+                if self.ctx.qualname(annotation) not in FINAL:
+                    continue  # `timeout: float = 2.5` declares a variable (and `X: TypeAlias = ...` an alias)
             elif not isinstance(statement, ast.Assign):
                 continue
             if binding.scope is not self.ctx.module_scope:

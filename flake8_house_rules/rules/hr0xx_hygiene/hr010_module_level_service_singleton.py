@@ -23,6 +23,7 @@ INFRASTRUCTURE_WORDS = frozenset(
         "blueprint",
         "logger",
         "log",
+        "logging",
         "lock",
         "rlock",
         "semaphore",
@@ -54,6 +55,33 @@ VALUE_BASES = (
     "builtins.BaseException",
     "builtins.Exception",
 )
+#: Local classes that are logging infrastructure (a handler, filter or formatter instance is configuration).
+INFRASTRUCTURE_BASES = ("logging.Handler", "logging.Filter", "logging.Formatter")
+#: The name endings of service classes: what 004 calls business logic (`STTClient`, `VoiceService`).
+SERVICE_SUFFIXES = (
+    "Service",
+    "Client",
+    "Handler",
+    "Manager",
+    "Repository",
+    "Repo",
+    "Store",
+    "Provider",
+    "Processor",
+    "Gateway",
+    "Adapter",
+    "API",
+    "Api",
+    "Controller",
+    "Agent",
+    "Orchestrator",
+    "Tracker",
+    "Index",
+    "Dao",
+    "DAO",
+    "Helper",
+    "Worker",
+)
 DATACLASS = frozenset({"dataclasses.dataclass", "attrs.define", "attrs.frozen", "attr.s", "attr.dataclass"})
 PASCAL_RE = re.compile(r"^[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*$")
 UPPER_RE = re.compile(r"^_*[A-Z][A-Z0-9_]*$")
@@ -83,16 +111,22 @@ def module_statements(module: ast.Module) -> list[ast.stmt]:
 
 class ModuleLevelServiceSingleton(Rule):
     """## What it does
-    Checks for a module-level instance of one of the project's own business classes: `stt_client =
-    STTClient()` at the top of a module, where `STTClient` is a PascalCase class defined in the module or
-    imported from the project (a relative import, or an absolute one whose top package is a folder on the
-    module's own path, as `app.services` is for `app/api/routes.py`). Reported at the assignment.
+    Checks for a module-level instance of one of the project's own service classes: `stt_client =
+    STTClient()` at the top of a module, where `STTClient` is a class defined in the module or imported
+    from the project (a relative import, or an absolute one whose top package is a folder on the module's
+    own path, as `app.services` is for `app/api/routes.py`), and its name says it is a service: it ends
+    with `Service`, `Client`, `Handler`, `Manager`, `Repository`/`Repo`, `Store`, `Provider`, `Processor`,
+    `Gateway`, `Adapter`, `API`, `Controller`, `Agent`, `Orchestrator`, `Tracker`, `Index`, `DAO`, `Helper`
+    or `Worker`. Other PascalCase classes are too often values (descriptors, column specs, time zones,
+    palettes, lazy loaders: about half of all module-level instances in real code) to report without
+    knowing the class. Reported at the assignment.
 
     Infrastructure is meant to live at module level and is never reported: classes named in
     `hr-singleton-allowed` (by default FastAPI, APIRouter, Limiter, TTLCache, LRUCache, Lock, Semaphore,
     Event, TypeVar, ParamSpec, ContextVar; a class whose name ends with one of them counts too), and any
     variable or class whose name says it is an app, router, logger, lock, semaphore, cache, settings or
-    config object, a limiter, registry, metric, tracer, event, context variable or template set. Third-party
+    config object, a limiter, registry, metric, tracer, event, context variable or template set, and the
+    module's own logging handlers, filters and formatters. Third-party
     classes (`httpx.AsyncClient()`, which 001 asks to share at module level; `Redis(...)`;
     `Jinja2Templates(...)`) are not the project's business classes, and calls of lower-case factories
     (`get_settings()`, `structlog.get_logger()`) are accessors. Also silent: UPPER_CASE names (a constant
@@ -143,6 +177,11 @@ class ModuleLevelServiceSingleton(Rule):
         Example("from .limits import RateLimiter\n\nlimiter = RateLimiter(per_minute=60)", path="app/api/deps.py"),
         Example("from .cache import ResponseCache\n\nresponses = ResponseCache()", path="app/api/deps.py"),
         Example("from app.models import Page\n\nDEFAULT_PAGE = Page(size=20)", path="app/api/deps.py"),
+        Example("from .pickle import ArgumentDescriptor\n\nfloatnl = ArgumentDescriptor(name='floatnl')"),
+        Example(
+            "import logging\n\nclass RoutingHandler(logging.Handler):\n    pass\n\nhandler = RoutingHandler()",
+            path="app/log_setup.py",
+        ),
         Example(
             "from enum import Enum\n\nclass Color(Enum):\n    RED = 1\n\nfavourite = Color(1)", path="app/colors.py"
         ),
@@ -195,7 +234,9 @@ class ModuleLevelServiceSingleton(Rule):
             return
         func = call.func
         class_name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-        if not PASCAL_RE.match(class_name) or self._infrastructure(class_name, names):
+        if not PASCAL_RE.match(class_name) or not class_name.endswith(SERVICE_SUFFIXES):
+            return
+        if self._infrastructure(class_name, names):
             return
         if self._project_class(func):
             self.report(statement, f"inject the `{class_name}` service instead of a module-level instance")
@@ -225,4 +266,4 @@ class ModuleLevelServiceSingleton(Rule):
         """Whether a local class is a value type: an enum, model, named tuple, typed dict, dataclass, exception."""
         if any(self.ctx.qualname(getattr(item, "func", item)) in DATACLASS for item in node.decorator_list):
             return True
-        return self.ctx.classes.inherits(node, *VALUE_BASES) is True
+        return self.ctx.classes.inherits(node, *VALUE_BASES, *INFRASTRUCTURE_BASES) is True

@@ -12,8 +12,9 @@ from flake8_house_rules.rule import Example, Rule
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
 
-#: snake_case file names: lower-case letters, digits and underscores (`0001_initial.py` included).
-SNAKE_RE = re.compile(r"^_*[a-z0-9]+(?:_[a-z0-9]+)*$")
+#: snake_case file names: lower-case letters, digits and underscores (`0001_initial.py` included; doubled
+#: underscores too: `test__locale.py` tests `_locale`).
+SNAKE_RE = re.compile(r"^[a-z0-9_]+$")
 #: kebab-case file names: lower-case letters, digits and hyphens.
 KEBAB_RE = re.compile(r"^_*[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -62,6 +63,7 @@ class ModuleNameStyle(Rule):
         Example("x = 1", path="app/__init__.py"),
         Example("x = 1", path="app/_compat.py"),
         Example("x = 1", path="migrations/versions/0001_initial.py"),
+        Example("x = 1", path="tests/test__locale.py"),
         Example("x = 1", path="app/usage-tracker.py", options={"hr-module-naming": "kebab"}),
         Example("x = 1", path="tests/test_usage_tracker.py", options={"hr-module-naming": "kebab"}),
         Example("x = 1", path="app/__main__.py", options={"hr-module-naming": "kebab"}),
