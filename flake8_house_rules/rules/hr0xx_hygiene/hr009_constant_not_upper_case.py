@@ -10,7 +10,8 @@ from flake8_house_rules.rules.hr0xx_hygiene.common import is_dunder
 
 UPPER_RE = re.compile(r"^_*[A-Z][A-Z0-9_]*$")
 #: Module-level names a framework reads by their lower-case spelling: Alembic migrations, Django apps and
-#: URL modules, pytest plugins, PEP 249 database modules. Renaming them would break the framework, so they are not constants here.
+#: URL modules, pytest plugins, PEP 249 database modules. Renaming them would break the framework, so they
+#: are not constants here.
 PROTOCOL_NAMES = frozenset(
     {
         "revision",
