@@ -245,6 +245,7 @@ class CommentedOutCode(Rule):
         "# end_time = timestamp_ms + execution_time_ms",
         '# newline=""\n# kwnames=NULL\n# tzinfo= argument',
         "# pow(0., x)\nassert math.pow(0., INF) == 0.",
+        "# pow(0., x)\n# (a label)\nassert math.pow(0., INF) == 0.",
         "# PyList_Extend(lst, lst)\n# _PyCoreConfig_InitCompatConfig()",
         "# predict(self, context, model_input, ...)\n# Try .readlines()\n# k\u00f6nig (king)",
         "# kde_random() ##############################",
@@ -265,6 +266,7 @@ class CommentedOutCode(Rule):
         "# def helper(x):  # error: HR004\n#     return x * 2",
         "response = client.create(\n    model=model,\n    # top_k=top_k,  # error: HR004\n    top_p=top_p,\n)",
         "# print('x')  # error: HR004\nlogger.info('y')",
+        "# self.assertEqual(ceil(INF), INF)  # error: HR004\n# self.assertEqual(ceil(NAN), NAN)\nx = 1",
     )
 
     def visit_Module(self, node: ast.Module) -> None:
@@ -300,7 +302,8 @@ class CommentedOutCode(Rule):
         if name is None:
             return False
         needle = re.compile(rf"\b{re.escape(name)}\b")
-        return any(needle.search(text) for text in self.ctx.lines[line : line + LABEL_REACH])
+        below = (text for text in self.ctx.lines[line : line + LABEL_REACH * 5] if not text.lstrip().startswith("#"))
+        return any(needle.search(text) for _, text in zip(range(LABEL_REACH), below, strict=False))
 
     def _labels_item(self, text: str, line: int) -> bool:
         """Whether a comment inside an open bracket labels the next item rather than being a commented-out one.

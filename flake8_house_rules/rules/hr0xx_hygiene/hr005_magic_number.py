@@ -16,22 +16,23 @@ NAMED_HOLDERS = (ast.Assign, ast.AnnAssign)
 TABLE_SIZE = 3
 
 
-def _is_number(node: ast.expr | None) -> bool:
+def _is_entry(node: ast.expr | None) -> bool:
+    """Whether a table entry is a number (or `None`, a gap in the table)."""
     if isinstance(node, ast.UnaryOp):
         node = node.operand
-    return isinstance(node, ast.Constant) and type(node.value) in NUMBER_TYPES
+    return isinstance(node, ast.Constant) and (node.value is None or type(node.value) in NUMBER_TYPES)
 
 
 def is_table(node: ast.AST | None) -> bool:
-    """Whether a display holds a table of numbers: at least `TABLE_SIZE` entries, every one a number.
+    """Whether a display holds a table of numbers: at least `TABLE_SIZE` entries, each a number or `None`.
 
     `{0x00e3: 0x0443, 0x00e4: 0x0444, ...}` or `[3, 5, 7, 11]` is data; naming each entry would not help.
     """
     if isinstance(node, ast.Dict):
         items: list[ast.expr | None] = [*node.keys, *node.values]
-        return len(node.values) >= TABLE_SIZE and all(_is_number(item) for item in items)
+        return len(node.values) >= TABLE_SIZE and all(_is_entry(item) for item in items)
     if isinstance(node, ast.List | ast.Tuple | ast.Set):
-        return len(node.elts) >= TABLE_SIZE and all(_is_number(item) for item in node.elts)
+        return len(node.elts) >= TABLE_SIZE and all(_is_entry(item) for item in node.elts)
     return False
 
 
@@ -43,7 +44,7 @@ class MagicNumber(Rule):
     - a parameter default (`def fetch(retries: int = 3)`);
     - an index or slice (`parts[3]`, `text[:80]`);
     - an annotation (`Literal[3]`);
-    - a table of numbers: a dict, list, tuple or set display of at least three entries, all numbers
+    - a table of numbers: a dict, list, tuple or set display of at least three entries, all numbers (or `None`)
       (`decoding_map.update({0x00e3: 0x0443, ...})`, `primes = [3, 5, 7, 11]` inside a function);
     - the numbers in `hr-allowed-numbers` (default `-1, 0, 1, 2, 100, 1000`; `1.0` counts as `1`).
     A negative number is judged as a whole (`-5` is reported at the minus sign). Booleans are not numbers
@@ -89,7 +90,7 @@ class MagicNumber(Rule):
         Example("def f(x: int) -> int:\n    return x * 60", options={"hr-allowed-numbers": "0,1,60"}),
         "if True:\n    RETRIES = 5",
         "PAIRS = dict(zip(range(5), range(5)))[0]",
-        "decoding_map = {}\ndecoding_map.update({0x00e3: 0x0443, 0x00e4: 0x0444, 0x00e5: 0x0445})",
+        "decoding_map = {}\ndecoding_map.update({0x00e3: 0x0443, 0x00e4: 0x0444, 0x00e5: None})",
     )
     invalid = (
         "async def fetch(client, url: str) -> None:\n    await client.get(url, timeout=30)  # error: HR005",
