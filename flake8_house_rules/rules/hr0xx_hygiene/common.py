@@ -16,6 +16,17 @@ DOCUMENTED_ELSEWHERE = frozenset({"typing.overload", "typing.override", "overrid
 PROPERTY_PARTS = frozenset({"setter", "deleter"})
 
 
+def functions(ctx: ModuleContext) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """Every `def` and `async def` of the module (each kind in source order)."""
+    return [*ctx.nodes_of(ast.FunctionDef), *ctx.nodes_of(ast.AsyncFunctionDef)]
+
+
+def has_docstring(node: Definition) -> bool:
+    """Whether a class or function body opens with a string (the inlined test of `docstring_node`)."""
+    first = node.body[0]
+    return type(first) is ast.Expr and type(first.value) is ast.Constant and type(first.value.value) is str
+
+
 def is_dunder(name: str) -> bool:
     """Whether a name is a dunder such as `__init__` (not merely private, like `__secret`)."""
     return len(name) > 4 and name.startswith("__") and name.endswith("__")
@@ -54,11 +65,6 @@ def is_private_module(path: str | None) -> bool:
     return any(is_private_name(part) for part in (*parts[:-1], stem) if part not in {"", ".", ".."})
 
 
-def exported_names(ctx: ModuleContext) -> frozenset[str] | None:
-    """The names in the module's `__all__` when it is bound once to a literal list or tuple of strings."""
-    return ctx.derived("hr0.exported_names", lambda: _exported_names(ctx))
-
-
 def _exported_names(ctx: ModuleContext) -> frozenset[str] | None:
     bindings = ctx.module_scope.names.get("__all__")
     if not bindings or len(bindings) != 1:
@@ -89,29 +95,39 @@ def documented_elsewhere(ctx: ModuleContext, node: ast.FunctionDef | ast.AsyncFu
     return False
 
 
-def is_public(ctx: ModuleContext, node: Definition) -> bool:
-    """Whether a class, function or method is public API.
+class Publicity:
+    """Which definitions of a module are public API: built once per module (`ctx.fact(Publicity)`)."""
 
-    Private: a name starting with `_` (a dunder method is not private, but callers exempt it), anything
-    defined inside a function, a member of a private class, anything in a private module, and, when the
-    module declares `__all__`, a top-level name not listed in it.
-    """
-    if is_private_name(node.name):
-        return False
-    outermost: Definition = node
-    parent = ctx.parent(node)
-    while parent is not None and not isinstance(parent, ast.Module):
-        if isinstance(parent, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+    def __init__(self, ctx: ModuleContext) -> None:
+        self.ctx = ctx
+        self.private_module = is_private_module(ctx.path)
+        self.exported = _exported_names(ctx)
+
+    def is_public(self, node: Definition) -> bool:
+        """Whether a class, function or method is public API.
+
+        Private: a name starting with `_` (a dunder method is not private, but callers exempt it), anything
+        defined inside a function, a member of a private class, anything in a private module, and, when the
+        module declares `__all__`, a top-level name not listed in it.
+        """
+        if self.private_module or is_private_name(node.name):
             return False
-        if isinstance(parent, ast.ClassDef):
-            if is_private_name(parent.name):
+        outermost: Definition = node
+        parent = self.ctx.parent(node)
+        while parent is not None and type(parent) is not ast.Module:
+            if isinstance(parent, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
                 return False
-            outermost = parent
-        parent = ctx.parent(parent)
-    if ctx.derived("hr0.private_module", lambda: is_private_module(ctx.path)):
-        return False
-    exported = exported_names(ctx)
-    return exported is None or outermost.name in exported
+            if isinstance(parent, ast.ClassDef):
+                if is_private_name(parent.name):
+                    return False
+                outermost = parent
+            parent = self.ctx.parent(parent)
+        return self.exported is None or outermost.name in self.exported
+
+
+def is_public(ctx: ModuleContext, node: Definition) -> bool:
+    """Whether a class, function or method is public API (see `Publicity.is_public`)."""
+    return ctx.fact(Publicity).is_public(node)
 
 
 def is_method(ctx: ModuleContext, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

@@ -6,12 +6,11 @@ import ast
 import re
 from typing import TYPE_CHECKING
 
-from flake8_house_rules.context import all_args
 from flake8_house_rules.rule import Example, Rule
 from flake8_house_rules.rules.hr0xx_hygiene.common import (
-    docstring_node,
     documented_elsewhere,
-    is_dunder,
+    functions,
+    has_docstring,
     is_method,
     is_public,
     is_test_name,
@@ -34,8 +33,19 @@ SECTION_RES = {
     ),
     "Raises": re.compile(r"^\s*(?:Raises?|Exceptions?)\s*:|^\s*Raises\s*\n\s*-{3,}|:raises?\b|:except\b", re.MULTILINE),
 }
+#: Words each section's header holds: a docstring without any of them lacks the section, with no regex run.
+SECTION_WORDS = {
+    "Args": ("Arg", "Param", "Keyword", ":param", ":key"),
+    "Returns": ("Return", "Yield", ":return", ":rtype", ":yield"),
+    "Raises": ("Raise", "Exception", ":raise", ":except"),
+}
 PROPERTIES = frozenset({"functools.cached_property", "abc.abstractproperty"})
 NOT_DOCUMENTED_RAISES = frozenset({"NotImplementedError"})
+
+
+def has_section(text: str, section: str) -> bool:
+    """Whether a docstring has a section (`Args`, `Returns`, `Raises`) in Google, NumPy or Sphinx spelling."""
+    return any(word in text for word in SECTION_WORDS[section]) and SECTION_RES[section].search(text) is not None
 
 
 def _raised_name(node: ast.Raise) -> str | None:
@@ -192,43 +202,46 @@ class DocstringMissingSections(Rule):
         """Test modules are not checked."""
         return not ctx.is_test_module()
 
-    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+    def visit_Module(self, node: ast.Module) -> None:
+        """Check each documented public function; a name starting with `_` (private or dunder) is skipped first."""
+        for function in functions(self.ctx):
+            if function.name[0] != "_" and has_docstring(function) and not is_test_name(function.name):
+                self._check(function)
+
+    def _check(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """Report a public function's docstring that lacks a section its signature or body calls for."""
-        docstring = docstring_node(node)
-        if docstring is None or is_dunder(node.name) or is_test_name(node.name) or not is_public(self.ctx, node):
-            return
-        if documented_elsewhere(self.ctx, node):
+        docstring = node.body[0].value  # type: ignore[attr-defined] - has_docstring checked the Expr
+        text = docstring.value
+        missing = [section for section in self._needed(node) if not has_section(text, section)]
+        if not missing or not is_public(self.ctx, node) or documented_elsewhere(self.ctx, node):
             return
         if any(self._is_property(decorator) for decorator in node.decorator_list):
             return
-        text = docstring.value
-        missing = [section for section in self._needed(node) if not SECTION_RES[section].search(text)]
-        if missing:
-            sections = ", ".join(f"`{section}:`" for section in missing)
-            self.report(
-                docstring, f"add the Google-style {sections} section{'s' * (len(missing) > 1)} to the docstring"
-            )
-
-    visit_AsyncFunctionDef = visit_FunctionDef
+        sections = ", ".join(f"`{section}:`" for section in missing)
+        plural = "s" if len(missing) > 1 else ""
+        self.report(docstring, f"add the Google-style {sections} section{plural} to the docstring")
 
     def _needed(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
         """The sections this function's signature and body call for."""
         needed = []
-        params = all_args(node.args)
-        if (
-            params
-            and is_method(self.ctx, node)
-            and not self._is_static(node)
-            and node.args.posonlyargs + node.args.args
-        ):
+        args = node.args
+        params = [*args.posonlyargs, *args.args]
+        if params and is_method(self.ctx, node) and not self._is_static(node):
             params = params[1:]
-        skipped = self.ctx.config.self_documenting_types
-        if any(_type_name(param.annotation) not in skipped for param in params):
-            needed.append("Args")
+        params.extend(args.kwonlyargs)
+        if args.vararg is not None:
+            params.append(args.vararg)
+        if args.kwarg is not None:
+            params.append(args.kwarg)
+        if params:
+            skipped = self.ctx.config.self_documenting_types
+            if not skipped or any(_type_name(param.annotation) not in skipped for param in params):
+                needed.append("Args")
         scope = self.ctx.scope_of_node.get(node)
-        returns_none = isinstance(node.returns, ast.Constant) and node.returns.value is None
-        if scope is not None and (scope.returns_value or scope.yields) and not returns_none:
-            needed.append("Returns")
+        if scope is not None and (scope.returns_value or scope.yields):
+            returns = node.returns
+            if not (isinstance(returns, ast.Constant) and returns.value is None):
+                needed.append("Returns")
         if node in raising_functions(self.ctx):
             needed.append("Raises")
         return needed

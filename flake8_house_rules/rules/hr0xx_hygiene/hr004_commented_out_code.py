@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import keyword
 import re
 import warnings
 
@@ -16,7 +17,7 @@ MARKER_RE = re.compile(
     re.IGNORECASE,
 )
 #: Cheap test a comment must pass before it is parsed: something only code has.
-CODE_HINT_RE = re.compile(r"[(=\[]|:$|^(?:import|from|return|raise|del|assert|global|nonlocal|yield|await)\s")
+CODE_HINT_RE = re.compile(r"[(=\[]|:\s*$|^[#\s]*(?:import|from|return|raise|del|assert|yield|await)\s")
 #: Two words in a row: a line of prose (code lines that fail to parse alone are fragments without this).
 PROSE_RE = re.compile(r"[A-Za-z]{2,}\s+[A-Za-z]{2,}")
 CONTINUED = ("(", "[", "{", ",", "\\")
@@ -28,6 +29,11 @@ EXAMPLE_RE = re.compile(r"^(?:[-=*~_]{3,}|```|>>>|e\.g\.|i\.e\.|for example\b|ex
 #: C API names (`PyList_Extend`, `_PyCoreConfig_InitCompatConfig`): a label naming what a test covers.
 C_API_RE = re.compile(r"^_?Py[A-Z][A-Za-z]*_")
 MAX_LENGTH = 400
+#: String literals on one line, removed before looking for prose (their words are no code).
+STRING_RE = re.compile(r"\"[^\"\\\n]*(?:\\.[^\"\\\n]*)*\"|'[^'\\\n]*(?:\\.[^'\\\n]*)*'")
+#: Two names side by side (`the request`): no Python statement has that unless one of them is a keyword.
+NAME_PAIR_RE = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s+(?=([A-Za-z_]\w*))")
+KEYWORDS = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
 BLOCK_STATEMENTS = (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 #: How many lines below a lone call comment are read for the call it labels.
 LABEL_REACH = 3
@@ -139,6 +145,15 @@ def _is_code_statement(statement: ast.stmt, text: bytes) -> bool:
     return isinstance(statement, BLOCK_STATEMENTS)
 
 
+def is_prose(text: str) -> bool:
+    """Whether a comment has two names side by side outside strings, neither a keyword: then it cannot parse.
+
+    A cheap test that spares the parser nearly every line of prose with a parenthesis or an `=` in it.
+    """
+    code = STRING_RE.sub('""', text).partition("#")[0]
+    return any(first not in KEYWORDS and second not in KEYWORDS for first, second in NAME_PAIR_RE.findall(code))
+
+
 def code_statements(comment: str) -> list[ast.stmt] | None:
     """The statements a comment's text (without its `#`) holds when it is code, else `None`."""
     text = comment.strip()
@@ -146,6 +161,8 @@ def code_statements(comment: str) -> list[ast.stmt] | None:
         return None
     if (text.endswith(".") and not text.endswith("...")) or "###" in text:
         return None  # a sentence (`... let downstream authorization # return 403.`) or a banner
+    if is_prose(text):
+        return None
     source = text + "\n    pass" if text.endswith(":") else text
     try:
         with warnings.catch_warnings():
@@ -270,28 +287,59 @@ class CommentedOutCode(Rule):
     )
 
     def visit_Module(self, node: ast.Module) -> None:
-        """Read every comment-only line once, and report each run of commented-out code at its first line.
+        """Read the comment-only lines in runs, and report each run of commented-out code at its first code line.
 
-        Within a run, code after an unfinished line of prose (`# This would be used like:`, `# passes a value
-        that already called`) continues that prose as an example, and is not reported.
+        A run without any line that could be code (`CODE_HINT_RE`, one regular expression per line) costs
+        nothing more. Within a run, code after an unfinished line of prose (`# This would be used like:`,
+        `# passes a value that already called`) continues that prose as an example, and is not reported.
         """
-        previous = -1
-        reported = example = False
-        for line, col, raw in self.ctx.comment_only_lines():
-            if line != previous + 1:
-                reported = example = False
-            previous = line
-            if reported:
+        comments = self.ctx.comment_only_lines()
+        search = CODE_HINT_RE.search
+        hints = [index for index, (_, _, text) in enumerate(comments) if search(text)]
+        hints = [index for index in hints if not is_prose(comments[index][2].lstrip("# \t"))]
+        checked_to = -1
+        for index in hints:
+            if index <= checked_to:
+                continue
+            start, end = index, index + 1
+            while start > 0 and comments[start - 1][0] == comments[start][0] - 1:
+                start -= 1
+            while end < len(comments) and comments[end][0] == comments[end - 1][0] + 1:
+                end += 1
+            self._check_run(comments[start:end])
+            checked_to = end - 1
+
+    def _check_run(self, run: list[tuple[int, int, str]]) -> None:
+        """Report the first line of code in a run of comment lines that is not an example or a label.
+
+        Only lines with a code hint are parsed; whether an example is open is worked out from the lines
+        above a line of code only when one is found.
+        """
+        search = CODE_HINT_RE.search
+        example = False
+        settled = 0
+        code_lines: set[int] = set()
+        for index, (line, col, raw) in enumerate(run):
+            if not search(raw):
                 continue
             text = raw.lstrip("# \t")
-            if not text:
-                continue
             statements = code_statements(text)
             if statements is None:
-                example = opens_example(text, example)
-            elif not example and not self._labels_next_lines(statements, line) and not self._labels_item(text, line):
+                continue
+            for earlier in range(settled, index):
+                above = run[earlier][2].lstrip("# \t")
+                if above and earlier not in code_lines:
+                    example = opens_example(above, example)
+            settled = index + 1
+            code_lines.add(index)
+            if (
+                not example
+                and not self._labels_next_lines(statements, line)
+                and not self._labels_item(text, line)
+                and not self.ctx.in_multiline_string(line)
+            ):
                 self.report((line, col))
-                reported = True
+                return
 
     def _labels_next_lines(self, statements: list[ast.stmt], line: int) -> bool:
         """Whether a lone call names what the next lines use: `# pow(0., x)` above `math.pow(0., INF)`."""

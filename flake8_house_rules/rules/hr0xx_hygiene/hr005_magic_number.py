@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+from itertools import compress
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
@@ -10,9 +12,13 @@ from flake8_house_rules.rule import Example, Rule
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
 
-NUMBER_TYPES = (int, float, complex)
+NUMBER_TYPES = frozenset({int, float, complex})
+VALUE = attrgetter("value")
 #: Where a number is named or self-explanatory by its position.
-NAMED_HOLDERS = (ast.Assign, ast.AnnAssign)
+#: Statements a module or class level assignment may sit in, and the kinds of parents the search stops at.
+BLOCK_STATEMENTS = frozenset({ast.If, ast.Try, ast.TryStar, ast.With})
+FUNCTIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
+STOPS = frozenset({ast.Slice, ast.Subscript, ast.arguments, ast.arg}) | frozenset(ast.stmt.__subclasses__())
 TABLE_SIZE = 3
 
 
@@ -107,42 +113,48 @@ class MagicNumber(Rule):
         """Test modules are not checked."""
         return not ctx.is_test_module()
 
-    def start(self) -> None:
-        """Per module: the allowed numbers."""
-        self._allowed = self.ctx.config.allowed_numbers
-
-    def visit_Constant(self, node: ast.Constant) -> None:
-        """Report a number that is neither allowed nor in a place that names or explains it."""
-        value = node.value
-        if type(value) not in NUMBER_TYPES:  # bool is not a number here: type(True) is bool
-            return
-        parent = self.ctx.parent(node)
-        reported: ast.AST = node
-        if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.USub):
-            value = -value
-            reported, parent = parent, self.ctx.parent(parent)
-        if value in self._allowed or is_table(parent) or self._named_or_explained(reported, parent):
-            return
-        self.report(reported)
+    def visit_Module(self, node: ast.Module) -> None:
+        """Read the module's constants once; numbers are a small share of them, so check the type first."""
+        allowed = self.ctx.config.allowed_numbers
+        parents = self.ctx.parents
+        constants = self.ctx.nodes_of(ast.Constant)
+        # bool is not a number here (type(True) is bool); the mask is computed without a Python-level loop
+        is_number = map(NUMBER_TYPES.__contains__, map(type, map(VALUE, constants)))
+        for constant in compress(constants, is_number):
+            value = constant.value
+            parent = parents.get(constant)
+            reported: ast.AST = constant
+            if type(parent) is ast.UnaryOp and type(parent.op) is ast.USub:
+                value = -value
+                reported, parent = parent, parents.get(parent)
+            if value in allowed or is_table(parent) or self._named_or_explained(reported, parent):
+                continue
+            self.report(reported)
 
     def _named_or_explained(self, node: ast.AST, parent: ast.AST | None) -> bool:
         """Whether a number is an index, a default, an annotation, or in a module or class level assignment."""
+        parents = self.ctx.parents
         child = node
         while parent is not None:
-            if isinstance(parent, ast.Slice) or (isinstance(parent, ast.Subscript) and child is parent.slice):
-                return True
-            if isinstance(parent, ast.arguments):
-                return True  # a default (annotations are handled below)
-            if isinstance(parent, ast.arg):
-                return child is parent.annotation
-            if isinstance(parent, NAMED_HOLDERS):
-                if isinstance(parent, ast.AnnAssign) and child is parent.annotation:
+            kind = type(parent)
+            if kind not in STOPS:
+                child, parent = parent, parents.get(parent)
+                continue
+            if kind is ast.Slice or kind is ast.arguments:
+                return True  # a slice bound, or a default (annotations are handled below)
+            if kind is ast.Subscript:
+                if child is parent.slice:  # type: ignore[attr-defined] - a Subscript
                     return True
-                holder = self.ctx.parent(parent)
-                while isinstance(holder, ast.If | ast.Try | ast.TryStar | ast.With):
-                    holder = self.ctx.parent(holder)
-                return isinstance(holder, ast.Module | ast.ClassDef) and child is parent.value
-            if isinstance(parent, ast.stmt):
-                return isinstance(parent, ast.FunctionDef | ast.AsyncFunctionDef) and child is parent.returns
-            child, parent = parent, self.ctx.parent(parent)
+                child, parent = parent, parents.get(parent)
+                continue
+            if kind is ast.arg:
+                return child is parent.annotation  # type: ignore[attr-defined] - an arg
+            if kind is ast.Assign or kind is ast.AnnAssign:
+                if kind is ast.AnnAssign and child is parent.annotation:  # type: ignore[attr-defined]
+                    return True
+                holder = parents.get(parent)
+                while type(holder) in BLOCK_STATEMENTS:
+                    holder = parents.get(holder)
+                return type(holder) in {ast.Module, ast.ClassDef} and child is parent.value  # type: ignore[attr-defined]
+            return kind in FUNCTIONS and child is parent.returns  # type: ignore[attr-defined] - a def
         return False

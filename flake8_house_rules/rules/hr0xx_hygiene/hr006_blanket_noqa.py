@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
+from flake8_house_rules.context import find_comment
 from flake8_house_rules.rule import Rule
 
 #: A `noqa` comment as flake8 reads it (with codes when the colon comes right after `noqa`: `noqa: E501`), and as
@@ -12,6 +13,8 @@ from flake8_house_rules.rule import Rule
 INLINE_RE = re.compile(r"#\s*noqa(?P<codes>:\s?[A-Z]+[0-9]+)?", re.IGNORECASE)
 #: The file-wide forms for flake8 (which then skips the whole file, codes or not) and for ruff.
 FILE_RE = re.compile(r"^#\s*(?P<tool>flake8|ruff)[:=]\s*noqa(?P<codes>:\s?[A-Z]+[0-9]+)?", re.IGNORECASE)
+#: `noqa` in the casings people write (flake8 reads any casing; these cover `noqa`, `Noqa`, `NOQA`, `NoQA`).
+NOQA_SPELLINGS = ("oqa", "OQA", "oQA")
 FILE_MESSAGE = "replace the file-wide `# {tool}: noqa` with per-file-ignores for the codes it should silence"
 
 
@@ -20,7 +23,8 @@ class BlanketNoqa(Rule):
     Checks for `# noqa` comments that name no code: `# noqa`, and the spellings flake8 reads as a bare
     `# noqa` because the colon does not follow `noqa` directly (`# noqa E501`, `# noqa : E501`). Also
     reported: the file-wide `# flake8: noqa` (flake8 skips the whole file, even when codes follow it) and
-    `# ruff: noqa` without codes. Only real comments count, not text in strings.
+    `# ruff: noqa` without codes. Only real comments count, not text in strings. flake8 reads `noqa` in any
+    casing; the rule reads the casings people write (`noqa`, `Noqa`, `NOQA`, `NoQA`).
 
     flake8 itself honours a blanket `# noqa` by silencing every code on that line, this one included, so
     under flake8 the rule shows only with `flake8 --disable-noqa` (run it that way in CI, or use the
@@ -67,12 +71,30 @@ class BlanketNoqa(Rule):
     )
 
     def visit_Module(self, node: ast.Module) -> None:
-        """Read the comments of the lines that mention `noqa`."""
-        for line, text in self.ctx.hash_lines():
-            if "noqa" not in text and "noqa" not in text.lower():
+        """Read the comments of the lines that mention `noqa`, from the module's lines that hold a `#`."""
+        source = self.ctx.source()
+        if not any(spelling in source for spelling in NOQA_SPELLINGS):
+            return  # three substring searches of the whole text spare listing its `#` lines
+        lines = self.ctx.lines
+        for line, _, rest, _ in self.ctx.hash_lines():
+            if not any(spelling in rest for spelling in NOQA_SPELLINGS) or line > len(lines):
                 continue
-            for col, comment in self.ctx.comments_on(line):
-                self._check(line, col, comment)
+            text = lines[line - 1]
+            col = find_comment(text)
+            if col is None or not self._blanket(text[col:].rstrip("\r\n")):
+                continue
+            if self.ctx.in_multiline_string(line):  # rare: let the tokenizer say what is a comment there
+                for col_in_string, comment in self.ctx.comments_on(line):
+                    self._check(line, col_in_string, comment)
+            else:
+                self._check(line, col, text[col:].rstrip("\r\n"))
+
+    def _blanket(self, comment: str) -> bool:
+        """Whether a comment holds a blanket `noqa` form (before any check of where the comment is)."""
+        found = FILE_RE.match(comment)
+        if found is not None:
+            return found.group("codes") is None or found.group("tool").lower() == "flake8"
+        return any(match.group("codes") is None for match in INLINE_RE.finditer(comment))
 
     def _check(self, line: int, col: int, comment: str) -> None:
         """Report the blanket `noqa` forms in one comment."""

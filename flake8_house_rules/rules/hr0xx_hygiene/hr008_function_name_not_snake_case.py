@@ -6,7 +6,7 @@ import ast
 import re
 
 from flake8_house_rules.rule import Rule
-from flake8_house_rules.rules.hr0xx_hygiene.common import DOCUMENTED_ELSEWHERE
+from flake8_house_rules.rules.hr0xx_hygiene.common import DOCUMENTED_ELSEWHERE, functions
 
 #: snake_case: lower-case letters, digits and underscores (leading underscores mark a private function); a
 #: bare `_` is the placeholder of `@f.register` implementations.
@@ -112,15 +112,15 @@ class FunctionNameNotSnakeCase(Rule):
         "def outer() -> None:\n    def innerHelper() -> None:  # error: HR008\n        pass",
     )
 
-    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        """Report a function whose name is not snake_case and is not dictated by a base class or protocol."""
-        name = node.name
-        if SNAKE_RE.match(name) or name in DICTATED or VISITOR_RE.match(name) or HTTP_HANDLER_RE.match(name):
-            return
-        if name.startswith("__") and name.endswith("__"):
-            return
-        if any(self.ctx.qualname(decorator) in DOCUMENTED_ELSEWHERE for decorator in node.decorator_list):
-            return
-        self.report(node, f"name the function in snake_case: `{snake_case(name)}`")
-
-    visit_AsyncFunctionDef = visit_FunctionDef
+    def visit_Module(self, node: ast.Module) -> None:
+        """Report each function whose name is not snake_case and is not dictated by a base class or protocol."""
+        match = SNAKE_RE.match
+        for function in [item for item in functions(self.ctx) if not match(item.name)]:
+            name = function.name
+            if name in DICTATED or VISITOR_RE.match(name) or HTTP_HANDLER_RE.match(name):
+                continue
+            if name.startswith("__") and name.endswith("__"):
+                continue
+            if any(self.ctx.qualname(decorator) in DOCUMENTED_ELSEWHERE for decorator in function.decorator_list):
+                continue
+            self.report(function, f"name the function in snake_case: `{snake_case(name)}`")

@@ -122,11 +122,13 @@ class ConstantNotUpperCase(Rule):
         if path is not None and path.rpartition("/")[2] in CONFIG_FILES:
             return
         for name, bindings in self.ctx.module_scope.names.items():
-            if len(bindings) != 1 or UPPER_RE.match(name) or is_dunder(name) or name in PROTOCOL_NAMES:
+            if len(bindings) != 1:
                 continue
             binding = bindings[0]
             target = binding.node
-            if binding.kind != "assign" or not isinstance(target, ast.Name) or not is_literal(binding.value):
+            if binding.kind != "assign" or type(target) is not ast.Name or not is_literal(binding.value):
+                continue
+            if UPPER_RE.match(name) or is_dunder(name) or name in PROTOCOL_NAMES:
                 continue
             statement = self.ctx.parent(target)
             if isinstance(statement, ast.AnnAssign):

@@ -93,19 +93,20 @@ def words(name: str) -> set[str]:
     return {word.lower() for word in WORD_RE.findall(name)}
 
 
-def module_statements(module: ast.Module) -> list[ast.stmt]:
-    """The module's own statements, also under module-level `if` and `try` (not the `__main__` block)."""
-    found: list[ast.stmt] = []
-    pending = list(reversed(module.body))
+def module_assignments(module: ast.Module) -> list[ast.Assign | ast.AnnAssign]:
+    """The module's own assignments, also under module-level `if` and `try` (not the `__main__` block)."""
+    found: list[ast.Assign | ast.AnnAssign] = []
+    pending = [module.body]
     while pending:
-        statement = pending.pop()
-        if isinstance(statement, ast.If):
-            if not is_main_guard(statement):
-                pending.extend(reversed([*statement.body, *statement.orelse]))
-        elif isinstance(statement, ast.Try | ast.TryStar):
-            pending.extend(reversed([*statement.body, *statement.orelse, *statement.finalbody]))
-        else:
-            found.append(statement)
+        for statement in pending.pop():
+            kind = type(statement)
+            if kind is ast.Assign or kind is ast.AnnAssign:
+                found.append(statement)
+            elif kind is ast.If:
+                if not is_main_guard(statement):
+                    pending.extend((statement.body, statement.orelse))
+            elif kind is ast.Try or kind is ast.TryStar:
+                pending.extend((statement.body, statement.orelse, statement.finalbody))
     return found
 
 
@@ -223,8 +224,8 @@ class ModuleLevelServiceSingleton(Rule):
 
     def visit_Module(self, node: ast.Module) -> None:
         """Check the module's own assignments of a call."""
-        for statement in module_statements(node):
-            if isinstance(statement, ast.Assign | ast.AnnAssign) and isinstance(statement.value, ast.Call):
+        for statement in module_assignments(node):
+            if type(statement.value) is ast.Call:
                 self._check(statement, statement.value)
 
     def _check(self, statement: ast.Assign | ast.AnnAssign, call: ast.Call) -> None:
