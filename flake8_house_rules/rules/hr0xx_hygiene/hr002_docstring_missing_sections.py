@@ -213,6 +213,8 @@ class DocstringMissingSections(Rule):
         docstring = node.body[0].value  # type: ignore[attr-defined] - has_docstring checked the Expr
         text = docstring.value
         missing = [section for section in self._needed(node) if not has_section(text, section)]
+        if not has_section(text, "Raises") and node in raising_functions(self.ctx):
+            missing.append("Raises")  # asked last: the module's raises are only collected when it matters
         if not missing or not is_public(self.ctx, node) or documented_elsewhere(self.ctx, node):
             return
         if any(self._is_property(decorator) for decorator in node.decorator_list):
@@ -222,7 +224,7 @@ class DocstringMissingSections(Rule):
         self.report(docstring, f"add the Google-style {sections} section{plural} to the docstring")
 
     def _needed(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
-        """The sections this function's signature and body call for."""
+        """The `Args` and `Returns` sections this function's signature and body call for (`Raises` is `_check`'s)."""
         needed = []
         args = node.args
         params = [*args.posonlyargs, *args.args]
@@ -242,8 +244,6 @@ class DocstringMissingSections(Rule):
             returns = node.returns
             if not (isinstance(returns, ast.Constant) and returns.value is None):
                 needed.append("Returns")
-        if node in raising_functions(self.ctx):
-            needed.append("Raises")
         return needed
 
     def _is_property(self, decorator: ast.expr) -> bool:
