@@ -198,6 +198,13 @@ OPTIONS: tuple[OptionSpec, ...] = (
         "[tool.flake8-house-rules.patterns] in pyproject.toml. A relative path is taken from the working "
         "directory (as pattern-file in pyproject.toml: from that file's folder).",
     ),
+    OptionSpec(
+        "hr-self-documenting-types",
+        "identifiers",
+        "",
+        "Class names whose parameters a docstring's Args: section may skip, as self-documenting from the type "
+        "(e.g. AsyncSession,Request; HR002). Unset: every parameter needs its Args: entry.",
+    ),
 )
 OPTIONS_BY_NAME = {spec.name: spec for spec in OPTIONS}
 
@@ -227,6 +234,7 @@ class Config:
     model_suffixes: tuple[str, ...] = ()
     base_exceptions: tuple[str, ...] = ()
     asyncio_mode: str = ""
+    self_documenting_types: tuple[str, ...] = ()
     pattern_file: str = ""
     #: The project's pattern rules (HR900-HR999), validated and sorted by code.
     patterns: tuple[PatternSpec, ...] = ()

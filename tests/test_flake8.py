@@ -10,9 +10,12 @@ from pytest_flake8_path import Flake8Path
 
 from flake8_house_rules import __version__
 
-OPTIONAL = "from typing import Optional\n\n\ndef find(key: str) -> Optional[int]:\n    return None\n"
-IGNORE = "x = int('1')  # type: ignore[arg-type]\n"
-TYPEVAR = "from typing import TypeVar\n\nT = TypeVar('T')\n"
+OPTIONAL = (
+    '"""Users."""\n\nfrom typing import Optional\n\n\ndef find(key: str) -> Optional[int]:\n'
+    '    """Find a user id."""\n    return None\n'
+)
+IGNORE = '"""Numbers."""\n\nx = int("1")  # type: ignore[arg-type]\n'
+TYPEVAR = '"""Types."""\n\nfrom typing import TypeVar\n\nT = TypeVar("T")\n'
 
 
 def run_stdin(cwd: Path, source: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -36,8 +39,8 @@ def test_select_hr_reports_default_tier(flake8_path: Flake8Path) -> None:
     (flake8_path / "mod.py").write_text(OPTIONAL)
     result = flake8_path.run_flake8(["--select", "HR"])
     assert result.out_lines == [
-        "./mod.py:1:1: HR104 `Optional` imported from typing: use the built-in syntax instead",
-        "./mod.py:4:23: HR101 use `int | None` instead of `Optional[int]`",
+        "./mod.py:3:1: HR104 `Optional` imported from typing: use the built-in syntax instead",
+        "./mod.py:6:23: HR101 use `int | None` instead of `Optional[int]`",
     ]
     assert result.exit_code == 1
 
@@ -108,7 +111,7 @@ def test_stdin_with_display_name(flake8_path: Flake8Path) -> None:
     (flake8_path / "app" / "pyproject.toml").write_text('[project]\nrequires-python = ">=3.12"\n')
     result = run_stdin(flake8_path, TYPEVAR, "--stdin-display-name", "app/models.py")
     assert result.stdout.splitlines() == [
-        "app/models.py:3:5: HR108 declare type parameters with PEP 695 syntax (`def f[T](...)`, `class C[T]:`) instead"
+        "app/models.py:5:5: HR108 declare type parameters with PEP 695 syntax (`def f[T](...)`, `class C[T]:`) instead"
     ]
     bare = run_stdin(flake8_path, OPTIONAL, "--hr-target-version", "3.12")
     assert [line.split(" ")[1] for line in bare.stdout.splitlines()] == ["HR104", "HR101"]
@@ -164,7 +167,8 @@ def test_unknown_pyproject_key_and_bad_type(flake8_path: Flake8Path) -> None:
 def test_odd_encodings_lint_through_flake8(flake8_path: Flake8Path) -> None:
     (flake8_path / "bom.py").write_bytes(b"\xef\xbb\xbf" + OPTIONAL.encode())
     (flake8_path / "latin.py").write_bytes(
-        "# -*- coding: latin-1 -*-\nfrom typing import Any\nx: Any = 'caf\xe9'  # caf\xe9 explained\n".encode("latin-1")
+        '# -*- coding: latin-1 -*-\n"""Caf\xe9."""\nfrom typing import Any\n'.encode("latin-1")
+        + "X: Any = 'caf\xe9'  # caf\xe9 explained\n".encode("latin-1")
     )
     (flake8_path / "crlf.py").write_bytes(OPTIONAL.replace("\n", "\r\n").encode())
     result = flake8_path.run_flake8(["--select", "HR"])

@@ -120,7 +120,7 @@ def test_a_failing_rule_does_not_abort_the_run(capsys: pytest.CaptureFixture[str
     rules = load_rules()
     config = build_config({}, frozenset(rules), cwd="/nonexistent")
     engine = Engine(config, [*rules.values(), Exploding])
-    source = "from typing import Optional\nx: Optional[int] = None\n"
+    source = '"""Module."""\nfrom typing import Optional\nx: Optional[int] = None\n'
     violations = engine.lint(ast.parse(source), source.splitlines(True), "mod.py")
     assert [v.code for v in violations] == ["HR104", "HR101"]
     err = capsys.readouterr().err

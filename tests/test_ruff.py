@@ -24,7 +24,9 @@ def project(tmp_path: Path, ruff_lint: str, source: str) -> Path:
 
 
 def test_one_noqa_line_serves_both_tools(tmp_path: Path) -> None:
-    source = "from typing import Optional  # noqa: HR104\n\n\nx: Optional[int] = None  # noqa: UP045, HR101\n"
+    source = (
+        '"""Module."""\n\nfrom typing import Optional  # noqa: HR104\n\nx: Optional[int] = None  # noqa: UP045, HR101\n'
+    )
     root = project(tmp_path, 'select = ["UP", "RUF100"]\nexternal = ["HR"]\n', source)
     ruff = run(root, str(RUFF), "check", ".")
     assert ruff.returncode == 0, ruff.stdout + ruff.stderr

@@ -84,6 +84,9 @@ class ModuleContext(ModuleWalk, Resolution, Surroundings, SourceText):
         self._facts: dict[object, Any] = {}  # Any: each fact is of the kind that built it
         self._comments: dict[int, list[tuple[int, str]]] | None = None
         self._multiline_strings: set[int] | None = None
+        self._comment_only_lines: list[tuple[int, int, str]] | None = None
+        self._hash_lines: list[tuple[int, int, str, bool]] | None = None
+        self._source: str | None = None
         super().__init__(tree)
 
     def fact(self, kind: Callable[[ModuleContext], T]) -> T:

@@ -27,6 +27,11 @@ NOT_REASONS = frozenset({"ok", "okay", "fine", "todo", "fixme", "xxx", "hack", "
 
 def find_comment(text: str) -> int | None:
     """The column of the comment on a line that starts in code, or `None`: skips `#` inside strings."""
+    first = text.find("#")
+    if first < 0:
+        return None
+    if "'" not in text[:first] and '"' not in text[:first]:
+        return first  # no string opens before the first `#`: the common case, without the scanner
     index, size = 0, len(text)
     while index < size:
         char = text[index]
@@ -63,6 +68,9 @@ class SourceText:
     nodes: defaultdict[type[ast.AST], list[Any]]  # Any: each list holds nodes of its key's type
     _comments: dict[int, list[tuple[int, str]]] | None
     _multiline_strings: set[int] | None
+    _comment_only_lines: list[tuple[int, int, str]] | None
+    _hash_lines: list[tuple[int, int, str, bool]] | None
+    _source: str | None
 
     def segment(self, node: ast.AST, limit: int = 60) -> str | None:
         """The source text of a one-line node, if it is at most `limit` characters; else `None`."""
@@ -124,6 +132,70 @@ class SourceText:
         (`ANN401`) and acknowledgements (`OK`, `TODO`).
         """
         return any(explains(text) for _, text in self.comments_on(line))
+
+    def source(self) -> str:
+        """The module's text in one string (the lines joined), built once."""
+        if self._source is None:
+            self._source = "".join(self.lines)
+        return self._source
+
+    def hash_lines(self) -> list[tuple[int, int, str, bool]]:
+        """Every line that holds a `#`, as `(line, column, text, alone)`, in order; built once.
+
+        `column` is where the line's first `#` is, `text` runs from it to the end of the line, and `alone` says
+        whether only blanks precede it (a comment-only line). A scan of the source from `#` to `#`, with
+        C-level searches, finds them; line numbers count newlines as the parser does. A `#` may be inside a
+        string: `find_comment` tells for a line that starts in code, and a line inside a multi-line string
+        (`in_multiline_string(line)`, computed only when asked) is no comment at all.
+        """
+        if self._hash_lines is None:
+            text = self.source()
+            found: list[tuple[int, int, str, bool]] = []
+            line, counted = 1, 0
+            position = text.find("#")
+            while position >= 0:
+                start = text.rfind("\n", 0, position) + 1
+                end = text.find("\n", position)
+                if end < 0:
+                    end = len(text)
+                line += text.count("\n", counted, start)
+                counted = start
+                alone = not text[start:position].strip(" \t\f")
+                found.append((line, position - start, text[position:end].rstrip("\r"), alone))
+                position = text.find("#", end)
+            self._hash_lines = found
+        return self._hash_lines
+
+    def comment_only_lines(self) -> list[tuple[int, int, str]]:
+        """Every line whose first non-blank character is `#`, as `(line, column, "# text")`, in order; built once.
+
+        A line inside a multi-line string can look the same: a rule confirms a line it reports with
+        `in_multiline_string(line)` (rarely needed, so the module's string lines are only computed then).
+        """
+        if self._comment_only_lines is None:
+            if self._hash_lines is not None:
+                found = [(line, col, text) for line, col, text, alone in self._hash_lines if alone]
+            else:
+                found = []
+                text = self.source()
+                line, counted = 1, 0
+                position = text.find("#")
+                while position >= 0:  # as in `hash_lines`, but lines count only for comment-only lines
+                    start = text.rfind("\n", 0, position) + 1
+                    end = text.find("\n", position)
+                    if end < 0:
+                        end = len(text)
+                    if not text[start:position].strip(" \t\f"):
+                        line += text.count("\n", counted, start)
+                        counted = start
+                        found.append((line, position - start, text[position:end].rstrip("\r")))
+                    position = text.find("#", end)
+            self._comment_only_lines = found
+        return self._comment_only_lines
+
+    def in_multiline_string(self, line: int) -> bool:
+        """Whether a line lies inside a string literal that spans several lines (after its first line)."""
+        return line in self.string_lines()
 
     def is_comment_only_line(self, line: int) -> bool:
         """Whether a line holds nothing but a comment."""

@@ -1,0 +1,1 @@
+"""HR0xx: general hygiene rules (docstrings, prints, comments, names, imports, function size)."""

@@ -1,0 +1,127 @@
+"""HR001 missing-docstring."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.rules.hr0xx_hygiene.common import (
+    docstring_node,
+    documented_elsewhere,
+    functions,
+    has_docstring,
+    is_method,
+    is_private_module,
+    is_public,
+    is_test_name,
+)
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context import ModuleContext
+
+
+class MissingDocstring(Rule):
+    """## What it does
+    Checks for public modules, classes, functions and methods without a docstring. A module is reported on
+    line 1, a class or function on its `class`/`def` line.
+
+    Public means: the name does not start with `_`; it is not defined inside a function; every class around
+    it is public; the module is not private (its file or a folder on its path starts with `_`, such as
+    `_compat.py` or `_internal/`; `__init__.py` is public); and when the module declares `__all__` as a
+    literal list, a top-level name is public only if `__all__` lists it. Exempt, because the documentation
+    lives elsewhere: dunder methods (`__init__`, `__eq__`), `@overload` signatures and `@override` methods
+    (from `typing` or `typing_extensions`), and a property's `@x.setter` and `@x.deleter`. A module without
+    any statement (an empty `__init__.py`) has nothing to document. Test modules (`hr-test-modules`) are
+    not checked, and neither are tests elsewhere (a function named `test_*`, a class named `Test*`, as pytest
+    and unittest collect them, e.g. in CPython's `test/` folder): a test's name is its documentation.
+
+    ## Why is this bad?
+    A public name without a docstring leaves every reader to reverse-engineer its contract. "Every public
+    function, class, and module must have a docstring" (000); "Required on all public functions" (001);
+    "Write docstrings for all public methods and functions using Google or NumPy style" (002).
+
+    ## Example
+    ```python
+    class ChatService:
+        async def create_thread(self, user_id: str) -> str:
+            ...
+    ```
+
+    Use instead:
+    ```python
+    class ChatService:
+        \"\"\"Chat threads and their messages.\"\"\"
+
+        async def create_thread(self, user_id: str) -> str:
+            \"\"\"Create a new chat thread for the user and return its id.\"\"\"
+            ...
+    ```
+    """
+
+    code = "HR001"
+    name = "missing-docstring"
+    message = "add a docstring to this public definition"
+    source = "000 Docstrings; 001 Docstrings; 002 Code Style"
+    options = ("hr-test-modules",)
+    valid = (
+        '"""Users."""\n\n\ndef find(key: str) -> int:\n    """Find a user id."""\n    return 1',
+        '"""Users."""\n\n\ndef _helper() -> None:\n    pass',
+        '"""Users."""\n\n\nclass _Private:\n    def method(self) -> None:\n        pass',
+        '"""Users."""\n\n\ndef outer() -> None:\n    """Outer."""\n\n    def inner() -> None:\n        pass',
+        '"""Users."""\n\n\nclass User:\n    """A user."""\n\n    def __init__(self) -> None:\n        pass\n\n'
+        "    def __eq__(self, other: object) -> bool:\n        return True",
+        '"""Overloads."""\nfrom typing import overload\n\n\n@overload\ndef f(x: int) -> int: ...\n'
+        '@overload\ndef f(x: str) -> str: ...\ndef f(x):\n    """Identity."""\n    return x',
+        '"""Override."""\nfrom typing_extensions import override\n\n\nclass A(Base):\n    """A."""\n\n'
+        "    @override\n    def run(self) -> None:\n        pass",
+        '"""Properties."""\n\n\nclass A:\n    """A."""\n\n    @property\n    def size(self) -> int:\n'
+        '        """The size."""\n        return 1\n\n    @size.setter\n    def size(self, value: int) -> None:\n'
+        "        pass",
+        '"""Exports."""\n__all__ = ["public"]\n\n\ndef public() -> None:\n    """Listed."""\n\n\n'
+        "def not_exported() -> None:\n    pass",
+        Example("def test_find() -> None:\n    assert True\n", path="tests/test_users.py"),
+        Example("def fixture() -> None:\n    pass\n", path="conftest.py"),
+        '"""Tests."""\nimport unittest\n\n\nclass TestUsers(unittest.TestCase):\n    def test_find(self) -> None:\n'
+        "        pass",
+        Example("def helper() -> None:\n    pass\n", path="app/_compat.py"),
+        Example("class Thing:\n    pass\n", path="app/_internal/things.py"),
+        Example("", path="app/__init__.py"),
+        Example("# only a comment\n", path="app/__init__.py"),
+    )
+    invalid = (
+        "def find(key: str) -> int:  # error: HR001, HR001\n    return 1",
+        '"""Users."""\n\n\nclass User:  # error: HR001\n    async def save(self) -> None:  # error: HR001\n'
+        "        pass",
+        '"""Users."""\nimport typing\n\nif typing.TYPE_CHECKING:\n    pass\nelse:\n'
+        "    def fallback() -> None:  # error: HR001\n        pass",
+        '"""Users."""\n\n\nclass User:\n    """A user."""\n\n    class Meta:  # error: HR001\n        pass',
+        Example("from .users import User  # error: HR001\n", path="app/__init__.py"),
+        Example('"""Exports."""\n__all__ = ["public"]\n\n\ndef public() -> None:  # error: HR001\n    pass'),
+    )
+
+    @classmethod
+    def applies_to(cls, ctx: ModuleContext) -> bool:
+        """Test modules are not checked."""
+        return not ctx.is_test_module()
+
+    def visit_Module(self, node: ast.Module) -> None:
+        """Report the module (on line 1), then its public classes and functions, that lack a docstring.
+
+        One loop per node type here costs less than a callback per node; a name starting with `_` is skipped
+        first, being either private or a dunder.
+        """
+        ctx = self.ctx
+        if node.body and docstring_node(node) is None and not is_private_module(ctx.path):
+            self.report((1, 0), "add a docstring to the public module")
+        for cls in ctx.nodes_of(ast.ClassDef):
+            if not has_docstring(cls) and not is_test_name(cls.name) and is_public(ctx, cls):
+                self.report(cls, f"add a docstring to the public class `{cls.name}`")
+        for function in functions(ctx):
+            name = function.name
+            if name[0] == "_" or has_docstring(function) or is_test_name(name):
+                continue
+            if not is_public(ctx, function) or documented_elsewhere(ctx, function):
+                continue
+            kind = "method" if is_method(ctx, function) else "function"
+            self.report(function, f"add a docstring to the public {kind} `{name}`")

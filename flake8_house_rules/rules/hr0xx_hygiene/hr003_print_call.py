@@ -1,0 +1,102 @@
+"""HR003 print-call."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from flake8_house_rules.paths import matches
+from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.rules.hr0xx_hygiene.common import is_main_guard
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context import ModuleContext
+
+CONSOLE_STREAMS = frozenset({"sys.stdout", "sys.stderr"})
+
+
+class PrintCall(Rule):
+    """## What it does
+    Checks for calls of the builtin `print(...)` (a local function or import called `print` is not the
+    builtin) outside the modules matched by `hr-print-allowed` (by default `scripts/*`, `*/scripts/*` and
+    `*/__main__.py`, where output is the point). The rule does not run at all in those modules.
+
+    Two kinds of `print` are not output for a log, and are not reported:
+    - a print with a `file=` argument other than `sys.stdout` or `sys.stderr`: that writes to a file or a
+      stream object (`print(row, file=report)`), which is I/O, not a stand-in for logging;
+    - a print in the module-level `if __name__ == "__main__":` block, the script part of a module (the
+      in-module twin of `__main__.py`). A print inside a function is reported even when that function is
+      the command line's `main()`, because a function does not know who calls it, and a print to
+      `sys.stderr` counts: it is the classic home-made warning log. Put command-line modules in
+      `hr-print-allowed` (for example `*/cli.py`) instead.
+
+    ## Why is this bad?
+    `print` output has no level, no timestamp, no structure, and cannot be routed or silenced. 004's code
+    review checklist: "Logging instead of print statements"; 000 allows it only where it belongs: "Allow
+    `print()` in scripts (T201 ignored)".
+
+    ## Example
+    ```python
+    def sync_users(users: list[User]) -> None:
+        for user in users:
+            print(f"syncing {user.id}")
+    ```
+
+    Use instead:
+    ```python
+    logger = structlog.get_logger()
+
+    def sync_users(users: list[User]) -> None:
+        for user in users:
+            logger.info("users.sync.started", user_id=user.id)
+    ```
+    """
+
+    code = "HR003"
+    name = "print-call"
+    message = "use the logger instead of `print(...)`"
+    source = "004 Code Review Checklist; 000 Code Style (ruff T201)"
+    options = ("hr-print-allowed",)
+    valid = (
+        "import logging\n\nlogger = logging.getLogger(__name__)\nlogger.info('done')",
+        Example("print('usage: sync USERS')", path="scripts/sync.py"),
+        Example("print('running')", path="app/__main__.py"),
+        Example("print('running')", path="tools/cli.py", options={"hr-print-allowed": "*/cli.py"}),
+        "from rich import print\n\nprint('[bold]done[/bold]')",
+        "def print(*args: object) -> None:\n    pass\n\nprint('shadowed')",
+        "def write(rows: list[str], handle) -> None:\n    for row in rows:\n        print(row, file=handle)",
+        "def main() -> None:\n    pass\n\nif __name__ == '__main__':\n    print('running')\n    main()",
+        "callbacks = [print]",
+    )
+    invalid = (
+        "def sync(users: list[str]) -> None:\n    for user in users:\n        print(user)  # error: HR003",
+        "import sys\n\ndef main() -> int:\n    print('bad input', file=sys.stderr)  # error: HR003\n    return 2",
+        "import builtins\n\nbuiltins.print('x')  # error: HR003",
+        "print('x', file=None)  # error: HR003",
+        "print('module import side effect')  # error: HR003",
+        "if __name__ == '__main__':\n    def run() -> None:\n        print('x')  # error: HR003",
+        Example("print('x')  # error: HR003", path="app/scripts_helpers.py"),
+    )
+
+    calls = frozenset({"builtins.print"})
+
+    @classmethod
+    def applies_to(cls, ctx: ModuleContext) -> bool:
+        """Not in the modules where printing is allowed."""
+        return not matches(ctx.path, ctx.config.print_allowed)
+
+    def visit_call(self, node: ast.Call, name: str) -> None:
+        """Report a print to the console outside the module's `__main__` block."""
+        for keyword in node.keywords:
+            if keyword.arg == "file" and not self._to_console(keyword.value):
+                return
+        for ancestor in self.ctx.ancestors_in_function(node):
+            if is_main_guard(ancestor) and isinstance(self.ctx.parent(ancestor), ast.Module):
+                return
+        self.report(node)
+
+    def _to_console(self, stream: ast.expr) -> bool:
+        """Whether a `file=` argument is the console: `sys.stdout`, `sys.stderr` or `None`."""
+        if isinstance(stream, ast.Constant):
+            return stream.value is None
+        return self.ctx.qualname(stream) in CONSOLE_STREAMS

@@ -1,0 +1,144 @@
+"""HR009 constant-not-upper-case."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.rules.hr0xx_hygiene.common import is_dunder
+
+UPPER_RE = re.compile(r"^_*[A-Z][A-Z0-9_]*$")
+#: Module-level names a framework reads by their lower-case spelling: Alembic migrations, Django apps and
+#: URL modules, pytest plugins, PEP 249 database modules. Renaming them would break the framework, so they
+#: are not constants here.
+PROTOCOL_NAMES = frozenset(
+    {
+        "revision",
+        "down_revision",
+        "branch_labels",
+        "depends_on",
+        "default_app_config",
+        "app_name",
+        "pytest_plugins",
+        "apilevel",
+        "threadsafety",
+        "paramstyle",
+    }
+)
+#: Module files whose lower-case names a tool reads: Sphinx's `conf.py`, gunicorn's config files.
+CONFIG_FILES = frozenset({"conf.py", "gunicorn.conf.py", "gunicorn_conf.py", "gunicorn_config.py"})
+FINAL = frozenset({"typing.Final"})
+MAX_TUPLE_DEPTH = 4
+
+
+def is_literal(node: ast.expr | None, depth: int = 0) -> bool:
+    """Whether a value is a number, string or bytes literal (`-1` included), or a tuple of such literals.
+
+    `True`, `False`, `None` and f-strings are not: a flag or a placeholder is not a constant by its value.
+    """
+    if isinstance(node, ast.Constant):
+        return type(node.value) in {int, float, complex, str, bytes}
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        return isinstance(node.operand, ast.Constant) and type(node.operand.value) in {int, float, complex}
+    if isinstance(node, ast.Tuple) and depth < MAX_TUPLE_DEPTH:
+        return bool(node.elts) and all(is_literal(item, depth + 1) for item in node.elts)
+    return False
+
+
+def upper_case(name: str) -> str:
+    """The UPPER_SNAKE spelling of a name: `defaultTimeout` and `default_timeout` give `DEFAULT_TIMEOUT`."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).upper()
+
+
+class ConstantNotUpperCase(Rule):
+    """## What it does
+    Checks for module-level constants not spelled in UPPER_SNAKE_CASE. A name is a constant when it is
+    bound exactly once in the module (no second assignment, augmented assignment, `global` rebinding in a
+    function, import, `def` or loop binding it again), by a plain assignment, to a literal: a number, a
+    string, bytes, or a tuple of those. An annotated assignment counts only when the annotation is
+    `Final` (`timeout: Final = 30`): `timeout: float = 30` declares a module variable that other code sets
+    (`litellm.request_timeout = 60`), and `X: TypeAlias = ...` an alias. Reported at the assigned name.
+
+    Not constants here: dunders (`__all__`, `__version__`, `__author__`); values that are `True`, `False` or
+    `None` (flags and placeholders that other modules or tests often set); f-strings and every computed
+    value (`logger = structlog.get_logger()`, `router = APIRouter()`); type aliases (an alias such as
+    `UserId = int | str` is not a literal anyway); names a framework reads by their lower-case spelling
+    (Alembic's `revision`, `down_revision`, `branch_labels`, `depends_on`, Django's `default_app_config` and
+    `app_name`, `pytest_plugins`, PEP 249's `apilevel`, `threadsafety`, `paramstyle`); and every name in a
+    tool's configuration file (Sphinx's `conf.py`, gunicorn's config), whose names the tool dictates.
+
+    ## Why is this bad?
+    A constant spelled like a variable invites reassignment and hides that the value is fixed. 001 Naming:
+    "Constants: `UPPER_SNAKE_CASE`"; 003 Naming: "Constants: UPPER_SNAKE CACHE_DURATION_MS".
+
+    ## Example
+    ```python
+    cache_duration_ms = 60_000
+    ```
+
+    Use instead:
+    ```python
+    CACHE_DURATION_MS = 60_000
+    ```
+    """
+
+    code = "HR009"
+    name = "constant-not-upper-case"
+    message = "name the module-level constant in UPPER_SNAKE_CASE"
+    source = "001 Naming; 003 Naming"
+    valid = (
+        "CACHE_DURATION_MS = 60_000\n_PRIVATE_LIMIT = 5",
+        '__all__ = ["x"]\n__version__ = "1.0"\n__author__ = "me"',
+        "debug = False\nhandler = None",
+        "import structlog\n\nlogger = structlog.get_logger()",
+        "counter = 0\n\ndef bump() -> None:\n    global counter\n    counter += 1",
+        "retries = 3\nretries = 5",
+        "total = 0\ntotal += 1",
+        "from typing import TypeAlias\n\nUserId: TypeAlias = 'int'",
+        'from typing import Literal\n\nllm_guard_mode: Literal["all", "key"] = "all"\nrequest_timeout: float = 6000',
+        'apilevel = "2.0"\nparamstyle = "qmark"',
+        "UserId = int | str",
+        "def f() -> None:\n    timeout = 30",
+        "class Config:\n    timeout = 30",
+        'revision = "a1b2c3"\ndown_revision = "z9y8x7"',
+        'name = f"{prefix}-service"',
+        Example('project = "example"\nhtml_theme = "alabaster"', path="docs/conf.py"),
+        'try:\n    mode = "fast"\nexcept ImportError:\n    mode = "slow"',
+    )
+    invalid = (
+        "cache_duration_ms = 60_000  # error: HR009",
+        "from typing import Final\n\ndefaultTimeout: Final = 2.5  # error: HR009",
+        "import typing\n\nretries: typing.Final[int] = 3  # error: HR009",
+        'supported = ("json", "yaml")  # error: HR009',
+        "offset = -1  # error: HR009",
+        "_default_page_size = 20  # error: HR009",
+        'if sys.platform == "win32":\n    separator = "\\\\"  # error: HR009',
+    )
+
+    def visit_Module(self, node: ast.Module) -> None:
+        """Read the module scope's bindings once."""
+        path = self.ctx.path
+        if path is not None and path.rpartition("/")[2] in CONFIG_FILES:
+            return
+        for name, bindings in self.ctx.module_scope.names.items():
+            if len(bindings) != 1:
+                continue
+            binding = bindings[0]
+            target = binding.node
+            if binding.kind != "assign" or type(target) is not ast.Name or not is_literal(binding.value):
+                continue
+            if UPPER_RE.match(name) or is_dunder(name) or name in PROTOCOL_NAMES:
+                continue
+            statement = self.ctx.parent(target)
+            if isinstance(statement, ast.AnnAssign):
+                annotation = statement.annotation
+                if isinstance(annotation, ast.Subscript):
+                    annotation = annotation.value
+                if self.ctx.qualname(annotation) not in FINAL:
+                    continue  # `timeout: float = 2.5` declares a variable (and `X: TypeAlias = ...` an alias)
+            elif not isinstance(statement, ast.Assign):
+                continue
+            if binding.scope is not self.ctx.module_scope:
+                continue
+            self.report(target, f"name the module-level constant in UPPER_SNAKE_CASE: `{upper_case(name)}`")
