@@ -16,9 +16,13 @@ from pathlib import Path
 
 import pytest
 
-OPTIONAL = "from typing import Optional\n\n\ndef find(key: str) -> Optional[int]:\n    return None\n"
-CLEAN = "def find(key: str) -> int | None:\n    return None\n"
-IGNORE = "x = int('1')  # type: ignore[arg-type]\n"
+DOC = '"""A module of the test project."""\n\n'
+OPTIONAL = DOC + (
+    "from typing import Optional\n\n\ndef find(key: str) -> Optional[int]:\n"
+    '    """Find the id of a key."""\n    return None\n'
+)
+CLEAN = DOC + 'def find(key: str) -> int | None:\n    """Find the id of a key."""\n    return None\n'
+IGNORE = "x = int('1')  # type: ignore[arg-type]\n"  # one line: a whole module is DOC + IGNORE
 PYPROJECT = '[project]\nname = "demo"\nrequires-python = ">=3.12"\n'
 
 
@@ -57,7 +61,7 @@ def codes_by_file(lines: list[str]) -> set[tuple[str, str]]:
 def test_reports_what_flake8_reports_and_exits_1(tmp_path: Path) -> None:
     make(
         tmp_path,
-        {"app/mod.py": OPTIONAL, "app/ok.py": CLEAN, "app/stubs.pyi": "from typing import List\nx: List[int]\n"},
+        {"app/mod.py": OPTIONAL, "app/ok.py": CLEAN, "app/stubs.pyi": DOC + "from typing import List\nx: List[int]\n"},
     )
     ours = concise(tmp_path)
     theirs = [line.removeprefix("./") for line in flake8(tmp_path, ".", "--filename", "*.py,*.pyi").stdout.splitlines()]
@@ -65,8 +69,8 @@ def test_reports_what_flake8_reports_and_exits_1(tmp_path: Path) -> None:
     assert any(line.startswith("app/stubs.pyi:") for line in ours)
     full = house_rules(tmp_path, "check")
     assert full.returncode == 1
-    assert " --> app/mod.py:4:23" in full.stdout
-    assert "4 | def find(key: str) -> Optional[int]:" in full.stdout
+    assert " --> app/mod.py:6:23" in full.stdout
+    assert "6 | def find(key: str) -> Optional[int]:" in full.stdout
     assert full.stdout.rstrip().endswith("Found 4 errors.")
 
 
@@ -113,7 +117,9 @@ def test_configuration_selects_and_reads_pack_options(tmp_path: Path) -> None:
         'enable = ["HR112"]\n'
         'per-file-ignores = { "tests/*" = ["HR101"], "!src/*" = ["HR112"] }\n'
     )
-    make(tmp_path, {"src/mod.py": OPTIONAL + IGNORE, "tests/test_mod.py": OPTIONAL, "other.py": IGNORE}, pyproject)
+    make(
+        tmp_path, {"src/mod.py": OPTIONAL + IGNORE, "tests/test_mod.py": OPTIONAL, "other.py": DOC + IGNORE}, pyproject
+    )
     assert codes_by_file(concise(tmp_path)) == {("src/mod.py", "HR101"), ("src/mod.py", "HR112")}
     # command-line selection layers over the table, as ruff's does
     assert codes_by_file(concise(tmp_path, "--select", "HR112")) == {("src/mod.py", "HR112")}
@@ -159,15 +165,19 @@ def test_bad_flags_exit_2(tmp_path: Path) -> None:
     assert house_rules(tmp_path, "check", "--output-format", "xml").returncode == 2
 
 
-NOQA_SOURCE = '''from typing import Optional  # noqa: HR104
+NOQA_SOURCE = '''"""Lookups."""
+
+from typing import Optional  # noqa: HR104
 from typing import Union  # NOQA
 
 
 def a(x: Optional[int]) -> Union[int, None]:  # noqa:HR1
+    """Return x."""
     return x
 
 
 def b(x: Optional[int]) -> None:  # noqa: HR102
+    """Log x."""
     log(f"""
 {x}""", Optional[int])  # noqa: HR101
     y = 1 + \\
@@ -188,11 +198,11 @@ def test_json_has_the_shape_of_ruffs(tmp_path: Path) -> None:
     ours = json.loads(house_rules(tmp_path, "check", "--output-format", "json").stdout)
     assert [item["code"] for item in ours] == ["HR104", "HR101"]
     item = ours[1]
-    assert item["location"] == {"column": 23, "row": 4}
-    assert item["end_location"] == {"column": 36, "row": 4}
+    assert item["location"] == {"column": 23, "row": 6}
+    assert item["end_location"] == {"column": 36, "row": 6}
     assert item["filename"] == str(tmp_path / "mod.py")
     assert item["name"] == "optional-annotation"
-    assert (item["noqa_row"], item["fix"], item["cell"]) == (4, None, None)
+    assert (item["noqa_row"], item["fix"], item["cell"]) == (6, None, None)
     ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
     if ruff is None:
         pytest.skip("ruff is a dev dependency")
@@ -206,8 +216,8 @@ def test_github_annotations_and_statistics(tmp_path: Path) -> None:
     make(tmp_path, {"mod.py": OPTIONAL, "two.py": OPTIONAL})
     github = house_rules(tmp_path, "check", "--output-format", "github").stdout.splitlines()
     assert github[0] == (
-        "::error title=house-rules (HR104),file=mod.py,line=1,col=1,endLine=1,endColumn=28"
-        "::mod.py:1:1: HR104 `Optional` imported from typing: use the built-in syntax instead"
+        "::error title=house-rules (HR104),file=mod.py,line=3,col=1,endLine=3,endColumn=28"
+        "::mod.py:3:1: HR104 `Optional` imported from typing: use the built-in syntax instead"
     )
     assert len(github) == 4
     stats = house_rules(tmp_path, "check", "--statistics")
@@ -228,7 +238,7 @@ def test_github_annotations_and_statistics(tmp_path: Path) -> None:
 
 def test_sarif_is_valid_sarif_2_1_0(tmp_path: Path) -> None:
     jsonschema = pytest.importorskip("jsonschema")
-    make(tmp_path, {"app/mod.py": OPTIONAL, "app/other name.py": IGNORE.replace("[arg-type]", "")})
+    make(tmp_path, {"app/mod.py": OPTIONAL, "app/other name.py": DOC + IGNORE.replace("[arg-type]", "")})
     result = house_rules(tmp_path, "check", "--output-format", "sarif")
     assert result.returncode == 1
     log = json.loads(result.stdout)
@@ -300,12 +310,11 @@ def test_baseline_hides_todays_violations_and_survives_unrelated_edits(tmp_path:
     assert passed.returncode == 0
     assert "All checks passed! (2 in the baseline)" in passed.stdout
     # lines moved: still in the baseline; one more violation: only it reports
-    (tmp_path / "mod.py").write_text(
-        '"""Docs."""\n\n' + OPTIONAL + "\n\ndef other() -> Optional[str]:\n    return None\n"
-    )
+    other = 'def other() -> Optional[str]:\n    """Find another id."""\n    return None\n'
+    (tmp_path / "mod.py").write_text(DOC + "# Lookups by key.\n\n" + OPTIONAL.removeprefix(DOC) + "\n\n" + other)
     result = house_rules(tmp_path, "check", "--baseline", "house-rules-baseline.json", "--output-format", "concise")
     assert result.returncode == 1
-    assert result.stdout.splitlines()[0].startswith("mod.py:10:16: HR101")
+    assert result.stdout.splitlines()[0].startswith("mod.py:13:16: HR101")
     assert house_rules(tmp_path, "check", "--baseline", "missing.json").returncode == 2
 
 
@@ -316,7 +325,7 @@ def test_stdin_takes_roles_and_options_from_the_path(tmp_path: Path) -> None:
     (tmp_path / "old" / "pyproject.toml").write_text('[project]\nname = "old"\nrequires-python = ">=3.8"\n')
     new = house_rules(tmp_path, "check", "--stdin-filename", "app/mod.py", "--output-format", "concise", stdin=OPTIONAL)
     assert [line.split(" ")[1] for line in new.stdout.splitlines()[:-1]] == ["HR104", "HR101"]
-    assert new.stdout.startswith("app/mod.py:1:1:")
+    assert new.stdout.startswith("app/mod.py:3:1:")
     legacy = house_rules(tmp_path, "check", "-", "--stdin-filename", "legacy/mod.py", "-q", stdin=OPTIONAL)
     assert "HR101" not in legacy.stdout
     assert "HR104" in legacy.stdout
@@ -327,7 +336,7 @@ def test_stdin_takes_roles_and_options_from_the_path(tmp_path: Path) -> None:
     assert old.stdout == ""
     assert old.returncode == 0
     bare = house_rules(tmp_path, "check", "-", "-q", "--output-format", "concise", stdin=OPTIONAL)
-    assert bare.stdout.startswith("-:1:1: HR104")
+    assert bare.stdout.startswith("-:3:1: HR104")
 
 
 CRASHING_RULE = """

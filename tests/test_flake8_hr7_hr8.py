@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
     from pytest_flake8_path import Flake8Path
 
-SILENT = "try:\n    run()\nexcept Exception:  # noqa: HR701\n    pass\n"
+SILENT = '"""Runs."""\n\ntry:\n    run()\nexcept Exception:  # noqa: HR701\n    pass\n'
 ASYNC_TEST = "async def test_a() -> None:\n    assert True\n"
 PATCHED = "from unittest.mock import patch\n\n\ndef test_a() -> None:\n    with patch('app.send'):\n        pass\n"
 
@@ -20,7 +20,7 @@ def test_except_rules_report_at_the_except_line_and_noqa_there_works(flake8_path
     (flake8_path / "mod.py").write_text(SILENT)
     result = flake8_path.run_flake8(["--select", "HR"])
     assert result.out_lines == [
-        "./mod.py:3:1: HR705 do not swallow the exception silently: handle or log it, or use `contextlib.suppress(...)`"
+        "./mod.py:5:1: HR705 do not swallow the exception silently: handle or log it, or use `contextlib.suppress(...)`"
     ]
 
 

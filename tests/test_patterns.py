@@ -32,15 +32,17 @@ pattern = "legacy_client($$$ARGS)"
 note = "The legacy client has no retries."
 fix = "shared_client($$$ARGS)"
 """
-SOURCE = """\
+SOURCE = '''\
+"""Calls of the legacy client."""
+
 from app.legacy import legacy_client
 
 client = legacy_client(retries=3)
-é = 1; other = legacy_client()
-"""
+é = client; other = legacy_client()
+'''
 EXPECTED = [
-    "./mod.py:3:10: HR901 use the shared client instead of legacy_client()",
-    "./mod.py:4:16: HR901 use the shared client instead of legacy_client()",
+    "./mod.py:5:10: HR901 use the shared client instead of legacy_client()",
+    "./mod.py:6:21: HR901 use the shared client instead of legacy_client()",
 ]
 
 
@@ -122,7 +124,7 @@ def test_yaml_pattern_file_and_rules_from_both_places(flake8_path: Flake8Path) -
     (flake8_path / "pyproject.toml").write_text(LEGACY)
     (flake8_path / "mod.py").write_text(SOURCE + "print(1)\nif client:\n    print(2)\n")
     result = flake8_path.run_flake8(["--select", "HR9", "--hr-pattern-file", "house.yaml"])
-    assert result.out_lines == [*EXPECTED, "./mod.py:5:1: HR902 log instead of printing"]
+    assert result.out_lines == [*EXPECTED, "./mod.py:7:1: HR902 log instead of printing"]
 
 
 def test_include_and_exclude_globs_with_stdin_display_name(flake8_path: Flake8Path) -> None:
@@ -342,7 +344,7 @@ def test_rule_page(tmp_path: Path) -> None:
 def test_lint_source_with_a_pattern_file(tmp_path: Path) -> None:
     (tmp_path / "house.toml").write_text(LEGACY.replace("tool.flake8-house-rules.patterns.", ""))
     found = lint_source(SOURCE, options={"hr-pattern-file": str(tmp_path / "house.toml")})
-    assert [(v.line, v.col, v.code) for v in found] == [(3, 9, "HR901"), (4, 15, "HR901")]
+    assert [(v.line, v.col, v.code) for v in found] == [(5, 9, "HR901"), (6, 20, "HR901")]
 
 
 @pytest.mark.parametrize(

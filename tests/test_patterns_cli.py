@@ -14,8 +14,8 @@ from test_patterns_docs import _blocks, _expected, _modules, _write
 
 PROJECT = '[project]\nname = "demo"\nrequires-python = ">=3.12"\n'
 FLAGGED = [
-    "mod.py:3:10: HR901 use the shared client instead of legacy_client()",
-    "mod.py:4:16: HR901 use the shared client instead of legacy_client()",
+    "mod.py:5:10: HR901 use the shared client instead of legacy_client()",
+    "mod.py:6:21: HR901 use the shared client instead of legacy_client()",
 ]
 
 
@@ -46,7 +46,7 @@ def test_check_reports_pattern_rules_as_flake8_does(tmp_path: Path) -> None:
     full = house_rules(tmp_path, "check", "--select", "HR901")
     assert full.returncode == 1
     assert "HR901 use the shared client instead of legacy_client()" in full.stdout
-    assert " --> mod.py:3:10" in full.stdout
+    assert " --> mod.py:5:10" in full.stdout
 
 
 def test_selection_per_file_ignores_and_noqa(tmp_path: Path) -> None:
@@ -60,15 +60,15 @@ def test_selection_per_file_ignores_and_noqa(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
         PROJECT + '[tool.flake8-house-rules]\nper-file-ignores = { "mod.py" = ["HR9"] }\n' + LEGACY
     )
-    assert concise(tmp_path) == ["legacy/old.py:4:16: HR901 use the shared client instead of legacy_client()"]
+    assert concise(tmp_path) == ["legacy/old.py:6:21: HR901 use the shared client instead of legacy_client()"]
 
 
 def test_json_and_baseline(tmp_path: Path) -> None:
     project(tmp_path)
     data = json.loads(house_rules(tmp_path, "check", "--output-format", "json").stdout)
     assert [(item["code"], item["location"]["row"]) for item in data if item["code"].startswith("HR9")] == [
-        ("HR901", 3),
-        ("HR901", 4),
+        ("HR901", 5),
+        ("HR901", 6),
     ]
     assert house_rules(tmp_path, "baseline", "--select", "HR9").returncode == 0
     assert house_rules(tmp_path, "check", "--select", "HR9", "--baseline", "house-rules-baseline.json").returncode == 0
