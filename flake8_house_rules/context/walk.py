@@ -188,8 +188,13 @@ class ModuleWalk:
                         continue
                     if mixed:
                         value = [item for item in value if isinstance(item, node_base)]  # noqa: PLW2901
-                    parents.update(dict.fromkeys(value, node))
-                    extend(reversed(value))
+                    if len(value) == 1:
+                        only = value[0]
+                        parents[only] = node
+                        push(only)
+                    else:
+                        parents.update(dict.fromkeys(value, node))
+                        extend(reversed(value))
                 elif isinstance(value, node_base):
                     parents[value] = node
                     push(value)
