@@ -146,6 +146,7 @@ class Engine:
         finally:
             for callbacks, index, callback in restore:
                 callbacks[index] = callback
+            ctx.release()
         violations = [violation for violation in violations if violation.code not in broken]
         violations.sort(key=lambda violation: (violation.line, violation.col, violation.code))
         return violations

@@ -162,3 +162,26 @@ def test_array_shape_strings_are_values() -> None:
         "def f(x: Float[Array, 'batch dim'], y: jt.Int[Array, 'n'], z: NDArray[Shape['N'], 'Float']) -> None: ...\n"
     )
     assert strings(source) == ["Float"]
+
+
+@pytest.mark.parametrize("text", ["User", "match", "_private", "x1"])
+def test_a_plain_name_is_parsed_as_the_parser_would(text: str) -> None:
+    """The short cut for a one-word string annotation builds the very node `ast.parse` would."""
+    expected = ast.parse(f"(\n{text}\n)", mode="eval").body
+    found = parse_annotation(text)
+    assert found is not None
+    assert ast.dump(found, include_attributes=True) == ast.dump(expected, include_attributes=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"), [("None", None), ("True", None), ("class", None), ("1x", None), ("Üser", "Üser")]
+)
+def test_other_single_words_go_through_the_parser(text: str, kind: str | None) -> None:
+    """Keywords, non-names and non-ASCII names (which the parser normalises) are left to `ast.parse`."""
+    found = parse_annotation(text)
+    if kind is None:
+        assert found is None
+    else:
+        assert isinstance(found, ast.Name)
+        assert found.id == kind
+        assert found.end_col_offset == len(text.encode())

@@ -97,6 +97,17 @@ class ModuleContext(ModuleWalk, Resolution, Surroundings, SourceText):
             found = self._facts[kind] = kind(self)
             return found
 
+    def release(self) -> None:
+        """Break the reference cycles of the module's records (a binding knows its scope, a fact its context).
+
+        The engine calls this when a module is done, so that its records are freed at once by reference
+        counting instead of piling up for the cyclic garbage collector, whose passes would otherwise cost
+        about a tenth of the pack's time. The context must not be used afterwards.
+        """
+        self._facts.clear()
+        for scope in self.scope_of_node.values():
+            scope.names.clear()
+
     def derived(self, key: str, build: Callable[[], T]) -> T:
         """A fact derived from the module once, shared by every rule that asks with the same key."""
         try:

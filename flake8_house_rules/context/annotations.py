@@ -35,7 +35,9 @@ what a string annotation says (`"Optional[int]"`, `"List[str]"`, `"Any"`).
 from __future__ import annotations
 
 import ast
-from operator import attrgetter
+from itertools import compress, repeat
+from keyword import iskeyword
+from operator import attrgetter, is_
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.context.walk import FUNCTION_TYPES
@@ -59,9 +61,16 @@ MAX_NESTING = 3
 #: From this version annotations are evaluated lazily (PEP 649), as with the future import.
 PEP_649 = (3, 14)
 TYPE_SHAPES = (ast.Name, ast.Attribute, ast.Subscript)
-ANNOTATION = attrgetter("annotation")
-RETURNS = attrgetter("returns")
-ROOT_HOLDERS = (ast.arg, ast.AnnAssign)
+VALUE = attrgetter("value")
+ROOT_HOLDERS = frozenset({ast.arg, ast.AnnAssign})
+#: Node types that can stand for a type (a `BinOp` only as a `|` union).
+TYPE_KINDS = frozenset(
+    {ast.Name, ast.Attribute, ast.Subscript, ast.Constant, ast.Starred, ast.Tuple, ast.List, ast.BinOp}
+)
+#: Parents through which a type position goes on up to its annotation (subscripts and tuples checked apart).
+STEPS = frozenset({ast.Subscript, ast.Tuple, ast.List, ast.Attribute, ast.Starred, ast.BinOp})
+#: Parents a string annotation can have.
+STRING_HOLDERS = STEPS | ROOT_HOLDERS | frozenset(FUNCTION_TYPES)
 
 
 def parse_annotation(text: str) -> ast.expr | None:
@@ -73,6 +82,8 @@ def parse_annotation(text: str) -> ast.expr | None:
     """
     if len(text) > MAX_STRING:
         return None
+    if text.isascii() and text.isidentifier() and not iskeyword(text):  # `"User"`: the node the parser builds
+        return ast.Name(id=text, ctx=ast.Load(), lineno=2, col_offset=0, end_lineno=2, end_col_offset=len(text))
     try:
         body = ast.parse(f"(\n{text}\n)", mode="eval").body
     except (SyntaxError, RecursionError, MemoryError, ValueError):
@@ -82,23 +93,15 @@ def parse_annotation(text: str) -> ast.expr | None:
     return None
 
 
-def annotation_roots(ctx: ModuleContext) -> list[ast.expr]:
-    """Every annotation of the module: parameters, returns, annotated assignments."""
-    roots = [root for root in map(ANNOTATION, ctx.nodes_of(ast.arg)) if root is not None]
-    for kind in FUNCTION_TYPES:
-        roots.extend(root for root in map(RETURNS, ctx.nodes_of(kind)) if root is not None)
-    roots.extend(map(ANNOTATION, ctx.nodes_of(ast.AnnAssign)))
-    return roots
-
-
 class TypePositions:
     """The type positions of a module's annotations, and its string annotations parsed (see module docs)."""
 
     def __init__(self, ctx: ModuleContext) -> None:
         self._ctx = ctx
-        #: Every node, of the module's tree or of a parsed string, that stands for a type in an annotation,
-        #: except whole annotations that are a bare name (`x: int`): ask `in_type_position`.
+        #: Every node of a parsed string annotation that stands for a type (ask `in_type_position`).
         self.types: set[ast.AST] = set()
+        #: Whether a node of the module's tree stands for a type, for each node asked about so far.
+        self._known: dict[ast.AST, bool] = {}
         #: The module's string constants that are string annotations, in no particular order.
         self.strings: list[ast.Constant] = []
         #: Each string annotation (of the module or nested in another) and its parsed expression.
@@ -109,18 +112,64 @@ class TypePositions:
         self._scopes: dict[ast.Constant, Scope] = {}
         self._references: list[tuple[ast.Name | ast.Attribute, str]] | None = None
         self.deferred = ctx.future_annotations or ctx.target_version >= PEP_649
-        self._walk_module(ctx)
+        self._find_strings(ctx)
 
     def in_type_position(self, node: ast.AST) -> bool:
         """Whether the node stands for a type in an annotation (not a value inside one)."""
-        return node in self.types or (type(node) is ast.Name and self._is_root(node))
+        if node in self._anchors:
+            return node in self.types
+        known = self._known.get(node)
+        return self._climb(node) if known is None else known
 
-    def _is_root(self, node: ast.AST) -> bool:
-        """Whether the node is a whole annotation (`x: int`, `-> int`)."""
-        parent = self._ctx.parents.get(node)
-        if isinstance(parent, ROOT_HOLDERS):
-            return parent.annotation is node
-        return isinstance(parent, FUNCTION_TYPES) and parent.returns is node
+    def _climb(self, node: ast.AST) -> bool:
+        """Whether a node of the module's tree is a type: climb its parents to an annotation, step by step.
+
+        Each step up must keep to the parts that are types (see the module docs): a name, attribute, `None`,
+        string, `|` union, starred member, tuple or list of types, or a subscript's value or slice (not the
+        slice of `Literal`, and of `Annotated` only the first element). Reaching a parameter's annotation, a
+        return annotation or an annotated assignment's annotation means yes; anything else means no. The
+        answer is remembered for every node on the way, so each node is climbed over at most once.
+        """
+        parents, known = self._ctx.parents, self._known
+        path: list[ast.AST] = []
+        result = False
+        while True:
+            found = known.get(node)
+            if found is not None:
+                result = found
+                break
+            kind = type(node)
+            if kind not in TYPE_KINDS or (kind is ast.BinOp and type(node.op) is not ast.BitOr):  # type: ignore[attr-defined]
+                break
+            parent = parents.get(node)
+            up = type(parent)
+            if up in ROOT_HOLDERS:
+                result = parent.annotation is node  # type: ignore[union-attr] - an arg or AnnAssign
+                break
+            if up in FUNCTION_TYPES:
+                result = parent.returns is node  # type: ignore[union-attr] - a def
+                break
+            path.append(node)
+            if up is ast.Subscript:
+                if node is parent.slice:  # type: ignore[union-attr] - a Subscript
+                    special = self._special(parent.value, None)  # type: ignore[union-attr] - a Subscript
+                    if special == LITERAL or (special == ANNOTATED and kind is ast.Tuple and node.elts):  # type: ignore[attr-defined]
+                        break  # the values of `Literal`; the metadata tuple of `Annotated`
+            elif up is ast.Tuple:
+                holder = parents.get(parent)  # type: ignore[arg-type] - a Tuple
+                if type(holder) is ast.Subscript and holder.slice is parent:  # type: ignore[attr-defined]
+                    special = self._special(holder.value, None)  # type: ignore[attr-defined] - a Subscript
+                    if special == LITERAL or (special == ANNOTATED and node is not parent.elts[0]):  # type: ignore[union-attr]
+                        break
+                    if special == ANNOTATED:
+                        node = holder  # type: ignore[assignment] - the tuple itself is no type: skip it
+                        continue
+            elif up not in STEPS:
+                break
+            node = parent  # type: ignore[assignment] - a parent in a type shape
+        for step in path:
+            known[step] = result
+        return result
 
     def is_parsed(self, node: ast.AST) -> bool:
         """Whether the node belongs to a parsed string annotation rather than to the module's tree."""
@@ -187,16 +236,22 @@ class TypePositions:
             self._references = found
         return self._references
 
-    def _walk_module(self, ctx: ModuleContext) -> None:
-        """Record the type positions of the module's own annotations.
+    def _find_strings(self, ctx: ModuleContext) -> None:
+        """Find and parse the module's string annotations, from its string constants.
 
-        Most annotations are a bare name (`x: int`): those are type positions without any walking, and
-        `in_type_position` recognises them by their parent instead of storing them.
+        Only a string whose parent can hold a type (a subscript, tuple, list, `|` union, starred member, or
+        an annotation's holder) is climbed; a docstring or a call's argument is dismissed at once. Whether
+        the rest of an annotation is types is decided only when a rule asks (`in_type_position`), so a
+        module is never walked annotation by annotation.
         """
-        name_type = ast.Name
-        stack: list[ast.AST] = [root for root in annotation_roots(ctx) if type(root) is not name_type]
-        if stack:
-            self._walk(stack, None, "", 0)
+        constants = ctx.nodes_of(ast.Constant)
+        if not constants:
+            return
+        strings = compress(constants, map(is_, map(type, map(VALUE, constants)), repeat(str)))
+        parents = ctx.parents
+        for node in strings:
+            if type(parents.get(node)) in STRING_HOLDERS and self.in_type_position(node):
+                self._on_string(node, None, 0)
 
     def _walk(self, stack: list[ast.AST], anchor: ast.Constant | None, text: str, depth: int) -> None:
         """Record the type positions under the roots on the stack (of the module, or parsed from `text`)."""
