@@ -11,6 +11,8 @@ import ast
 import contextlib
 import re
 import tokenize
+from itertools import compress
+from operator import attrgetter, lt
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
 COMMENT_MARKER_RE = re.compile(
     r"(noqa(:[\s,A-Z0-9]*)?|type:\s*ignore(\[[^\]]*\])?|pragma:[^#]*|#|(?-i:\b[A-Z]+[0-9]+\b))", re.IGNORECASE
 )
+LINENO = attrgetter("lineno")
+END_LINENO = attrgetter("end_lineno")
 WORD_RE = re.compile(r"[A-Za-z]{2,}")
 #: Words that acknowledge without explaining (`# OK`), or name a tool rather than a reason.
 NOT_REASONS = frozenset({"ok", "okay", "fine", "todo", "fixme", "xxx", "hack", "nosec", "noqa", "any", "ignore"})
@@ -118,10 +122,17 @@ class SourceText:
         """Lines after the first of a string literal that spans several lines."""
         if self._multiline_strings is None:
             found: set[int] = set()
-            for node in (*self.nodes.get(ast.Constant, ()), *self.nodes.get(ast.JoinedStr, ())):
-                start, end = getattr(node, "lineno", 0), getattr(node, "end_lineno", None) or 0
-                if end > start:
-                    found.update(range(start + 1, end + 1))
+            for kind in (ast.Constant, ast.JoinedStr):
+                nodes = self.nodes.get(kind, ())
+                # only the few strings that span lines reach Python code: the mask is built at C level
+                try:
+                    spanning = list(compress(nodes, map(lt, map(LINENO, nodes), map(END_LINENO, nodes))))
+                except (AttributeError, TypeError):  # a node built without positions: read them one by one
+                    spanning = [
+                        node for node in nodes if (getattr(node, "end_lineno", 0) or 0) > getattr(node, "lineno", 0)
+                    ]
+                for node in spanning:
+                    found.update(range(node.lineno + 1, node.end_lineno + 1))
             self._multiline_strings = found
         return self._multiline_strings
 
