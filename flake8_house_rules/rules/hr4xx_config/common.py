@@ -68,6 +68,7 @@ IDENTIFIER_HOSTS = (
     "schemas.microsoft.com",
     "purl.org",
     "xmlns.com",
+    "xml.org",
     "ns.adobe.com",
     "example.com",
     "example.org",
@@ -92,8 +93,44 @@ DOC_KEYWORDS = frozenset(
         "usage",
     }
 )
+#: Paths on hosts whose URLs name something rather than locate it (OAuth scopes).
+IDENTIFIER_PREFIXES = ("www.googleapis.com/auth/",)
+#: String methods whose argument is matched against, not connected to.
+MATCHING_METHODS = frozenset(
+    {"startswith", "endswith", "removeprefix", "removesuffix", "replace", "find", "index", "count", "split"}
+)
 MAX_ANCESTORS = 12
-PLACEHOLDER_RE = re.compile(r"^(?:<[^<>]*>|\{[^{}]*\}|\$\{[^{}]*\}|\$[A-Z_][A-Z0-9_]*|%\([^()]*\)s|[*xX.•]+)$")
+PLACEHOLDER_RE = re.compile(
+    r"^(?:<[^<>]*>|\{[^{}]*\}|\$\{[^{}]*\}|\$[A-Z_][A-Z0-9_]*|%\([^()]*\)s|\[[^\[\]]*\]|__\w+__|[*xX.•]+)$"
+)
+#: Words in a value that say it names, labels or stands in for a secret rather than being one: a header
+#: or field name (`x-goog-api-key`), a sentinel (`null`, `[REDACTED]`), a self-declared fake (`fake-api-key`).
+NAMING_WORDS = frozenset(
+    {
+        *SECRET_WORDS,
+        "key",
+        "auth",
+        "cookie",
+        "session",
+        "null",
+        "none",
+        "nil",
+        "unused",
+        "dummy",
+        "fake",
+        "mock",
+        "placeholder",
+        "redacted",
+        "example",
+        "sample",
+        "sentinel",
+        "test",
+    }
+)
+#: Words in a name that say its value stands in for a secret.
+STAND_IN_WORDS = frozenset({"placeholder", "sentinel", "fake", "dummy", "mock", "example", "sample"})
+VALUE_WORD_RE = re.compile(r"[^A-Za-z0-9]+")
+LABEL_RE = re.compile(r"^[a-z]+(?:[-_. ][a-z]+){2,}$")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -117,8 +154,17 @@ def is_secret_name(name: str) -> bool:
 
 
 def is_placeholder(value: str) -> bool:
-    """Whether a string is a template or mask, not a secret (`<your-token>`, `{token}`, `${TOKEN}`, `****`)."""
-    return PLACEHOLDER_RE.match(value) is not None
+    """Whether a string is a template, mask or label, not a secret.
+
+    Templates and masks: `<your-token>`, `{token}`, `${TOKEN}`, `$TOKEN`, `[REDACTED]`, `__sentinel__`,
+    `****`. Labels and names: a value of three or more lower-case words (`failed-to-connect-to-db`,
+    `gen_ai.server.time_to_first_token`), or one with a word that names a secret or says it is none
+    (`x-goog-api-key`, `fake-api-key`, `null`).
+    """
+    if PLACEHOLDER_RE.match(value) is not None or LABEL_RE.match(value) is not None:
+        return True
+    words = {word for part in VALUE_WORD_RE.split(value) for word in name_words(part)}
+    return not NAMING_WORDS.isdisjoint(words)
 
 
 def is_url_literal(value: str) -> bool:
@@ -129,7 +175,33 @@ def is_url_literal(value: str) -> bool:
     host = rest.split("/", 1)[0].rpartition("@")[2].split(":", 1)[0].lower()
     if host in IDENTIFIER_HOSTS or host.endswith(tuple("." + known for known in IDENTIFIER_HOSTS)):
         return False
-    return rest not in {"/:memory:", ":memory:"}
+    if rest.startswith(IDENTIFIER_PREFIXES) or rest.endswith("/.default"):
+        return False  # an OAuth scope (Google's `.../auth/...`, Microsoft's `https://graph.microsoft.com/.default`)
+    return rest.strip("/") not in {"", ":memory:"}
+
+
+def matching_context(ctx: ModuleContext, node: ast.AST) -> bool:
+    """Whether a literal is a piece of an f-string or a template, or what a value is compared or matched with
+    (`url == "https://..."`, `url in ("https://...", ...)`, `url.startswith("https://...")`): recognising a
+    URL is not configuring one.
+    """
+    parent = ctx.parent(node)
+    if isinstance(parent, ast.JoinedStr | ast.FormattedValue):
+        return True
+    if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Mod) and parent.left is node:
+        return True  # a %-template: `"http://%s:%d/" % (host, port)`
+    if isinstance(parent, ast.Attribute) and parent.attr == "format":
+        return True  # a str.format template
+    if isinstance(parent, ast.Tuple | ast.List | ast.Set):
+        node, parent = parent, ctx.parent(parent)
+    if isinstance(parent, ast.Compare):
+        return True
+    return (
+        isinstance(parent, ast.Call)
+        and node in parent.args
+        and isinstance(parent.func, ast.Attribute)
+        and parent.func.attr in MATCHING_METHODS
+    )
 
 
 def documentation_context(ctx: ModuleContext, node: ast.AST) -> bool:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import ast
 
 from flake8_house_rules.context.pydantic import unwrap_optional
-from flake8_house_rules.rules.hr4xx_config.common import ModelRule, is_secret_name
+from flake8_house_rules.rules.hr4xx_config.common import ModelRule, is_secret_name, name_words
+
+#: Fields that make a model a page of results: a `token` beside them is a pagination cursor.
+PAGINATION_FIELDS = frozenset({"offset", "page", "cursor", "has_more", "next_page"})
 
 
 class SecretNotSecretstr(ModelRule):
@@ -20,7 +23,10 @@ class SecretNotSecretstr(ModelRule):
     `private_key`, `secret_access_key`). So `access_token`, `db_password`, `client_secret` and
     `openai_api_key` are secrets, and `tokenizer`, `max_tokens`, `token_count`, `password_min_length` and
     `secret_name` are not; nor are a pagination cursor (`next_token`, `page_token`), a tokenizer's special
-    tokens (`eos_token`, `pad_token`) or a hash (`hashed_password`). Reported at the field's line.
+    tokens (`eos_token`, `pad_token`) or a hash (`hashed_password`). A `...token` field of a model (not a
+    settings class) that also has a pagination field (`offset`, `page`, `cursor`, `has_more`, `next_page`) is
+    a page cursor (mlflow's `CompositeToken(backend_token, offset)`) and is not reported either. Reported at
+    the field's line.
 
     ## Why is this bad?
     A `str` secret is printed in full by `repr()`, by logging the settings object, in tracebacks and in
@@ -56,6 +62,9 @@ class SecretNotSecretstr(ModelRule):
         "from app.models import AppModel\n\nclass Login(AppModel):\n    password: str\n",
         "class Login:\n    password: str\n",
         "from pydantic import BaseModel\n\nclass Login(BaseModel):\n    password: bytes\n",
+        # mlflow: a pagination cursor
+        "from pydantic import BaseModel\n\nclass CompositeToken(BaseModel):\n    backend_token: str | None\n"
+        "    offset: int = 0\n",
     )
     invalid = (
         "from pydantic import BaseModel\n\nclass Credentials(BaseModel):\n    access_token: str  # error: HR404\n",
@@ -64,6 +73,7 @@ class SecretNotSecretstr(ModelRule):
         "class Settings(BaseSettings):\n    db_password: str | None = None  # error: HR404\n"
         "    openai_api_key: Optional[str] = None  # error: HR404\n"
         "    client_secret: Annotated[str, Field(description='OAuth secret')]  # error: HR404\n"
+        "    page: int = 1\n"
         "    apiKey: str = ''  # error: HR404\n",
     )
 
@@ -72,8 +82,9 @@ class SecretNotSecretstr(ModelRule):
         model = self.model_of(node)
         if model is None:
             return
+        paginated = not model.settings and any(field.name in PAGINATION_FIELDS for field in model.fields)
         for field in model.fields:
-            if not is_secret_name(field.name):
+            if not is_secret_name(field.name) or (paginated and name_words(field.name)[-1] == "token"):
                 continue
             inner = unwrap_optional(self.ctx, field.annotation)
             if isinstance(inner, ast.Name) and inner.id == "str" and self.ctx.is_builtin(inner):

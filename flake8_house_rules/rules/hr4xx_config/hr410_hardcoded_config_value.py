@@ -6,7 +6,12 @@ import ast
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
-from flake8_house_rules.rules.hr4xx_config.common import documentation_context, is_url_literal, settings_class_around
+from flake8_house_rules.rules.hr4xx_config.common import (
+    documentation_context,
+    is_url_literal,
+    matching_context,
+    settings_class_around,
+)
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -23,8 +28,13 @@ class HardcodedConfigValue(Rule):
     URL (the literal must be the URL and nothing else); documentation values (`description=`, `examples=`,
     `json_schema_extra=`, `title=`, `help=`, and assignments to such names); URLs that are identifiers, not
     places to connect to (XML namespaces on `www.w3.org`, JSON Schema dialects on `json-schema.org`, ...) and
-    documentation placeholders on `example.com`/`.org`/`.net`; an in-memory SQLite DSN (`sqlite://`,
-    `sqlite:///:memory:`).
+    documentation placeholders on `example.com`/`.org`/`.net`, OAuth scopes (`https://www.googleapis.com/auth/...`,
+    `https://graph.microsoft.com/.default`);
+    an in-memory SQLite DSN (`sqlite:///:memory:`) and a bare scheme prefix (`"sqlite:///"`); the literal
+    pieces of an f-string (`f"https://{host}/v1"` is built, not entirely a literal) and %- or
+    `.format()` templates (`"http://%s:%d/" % (host, port)`); and a literal a value is compared or matched with (`url ==
+    "https://..."`, `url in (...)`, `url.startswith("https://...")`): recognising a URL is not configuring
+    one.
 
     ## Why is this bad?
     A URL in the code is configuration that cannot change without a release, differs between environments
@@ -59,7 +69,16 @@ class HardcodedConfigValue(Rule):
         "    url: str = Field(description='https://example.io', examples=['https://cdn.example.io/a.png'])\n",
         # cpython: XML namespaces are identifiers
         "XMLNS = 'http://www.w3.org/2000/xmlns/'\nSCHEMA = 'https://json-schema.org/draft/2020-12/schema'\n",
-        "import re\n\nPREFIXES = ('http://', 'https://')\nENGINE = 'sqlite:///:memory:'\n",
+        "import re\n\nPREFIXES = ('http://', 'https://')\nENGINE = 'sqlite:///:memory:'\n"
+        "path = uri[len('sqlite:///') :]\n",
+        # cpython: SAX feature names; pydoc's %-templates
+        "feature_namespaces = 'http://xml.org/sax/features/namespaces'\n"
+        "def url(host: str, port: int) -> str:\n    return 'http://%s:%d/' % (host, port)\n",
+        # litellm: recognising a provider by its URL; a URL built in an f-string; an OAuth scope
+        "def provider(endpoint: str) -> str:\n    if endpoint == 'https://api.poe.com/v1':\n        return 'poe'\n"
+        "    if endpoint.startswith('https://api.openai.com'):\n        return 'openai'\n"
+        "    return f'https://s3.{endpoint}.amazonaws.com'\n",
+        "SCOPES = ['https://www.googleapis.com/auth/cloud-platform']\nGRAPH_SCOPE = 'https://graph.microsoft.com/.default'\n",
     )
     invalid = (
         "import httpx\n\nclient = httpx.AsyncClient(base_url='https://id.example.io/api')  # error: HR410\n",
@@ -82,6 +101,10 @@ class HardcodedConfigValue(Rule):
             value = node.value
             if type(value) is not str or "://" not in value or not is_url_literal(value):
                 continue
-            if documentation_context(ctx, node) or settings_class_around(ctx, node) is not None:
+            if (
+                matching_context(ctx, node)
+                or documentation_context(ctx, node)
+                or settings_class_around(ctx, node) is not None
+            ):
                 continue
             self.report(node)

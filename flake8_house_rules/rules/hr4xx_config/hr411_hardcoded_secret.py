@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING
 
+from flake8_house_rules.context.pydantic import ENUM_BASES
 from flake8_house_rules.rule import Example, Rule
 from flake8_house_rules.rules.hr4xx_config.common import (
+    STAND_IN_WORDS,
     is_placeholder,
     is_secret_name,
     name_words,
@@ -15,6 +18,8 @@ from flake8_house_rules.rules.hr4xx_config.common import (
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
+
+VALUE_SEPARATORS = re.compile(r"[-.:/ ]+")
 
 
 class HardcodedSecret(Rule):
@@ -25,12 +30,21 @@ class HardcodedSecret(Rule):
     (`connect(password="...")`) or a parameter default (`def login(password: str = "...")`), outside test
     modules. Reported at the literal.
 
-    Placeholders are not secrets and are not reported: the empty string, text with spaces (a label or a
-    message), templates and masks (`"<your-token>"`, `"{token}"`, `"${API_TOKEN}"`, `"$API_TOKEN"`,
-    `"****"`), and an UPPER_CASE constant whose value only repeats its own name's words (`PASSWORD =
-    "password"`: a key name, not a password). `"changeme"` and `"secret"` are still secrets: code that ships
-    with them runs with them. Defaults in a settings class body are left to HR404 (the issue's reading: the
-    value there is a development default the environment overrides).
+    Placeholders, names and labels are not secrets and are not reported (a narrower reading, for precision;
+    litellm passes many such strings where a key is expected):
+
+    - the empty string, and text with spaces (a message);
+    - templates, masks and sentinels: `"<your-token>"`, `"{token}"`, `"${API_TOKEN}"`, `"$API_TOKEN"`,
+      `"[REDACTED]"`, `"__team_scope_check__"`, `"****"`;
+    - labels: three or more lower-case words (`"failed-to-connect-to-db"`), or a value with a word that
+      names a secret or says it is none (`"x-goog-api-key"`, `"fake-api-key"`, `"null"`, `"test"`);
+    - a value assigned to a name that says it stands in (`PLACEHOLDER_API_KEY`, `SENTINEL_TOKEN`);
+    - an enum member, or a variable whose value only repeats its own name's words (`api_key = "api_key"`,
+      `static_token = "static-token"`): a key or kind name, not a secret.
+
+    `"changeme"`, `"hunter2"`, `"password1234"` and `"sk-ant-api03-abc123"` are still secrets: code that
+    ships with them runs with them. Defaults in a settings class body are not reported (the issue's
+    reading: the environment overrides them; HR404 asks for their type).
 
     ## Why is this bad?
     A secret in the source is in every clone, every fork, every log of the repository, forever; rotating it
@@ -60,6 +74,11 @@ class HardcodedSecret(Rule):
         # litellm: tokenizer special tokens and token counts are not secrets
         "tokenizer = Tokenizer(eos_token='</s>', bos_token='<s>')\nmax_tokens = '256'\n",
         "label = dict(password='Your password')\n",
+        # litellm: enum members, header names, sentinels
+        "from enum import Enum\n\nclass AuthType(str, Enum):\n    api_key = 'api_key'\n"
+        "    client_credentials = 'm2m-client-credentials'\n\n"
+        "XGOOGLE_API_KEY = 'x-goog-api-key'\nPLACEHOLDER_API_KEY = 'dummy'\n"
+        "auth = UserAPIKeyAuth(token='failed-to-connect-to-db', api_key='[REDACTED]')\n",
         Example("client = Client(api_key='test-key')\n", path="tests/test_client.py"),
         "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n"
         "    secret_key: str = 'dev-only-secret'\n",
@@ -67,6 +86,9 @@ class HardcodedSecret(Rule):
     invalid = (
         "from anthropic import Anthropic\n\nclient = Anthropic(api_key='sk-ant-api03-abc123')  # error: HR411\n",
         "SECRET_KEY = 'changeme'  # error: HR411\n",
+        # mlflow, khoj: default admin passwords
+        "_LEGACY_DEFAULT_ADMIN_PASSWORD = 'password1234'  # error: HR411\n"
+        "create_user(username='default', password='default')  # error: HR411\n",
         "class Db:\n    def __init__(self) -> None:\n        self.password = 'hunter2'  # error: HR411\n",
         "def connect(user: str = 'app', password: str = 'app') -> None:  # error: HR411\n    ...\n",
         "from pydantic import BaseModel\n\nclass Login(BaseModel):\n    token: str = 'abc123'  # error: HR411\n",
@@ -115,15 +137,29 @@ class HardcodedSecret(Rule):
         text = value.value
         if any(char.isspace() for char in text) or is_placeholder(text):
             return
-        if (
-            constant
-            and name.isupper()
-            and set(name_words(text.replace("-", "_").replace(".", "_"))) <= set(name_words(name))
-        ):
+        words = name_words(name)
+        if not STAND_IN_WORDS.isdisjoint(words):
+            return
+        # an enum member, or a constant spelling its own name (`api_key = "api_key"`), is a key, not a secret
+        if constant and (set(name_words(VALUE_SEPARATORS.sub("_", text))) <= set(words) or self._in_enum(value)):
             return
         if settings_class_around(self.ctx, value) is not None:
             return
         self.report(value)
+
+    def _in_enum(self, node: ast.AST) -> bool:
+        owner = self.ctx.enclosing_class(node)
+        if owner is None or self.ctx.enclosing_function(node) is not None:
+            return False
+        if self.ctx.classes.inherits(owner, *ENUM_BASES):
+            return True
+        return any(
+            isinstance(base, ast.Name | ast.Attribute) and _spelled(base).endswith("Enum") for base in owner.bases
+        )
+
+
+def _spelled(node: ast.Name | ast.Attribute) -> str:
+    return node.id if isinstance(node, ast.Name) else node.attr
 
 
 def _target_name(target: ast.expr) -> str | None:
