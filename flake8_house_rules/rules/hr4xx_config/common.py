@@ -69,6 +69,7 @@ IDENTIFIER_HOSTS = (
     "purl.org",
     "xmlns.com",
     "xml.org",
+    "xml.python.org",
     "ns.adobe.com",
     "example.com",
     "example.org",
@@ -93,8 +94,8 @@ DOC_KEYWORDS = frozenset(
         "usage",
     }
 )
-#: Paths on hosts whose URLs name something rather than locate it (OAuth scopes).
-IDENTIFIER_PREFIXES = ("www.googleapis.com/auth/",)
+#: Paths on hosts whose URLs name something rather than locate it (OAuth scopes, SAX properties).
+IDENTIFIER_PREFIXES = ("www.googleapis.com/auth/", "www.python.org/sax/")
 #: String methods whose argument is matched against, not connected to.
 MATCHING_METHODS = frozenset(
     {"startswith", "endswith", "removeprefix", "removesuffix", "replace", "find", "index", "count", "split"}

@@ -24,17 +24,21 @@ class HardcodedConfigValue(Rule):
     `mongodb`/`mongodb+srv` and `sqlite`) outside a settings class body, a settings module
     (`hr-settings-modules`) and a test module. Reported at the literal.
 
-    Not reported, for precision: docstrings and other bare string statements; prose that merely contains a
-    URL (the literal must be the URL and nothing else); documentation values (`description=`, `examples=`,
-    `json_schema_extra=`, `title=`, `help=`, and assignments to such names); URLs that are identifiers, not
-    places to connect to (XML namespaces on `www.w3.org`, JSON Schema dialects on `json-schema.org`, ...) and
-    documentation placeholders on `example.com`/`.org`/`.net`, OAuth scopes (`https://www.googleapis.com/auth/...`,
-    `https://graph.microsoft.com/.default`);
-    an in-memory SQLite DSN (`sqlite:///:memory:`) and a bare scheme prefix (`"sqlite:///"`); the literal
-    pieces of an f-string (`f"https://{host}/v1"` is built, not entirely a literal) and %- or
-    `.format()` templates (`"http://%s:%d/" % (host, port)`); and a literal a value is compared or matched with (`url ==
-    "https://..."`, `url in (...)`, `url.startswith("https://...")`): recognising a URL is not configuring
-    one.
+    Not reported, for precision:
+
+    - docstrings and other bare string statements, and prose that merely contains a URL (the literal must be
+      the URL and nothing else);
+    - documentation values: `description=`, `examples=`, `json_schema_extra=`, `title=`, `help=`, and
+      assignments to such names;
+    - URLs that are identifiers, not places to connect to: XML namespaces on `www.w3.org`, JSON Schema
+      dialects on `json-schema.org`, SAX features and properties on `xml.org` and `www.python.org/sax/`,
+      OAuth scopes on `www.googleapis.com/auth/` or ending in `/.default`, ...; documentation placeholders
+      on `example.com`/`.org`/`.net`;
+    - an in-memory SQLite DSN (`sqlite:///:memory:`) and a bare scheme prefix (`"sqlite:///"`);
+    - the literal pieces of an f-string (`f"https://{host}/v1"` is built, not entirely a literal) and %- or
+      `.format()` templates (`"http://%s:%d/" % (host, port)`);
+    - a literal a value is compared or matched with (`url == "https://..."`, `url in (...)`,
+      `url.startswith("https://...")`): recognising a URL is not configuring one.
 
     ## Why is this bad?
     A URL in the code is configuration that cannot change without a release, differs between environments
@@ -73,6 +77,7 @@ class HardcodedConfigValue(Rule):
         "path = uri[len('sqlite:///') :]\n",
         # cpython: SAX feature names; pydoc's %-templates
         "feature_namespaces = 'http://xml.org/sax/features/namespaces'\n"
+        "property_encoding = 'http://www.python.org/sax/properties/encoding'\n"
         "def url(host: str, port: int) -> str:\n    return 'http://%s:%d/' % (host, port)\n",
         # litellm: recognising a provider by its URL; a URL built in an f-string; an OAuth scope
         "def provider(endpoint: str) -> str:\n    if endpoint == 'https://api.poe.com/v1':\n        return 'poe'\n"
