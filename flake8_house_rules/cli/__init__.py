@@ -181,7 +181,7 @@ class Progress:
         self.done = 0
         self.stream = stream
         self.enabled = total > 0 and stream.isatty()
-        self.delay = float(os.environ.get("HOUSE_RULES_PROGRESS_DELAY", "0.3"))  # tests set 0
+        self.delay = float(os.environ.get("HOUSE_RULES_PROGRESS_DELAY", "0.3"))  # noqa: HR401 - a command's knob; tests set 0
         self.start = time.monotonic()
         self.drawn = 0.0
 
@@ -231,7 +231,7 @@ class Run:
 
         folder = (
             self.args.cache_dir
-            or os.environ.get("HOUSE_RULES_CACHE_DIR")
+            or os.environ.get("HOUSE_RULES_CACHE_DIR")  # noqa: HR401 - a command line tool has no settings class
             or os.path.join(self.project.root, CACHE_DIR_NAME)
         )
         return Cache(os.path.abspath(folder), self.project.fingerprint(self.overrides))
@@ -524,7 +524,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
     from flake8_house_rules.cli.cache import CACHE_DIR_NAME, clean  # noqa: PLC0415 - only this command
 
     project = Project.locate(os.getcwd())
-    folder = args.cache_dir or os.environ.get("HOUSE_RULES_CACHE_DIR") or os.path.join(project.root, CACHE_DIR_NAME)
+    environ_folder = os.environ.get("HOUSE_RULES_CACHE_DIR")  # noqa: HR401 - a command line tool has no settings class
+    folder = args.cache_dir or environ_folder or os.path.join(project.root, CACHE_DIR_NAME)
     if clean(folder):
         sys.stdout.write(f"{PROG}: removed {folder}\n")
     return 0

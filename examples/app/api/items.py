@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from app.stores.items import ItemStore
 
 router = APIRouter()
-UPSTREAM = "https://id.example.com/api"
+UPSTREAM = "https://id.example.io/api"
 
 
 class Color(str, Enum):

@@ -1,0 +1,257 @@
+"""Facts the HR4xx rules share: secret-looking names, URL literals, and the places a literal is not config."""
+
+from __future__ import annotations
+
+import ast
+import functools
+import re
+from typing import TYPE_CHECKING
+
+from flake8_house_rules.context.pydantic import PydanticModels, imports_pydantic
+from flake8_house_rules.rule import Rule
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context import ModuleContext
+    from flake8_house_rules.context.pydantic import Model
+
+#: Words that, as the last word of a name, make it a secret (`db_password`, `access_token`, `client_secret`).
+SECRET_WORDS = frozenset({"password", "passwd", "secret", "token", "apikey", "credential", "credentials"})
+#: Words that, before a final `key`, make it a secret (`api_key`, `private_key`, `secret_access_key`).
+KEY_QUALIFIERS = frozenset({"api", "private", "secret"})
+#: Words before the last that say the name is not a secret after all: a pagination cursor (`next_token`), a
+#: tokenizer's special token (`eos_token`), a count (`max_token`), a hash (`hashed_password`).
+NOT_SECRET_QUALIFIERS = frozenset(
+    {
+        "next",
+        "page",
+        "prev",
+        "previous",
+        "continuation",
+        "cursor",
+        "pagination",
+        "sync",
+        "cancel",
+        "cancellation",
+        "bos",
+        "eos",
+        "pad",
+        "unk",
+        "sep",
+        "mask",
+        "cls",
+        "start",
+        "end",
+        "stop",
+        "special",
+        "max",
+        "min",
+        "num",
+        "hashed",
+        "hash",
+    }
+)
+CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+#: A literal that is a URL or DSN and nothing else (one token, a scheme the catalogue names, something after).
+URL_RE = re.compile(
+    r"(?:https?|postgres(?:ql)?(?:\+\w+)?|mysql(?:\+\w+)?|rediss?|amqps?|mongodb(?:\+srv)?|sqlite(?:\+\w+)?)://\S+",
+    re.IGNORECASE,
+)
+#: Hosts whose URLs are identifiers (XML namespaces, JSON Schema dialects and `$schema` ids) or documentation
+#: placeholders.
+IDENTIFIER_HOSTS = (
+    "www.w3.org",
+    "w3.org",
+    "json-schema.org",
+    "json.schemastore.org",
+    "schemas.xmlsoap.org",
+    "schemas.openxmlformats.org",
+    "schemas.microsoft.com",
+    "purl.org",
+    "xmlns.com",
+    "xml.org",
+    "xml.python.org",
+    "ns.adobe.com",
+    "example.com",
+    "example.org",
+    "example.net",
+)
+#: Keywords and assignment targets whose values are documentation, not configuration.
+DOC_KEYWORDS = frozenset(
+    {
+        "description",
+        "examples",
+        "example",
+        "json_schema_extra",
+        "schema_extra",
+        "openapi_examples",
+        "title",
+        "summary",
+        "help",
+        "doc",
+        "docs",
+        "deprecated",
+        "epilog",
+        "usage",
+    }
+)
+#: Paths on hosts whose URLs name something rather than locate it (OAuth scopes, SAX properties).
+IDENTIFIER_PREFIXES = ("www.googleapis.com/auth/", "www.python.org/sax/")
+#: String methods whose argument is matched against, not connected to.
+MATCHING_METHODS = frozenset(
+    {"startswith", "endswith", "removeprefix", "removesuffix", "replace", "find", "index", "count", "split"}
+)
+MAX_ANCESTORS = 12
+PLACEHOLDER_RE = re.compile(
+    r"^(?:<[^<>]*>|\{[^{}]*\}|\$\{[^{}]*\}|\$[A-Z_][A-Z0-9_]*|%\([^()]*\)s|\[[^\[\]]*\]|__\w+__|[*xX.•]+)$"
+)
+#: Words in a value that say it names, labels or stands in for a secret rather than being one: a header
+#: or field name (`x-goog-api-key`), a sentinel (`null`, `[REDACTED]`), a self-declared fake (`fake-api-key`).
+NAMING_WORDS = frozenset(
+    {
+        *SECRET_WORDS,
+        "key",
+        "auth",
+        "cookie",
+        "session",
+        "null",
+        "none",
+        "nil",
+        "unused",
+        "dummy",
+        "fake",
+        "mock",
+        "placeholder",
+        "redacted",
+        "example",
+        "sample",
+        "sentinel",
+        "test",
+    }
+)
+#: Words in a name that say its value stands in for a secret.
+STAND_IN_WORDS = frozenset({"placeholder", "sentinel", "fake", "dummy", "mock", "example", "sample"})
+VALUE_WORD_RE = re.compile(r"[^A-Za-z0-9]+")
+LABEL_RE = re.compile(r"^[a-z]+(?:[-_. ][a-z]+){2,}$")
+
+
+@functools.lru_cache(maxsize=4096)
+def name_words(name: str) -> tuple[str, ...]:
+    """The lower-case words of a snake_case, UPPER_CASE or camelCase name."""
+    return tuple(word for word in CAMEL_RE.sub("_", name).lower().split("_") if word)
+
+
+@functools.lru_cache(maxsize=4096)
+def is_secret_name(name: str) -> bool:
+    """Whether a name looks like it holds a secret, by its whole words (see HR404 for the reading)."""
+    words = name_words(name)
+    if not words:
+        return False
+    last = words[-1]
+    if last in SECRET_WORDS:
+        return not (len(words) > 1 and words[-2] in NOT_SECRET_QUALIFIERS)
+    if last == "key" and len(words) > 1:
+        return not KEY_QUALIFIERS.isdisjoint(words[:-1])
+    return False
+
+
+def is_placeholder(value: str) -> bool:
+    """Whether a string is a template, mask or label, not a secret.
+
+    Templates and masks: `<your-token>`, `{token}`, `${TOKEN}`, `$TOKEN`, `[REDACTED]`, `__sentinel__`,
+    `****`. Labels and names: a value of three or more lower-case words (`failed-to-connect-to-db`,
+    `gen_ai.server.time_to_first_token`), or one with a word that names a secret or says it is none
+    (`x-goog-api-key`, `fake-api-key`, `null`).
+    """
+    if PLACEHOLDER_RE.match(value) is not None or LABEL_RE.match(value) is not None:
+        return True
+    words = {word for part in VALUE_WORD_RE.split(value) for word in name_words(part)}
+    return not NAMING_WORDS.isdisjoint(words)
+
+
+def is_url_literal(value: str) -> bool:
+    """Whether a string is entirely a URL or DSN of a scheme the catalogue names, and not an identifier."""
+    if "://" not in value or URL_RE.fullmatch(value) is None:
+        return False
+    rest = value.partition("://")[2]
+    host = rest.split("/", 1)[0].rpartition("@")[2].split(":", 1)[0].lower()
+    if host in IDENTIFIER_HOSTS or host.endswith(tuple("." + known for known in IDENTIFIER_HOSTS)):
+        return False
+    if rest.startswith(IDENTIFIER_PREFIXES) or rest.endswith("/.default"):
+        return False  # an OAuth scope (Google's `.../auth/...`, Microsoft's `https://graph.microsoft.com/.default`)
+    return rest.strip("/") not in {"", ":memory:"}
+
+
+def matching_context(ctx: ModuleContext, node: ast.AST) -> bool:
+    """Whether a literal is a piece of an f-string or a template, or what a value is compared or matched with
+    (`url == "https://..."`, `url in ("https://...", ...)`, `url.startswith("https://...")`): recognising a
+    URL is not configuring one.
+    """
+    parent = ctx.parent(node)
+    if isinstance(parent, ast.JoinedStr | ast.FormattedValue):
+        return True
+    if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Mod) and parent.left is node:
+        return True  # a %-template: `"http://%s:%d/" % (host, port)`
+    if isinstance(parent, ast.Attribute) and parent.attr == "format":
+        return True  # a str.format template
+    if isinstance(parent, ast.Tuple | ast.List | ast.Set):
+        node, parent = parent, ctx.parent(parent)
+    if isinstance(parent, ast.Compare):
+        return True
+    return (
+        isinstance(parent, ast.Call)
+        and node in parent.args
+        and isinstance(parent.func, ast.Attribute)
+        and parent.func.attr in MATCHING_METHODS
+    )
+
+
+def documentation_context(ctx: ModuleContext, node: ast.AST) -> bool:
+    """Whether a literal is documentation: a docstring or bare string, under a `description=`/`examples=`
+    keyword, or in the value of an assignment to such a name (`json_schema_extra = {...}`).
+    """
+    child, parent = node, ctx.parent(node)
+    steps = 0
+    while parent is not None and steps < MAX_ANCESTORS:
+        if isinstance(parent, ast.Expr):
+            return True
+        if isinstance(parent, ast.keyword):
+            if parent.arg in DOC_KEYWORDS:
+                return True
+        elif isinstance(parent, ast.Assign | ast.AnnAssign):
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            return any(isinstance(target, ast.Name) and target.id in DOC_KEYWORDS for target in targets)
+        elif isinstance(parent, ast.stmt):
+            return False
+        child, parent = parent, ctx.parent(parent)
+        steps += 1
+    del child
+    return False
+
+
+def settings_class_around(ctx: ModuleContext, node: ast.AST) -> Model | None:
+    """The settings class whose body holds the node (directly, not inside a method), else `None`."""
+    if not imports_pydantic(ctx):
+        return None
+    owner = ctx.enclosing_class(node)
+    if owner is None or ctx.enclosing_function(node) is not None:
+        return None
+    model = ctx.fact(PydanticModels).model_of(owner)
+    return model if model is not None and model.settings else None
+
+
+class ModelRule(Rule):
+    """A rule about pydantic models: runs only in modules that import pydantic, pydantic-settings or SQLModel."""
+
+    @classmethod
+    def applies_to(cls, ctx: ModuleContext) -> bool:
+        """Only modules that import pydantic, pydantic-settings or SQLModel."""
+        return imports_pydantic(ctx)
+
+    @property
+    def models(self) -> list[Model]:
+        """The module's models (see `PydanticModels`)."""
+        return self.ctx.fact(PydanticModels).models
+
+    def model_of(self, node: ast.ClassDef) -> Model | None:
+        """The model a class statement declares, or `None` when it is not (provably) a model."""
+        return self.ctx.fact(PydanticModels).model_of(node)

@@ -1,0 +1,98 @@
+"""HR403 field-without-description."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from flake8_house_rules.rule import Example
+from flake8_house_rules.rules.hr4xx_config.common import ModelRule
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context import ModuleContext
+
+
+class FieldWithoutDescription(ModelRule):
+    """## What it does
+    Checks for a field of a pydantic model or settings class (see `context/pydantic.py`: annotated class
+    attributes that are not `ClassVar`, not private and not `model_config`) that is not described: neither
+    its default `Field(...)` nor a `Field(...)` in its `Annotated[T, ...]` metadata (also through a local alias
+    `Name = Annotated[str, Field(...)]`) passes `description=`. An attribute docstring counts when the
+    configuration sets `use_attribute_docstrings=True`.
+
+    Narrower than the catalogue, for precision: a field whose default or metadata is a call of unknown origin
+    (a house helper may return a described `FieldInfo`), or passes `**kwargs`, is not reported; nor is the
+    `root` field of a `RootModel` (the class docstring describes it), nor a model in a test module (a test's
+    fixture models are no API). SQLModel tables (`table=True`) are not models.
+
+    ## Why is this bad?
+    The description is what the OpenAPI schema, the settings documentation and the next reader see; a field
+    without one says only its name. Style guide 003 (Configuration): "Use `Field(description="...")` for all
+    fields"; (Pydantic Models): "Include `description` in Field() for ALL fields".
+
+    ## Example
+    ```python
+    class Credentials(BaseModel):
+        expires_at: int | None = None
+    ```
+
+    Use instead:
+    ```python
+    class Credentials(BaseModel):
+        expires_at: int | None = Field(None, description="Token expiration timestamp")
+    ```
+    """
+
+    code = "HR403"
+    name = "field-without-description"
+    message = 'describe the field: `Field(..., description="...")` as its default or in `Annotated[T, Field(...)]`'
+    source = "003 Configuration; 003 Pydantic Models (v2)"
+    options = ("hr-test-modules",)
+    valid = (
+        "from pydantic import BaseModel, Field\n\nclass Credentials(BaseModel):\n"
+        "    expires_at: int | None = Field(None, description='Token expiration timestamp')\n",
+        "from typing import Annotated\nfrom pydantic import BaseModel, Field\n\nclass User(BaseModel):\n"
+        "    name: Annotated[str, Field(min_length=1, description='Display name')]\n",
+        "from typing import Annotated\nfrom pydantic import BaseModel, Field\n\n"
+        "Name = Annotated[str, Field(description='Display name')]\n\nclass User(BaseModel):\n    name: Name\n",
+        "from typing import ClassVar\nfrom pydantic import BaseModel, ConfigDict, Field\n\nclass User(BaseModel):\n"
+        "    model_config = ConfigDict(frozen=True)\n    kind: ClassVar[str] = 'user'\n    _cache: dict = {}\n",
+        "from pydantic import BaseModel, ConfigDict\n\nclass User(BaseModel):\n"
+        "    model_config = ConfigDict(use_attribute_docstrings=True)\n    name: str\n    '''Display name.'''\n",
+        # fastapi: parameters declared with its own described helpers, or a house helper
+        "from pydantic import BaseModel\nfrom app.fields import described\n\nclass Page(BaseModel):\n"
+        "    size: int = described(50)\n",
+        "from pydantic import RootModel\n\nclass Tags(RootModel[list[str]]):\n    root: list[str]\n",
+        "from app.models import AppModel\n\nclass User(AppModel):\n    name: str\n",
+        "from sqlmodel import SQLModel, Field\n\nclass Hero(SQLModel, table=True):\n"
+        "    id: int | None = Field(default=None, primary_key=True)\n",
+        Example(
+            "from pydantic import BaseModel\n\nclass Payload(BaseModel):\n    name: str\n", path="tests/test_api.py"
+        ),
+    )
+    invalid = (
+        "from pydantic import BaseModel\n\nclass Credentials(BaseModel):\n"
+        "    expires_at: int | None = None  # error: HR403\n",
+        "from pydantic import BaseModel, Field\n\nclass User(BaseModel):\n"
+        "    name: str = Field(..., min_length=1)  # error: HR403\n"
+        "    tags: list[str] = Field(default_factory=list, description='Labels')\n",
+        "from typing import Annotated\nfrom pydantic import Field\nfrom pydantic_settings import BaseSettings\n\n"
+        "class Settings(BaseSettings):\n    port: Annotated[int, Field(gt=0)] = 8000  # error: HR403\n"
+        "    debug: bool  # error: HR403\n",
+        "import pydantic\n\nclass Base(pydantic.BaseModel):\n    id: int  # error: HR403\n\n"
+        "class User(Base):\n    name: str  # error: HR403\n",
+    )
+
+    @classmethod
+    def applies_to(cls, ctx: ModuleContext) -> bool:
+        """Modules that import pydantic, except test modules."""
+        return not ctx.is_test_module() and super().applies_to(ctx)
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        """Report each field of a model that is provably not described."""
+        model = self.model_of(node)
+        if model is None:
+            return
+        for field in model.fields:
+            if field.described is False and not (model.root and field.name == "root"):
+                self.report(field.node)

@@ -1,0 +1,91 @@
+"""HR404 secret-not-secretstr."""
+
+from __future__ import annotations
+
+import ast
+
+from flake8_house_rules.context.pydantic import unwrap_optional
+from flake8_house_rules.rules.hr4xx_config.common import ModelRule, is_secret_name, name_words
+
+#: Fields that make a model a page of results: a `token` beside them is a pagination cursor.
+PAGINATION_FIELDS = frozenset({"offset", "page", "cursor", "has_more", "next_page"})
+
+
+class SecretNotSecretstr(ModelRule):
+    """## What it does
+    Checks for a field of a pydantic model or settings class whose name says it holds a secret and whose
+    type is the builtin `str`, also as `str | None`, `Optional[str]`, `Union[str, None]` or `Annotated[str,
+    ...]`.
+
+    The name is matched on whole words of its snake_case (or camelCase) spelling, and, for precision, the
+    secret word must be the name's last word (what the name is): `password`, `passwd`, `secret`, `token`,
+    `apikey`, `credential(s)`, or a final `key` after `api`, `private` or `secret` (`api_key`,
+    `private_key`, `secret_access_key`). So `access_token`, `db_password`, `client_secret` and
+    `openai_api_key` are secrets, and `tokenizer`, `max_tokens`, `token_count`, `password_min_length` and
+    `secret_name` are not; nor are a pagination cursor (`next_token`, `page_token`), a tokenizer's special
+    tokens (`eos_token`, `pad_token`) or a hash (`hashed_password`). A `...token` field of a model (not a
+    settings class) that also has a pagination field (`offset`, `page`, `cursor`, `has_more`, `next_page`) is
+    a page cursor (mlflow's `CompositeToken(backend_token, offset)`) and is not reported either. Reported at
+    the field's line.
+
+    ## Why is this bad?
+    A `str` secret is printed in full by `repr()`, by logging the settings object, in tracebacks and in
+    validation errors. `SecretStr` shows `**********` everywhere except through `.get_secret_value()`.
+    Style guide 003 (Configuration): "Use `SecretStr` for passwords/tokens"; (Pydantic Models): "Use
+    `SecretStr` for sensitive data".
+
+    ## Example
+    ```python
+    class Credentials(BaseModel):
+        access_token: str = Field(..., description="OAuth access token")
+    ```
+
+    Use instead:
+    ```python
+    class Credentials(BaseModel):
+        access_token: SecretStr = Field(..., description="OAuth access token")
+    ```
+    """
+
+    code = "HR404"
+    name = "secret-not-secretstr"
+    message = "type the secret field as `SecretStr` (read it with `.get_secret_value()`)"
+    fix = "unsafe"
+    source = "003 Configuration; 003 Pydantic Models (v2)"
+    valid = (
+        "from pydantic import BaseModel, SecretStr\n\nclass Credentials(BaseModel):\n"
+        "    access_token: SecretStr\n    db_password: SecretStr | None = None\n",
+        # litellm: token counts and tokenizer settings are not secrets
+        "from pydantic import BaseModel\n\nclass Usage(BaseModel):\n    max_tokens: int\n    token_count: int\n"
+        "    tokenizer: str\n    password_min_length: int\n    next_token: str | None = None\n"
+        "    eos_token: str = '</s>'\n    secret_name: str\n",
+        "from app.models import AppModel\n\nclass Login(AppModel):\n    password: str\n",
+        "class Login:\n    password: str\n",
+        "from pydantic import BaseModel\n\nclass Login(BaseModel):\n    password: bytes\n",
+        # mlflow: a pagination cursor
+        "from pydantic import BaseModel\n\nclass CompositeToken(BaseModel):\n    backend_token: str | None\n"
+        "    offset: int = 0\n",
+    )
+    invalid = (
+        "from pydantic import BaseModel\n\nclass Credentials(BaseModel):\n    access_token: str  # error: HR404\n",
+        "from typing import Annotated, Optional\nfrom pydantic import Field\n"
+        "from pydantic_settings import BaseSettings\n\n"
+        "class Settings(BaseSettings):\n    db_password: str | None = None  # error: HR404\n"
+        "    openai_api_key: Optional[str] = None  # error: HR404\n"
+        "    client_secret: Annotated[str, Field(description='OAuth secret')]  # error: HR404\n"
+        "    page: int = 1\n"
+        "    apiKey: str = ''  # error: HR404\n",
+    )
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        """Report each secret-named field typed `str`."""
+        model = self.model_of(node)
+        if model is None:
+            return
+        paginated = not model.settings and any(field.name in PAGINATION_FIELDS for field in model.fields)
+        for field in model.fields:
+            if not is_secret_name(field.name) or (paginated and name_words(field.name)[-1] == "token"):
+                continue
+            inner = unwrap_optional(self.ctx, field.annotation)
+            if isinstance(inner, ast.Name) and inner.id == "str" and self.ctx.is_builtin(inner):
+                self.report(field.node)

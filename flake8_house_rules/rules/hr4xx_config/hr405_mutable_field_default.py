@@ -1,0 +1,97 @@
+"""HR405 mutable-field-default."""
+
+from __future__ import annotations
+
+import ast
+
+from flake8_house_rules.context.pydantic import FIELD_FUNCTIONS
+from flake8_house_rules.rules.hr4xx_config.common import ModelRule
+
+MUTABLE_CALLS = frozenset(
+    {
+        "builtins.list",
+        "builtins.dict",
+        "builtins.set",
+        "collections.defaultdict",
+        "collections.OrderedDict",
+        "collections.deque",
+        "collections.Counter",
+    }
+)
+MUTABLE_LITERALS = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)
+
+
+class MutableFieldDefault(ModelRule):
+    """## What it does
+    Checks for a field of a pydantic model or settings class whose default is mutable: a list, dict or set
+    literal (or comprehension), or a call of `list()`, `dict()`, `set()` or a `collections` container,
+    given directly (`tags: list[str] = []`) or through `Field(default=...)` / `Field([...])`. Reported at
+    the field's line.
+
+    ## Why is this bad?
+    pydantic copies such a default for each instance, but the same spelling on a dataclass or a plain class
+    shares one object between every instance, and a reader has to know which case applies. `default_factory`
+    says what is meant everywhere. Style guide 003 (Configuration): "NEVER: Mutable default values in
+    Field()"; (Pydantic Models): "Use `default_factory` for mutable defaults".
+
+    ## Example
+    ```python
+    class ItemPayload(BaseModel):
+        tags: list[str] = Field(default=[], description="Labels")
+    ```
+
+    Use instead:
+    ```python
+    class ItemPayload(BaseModel):
+        tags: list[str] = Field(default_factory=list, description="Labels")
+    ```
+    """
+
+    code = "HR405"
+    name = "mutable-field-default"
+    message = "use `Field(default_factory=...)` instead of a mutable default"
+    fix = "safe"
+    source = "003 Configuration (NEVER list); 003 Pydantic Models (v2)"
+    valid = (
+        "from pydantic import BaseModel, Field\n\nclass ItemPayload(BaseModel):\n"
+        "    tags: list[str] = Field(default_factory=list)\n    sizes: tuple[int, ...] = ()\n"
+        "    name: str = Field('item')\n",
+        "from dataclasses import dataclass, field\n\n@dataclass\nclass Item:\n"
+        "    tags: list[str] = field(default_factory=list)\n",
+        "from typing import ClassVar\nfrom pydantic import BaseModel\n\nclass Item(BaseModel):\n"
+        "    registry: ClassVar[dict[str, int]] = {}\n    _seen: set[str] = set()\n",
+        "from app.base import Base\n\nclass Item(Base):\n    tags: list[str] = []\n",
+    )
+    invalid = (
+        "from pydantic import BaseModel, Field\n\nclass ItemPayload(BaseModel):\n"
+        "    tags: list[str] = []  # error: HR405\n"
+        "    meta: dict[str, str] = Field(default={}, description='Metadata')  # error: HR405\n"
+        "    ids: set[int] = Field(set())  # error: HR405\n",
+        "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n"
+        "    origins: list[str] = ['http://localhost:3000']  # error: HR405\n",
+    )
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        """Report each field whose default is mutable."""
+        model = self.model_of(node)
+        if model is None:
+            return
+        for field in model.fields:
+            default = field.default
+            if isinstance(default, ast.Call) and self.ctx.call_name(default) in FIELD_FUNCTIONS:
+                default = _field_default(default)
+            if default is not None and self._is_mutable(default):
+                self.report(field.node)
+
+    def _is_mutable(self, value: ast.expr) -> bool:
+        if isinstance(value, MUTABLE_LITERALS):
+            return True
+        return isinstance(value, ast.Call) and self.ctx.call_name(value) in MUTABLE_CALLS
+
+
+def _field_default(call: ast.Call) -> ast.expr | None:
+    """The default a `Field(...)` call gives: its first argument or `default=`."""
+    for keyword in call.keywords:
+        if keyword.arg == "default":
+            return keyword.value
+    return call.args[0] if call.args else None

@@ -1,0 +1,90 @@
+"""HR407 str-enum-mixin."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from flake8_house_rules.rule import Example, Rule
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context import ModuleContext
+
+ENUM = frozenset({"enum.Enum"})
+
+
+class StrEnumMixin(Rule):
+    """## What it does
+    Checks for an enum declared as `class X(str, Enum)` (the builtin `str` and `enum.Enum`, in either order)
+    when the target Python is 3.11 or later, where `enum.StrEnum` exists. A `str` or `Enum` that is not the
+    builtin or not `enum.Enum` (a local class called `str`, an `Enum` from another package) is not reported.
+
+    ## Why is this bad?
+    `class X(str, Enum)` formats as `X.MEMBER` in f-strings and `format()` since Python 3.11, not as its
+    value, so a member written into a message, a URL or a SQL string silently changes meaning. `StrEnum`
+    members are strings that format as their value. Style guide 003 (Pydantic Models (v2)): "Use `StrEnum`
+    for JSON-safe enums".
+
+    ## Example
+    ```python
+    class Color(str, Enum):
+        RED = "red"
+    ```
+
+    Use instead:
+    ```python
+    class Color(StrEnum):
+        RED = "red"
+    ```
+    """
+
+    code = "HR407"
+    name = "str-enum-mixin"
+    message = "use `enum.StrEnum` instead of mixing `str` into `Enum`"
+    fix = "safe"
+    source = "003 Pydantic Models (v2)"
+    min_target_version = (3, 11)
+    valid = (
+        "from enum import StrEnum\n\nclass Color(StrEnum):\n    RED = 'red'\n",
+        "from enum import Enum\n\nclass Color(Enum):\n    RED = 'red'\n",
+        "from enum import Enum, IntEnum\n\nclass Level(int, Enum):\n    LOW = 1\n",
+        Example(
+            "from enum import Enum\n\nclass Color(str, Enum):\n    RED = 'red'\n", options={"hr-target-version": "3.10"}
+        ),
+        "from app.enums import Enum\n\nclass Color(str, Enum):\n    RED = 'red'\n",
+    )
+    invalid = (
+        Example(
+            "from enum import Enum\n\nclass Color(str, Enum):  # error: HR407\n    RED = 'red'\n",
+            options={"hr-target-version": "3.12"},
+        ),
+        Example(
+            "import enum\n\nclass Color(enum.Enum, str):  # error: HR407\n    RED = 'red'\n",
+            options={"hr-target-version": "3.11"},
+        ),
+    )
+
+    @classmethod
+    def applies_to(cls, ctx: ModuleContext) -> bool:
+        """Modules that import `enum`, when the target Python has `StrEnum`."""
+        return super().applies_to(ctx) and _imports_enum(ctx)
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        """Report `class X(str, Enum)`."""
+        bases = node.bases
+        if len(bases) < 2:
+            return
+        has_str = any(isinstance(base, ast.Name) and base.id == "str" and self.ctx.is_builtin(base) for base in bases)
+        if has_str and any(self.ctx.qualname(base) in ENUM for base in bases):
+            self.report(node)
+
+
+def _imports_enum(ctx: ModuleContext) -> bool:
+    return ctx.derived(
+        "enum.imported",
+        lambda: any(
+            origin == "enum" or origin.startswith("enum.")
+            for origins in ctx.import_names.values()
+            for origin in origins
+        ),
+    )

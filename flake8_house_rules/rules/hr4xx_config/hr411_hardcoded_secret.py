@@ -1,0 +1,170 @@
+"""HR411 hardcoded-secret."""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import TYPE_CHECKING
+
+from flake8_house_rules.context.pydantic import ENUM_BASES
+from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.rules.hr4xx_config.common import (
+    STAND_IN_WORDS,
+    is_placeholder,
+    is_secret_name,
+    name_words,
+    settings_class_around,
+)
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context import ModuleContext
+
+VALUE_SEPARATORS = re.compile(r"[-.:/ ]+")
+
+
+class HardcodedSecret(Rule):
+    """## What it does
+    Checks for a non-empty string literal assigned to, or passed as, a name that looks like a secret (the
+    whole-word reading of HR404: `password`, `access_token`, `client_secret`, `api_key`, ...): an assignment
+    (`API_KEY = "..."`, `self.password = "..."`, `token: str = "..."`), a keyword argument
+    (`connect(password="...")`) or a parameter default (`def login(password: str = "...")`), outside test
+    modules. Reported at the literal.
+
+    Placeholders, names and labels are not secrets and are not reported (a narrower reading, for precision;
+    litellm passes many such strings where a key is expected):
+
+    - the empty string, and text with spaces (a message);
+    - templates, masks and sentinels: `"<your-token>"`, `"{token}"`, `"${API_TOKEN}"`, `"$API_TOKEN"`,
+      `"[REDACTED]"`, `"__team_scope_check__"`, `"****"`;
+    - labels: three or more lower-case words (`"failed-to-connect-to-db"`), or a value with a word that
+      names a secret or says it is none (`"x-goog-api-key"`, `"fake-api-key"`, `"null"`, `"test"`);
+    - a value assigned to a name that says it stands in (`PLACEHOLDER_API_KEY`, `SENTINEL_TOKEN`);
+    - an enum member, or a variable whose value only repeats its own name's words (`api_key = "api_key"`,
+      `static_token = "static-token"`): a key or kind name, not a secret.
+
+    `"changeme"`, `"hunter2"`, `"password1234"` and `"sk-ant-api03-abc123"` are still secrets: code that
+    ships with them runs with them. Defaults in a settings class body are not reported (the issue's
+    reading: the environment overrides them; HR404 asks for their type).
+
+    ## Why is this bad?
+    A secret in the source is in every clone, every fork, every log of the repository, forever; rotating it
+    means a release. Style guide 002 (Security Best Practices) asks for proper authentication; 003
+    (Configuration): "NEVER: Hardcoded configuration values" and "Use `SecretStr` for passwords/tokens".
+
+    ## Example
+    ```python
+    client = Anthropic(api_key="sk-ant-api03-abc123")
+    ```
+
+    Use instead:
+    ```python
+    client = Anthropic(api_key=get_settings().anthropic_api_key.get_secret_value())
+    ```
+    """
+
+    code = "HR411"
+    name = "hardcoded-secret"
+    message = "read the secret from the settings (a `SecretStr` field), never from a literal"
+    source = "002 Security Best Practices; 003 Configuration"
+    options = ("hr-test-modules",)
+    valid = (
+        "from app.settings import get_settings\n\nclient = Client(api_key=get_settings().api_key)\n",
+        "PASSWORD = 'password'\nTOKEN_HEADER = 'X-Token'\nAPI_KEY_ENV = 'OPENAI_API_KEY'\n",
+        "def login(password: str = '') -> None: ...\n\nprompt(token='<your-token>')\nsend(api_key='${API_KEY}')\n",
+        # litellm: tokenizer special tokens and token counts are not secrets
+        "tokenizer = Tokenizer(eos_token='</s>', bos_token='<s>')\nmax_tokens = '256'\n",
+        "label = dict(password='Your password')\n",
+        # litellm: enum members, header names, sentinels
+        "from enum import Enum\n\nclass AuthType(str, Enum):\n    api_key = 'api_key'\n"
+        "    client_credentials = 'm2m-client-credentials'\n\n"
+        "XGOOGLE_API_KEY = 'x-goog-api-key'\nPLACEHOLDER_API_KEY = 'dummy'\n"
+        "auth = UserAPIKeyAuth(token='failed-to-connect-to-db', api_key='[REDACTED]')\n",
+        Example("client = Client(api_key='test-key')\n", path="tests/test_client.py"),
+        "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n"
+        "    secret_key: str = 'dev-only-secret'\n",
+    )
+    invalid = (
+        "from anthropic import Anthropic\n\nclient = Anthropic(api_key='sk-ant-api03-abc123')  # error: HR411\n",
+        "SECRET_KEY = 'changeme'  # error: HR411\n",
+        # mlflow, khoj: default admin passwords
+        "_LEGACY_DEFAULT_ADMIN_PASSWORD = 'password1234'  # error: HR411\n"
+        "create_user(username='default', password='default')  # error: HR411\n",
+        "class Db:\n    def __init__(self) -> None:\n        self.password = 'hunter2'  # error: HR411\n",
+        "def connect(user: str = 'app', password: str = 'app') -> None:  # error: HR411\n    ...\n",
+        "from pydantic import BaseModel\n\nclass Login(BaseModel):\n    token: str = 'abc123'  # error: HR411\n",
+    )
+
+    @classmethod
+    def applies_to(cls, ctx: ModuleContext) -> bool:
+        """Every module except test modules."""
+        return not ctx.is_test_module()
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        """`NAME = "..."`, `self.name = "..."`."""
+        value = node.value
+        if type(value) is not ast.Constant or type(value.value) is not str or not value.value:
+            return
+        for target in node.targets:
+            self._check(_target_name(target), value, constant=isinstance(target, ast.Name))
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        """`name: str = "..."`."""
+        value = node.value
+        if type(value) is not ast.Constant or type(value.value) is not str or not value.value:
+            return
+        self._check(_target_name(node.target), value, constant=isinstance(node.target, ast.Name))
+
+    def visit_keyword(self, node: ast.keyword) -> None:
+        """`f(name="...")`."""
+        value = node.value
+        if type(value) is ast.Constant and type(value.value) is str and value.value and node.arg:
+            self._check(node.arg, value, constant=False)
+
+    def visit_arguments(self, node: ast.arguments) -> None:
+        """`def f(name="...")`."""
+        if not node.defaults and not node.kw_defaults:
+            return
+        positional = [*node.posonlyargs, *node.args]
+        pairs = list(zip(positional[len(positional) - len(node.defaults) :], node.defaults, strict=True))
+        pairs.extend((arg, default) for arg, default in zip(node.kwonlyargs, node.kw_defaults, strict=True) if default)
+        for arg, default in pairs:
+            if type(default) is ast.Constant and type(default.value) is str and default.value:
+                self._check(arg.arg, default, constant=False)
+
+    def _check(self, name: str | None, value: ast.Constant, *, constant: bool) -> None:
+        if not name or not is_secret_name(name):
+            return
+        text = value.value
+        if any(char.isspace() for char in text) or is_placeholder(text):
+            return
+        words = name_words(name)
+        if not STAND_IN_WORDS.isdisjoint(words):
+            return
+        # an enum member, or a constant spelling its own name (`api_key = "api_key"`), is a key, not a secret
+        if constant and (set(name_words(VALUE_SEPARATORS.sub("_", text))) <= set(words) or self._in_enum(value)):
+            return
+        if settings_class_around(self.ctx, value) is not None:
+            return
+        self.report(value)
+
+    def _in_enum(self, node: ast.AST) -> bool:
+        owner = self.ctx.enclosing_class(node)
+        if owner is None or self.ctx.enclosing_function(node) is not None:
+            return False
+        if self.ctx.classes.inherits(owner, *ENUM_BASES):
+            return True
+        return any(
+            isinstance(base, ast.Name | ast.Attribute) and _spelled(base).endswith("Enum") for base in owner.bases
+        )
+
+
+def _spelled(node: ast.Name | ast.Attribute) -> str:
+    return node.id if isinstance(node, ast.Name) else node.attr
+
+
+def _target_name(target: ast.expr) -> str | None:
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Attribute):
+        return target.attr
+    return None
