@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+from itertools import compress, repeat
+from operator import attrgetter, contains, is_
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
@@ -15,6 +17,9 @@ from flake8_house_rules.rules.hr4xx_config.common import (
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
+
+
+VALUE = attrgetter("value")
 
 
 class HardcodedConfigValue(Rule):
@@ -102,9 +107,11 @@ class HardcodedConfigValue(Rule):
     def finish(self) -> None:
         """Report each string literal that is a URL or DSN in a place that is not documentation or settings."""
         ctx = self.ctx
-        for node in ctx.nodes_of(ast.Constant):
-            value = node.value
-            if type(value) is not str or "://" not in value or not is_url_literal(value):
+        constants = ctx.nodes_of(ast.Constant)
+        strings = list(compress(constants, map(is_, map(type, map(VALUE, constants)), repeat(str))))
+        # only the strings holding `://` reach Python code: both masks are built with `map`
+        for node in compress(strings, map(contains, map(VALUE, strings), repeat("://"))):
+            if not is_url_literal(node.value):
                 continue
             if (
                 matching_context(ctx, node)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import re
+from itertools import compress, repeat
+from operator import attrgetter, is_
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.context.pydantic import ENUM_BASES
@@ -19,6 +21,7 @@ from flake8_house_rules.rules.hr4xx_config.common import (
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
 
+VALUE = attrgetter("value")
 VALUE_SEPARATORS = re.compile(r"[-.:/ ]+")
 
 
@@ -99,26 +102,27 @@ class HardcodedSecret(Rule):
         """Every module except test modules."""
         return not ctx.is_test_module()
 
-    def visit_Assign(self, node: ast.Assign) -> None:
-        """`NAME = "..."`, `self.name = "..."`."""
-        value = node.value
-        if type(value) is not ast.Constant or type(value.value) is not str or not value.value:
-            return
-        for target in node.targets:
-            self._check(_target_name(target), value, constant=isinstance(target, ast.Name))
+    def finish(self) -> None:
+        """Check `NAME = "..."`, `self.name = "..."`, `name: str = "..."` and `f(name="...")`.
 
-    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
-        """`name: str = "..."`."""
-        value = node.value
-        if type(value) is not ast.Constant or type(value.value) is not str or not value.value:
-            return
-        self._check(_target_name(node.target), value, constant=isinstance(node.target, ast.Name))
-
-    def visit_keyword(self, node: ast.keyword) -> None:
-        """`f(name="...")`."""
-        value = node.value
-        if type(value) is ast.Constant and type(value.value) is str and value.value and node.arg:
-            self._check(node.arg, value, constant=False)
+        Only the assignments and keywords whose value is a literal reach Python code: the mask is built with
+        `map`, since most values are not literals and a callback per keyword or assignment would cost more.
+        """
+        ctx = self.ctx
+        for kind in (ast.keyword, ast.Assign, ast.AnnAssign):
+            nodes = ctx.nodes_of(kind)
+            for node in compress(nodes, map(is_, map(type, map(VALUE, nodes)), repeat(ast.Constant))):
+                value = node.value
+                if type(value.value) is not str or not value.value:
+                    continue
+                if kind is ast.keyword:
+                    if node.arg:
+                        self._check(node.arg, value, constant=False)
+                elif kind is ast.AnnAssign:
+                    self._check(_target_name(node.target), value, constant=type(node.target) is ast.Name)
+                else:
+                    for target in node.targets:
+                        self._check(_target_name(target), value, constant=type(target) is ast.Name)
 
     def visit_arguments(self, node: ast.arguments) -> None:
         """`def f(name="...")`."""
