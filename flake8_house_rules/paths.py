@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import configparser
 import contextlib
+import fnmatch
 import functools
 import os
 import posixpath
 import re
 import sys
 import tomllib
-from fnmatch import fnmatchcase
 from pathlib import Path
 
 from flake8_house_rules.config import Config, parse_version
@@ -57,12 +57,25 @@ def normalise_path(filename: str, cwd: str) -> str | None:
 
 
 def matches(path: str | None, patterns: tuple[str, ...]) -> bool:
-    """Whether a normalised path matches any pattern; a pattern without '/' matches the file name only."""
-    if path is None:
+    """Whether a normalised path matches any pattern; a pattern without '/' matches the file name only.
+
+    Each pattern matches as `fnmatch.fnmatchcase` would; the patterns of a tuple are compiled once, into one
+    regular expression for those with a '/' and one for the others.
+    """
+    if path is None or not patterns:
         return False
-    rooted = "/" + path.lstrip("/")
-    base = posixpath.basename(path)
-    return any(fnmatchcase(rooted if "/" in pattern else base, pattern) for pattern in patterns)
+    whole, name = _compiled(patterns)
+    if name is not None and name.match(posixpath.basename(path)):
+        return True
+    return whole is not None and whole.match("/" + path.lstrip("/")) is not None
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """The patterns with a '/' and those without, each as one expression (`None` when there are none)."""
+    whole = [fnmatch.translate(pattern) for pattern in patterns if "/" in pattern]
+    name = [fnmatch.translate(pattern) for pattern in patterns if "/" not in pattern]
+    return (re.compile("|".join(whole)) if whole else None, re.compile("|".join(name)) if name else None)
 
 
 def module_roles(path: str | None, config: Config) -> frozenset[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fnmatch
+import posixpath
 from typing import TYPE_CHECKING
 
 import pytest
@@ -12,6 +14,7 @@ from flake8_house_rules.paths import (
     asyncio_mode_from_options,
     coverage_excludes,
     coverage_options_in,
+    matches,
     pytest_options_in,
 )
 from flake8_house_rules.rule import load_rules
@@ -99,3 +102,24 @@ def test_coverage_excludes_from_the_nearest_configuration(tmp_path: Path) -> Non
     patterns = coverage_excludes("pkg/tool.py", config)  # the invalid pattern `(` is dropped, as coverage would
     assert [pattern.pattern for pattern in patterns] == ["pragma: no cover", "if __name__ == .__main__.:"]
     assert coverage_excludes("own/tool.py", config) == ()  # the nearest configuration decides
+
+
+@pytest.mark.parametrize(
+    "patterns",
+    [
+        ("*settings.py", "*config.py"),
+        ("tests/*", "test_*.py", "*_test.py", "conftest.py"),
+        ("*/stores/*", "*store.py"),
+        ("[ab]*.py", "x?.py", "[!c]z.py"),
+        ("**/api/*.py", "/app/*"),
+        (),
+    ],
+)
+def test_path_patterns_match_as_fnmatch_does(patterns: tuple[str, ...]) -> None:
+    """The compiled patterns agree with `fnmatchcase`: a pattern with a '/' on the rooted path, else the name."""
+    paths = ["app/settings.py", "tests/test_x.py", "a/b/stores/x.py", "b1.py", "xy.py", "dz.py", "cz.py"]
+    paths += ["app/api/v1/users.py", "app/api/users.py", "/abs/app/x.py", "app/x.py", "src/conftest.py", "a.py\n"]
+    for path in paths:
+        rooted, name = "/" + path.lstrip("/"), posixpath.basename(path)
+        expected = any(fnmatch.fnmatchcase(rooted if "/" in pattern else name, pattern) for pattern in patterns)
+        assert matches(path, patterns) is expected, (path, patterns)
