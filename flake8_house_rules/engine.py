@@ -80,14 +80,31 @@ def _is_conditional(rule: type[Rule]) -> bool:
     return rule.min_target_version is not None or getattr(rule.applies_to, "__func__", None) is not _BASE_APPLIES_TO
 
 
+def _condition_key(rule: type[Rule]) -> object:
+    """What a rule's `applies_to` answer depends on besides the module, so rules that share it ask once.
+
+    The base `applies_to` depends only on `min_target_version`; a family's shared `applies_to`
+    (`shared_condition = True`) depends only on the module and that version. Any other rule is its own key.
+    """
+    function = getattr(rule.applies_to, "__func__", None)
+    if function is _BASE_APPLIES_TO or rule.shared_condition:
+        return (function, rule.min_target_version)
+    return rule
+
+
+def _overrides(rule: type[Rule], name: str) -> bool:
+    """Whether a rule class defines its own `start`/`finish`, which the engine must then call."""
+    return getattr(rule, name) is not getattr(Rule, name)
+
+
 _BASE_APPLIES_TO = Rule.applies_to.__func__  # type: ignore[attr-defined] - a classmethod's function
 
 
 class Engine:
     """Lints modules with the enabled rules of one configuration.
 
-    One instance of each enabled rule serves the whole run (`Rule.begin` starts it on each module), so the
-    dispatch tables are built once per set of rules that apply to a module, not once per module.
+    One instance of each enabled rule serves the whole run (the engine sets its `ctx` and calls its `start()` on
+    each module), so the dispatch tables are built once per set of rules that apply to a module, not per module.
     """
 
     def __init__(
@@ -102,8 +119,17 @@ class Engine:
         self.rules = tuple(rule for rule in rules if config.is_enabled(rule.code, rule.tier))
         self.strict = strict
         self._instances = tuple(rule() for rule in self.rules)
-        #: Rules that apply to every module need no per-module question: only the others are asked.
-        self._conditional = frozenset(rule for rule in self._instances if _is_conditional(type(rule)))
+        #: Rules that apply to every module need no per-module question: the others are asked in groups, once
+        #: per distinct question (`_condition_key`).
+        self._always = tuple(rule for rule in self._instances if not _is_conditional(type(rule)))
+        groups: dict[object, list[Rule]] = {}
+        for rule in self._instances:
+            if rule not in self._always:
+                groups.setdefault(_condition_key(type(rule)), []).append(rule)
+        self._groups = tuple((type(members[0]).applies_to, tuple(members)) for members in groups.values())
+        #: The rules whose `start` and `finish` do something (the base class's do nothing).
+        self._starters = frozenset(rule for rule in self._instances if _overrides(type(rule), "start"))
+        self._finishers = frozenset(rule for rule in self._instances if _overrides(type(rule), "finish"))
         self._tables: dict[tuple[Rule, ...], Tables] = {}
         self.on_error = on_error
 
@@ -117,11 +143,7 @@ class Engine:
                 raise
             self._warn("the module context", filename, 1, exc)
             return violations
-        conditional = self._conditional
-        if conditional:
-            active = tuple(rule for rule in self._instances if rule not in conditional or type(rule).applies_to(ctx))
-        else:
-            active = self._instances
+        active = self._active(ctx) if self._groups else self._instances
         tables = self._tables.get(active)
         if tables is None:
             tables = self._tables[active] = Tables()
@@ -129,15 +151,19 @@ class Engine:
                 tables.add(rule, self.config)
         broken: set[str] = set()
         restore: list[tuple[list[Any], int, Any]] = []  # Any: callbacks of every kind
+        sink, starters, finishers = violations.append, self._starters, self._finishers
         try:
             for rule in active:
-                try:
-                    rule.begin(ctx, violations.append)
-                except Exception as exc:
-                    self._disable(rule.start, tables, broken, restore, filename, ctx.tree, exc)
+                rule.ctx = ctx
+                rule._sink = sink
+                if rule in starters:
+                    try:
+                        rule.start()
+                    except Exception as exc:
+                        self._disable(rule.start, tables, broken, restore, filename, ctx.tree, exc)
             self._dispatch(ctx, tables, broken, restore, filename)
             for rule in active:
-                if rule.code in broken:
+                if rule not in finishers or rule.code in broken:
                     continue
                 try:
                     rule.finish()
@@ -150,6 +176,14 @@ class Engine:
         violations = [violation for violation in violations if violation.code not in broken]
         violations.sort(key=lambda violation: (violation.line, violation.col, violation.code))
         return violations
+
+    def _active(self, ctx: ModuleContext) -> tuple[Rule, ...]:
+        """The rules that apply to a module; each distinct `applies_to` question is asked once."""
+        active = list(self._always)
+        for applies_to, members in self._groups:
+            if applies_to(ctx):
+                active.extend(members)
+        return tuple(active)
 
     def _dispatch(
         self,

@@ -65,7 +65,7 @@ def matches(path: str | None, patterns: tuple[str, ...]) -> bool:
     if path is None or not patterns:
         return False
     whole, name = _compiled(patterns)
-    if name is not None and name.match(posixpath.basename(path)):
+    if name is not None and name.match(path.rpartition("/")[2]):  # the file name, as posixpath.basename
         return True
     return whole is not None and whole.match("/" + path.lstrip("/")) is not None
 

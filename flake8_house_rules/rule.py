@@ -82,6 +82,10 @@ class Rule:
     message: ClassVar[str] = ""
     tier: ClassVar[Tier] = "default"
     fix: ClassVar[FixKind] = "-"
+    #: True when `applies_to` depends only on the module (and `min_target_version`), not on the rule class:
+    #: the engine then asks it once per module for every rule that shares it (a family's base class sets it;
+    #: a subclass whose own `applies_to` reads the class sets it back to False).
+    shared_condition: ClassVar[bool] = False
     source: ClassVar[str] = ""
     options: ClassVar[tuple[str, ...]] = ()
     min_target_version: ClassVar[tuple[int, int] | None] = None
@@ -109,14 +113,10 @@ class Rule:
                 raise TypeError(msg)
             REGISTRY[cls.code] = cls
 
+    #: The module being linted, and where reports go: the engine sets both before each module, then calls
+    #: `start()` (for rules that define it), the rule's handlers, and `finish()`.
     ctx: ModuleContext
     _sink: Callable[[Violation], None]
-
-    def begin(self, ctx: ModuleContext, sink: Callable[[Violation], None]) -> None:
-        """Start on a module: the engine keeps one instance per rule for a whole run and calls this per file."""
-        self.ctx = ctx
-        self._sink = sink
-        self.start()
 
     def start(self) -> None:
         """Called once per module before dispatch: (re)set every piece of state the rule collects over a module."""

@@ -242,6 +242,8 @@ def settings_class_around(ctx: ModuleContext, node: ast.AST) -> Model | None:
 class ModelRule(Rule):
     """A rule about pydantic models: runs only in modules that import pydantic, pydantic-settings or SQLModel."""
 
+    shared_condition = True  # `applies_to` reads the module only
+
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
         """Only modules that import pydantic, pydantic-settings or SQLModel."""

@@ -61,6 +61,7 @@ class RouteRule(Rule):
     """
 
     options = ("hr-test-modules",)
+    shared_condition = True  # `applies_to` reads the module only
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
