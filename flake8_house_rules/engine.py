@@ -156,11 +156,12 @@ class Engine:
             for rule in active:
                 rule.ctx = ctx
                 rule._sink = sink
-                if rule in starters:
-                    try:
-                        rule.start()
-                    except Exception as exc:
-                        self._disable(rule.start, tables, broken, restore, filename, ctx.tree, exc)
+                if rule not in starters:
+                    continue
+                try:
+                    rule.start()
+                except Exception as exc:
+                    self._disable(rule.start, tables, broken, restore, filename, ctx.tree, exc)
             self._dispatch(ctx, tables, broken, restore, filename)
             for rule in active:
                 if rule not in finishers or rule.code in broken:
