@@ -200,3 +200,29 @@ def test_layer_rule_takes_the_role_from_the_stdin_display_name(flake8_path: Flak
     assert as_service.stdout == ""
     bare = run_stdin(flake8_path, source)
     assert bare.stdout == ""
+
+
+def test_layer_rule_reads_whether_an_imported_module_is_a_package_on_disk(flake8_path: Flake8Path) -> None:
+    """`from app.tracking._tracking_service import utils` loads a package, which no `*service.py` pattern
+    matches (mlflow's shape); `from app.users.service import ...` loads the file `service.py` and is reported.
+    """
+    files = {
+        "app/__init__.py": "",
+        "app/tracking/__init__.py": "",
+        "app/tracking/_tracking_service/__init__.py": "",
+        "app/tracking/_tracking_service/utils.py": "",
+        "app/users/__init__.py": "",
+        "app/users/service.py": "",
+        "app/labels/stores.py": (
+            '"""Label stores."""\n\nfrom app.tracking._tracking_service import utils\n'
+            "from app.users.service import UserService\n\n__all__ = ['UserService', 'utils']\n"
+        ),
+    }
+    for name, text in files.items():
+        (flake8_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (flake8_path / name).write_text(text)
+    result = flake8_path.run_flake8(["--select", "HR607"])
+    assert result.err == ""
+    assert result.out_lines == [
+        "./app/labels/stores.py:4:1: HR607 a store must not import the service layer: services depend on stores"
+    ]

@@ -24,6 +24,8 @@ layer (`store`, `service`, `router`) each path has under the path options.
 from __future__ import annotations
 
 import ast
+import functools
+import os
 import posixpath
 from typing import TYPE_CHECKING, Literal
 
@@ -314,7 +316,35 @@ class ImportTargets:
                 return []
             modules = [base]
             modules.extend(posixpath.join(base, alias.name) for alias in node.names if self._bare_layer(alias.name))
-        return [path for module in modules for path in (f"{module}.py", f"{module}/__init__.py")]
+        relative = isinstance(node, ast.ImportFrom) and bool(node.level)
+        return [path for module in modules for path in self._forms(module, relative=relative)]
+
+    def _forms(self, module: str, *, relative: bool) -> tuple[str, ...]:
+        """The paths a module may be: `a/b.py` or `a/b/__init__.py`, or the one of them found on disk.
+
+        A module is looked for on disk beside the linted file's project (a relative import from the file's
+        folder, an absolute one from the nearest folder above the file that holds its first package), so that
+        `from mlflow.tracking._tracking_service import utils` is known to load a package, not a
+        `_tracking_service.py` that a `*service.py` pattern would match. Not found (stdin, code elsewhere):
+        both forms stay possible.
+        """
+        both = (f"{module}.py", f"{module}/__init__.py")
+        path = self.ctx.path
+        if path is None:
+            return both
+        cwd = self.ctx.config.cwd
+        if relative:
+            root: str | None = cwd
+        else:
+            root = _package_root(os.path.dirname(os.path.join(cwd, path)), module.partition("/")[0])
+        if root is None:
+            return both
+        found = os.path.join(root, module)
+        if os.path.isdir(found):
+            return (both[1],)
+        if os.path.isfile(found + ".py"):
+            return (both[0],)
+        return both
 
     def layers(self, node: ast.Import | ast.ImportFrom) -> set[Layer]:
         """The layers (`store`, `service`, `router`) of the modules the statement may load."""
@@ -335,6 +365,21 @@ class ImportTargets:
             if matches(f"{name}.py", bare) or matches(f"{name}/__init__.py", bare):
                 return True
         return False
+
+
+@functools.lru_cache(maxsize=1024)
+def _package_root(folder: str, package: str, limit: int = 12) -> str | None:
+    """The nearest folder at or above `folder` that holds `package` (a folder or a `.py` file), or `None`."""
+    for _ in range(limit):
+        if package and (
+            os.path.isdir(os.path.join(folder, package)) or os.path.isfile(os.path.join(folder, package + ".py"))
+        ):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+    return None
 
 
 def layer_of(roles: frozenset[str]) -> Layer | None:

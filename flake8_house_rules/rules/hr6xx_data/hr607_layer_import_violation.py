@@ -36,6 +36,9 @@ class LayerImportViolation(Rule):
     (`from .store import UserStore` in `app/users/routes.py`). An editor buffer linted through stdin takes
     its path, and so its layer, from `--stdin-display-name`; bare stdin has no layer. A module whose path
     matches the patterns of two layers is ambiguous and neither checked nor counted as an import target.
+    When the imported module is found on disk (beside the linted file's project), only what it is counts:
+    `from mlflow.tracking._tracking_service import utils` loads a package, which `*service.py` does not
+    match, so a store importing it is not reported.
 
     ## Why is this bad?
     Each layer has one job: the router speaks HTTP, the service holds the business rules, the store talks
