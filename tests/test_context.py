@@ -11,6 +11,7 @@ import pytest
 
 from flake8_house_rules.config import Config, build_config
 from flake8_house_rules.context import ModuleContext, find_comment, imported_modules
+from flake8_house_rules.context.surroundings import argument_nodes
 from flake8_house_rules.paths import matches, module_roles, normalise_path, version_from_pyproject
 from flake8_house_rules.rule import load_rules
 
@@ -241,3 +242,11 @@ def test_qualname_gives_the_same_answer_before_and_after_references() -> None:
         strict=True,
     ):
         assert lazy.qualname(one) == eager.qualname(two), ast.unparse(one)
+
+
+def test_argument_nodes_look_only_into_the_call_and_stop_at_the_limit() -> None:
+    """A call's own arguments and keyword values, bounded: never the callee, never beyond `limit` nodes."""
+    call = ast.parse("f(a, b=g(c), *d)").body[0].value  # type: ignore[attr-defined]
+    names = [node.id for node in argument_nodes(call, 100) if isinstance(node, ast.Name)]
+    assert sorted(names) == ["a", "c", "d", "g"]
+    assert len(list(argument_nodes(call, 2))) == 2

@@ -12,6 +12,21 @@ from flake8_house_rules.context.walk import CODE_BOUNDARIES, FUNCTION_TYPES
 
 if TYPE_CHECKING:
     from collections import defaultdict
+    from collections.abc import Iterator
+
+
+def argument_nodes(call: ast.Call, limit: int) -> Iterator[ast.AST]:
+    """The nodes of a call's own arguments and keyword values, at most `limit` of them.
+
+    A small, bounded look into one call, for rules that ask what its arguments hold (never a walk of the module).
+    """
+    seen = 0
+    for argument in (*call.args, *(keyword.value for keyword in call.keywords)):
+        for part in ast.walk(argument):
+            seen += 1
+            if seen > limit:
+                return
+            yield part
 
 
 def in_function_head(child: ast.AST, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

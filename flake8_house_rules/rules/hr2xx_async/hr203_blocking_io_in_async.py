@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from flake8_house_rules.context.surroundings import argument_nodes
 from flake8_house_rules.rule import Rule
 from flake8_house_rules.rules.hr2xx_async.common import (
     HTTP_VERBS,
@@ -232,12 +233,7 @@ class BlockingIoInAsync(Rule):
 
 def _no_hang(ctx: ModuleContext, node: ast.Call) -> bool:
     """Whether a `wait` call passes `os.WNOHANG` (alone or in flags), and so returns at once."""
-    seen = 0
-    for argument in (*node.args, *(keyword.value for keyword in node.keywords)):
-        for part in ast.walk(argument):  # a small look into the call's own arguments
-            seen += 1
-            if seen > MAX_ARGUMENT_NODES:
-                return False
-            if isinstance(part, ast.Name | ast.Attribute) and ctx.qualname(part) == NO_HANG:
-                return True
-    return False
+    return any(
+        isinstance(part, ast.Name | ast.Attribute) and ctx.qualname(part) == NO_HANG
+        for part in argument_nodes(node, MAX_ARGUMENT_NODES)
+    )

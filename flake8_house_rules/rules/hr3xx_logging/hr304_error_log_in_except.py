@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from flake8_house_rules.context.surroundings import argument_nodes
 from flake8_house_rules.rule import Rule
 from flake8_house_rules.rules.hr3xx_logging.loggers import LOG_METHODS, STDLIB_FUNCTIONS, log_call, records_traceback
 
@@ -182,15 +183,10 @@ def _records_exception(receiver: ast.expr | None) -> bool:
 
 def _formats_traceback(ctx: ModuleContext, node: ast.Call) -> bool:
     """Whether the call's arguments put the traceback in the message (`traceback.format_exc()`)."""
-    seen = 0
-    for argument in (*node.args, *(keyword.value for keyword in node.keywords)):
-        for part in ast.walk(argument):  # a small look into the call's own arguments
-            seen += 1
-            if seen > MAX_ARGUMENT_NODES:
-                return False
-            if isinstance(part, ast.Call) and ctx.call_name(part) in TRACEBACK_TEXT:
-                return True
-    return False
+    return any(
+        isinstance(part, ast.Call) and ctx.call_name(part) in TRACEBACK_TEXT
+        for part in argument_nodes(node, MAX_ARGUMENT_NODES)
+    )
 
 
 def _field_holding(owner: ast.AST, child: ast.AST) -> str:
