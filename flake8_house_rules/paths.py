@@ -18,6 +18,7 @@ import re
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
 from flake8_house_rules.config import Config, parse_version
 
@@ -90,15 +91,28 @@ def module_roles(path: str | None, config: Config) -> frozenset[str]:
     return frozenset(role for role, patterns in table.items() if matches(path, patterns))
 
 
-def version_from_pyproject(text: str) -> tuple[int, int] | None:
-    """`[tool.ruff] target-version`, else the `[project] requires-python` lower bound, of a pyproject text."""
+def _toml(text: str) -> dict[str, Any] | None:  # Any: TOML values of every type
+    """A pyproject text's tables, or `None` when it is not valid TOML."""
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError:
         return None
+
+
+def _tool_table(data: dict[str, Any], name: str) -> dict[str, Any] | None:  # Any: TOML values of every type
+    """`[tool.<name>]` of a parsed pyproject, or `None` when there is no such table."""
     tool = data.get("tool")
-    ruff = tool.get("ruff") if isinstance(tool, dict) else None
-    target = ruff.get("target-version") if isinstance(ruff, dict) else None
+    table = tool.get(name) if isinstance(tool, dict) else None
+    return table if isinstance(table, dict) else None
+
+
+def version_from_pyproject(text: str) -> tuple[int, int] | None:
+    """`[tool.ruff] target-version`, else the `[project] requires-python` lower bound, of a pyproject text."""
+    data = _toml(text)
+    if data is None:
+        return None
+    ruff = _tool_table(data, "ruff")
+    target = ruff.get("target-version") if ruff is not None else None
     if isinstance(target, str):
         with contextlib.suppress(ValueError):  # a bad target-version: fall back to requires-python
             return parse_version(target)
@@ -187,13 +201,9 @@ def _ini_options(text: str, section: str) -> dict[str, object] | None:
 
 
 def _pyproject_pytest_options(text: str) -> dict[str, object] | None:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return None
-    tool = data.get("tool")
-    pytest = tool.get("pytest") if isinstance(tool, dict) else None
-    if not isinstance(pytest, dict):
+    data = _toml(text)
+    pytest = _tool_table(data, "pytest") if data is not None else None
+    if pytest is None:
         return None
     options = pytest.get("ini_options")
     return options if isinstance(options, dict) else pytest
