@@ -51,6 +51,8 @@ class Tables:
         self.calls: dict[str, list[Callable[[ast.Call, str], None]]] = {}
         self.methods: dict[str, list[Callable[[ast.Call, str], None]]] = {}
         self.references: dict[str, list[Callable[[Any, str], None]]] = {}  # Any: a Name or an Attribute
+        #: The same, for names inside string annotations, of the rules that take them (`string_annotations`).
+        self.string_references: dict[str, list[Callable[[Any, str], None]]] = {}
 
     def add(self, rule: Rule, config: Config) -> None:
         """Register a rule's handlers."""
@@ -62,11 +64,13 @@ class Tables:
             self.methods.setdefault(name, []).append(rule.visit_method_call)
         for name in rule.reference_names(config):
             self.references.setdefault(name, []).append(rule.visit_reference)
+            if rule.string_annotations:
+                self.string_references.setdefault(name, []).append(rule.visit_reference)
 
     def silence(self, rule: object) -> list[tuple[list[Any], int, Any]]:  # Any: callbacks of every kind
         """Replace a failed rule's callbacks in place (the lists may be mid-iteration); return what to restore."""
         replaced = []
-        for table in (self.visits, self.calls, self.methods, self.references):
+        for table in (self.visits, self.calls, self.methods, self.references, self.string_references):
             for callbacks in table.values():
                 for index, callback in enumerate(callbacks):
                     if getattr(callback, "__self__", None) is rule:
@@ -206,12 +210,27 @@ class Engine:
         if tables.calls or tables.methods:
             self._dispatch_calls(ctx, tables, broken, restore, filename)
         if tables.references:
-            for node, name in ctx.references():
-                for callback in tables.references.get(name, ()):
-                    try:
-                        callback(node, name)
-                    except Exception as exc:
-                        self._disable(callback, tables, broken, restore, filename, node, exc)
+            self._dispatch_references(ctx.references(), tables.references, tables, broken, restore, filename)
+        if tables.string_references:
+            references = ctx.type_positions.references()  # names inside string annotations, parsed once
+            self._dispatch_references(references, tables.string_references, tables, broken, restore, filename)
+
+    def _dispatch_references(
+        self,
+        references: list[tuple[ast.Name | ast.Attribute, str]],
+        table: dict[str, list[Callable[[Any, str], None]]],  # Any: a Name or an Attribute
+        tables: Tables,
+        broken: set[str],
+        restore: list[tuple[list[Any], int, Any]],  # Any: callbacks of every kind
+        filename: str,
+    ) -> None:
+        """Hand each resolved name to the rules that asked for it."""
+        for node, name in references:
+            for callback in table.get(name, ()):
+                try:
+                    callback(node, name)
+                except Exception as exc:
+                    self._disable(callback, tables, broken, restore, filename, node, exc)
 
     def _dispatch_calls(
         self,

@@ -98,6 +98,10 @@ class Rule:
     methods: ClassVar[frozenset[str]] = frozenset()
     #: Dotted names whose references (`typing.Any`, `t.Any`, `Any`) the engine hands to `visit_reference`.
     references: ClassVar[frozenset[str]] = frozenset()
+    #: True when `visit_reference` also takes those names inside string annotations (`x: "Optional[int]"`). Such
+    #: a node is parsed from the string, not part of the module's tree: ask `ctx.type_positions` for its
+    #: `parent`, `segment` and `anchor` (the string, where to report).
+    string_annotations: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)

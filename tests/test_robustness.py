@@ -196,3 +196,34 @@ def test_a_linted_module_leaves_no_cyclic_garbage() -> None:
         gc.set_debug(0)
         gc.garbage.clear()
     assert leaked == []
+
+
+def test_string_annotation_references_go_only_to_rules_that_take_them() -> None:
+    """`string_annotations = True` hands a rule the names inside string annotations too (parsed nodes, reported
+    at their string); a rule without it sees only the module's own names.
+    """
+
+    class Both(Rule):
+        code = ""
+        references = frozenset({"typing.List"})
+        string_annotations = True
+
+        def start(self) -> None:
+            self.seen: list[tuple[bool, int]] = []
+
+        def visit_reference(self, node: ast.Name | ast.Attribute, name: str) -> None:
+            positions = self.ctx.type_positions
+            self.seen.append((positions.is_parsed(node), getattr(positions.anchor(node), "lineno", 0)))
+
+    class CodeOnly(Both):
+        code = ""
+        string_annotations = False
+
+    Both.code, CodeOnly.code = "HR197", "HR198"
+    config = build_config({}, frozenset(load_rules()), cwd="/nonexistent")
+    engine = Engine(config, [Both, CodeOnly], strict=True)
+    source = '"""Module."""\nfrom typing import List\n\nx: List[int] = []\ny: "List[str]" = []\n'
+    engine.lint(ast.parse(source), source.splitlines(True), "mod.py")
+    both, code_only = engine._instances
+    assert sorted(both.seen) == [(False, 4), (True, 5)]  # type: ignore[attr-defined]
+    assert sorted(code_only.seen) == [(False, 4)]  # type: ignore[attr-defined]

@@ -90,16 +90,11 @@ class OptionalAnnotation(Rule):
     )
 
     references = frozenset({"typing.Optional"})
+    string_annotations = True
 
     def visit_reference(self, node: ast.Name | ast.Attribute, name: str) -> None:
-        """`Optional[X]` in code."""
+        """`Optional[X]` in code, or in a string annotation (reported at the string)."""
         self._check(node)
-
-    def visit_Module(self, node: ast.Module) -> None:
-        """`Optional[X]` inside string annotations, reported at the string."""
-        for reference, name in self.ctx.type_positions.references():
-            if name in self.references:
-                self._check(reference)
 
     def _check(self, node: ast.AST) -> None:
         """Report `Optional[X]` when `X | None` works at run time, naming `X` in the message when it is short."""

@@ -77,16 +77,11 @@ class UnionAnnotation(Rule):
     )
 
     references = frozenset({"typing.Union"})
+    string_annotations = True
 
     def visit_reference(self, node: ast.Name | ast.Attribute, name: str) -> None:
-        """`Union[...]` in code."""
+        """`Union[...]` in code, or in a string annotation (reported at the string)."""
         self._check(node)
-
-    def visit_Module(self, node: ast.Module) -> None:
-        """`Union[...]` inside string annotations, reported at the string."""
-        for reference, name in self.ctx.type_positions.references():
-            if name in self.references:
-                self._check(reference)
 
     def _check(self, node: ast.AST) -> None:
         """Report `Union[...]` when `X | Y` works at run time, spelling it in the message when it is short."""

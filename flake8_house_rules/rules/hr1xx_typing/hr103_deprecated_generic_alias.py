@@ -69,19 +69,16 @@ class DeprecatedGenericAlias(Rule):
     )
 
     references = frozenset(GENERIC_ALIASES)
+    string_annotations = True
 
     def visit_reference(self, node: ast.Name | ast.Attribute, name: str) -> None:
-        """An alias, bare (`List[int]`, `rows: Sequence`) or as a module attribute (`typing.List`, `t.Callable`)."""
-        parent = self.ctx.parent(node)
-        if (isinstance(parent, ast.Subscript) and parent.value is node) or self.ctx.in_type_position(node):
-            self._report(node, name)
-
-    def visit_Module(self, node: ast.Module) -> None:
-        """Aliases inside string annotations (`"List[str]"`), reported at the string."""
+        """An alias, bare (`List[int]`, `rows: Sequence`) or as a module attribute (`typing.List`, `t.Callable`);
+        inside a string annotation (`"List[str]"`), reported at the string.
+        """
         positions = self.ctx.type_positions
-        for reference, name in positions.references():
-            if name in GENERIC_ALIASES:
-                self._report(positions.anchor(reference), name)
+        parent = positions.parent(node)
+        if (isinstance(parent, ast.Subscript) and parent.value is node) or positions.in_type_position(node):
+            self._report(positions.anchor(node), name)
 
     def _report(self, node: ast.AST, name: str) -> None:
         short = name.removeprefix("typing.")

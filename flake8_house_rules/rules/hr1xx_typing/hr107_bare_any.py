@@ -76,21 +76,25 @@ class BareAny(Rule):
     )
 
     references = frozenset({"typing.Any"})
+    string_annotations = True
+
+    def start(self) -> None:
+        """Per module: the string annotations already checked (one report per string)."""
+        self._strings: set[ast.AST] = set()
 
     def visit_reference(self, node: ast.Name | ast.Attribute, name: str) -> None:
-        """`Any` imported from typing, `typing.Any`, `t.Any`, where it stands for a type in an annotation."""
-        if self.ctx.in_type_position(node):
-            self._check(node)
-
-    def visit_Module(self, node: ast.Module) -> None:
-        """`Any` inside string annotations (`x: "Any"`), reported at the string."""
+        """`Any` imported from typing, `typing.Any`, `t.Any`, where it stands for a type in an annotation;
+        inside a string annotation (`x: "Any"`), reported once, at the string.
+        """
         positions = self.ctx.type_positions
-        reported: set[ast.AST] = set()
-        for reference, name in positions.references():
-            anchor = positions.anchor(reference)
-            if name == "typing.Any" and anchor not in reported:
-                reported.add(anchor)
-                self._check(anchor)
+        if not positions.in_type_position(node):
+            return
+        anchor = positions.anchor(node)
+        if anchor is not node:
+            if anchor in self._strings:
+                return
+            self._strings.add(anchor)
+        self._check(anchor)
 
     def _check(self, node: ast.AST) -> None:
         line = getattr(node, "lineno", 0)
