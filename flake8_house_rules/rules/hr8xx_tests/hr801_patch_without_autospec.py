@@ -65,7 +65,7 @@ class PatchWithoutAutospec(Rule):
     code = "HR801"
     name = "patch-without-autospec"
     message = "pass `autospec=True` to `patch(...)`, so the mock keeps the real signature"
-    fix = "safe"
+    fix = "unsafe"
     source = "001 Testing"
     options = ("hr-test-modules",)
     valid = (
