@@ -79,8 +79,12 @@ def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Pat
     return (re.compile("|".join(whole)) if whole else None, re.compile("|".join(name)) if name else None)
 
 
+#: Where generated migration scripts live: a module there has the `migration` role whatever it imports.
+MIGRATION_PATHS = ("*/alembic/versions/*", "*/migrations/versions/*", "alembic/versions/*", "migrations/versions/*")
+
+
 def module_roles(path: str | None, config: Config) -> frozenset[str]:
-    """The roles (`test`, `settings`, `store`, `service`, `router`) a module's path gives it."""
+    """The roles (`test`, `settings`, `store`, `service`, `router`, `migration`) a module's path gives it."""
     table = {
         "test": config.test_modules,
         "settings": config.settings_modules,
@@ -88,7 +92,10 @@ def module_roles(path: str | None, config: Config) -> frozenset[str]:
         "service": config.service_modules,
         "router": config.router_modules,
     }
-    return frozenset(role for role, patterns in table.items() if matches(path, patterns))
+    roles = {role for role, patterns in table.items() if matches(path, patterns)}
+    if matches(path, MIGRATION_PATHS):
+        roles.add("migration")
+    return frozenset(roles)
 
 
 def _toml(text: str) -> dict[str, Any] | None:  # Any: TOML values of every type

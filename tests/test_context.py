@@ -250,3 +250,13 @@ def test_argument_nodes_look_only_into_the_call_and_stop_at_the_limit() -> None:
     names = [node.id for node in argument_nodes(call, 100) if isinstance(node, ast.Name)]
     assert sorted(names) == ["a", "c", "d", "g"]
     assert len(list(argument_nodes(call, 2))) == 2
+
+
+def test_migration_role_from_path_or_alembic_op() -> None:
+    assert module_roles("app/alembic/versions/1a2b_add_users.py", CONFIG) == {"migration"}
+    assert module_roles("migrations/versions/0001_init.py", CONFIG) == {"migration"}
+    assert module_roles("app/migrations.py", CONFIG) == frozenset()
+    assert context("from alembic import op\n", "app/db/revision_0001.py").is_migration_module()
+    assert context("import alembic.op\n", "app/db/revision_0001.py").is_migration_module()
+    assert not context("from alembic import command\n", "app/cli.py").is_migration_module()
+    assert not context("op = 1\n", "app/ops.py").is_migration_module()

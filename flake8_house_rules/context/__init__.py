@@ -13,12 +13,14 @@ Each file holds one kind of fact:
   `ctx.fact(Kind)`: a fact is a class whose constructor takes the context; it is built the first time a rule
   asks for it in a module, and shared by every rule after that.
 
-The module's path, its roles (`test`, `settings`, `store`, `service`, `router`, from the path options) and its
+The module's path, its roles (`test`, `settings`, `store`, `service`, `router` from the path options;
+`migration` from `alembic/versions/`, `migrations/versions/` or an `alembic.op` import) and its
 target Python version are plain attributes, computed with the walk.
 """
 
 from __future__ import annotations
 
+import ast
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from flake8_house_rules.context.annotations import TypePositions
@@ -39,7 +41,6 @@ from flake8_house_rules.context.walk import (
 from flake8_house_rules.paths import module_roles, normalise_path, target_version
 
 if TYPE_CHECKING:
-    import ast
     from collections.abc import Callable, Sequence
 
     from flake8_house_rules.config import Config
@@ -88,6 +89,14 @@ class ModuleContext(ModuleWalk, Resolution, Surroundings, SourceText):
         self._hash_lines: list[tuple[int, int, str, bool]] | None = None
         self._source: str | None = None
         super().__init__(tree)
+        if "migration" not in self.roles and self._imports_alembic_op():
+            self.roles |= {"migration"}
+
+    def _imports_alembic_op(self) -> bool:
+        """Whether the module imports `alembic.op` (`from alembic import op`, `import alembic.op`)."""
+        if "alembic.op" in self.import_names.get("op", ()):
+            return True
+        return any(alias.name == "alembic.op" for node in self.nodes.get(ast.Import, ()) for alias in node.names)
 
     def fact(self, kind: Callable[[ModuleContext], T]) -> T:
         """A fact about the module, built by `kind(ctx)` the first time any rule asks, then shared."""
@@ -133,6 +142,10 @@ class ModuleContext(ModuleWalk, Resolution, Surroundings, SourceText):
         and nothing outside annotations does.
         """
         return self.fact(TypePositions).in_type_position(node)
+
+    def is_migration_module(self) -> bool:
+        """Whether the module is a generated migration script (alembic's `versions/`, or it imports `alembic.op`)."""
+        return "migration" in self.roles
 
     def is_test_module(self) -> bool:
         """Whether the module's path matches `hr-test-modules`."""
