@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from flake8_house_rules.cli.common import PROG, UsageError
 from flake8_house_rules.cli.invocation import Invocation
-from flake8_house_rules.cli.parser import COMMANDS, build_parser, command_module
+from flake8_house_rules.cli.parser import build_parser, command_module, parse
 from flake8_house_rules.config import ConfigError
 
 if TYPE_CHECKING:
@@ -18,11 +18,9 @@ if TYPE_CHECKING:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; the exit status: 0 clean, 1 violations, 2 usage, configuration or internal error."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    command = next((item for item in argv if not item.startswith("-")), None)
-    parser = build_parser(command if command in COMMANDS else None)
-    args = parser.parse_args(argv)
+    args = parse(argv)
     if args.command is None:
-        parser.print_help(sys.stderr)
+        build_parser().print_help(sys.stderr)
         return 2
     try:
         return command_module(args.command).run(Invocation.from_args(args))

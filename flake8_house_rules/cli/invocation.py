@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.cli.settings import Overrides, Project
-from flake8_house_rules.config import OPTIONS
+from flake8_house_rules.config import OPTIONS, PYPROJECT_TABLE, ConfigError
 
 if TYPE_CHECKING:
     import argparse
@@ -31,15 +31,19 @@ def overrides_of(args: argparse.Namespace) -> Overrides:
     def joined(values: list[list[str]] | None) -> tuple[str, ...] | None:
         return None if values is None else tuple(item for group in values for item in group)
 
+    values = {spec.name: getattr(args, f"hr_option_{spec.dest}", None) for spec in OPTIONS}
+    if values.get("hr-target-version") is None:
+        values["hr-target-version"] = getattr(args, "target_version", None)  # ruff's spelling, `py312`
     options = tuple(
         (spec.name, os.path.abspath(value) if spec.kind == "path" and value else value)  # a path: from here
         for spec in OPTIONS
-        if (value := getattr(args, f"hr_option_{spec.dest}", None)) is not None
+        if (value := values[spec.name]) is not None
     )
+    ignore = (*(joined(getattr(args, "ignore", [])) or ()), *(joined(getattr(args, "extend_ignore", [])) or ()))
     return Overrides(
         select=joined(getattr(args, "select", None)),
         extend_select=joined(getattr(args, "extend_select", [])) or (),
-        ignore=joined(getattr(args, "ignore", [])) or (),
+        ignore=ignore,
         exclude=joined(getattr(args, "exclude", None)),
         extend_exclude=joined(getattr(args, "extend_exclude", [])) or (),
         options=options,
@@ -56,6 +60,9 @@ class Output:
     verbose: bool = False
     exit_zero: bool = False
     baseline: str | None = None
+    strict_baseline: bool = False
+    output_file: str | None = None
+    allow_unparseable: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +81,20 @@ class Files:
     def reads_stdin(self) -> bool:
         """Whether the run lints standard input (`-`, or a `--stdin-filename`)."""
         return self.stdin_filename is not None or self.paths == ("-",)
+
+
+def _project(config: str | None, cwd: str) -> Project:
+    """The project of `--config FILE` (a `pyproject.toml`: its folder is the root), else the one `cwd` is in."""
+    if config is None:
+        return Project.locate(cwd)
+    path = os.path.abspath(config)
+    if os.path.basename(path) != "pyproject.toml":
+        msg = f"option '--config' has a bad value {config!r}: name a pyproject.toml (its [tool.{PYPROJECT_TABLE}])"
+        raise ConfigError(msg)
+    if not os.path.isfile(path):
+        msg = f"option '--config' has a bad value {config!r}: no such file"
+        raise ConfigError(msg)
+    return Project.locate(os.path.dirname(path))
 
 
 @dataclass
@@ -107,13 +128,24 @@ class Invocation:
             verbose=getattr(args, "verbose", False),
             exit_zero=getattr(args, "exit_zero", False),
             baseline=getattr(args, "baseline", None),
+            strict_baseline=getattr(args, "strict_baseline", False),
+            output_file=getattr(args, "output_file", None),
+            allow_unparseable=getattr(args, "allow_unparseable", False),
         )
-        known = {*Files.__dataclass_fields__, *Output.__dataclass_fields__, "command", "output_format"}
+        known = {*Files.__dataclass_fields__, *Output.__dataclass_fields__, "command", "output_format", "config"}
         known |= {"no_respect_gitignore", "select", "extend_select", "ignore", "exclude", "extend_exclude"}
+        known |= {"extend_ignore", "target_version"}
         extra = {
             name: value for name, value in vars(args).items() if name not in known and not name.startswith("hr_option_")
         }
-        return cls(Project.locate(cwd), overrides_of(args), files, output, cwd, extra)
+        return cls(_project(getattr(args, "config", None), cwd), overrides_of(args), files, output, cwd, extra)
+
+    @cached_property
+    def repository(self) -> str | None:
+        """The root of the git work tree holding the project (else the working directory), if any."""
+        from flake8_house_rules.cli.discover import git_root  # noqa: PLC0415 - only the formats that need it
+
+        return git_root(self.project.root) or git_root(self.cwd)
 
     @cached_property
     def settings(self) -> Settings:

@@ -5,8 +5,10 @@ to latin-1; newlines made `\\n`), parsed once, and linted by one `Engine` holdin
 worker process builds its `Linter` (and so its `Engine`) once, in its initializer, and then lints chunks of
 files, the largest first so that the last chunks finish together.
 
-A file the parser rejects is not checked and gives a warning; a failure inside a rule (or anywhere in the
-file's check) gives an internal error: the rest of the file, and every other file, are still checked.
+A file that cannot be read, or that Python would refuse (a syntax error, an encoding it cannot use), is
+not checked: it gives one diagnostic at the error (`E902`, `E999`, as flake8 names them), so the run fails
+as ruff's does. A failure inside a rule (or anywhere in the file's check) gives an internal error: the rest
+of the file, and every other file, are still checked.
 """
 
 from __future__ import annotations
@@ -23,7 +25,19 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.cli.noqa import NoqaLines, source_is_ignored, without_noqa
-from flake8_house_rules.cli.results import Diagnostic, FileResult, content_digest, decode, relative_to, split_lines
+from flake8_house_rules.cli.results import (
+    READ_ERROR,
+    SCOPE_CHARS,
+    SYNTAX_ERROR,
+    Diagnostic,
+    FileResult,
+    anchor,
+    content_digest,
+    decode,
+    encoding_problem,
+    relative_to,
+    split_lines,
+)
 from flake8_house_rules.engine import Engine
 from flake8_house_rules.patterns import all_rules
 
@@ -55,7 +69,8 @@ class Linter:
             with open(path, "rb") as handle:
                 data = handle.read()
         except OSError as exc:
-            return FileResult(b"", warnings=(f"cannot read {display}: {exc.strerror or exc}; the file is not checked",))
+            reason = f"{type(exc).__name__}: {exc.strerror or exc}"
+            return FileResult(b"", (Diagnostic(1, 0, 1, 0, READ_ERROR, reason, 1, "", anchor([], 1, 0, 1, 0, reason)),))
         return self.lint_bytes(data, path, display)
 
     def lint_bytes(self, data: bytes, path: str | None, display: str) -> FileResult:
@@ -75,15 +90,21 @@ class Linter:
         text = decode(data)
         if source_is_ignored(text):
             return FileResult(digest)
+        lines = split_lines(text)
+        refused = encoding_problem(data)
+        if refused is not None:
+            return FileResult(digest, (_unparsed(lines, 1, 1, None, None, f"SyntaxError: {refused}"),))
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # SyntaxWarning for odd escapes is the compiler's business
                 tree = ast.parse(text)
-        except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError) as exc:
-            where = f"{display}:{getattr(exc, 'lineno', None) or 1}:{getattr(exc, 'offset', None) or 1}"
-            reason = getattr(exc, "msg", None) or str(exc) or type(exc).__name__
-            return FileResult(digest, warnings=(f"cannot parse {where}: {reason}; the file is not checked",))
-        lines = split_lines(text)
+        except SyntaxError as exc:
+            reason = f"{type(exc).__name__}: {exc.msg or exc}"
+            problem = _unparsed(lines, exc.lineno, exc.offset, exc.end_lineno, exc.end_offset, reason)
+            return FileResult(digest, (problem,))
+        except (ValueError, RecursionError, MemoryError, OverflowError) as exc:
+            reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            return FileResult(digest, (_unparsed(lines, 1, 1, None, None, reason),))
         # the engine sees the path relative to the project root, as flake8 run from there passes it
         violations = self.engine.lint(tree, lines, relative_to(path, self.settings.config.cwd) if path else "stdin")
         errors = tuple(self._errors)
@@ -95,20 +116,77 @@ class Linter:
             violations = [v for v in violations if not any(entry.ignores(posix, v.code) for entry in ignores)]
         noqa = NoqaLines(lines, text)
         violations = without_noqa(violations, noqa, text)
-        diagnostics = tuple(
-            Diagnostic(
-                v.line,
-                v.col,
-                v.end_line if v.end_line is not None else v.line,
-                v.end_col if v.end_col is not None and v.end_line is not None else v.col,
-                v.code,
-                v.message,
-                noqa.row_for(v.line),
-                lines[v.line - 1].rstrip("\n") if 0 < v.line <= len(lines) else "",
+        if not violations:
+            return FileResult(digest, errors=errors)
+        scopes = Scopes(tree, len(lines))
+        diagnostics = []
+        for v in violations:
+            end_line = v.end_line if v.end_line is not None else v.line
+            end_col = v.end_col if v.end_col is not None and v.end_line is not None else v.col
+            diagnostics.append(
+                Diagnostic(
+                    v.line,
+                    v.col,
+                    end_line,
+                    end_col,
+                    v.code,
+                    v.message,
+                    noqa.row_for(v.line),
+                    scopes.at(v.line),
+                    anchor(lines, v.line, v.col, end_line, end_col, v.message),
+                )
             )
-            for v in violations
-        )
-        return FileResult(digest, diagnostics, errors=errors)
+        return FileResult(digest, tuple(diagnostics), errors=errors)
+
+
+def _unparsed(
+    lines: list[str], line: int | None, offset: int | None, end_line: int | None, end_offset: int | None, reason: str
+) -> Diagnostic:
+    """The diagnostic of a file Python refuses, at the error (1-based `offset`, in characters, as Python gives)."""
+    row = min(max(line or 1, 1), max(len(lines), 1))
+    col = max((offset or 1) - 1, 0)
+    end_row, end_col = row, col
+    if end_line is not None and end_offset is not None and (end_line, end_offset - 1) > (row, col):
+        end_row, end_col = end_line, end_offset - 1
+    digest = anchor(lines, row, col, row, col, reason)
+    return Diagnostic(row, col, end_row, end_col, SYNTAX_ERROR, reason, row, "", digest)
+
+
+class Scopes:
+    """The innermost definition (`def` or `class`, by qualified name) around each line of a module.
+
+    Built only for a file with violations, from the statements alone: definitions are statements, so no
+    expression is visited.
+    """
+
+    def __init__(self, tree: ast.AST, line_count: int) -> None:
+        self.names: list[str] = [""]
+        self.by_line: list[int] = []
+        spans: list[tuple[int, int, str]] = []
+        stack: list[tuple[ast.AST, str]] = [(tree, "")]
+        while stack:
+            node, prefix = stack.pop()
+            for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+                for child in getattr(node, field, ()):
+                    if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                        name = f"{prefix}{child.name}"[:SCOPE_CHARS]
+                        spans.append((child.lineno, getattr(child, "end_lineno", None) or child.lineno, name))
+                        stack.append((child, name + "."))
+                    elif isinstance(child, ast.AST):
+                        stack.append((child, prefix))
+        if spans:
+            self.by_line = [0] * (line_count + 2)
+            for start, end, name in sorted(spans, key=lambda span: (span[0], -span[1])):  # outer before inner
+                self.names.append(name)
+                index = len(self.names) - 1
+                for number in range(start, min(end, line_count + 1) + 1):
+                    self.by_line[number] = index
+
+    def at(self, line: int) -> str:
+        """The qualified name of the definition around `line`; `""` at module level."""
+        if not 0 <= line < len(self.by_line):
+            return ""
+        return self.names[self.by_line[line]]
 
 
 def lint_each(linter: Linter, paths: Sequence[str]) -> Iterator[tuple[str, FileResult]]:

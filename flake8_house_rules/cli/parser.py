@@ -33,6 +33,17 @@ def add_configuration(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--select", type=codes, action="append", metavar="CODES", help="only these codes or prefixes")
     group.add_argument("--extend-select", type=codes, action="append", default=[], metavar="CODES", help="also these")
     group.add_argument("--ignore", type=codes, action="append", default=[], metavar="CODES", help="not these")
+    group.add_argument(
+        "--extend-ignore", type=codes, action="append", default=[], metavar="CODES", help="not these either"
+    )
+    group.add_argument(
+        "--config",
+        metavar="FILE",
+        help="read [tool.flake8-house-rules] of this pyproject.toml (its folder is the project root)",
+    )
+    group.add_argument(
+        "--target-version", metavar="VERSION", help="the Python the code targets: py312 or 3.12 (--hr-target-version)"
+    )
     options = parser.add_argument_group("options of the pack (as the flake8 plugin's; they win over pyproject.toml)")
     for spec in OPTIONS:
         options.add_argument(
@@ -64,15 +75,36 @@ def add_discovery(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--verbose", "-v", action="store_true", help="say how many files were checked and how")
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The command line; with `command`, only that subcommand's arguments are set up (a faster start)."""
+def build_parsers(command: str | None = None) -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The command line and each subcommand's parser.
+
+    With `command`, only that subcommand's arguments are set up (a faster start).
+    """
     parser = argparse.ArgumentParser(prog=PROG, description="The house rules of flake8-house-rules, ruff-style.")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     subcommands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parsers = {}
     for name in COMMANDS:
         if command in {None, name}:
             module = command_module(name)
-            module.arguments(subcommands.add_parser(name, help=module.HELP))
+            parsers[name] = subcommands.add_parser(name, help=module.HELP, description=module.HELP)
+            module.arguments(parsers[name])
         else:
-            subcommands.add_parser(name)
-    return parser
+            parsers[name] = subcommands.add_parser(name)
+    return parser, parsers
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line (see `build_parsers`)."""
+    return build_parsers(command)[0]
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    """The parsed command line; a flag the subcommand does not take is an error with that subcommand's usage."""
+    command = next((item for item in argv if not item.startswith("-")), None)
+    parser, parsers = build_parsers(command if command in COMMANDS else None)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        owner = parsers.get(args.command) if args.command else None
+        (owner or parser).error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TextIO
 from flake8_house_rules.cli import output
 from flake8_house_rules.cli.common import PROG, UsageError
 from flake8_house_rules.cli.output import Report
-from flake8_house_rules.cli.results import content_digest, decode, relative_to, split_lines
+from flake8_house_rules.cli.results import PROBLEM_NAMES, content_digest, decode, relative_to, split_lines
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -53,6 +53,11 @@ class Progress:
             self.stream.flush()
 
 
+def plural(count: int, noun: str) -> str:
+    """`1 file`, `2 files`."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def key_of(path: str, root: str) -> str:
     """A path as the cache and baselines key it: POSIX, relative to the project root when under it."""
     return relative_to(path, root).replace(os.sep, "/")
@@ -64,7 +69,7 @@ def discover(invocation: Invocation) -> list[str]:
 
     paths = list(invocation.files.paths) or ["."]
     for path in paths:
-        if not os.path.exists(path):
+        if not os.path.lexists(path):  # a symbolic link that leads nowhere is linted, and fails to be read
             msg = f"path {path!r} does not exist"
             raise UsageError(msg)
     discovery = Discovery(
@@ -119,16 +124,15 @@ def lint_all(invocation: Invocation, files: Sequence[str]) -> tuple[dict[str, Fi
     else:
         todo = list(files)
     if invocation.output.verbose:
-        where = f"the cache {cache.path}" if cache is not None else "no cache"
+        where = f"{len(files) - len(todo)} from the cache {cache.path}" if cache is not None else "the cache off"
         sys.stderr.write(
-            f"{PROG}: {len(files)} files under {project.root} "
-            f"({project.pyproject or 'no pyproject.toml'}): "
-            f"{len(files) - len(todo)} from {where}, {len(todo)} to check\n"
+            f"{PROG}: {plural(len(files), 'file')} under {project.root} "
+            f"({project.pyproject or 'no pyproject.toml'}): {where}, {len(todo)} to check\n"
         )
     if todo:
         from flake8_house_rules.cli.lint import lint_files  # noqa: PLC0415 - a fully cached run lints nothing
 
-        progress = Progress(len(todo))
+        progress = Progress(len(todo), enabled=not invocation.output.quiet)
         try:
             fresh = lint_files(todo, invocation.settings, jobs=invocation.files.jobs, progress=progress.advance)
         finally:
@@ -188,7 +192,7 @@ def render(
     invocation: Invocation, reports: list[Report], hidden: int, *, failed: bool, buffers: dict[str, list[str]]
 ) -> str:
     """The report in the run's output format."""
-    style, root = invocation.output.format, invocation.project.root
+    style = invocation.output.format
     if invocation.output.statistics:
         return output.render_statistics(reports, invocation.registry, as_json=style == "json", hidden=hidden)
     if style in {"full", "concise"}:
@@ -204,18 +208,78 @@ def render(
     if style == "json":
         return output.render_json(reports, invocation.registry)
     if style == "github":
-        return output.render_github(reports)
+        return output.render_github(reports, invocation.repository)
+    root = invocation.repository or invocation.project.root
     return output.render_sarif(reports, invocation.registry, root, failed=failed)
 
 
-def finish(invocation: Invocation, reports: list[Report], *, failed: bool, buffers: dict[str, list[str]]) -> int:
-    """Subtract the baseline, write the report, and give the exit status."""
-    hidden = 0
+def write_report(invocation: Invocation, text: str) -> None:
+    """Write the report to `--output-file` or stdout; `UsageError` (one line, exit 2) when that fails."""
+    target = invocation.output.output_file
+    if target is not None:
+        try:
+            with open(target, "w", encoding="utf-8") as out:
+                out.write(text)
+        except OSError as exc:
+            msg = f"cannot write the report to {target}: {exc.strerror or exc}"
+            raise UsageError(msg) from None
+        return
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so that the interpreter's final flush has nowhere to fail
+        msg = f"cannot write the report: {exc.strerror or exc}"
+        raise UsageError(msg) from None
+
+
+def _unchecked_as_warnings(reports: list[Report], *, quiet: bool) -> list[Report]:
+    """With `--allow-unparseable`: files that could not be read or parsed are warnings, not violations."""
+    kept = []
+    for report in reports:
+        if report.diagnostic.code in PROBLEM_NAMES:
+            if not quiet:
+                d = report.diagnostic
+                where = f"{report.display}:{d.line}:{d.col + 1}"
+                sys.stderr.write(f"{PROG}: warning: cannot check {where}: {d.message}; the file is not checked\n")
+        else:
+            kept.append(report)
+    return kept
+
+
+def finish(
+    invocation: Invocation,
+    reports: list[Report],
+    *,
+    failed: bool,
+    buffers: dict[str, list[str]],
+    checked: set[str],
+) -> int:
+    """Subtract the baseline, write the report, and give the exit status.
+
+    `checked` holds the keys of the files this run checked: only their baseline entries can be stale.
+    """
+    if invocation.output.allow_unparseable:
+        reports = _unchecked_as_warnings(reports, quiet=invocation.output.quiet)
+    hidden = stale = 0
     if invocation.output.baseline:
         from flake8_house_rules.cli import baseline  # noqa: PLC0415 - only with --baseline
 
-        reports, hidden = baseline.subtract(reports, baseline.load(invocation.output.baseline))
-    sys.stdout.write(render(invocation, reports, hidden, failed=failed, buffers=buffers))
+        recorded = baseline.load(invocation.output.baseline)
+        reports, hidden, stale = baseline.subtract(reports, recorded, checked)
+    write_report(invocation, render(invocation, reports, hidden, failed=failed, buffers=buffers))
+    if stale and not invocation.output.quiet:
+        one = stale == 1
+        sys.stderr.write(
+            f"{PROG}: warning: {stale} entr{'y' if one else 'ies'} of {invocation.output.baseline} "
+            f"match{'es' if one else ''} no violation any more (fixed, or changed): "
+            f"`{PROG} baseline` writes the file again without {'it' if one else 'them'}\n"
+        )
     if failed:
         return 2
-    return 1 if reports and not invocation.output.exit_zero else 0
+    if invocation.output.exit_zero:
+        return 0
+    return 1 if reports or (stale and invocation.output.strict_baseline) else 0

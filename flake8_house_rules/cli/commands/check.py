@@ -10,7 +10,7 @@ from flake8_house_rules.cli.common import PROG, UsageError
 from flake8_house_rules.cli.output import FORMATS, Report
 from flake8_house_rules.cli.parser import add_configuration, add_discovery
 from flake8_house_rules.cli.results import decode, relative_to, split_lines
-from flake8_house_rules.cli.run import discover, finish, key_of, lint_all, report_problems, reports_of
+from flake8_house_rules.cli.run import discover, finish, key_of, lint_all, report_problems, reports_of, write_report
 
 if TYPE_CHECKING:
     import argparse
@@ -26,13 +26,27 @@ def arguments(parser: argparse.ArgumentParser) -> None:
     add_configuration(parser)
     out = parser.add_argument_group("output")
     out.add_argument("--output-format", choices=FORMATS, default="full", help="default: full")
+    out.add_argument("--output-file", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
     out.add_argument("--statistics", action="store_true", help="print counts per code instead of each violation")
     out.add_argument("--baseline", metavar="FILE", help="report only violations not recorded in this baseline file")
+    out.add_argument(
+        "--strict-baseline",
+        action="store_true",
+        help="with --baseline, also fail when baseline entries match no violation any more (so it only shrinks)",
+    )
     out.add_argument(
         "--stdin-filename", metavar="PATH", help="lint stdin as the file at PATH (roles, per-file options)"
     )
     out.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are violations")
-    out.add_argument("--quiet", "-q", action="store_true", help="no summary line and no warnings")
+    out.add_argument(
+        "--allow-unparseable",
+        action="store_true",
+        help="a file that cannot be read or parsed is a warning, not a violation (E902, E999) that fails the run",
+    )
+    out.add_argument("--quiet", "-q", action="store_true", help="no summary line, no warnings and no progress")
+    show = parser.add_argument_group("inspection")
+    show.add_argument("--show-settings", action="store_true", help="print the resolved settings and exit")
+    show.add_argument("--show-files", action="store_true", help="print the files that would be checked and exit")
 
 
 def _check_stdin(invocation: Invocation) -> int:
@@ -54,11 +68,17 @@ def _check_stdin(invocation: Invocation) -> int:
     failed = report_problems({display: result}, settings.warnings, quiet=invocation.output.quiet)
     reports = sorted((Report(path, display, key, d) for d in result.diagnostics), key=Report.sort_key)
     buffers = {path or display: split_lines(decode(data))}
-    return finish(invocation, reports, failed=failed, buffers=buffers)
+    return finish(invocation, reports, failed=failed, buffers=buffers, checked={key})
 
 
 def run(invocation: Invocation) -> int:
     """`house-rules check`."""
+    if invocation.output.quiet and invocation.output.verbose:
+        msg = "the argument '--quiet' cannot be used with '--verbose'"
+        raise UsageError(msg)
+    if invocation.extra.get("show_settings"):
+        write_report(invocation, show_settings(invocation))
+        return 0
     if invocation.files.reads_stdin:
         return _check_stdin(invocation)
     baseline = invocation.output.baseline
@@ -66,6 +86,10 @@ def run(invocation: Invocation) -> int:
         msg = f"option '--baseline' has a bad value {baseline!r}: no such file (write one with `{PROG} baseline`)"
         raise UsageError(msg)
     files = discover(invocation)
+    if invocation.extra.get("show_files"):
+        _ = invocation.settings  # a bad configuration is still an error
+        write_report(invocation, "".join(relative_to(path, invocation.cwd) + "\n" for path in files))
+        return 0
     if not files:
         if not invocation.output.quiet:
             sys.stderr.write(f"{PROG}: warning: no Python files found under the given paths\n")
@@ -73,4 +97,30 @@ def run(invocation: Invocation) -> int:
         return 0
     results, warnings = lint_all(invocation, files)
     failed = report_problems(results, warnings, quiet=invocation.output.quiet)
-    return finish(invocation, reports_of(results, invocation), failed=failed, buffers={})
+    checked = {key_of(path, invocation.project.root) for path in files}
+    return finish(invocation, reports_of(results, invocation), failed=failed, buffers={}, checked=checked)
+
+
+def show_settings(invocation: Invocation) -> str:
+    """The settings a run resolves to, as `--show-settings` prints them: where they come from, then each value."""
+    import dataclasses  # noqa: PLC0415 - only for --show-settings
+
+    project, settings = invocation.project, invocation.settings
+    lines = [
+        f"Project root: {project.root}",
+        f"Settings path: {project.pyproject or '(none: defaults)'}",
+        f"Cache: {'(off)' if invocation.files.no_cache else invocation.cache_folder}",
+        f"Selected codes ({len(settings.codes)}): {', '.join(sorted(settings.codes))}",
+        f"Per-file ignores: {len(settings.per_file_ignores)}",
+        "Options:",
+    ]
+    for item in dataclasses.fields(settings.config):
+        if item.name in {"cwd", "stdin_display_name"}:
+            continue
+        value = getattr(settings.config, item.name)
+        if item.name == "patterns":
+            value = tuple(spec.code for spec in value)
+        elif isinstance(value, frozenset | set):
+            value = sorted(value)
+        lines.append(f"  {item.name.replace('_', '-')} = {value!r}")
+    return "\n".join(lines) + "\n"
