@@ -219,8 +219,9 @@ OPTIONS: tuple[OptionSpec, ...] = (
         "path",
         "",
         "A TOML or YAML file of project pattern rules (HR900-HR999, see docs/patterns.md), besides "
-        "[tool.flake8-house-rules.patterns] in pyproject.toml. A relative path is taken from the working "
-        "directory (as pattern-file in pyproject.toml: from that file's folder).",
+        "[tool.flake8-house-rules.patterns] in pyproject.toml. A relative path is taken from the folder of the "
+        "file that names it (pyproject.toml, or flake8's configuration file), or the working directory on a "
+        "command line.",
     ),
     OptionSpec(
         "hr-self-documenting-types",
@@ -290,7 +291,7 @@ def cli_where(spec: OptionSpec) -> str:
     return f"option '--{spec.name}'"
 
 
-def _convert(spec: OptionSpec, raw: object, where: str, known_codes: frozenset[str]) -> object:
+def convert_value(spec: OptionSpec, raw: object, where: str, known_codes: frozenset[str]) -> object:
     """Check one raw option value and convert it to the `Config` field's type; `where` names its origin."""
     if spec.kind == "version":
         text = str(raw).strip()
@@ -447,5 +448,5 @@ def build_config(
     fields: dict[str, Any] = {}  # Any: one converted value per Config field, each of its own type
     for spec in OPTIONS:
         raw, where = layered.get(spec.name, (spec.default, f"the default of '{spec.name}'"))
-        fields[spec.dest.removeprefix("hr_")] = _convert(spec, raw, where, known_codes)
+        fields[spec.dest.removeprefix("hr_")] = convert_value(spec, raw, where, known_codes)
     return Config(**fields, patterns=patterns, cwd=cwd, stdin_display_name=stdin_display_name)
