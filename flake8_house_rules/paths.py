@@ -1,9 +1,12 @@
 """Module paths and roles, and the target Python version, whatever name the caller passes.
 
 flake8 hands a plugin `stdin` (or the `--stdin-display-name` value) for an editor buffer, a path relative to
-the working directory for files on disk, or sometimes an absolute path. `normalise_path` reduces each of
-them to one form, a POSIX path relative to the working directory where possible; `stdin` with no display
-name has no path, and so no role: unknown stays unknown, and no layer rule fires on a guess.
+the working directory for files on disk, or sometimes an absolute path; the plugin makes a path absolute
+when the module's project root is not the working directory. `normalise_path` reduces each of them to one
+form, a POSIX path relative to the project root (`Config.cwd`) where the file is under it, else absolute;
+`stdin` with no display name has no path, and so no role: unknown stays unknown, and no layer rule fires
+on a guess. Path patterns match that form: one with `/` from the project root (`scripts/*`, `app/db/*`),
+or at any depth when it starts with `*/` (`*/tests/*`).
 """
 
 from __future__ import annotations
@@ -60,15 +63,22 @@ def normalise_path(filename: str, cwd: str) -> str | None:
 def matches(path: str | None, patterns: tuple[str, ...]) -> bool:
     """Whether a normalised path matches any pattern; a pattern without '/' matches the file name only.
 
-    Each pattern matches as `fnmatch.fnmatchcase` would; the patterns of a tuple are compiled once, into one
-    regular expression for those with a '/' and one for the others.
+    A pattern with '/' matches the whole path from the project root (`scripts/*` matches `scripts/run.py`,
+    not `tools/scripts/run.py`), and also the path with a leading '/', so that `*/scripts/*` matches at any
+    depth, the root's own `scripts/` included, and `/scripts/*` is anchored as in a `.gitignore`. Each pattern
+    matches as `fnmatch.fnmatchcase` would (`*` crosses folders); the patterns of a tuple are compiled once,
+    into one regular expression for those with a '/' and one for the others.
     """
     if path is None or not patterns:
         return False
     whole, name = _compiled(patterns)
     if name is not None and name.match(path.rpartition("/")[2]):  # the file name, as posixpath.basename
         return True
-    return whole is not None and whole.match("/" + path.lstrip("/")) is not None
+    if whole is None:
+        return False
+    if whole.match(path) is not None:
+        return True
+    return not path.startswith("/") and whole.match("/" + path) is not None
 
 
 @functools.lru_cache(maxsize=256)

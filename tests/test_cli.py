@@ -137,7 +137,7 @@ def test_configuration_selects_and_reads_pack_options(tmp_path: Path) -> None:
         ("ignore = 3", "key 'ignore'"),
         ('per-file-ignores = { "x/*" = ["E501"] }', "key 'per-file-ignores.x/*'"),
         ("exclude = [1, 2]", "key 'exclude'"),
-        ('target-version = "4.1"', "option 'hr-target-version'"),
+        ('target-version = "4.1"', "key 'target-version'"),
         ('sellect = ["HR1"]', "unknown key 'sellect'"),
     ],
 )
