@@ -11,6 +11,7 @@ or at any depth when it starts with `*/` (`*/tests/*`).
 
 from __future__ import annotations
 
+import ast
 import configparser
 import contextlib
 import fnmatch
@@ -20,6 +21,7 @@ import posixpath
 import re
 import sys
 import tomllib
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -166,13 +168,16 @@ def asyncio_mode_from_options(options: dict[str, object]) -> str | None:
     """pytest-asyncio's mode from one pytest configuration's options, or `None` when they do not set it.
 
     `asyncio_mode`, else `--asyncio-mode` in `addopts`; `trio_mode = true` (pytest-trio then runs every
-    async test) counts as `auto`.
+    async test) and a plugin that runs coroutine tests loaded by `-p` in `addopts` (`-p aiohttp.pytest_plugin`)
+    count as `auto`.
     """
     mode = options.get("asyncio_mode")
-    if isinstance(mode, str) and mode.strip():
-        return mode.strip().lower()
     addopts = options.get("addopts")
     text = " ".join(str(item) for item in addopts) if isinstance(addopts, list) else str(addopts or "")
+    if any(plugin in ASYNCIO_MODE_COROUTINE_PLUGINS for plugin in ASYNCIO_MODE_PLUGIN_OPTION_RE.findall(text)):
+        return "auto"
+    if isinstance(mode, str) and mode.strip():
+        return mode.strip().lower()
     if found := ASYNCIO_MODE_OPTION_RE.search(text):
         return found.group(1).lower()
     trio = options.get("trio_mode")
@@ -226,10 +231,61 @@ def _pyproject_pytest_options(text: str) -> dict[str, object] | None:
     return options if isinstance(options, dict) else pytest
 
 
+#: pytest plugins that run every coroutine test without a mark: aiohttp's, and those the catalogue names for
+#: anyio and pytest-trio. A project loading one (`pytest_plugins` in a `conftest.py`, or `-p` in `addopts`)
+#: runs its async tests another way than pytest-asyncio's marks.
+ASYNCIO_MODE_COROUTINE_PLUGINS = frozenset(
+    {"aiohttp.pytest_plugin", "pytest_aiohttp", "pytest_aiohttp.plugin", "anyio", "anyio.pytest_plugin", "pytest_trio"}
+)
+ASYNCIO_MODE_PLUGIN_OPTION_RE = re.compile(r"(?:^|\s)-p\s*([\w.]+)")
+
+
+def asyncio_mode_plugins(source: str) -> frozenset[str]:
+    """The plugins a module's source loads by a module-level `pytest_plugins = ...`.
+
+    The value is a string, or a list, tuple or set of strings (`+=` too). Unparseable source loads nothing.
+    """
+    if "pytest_plugins" not in source:
+        return frozenset()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        return frozenset()
+    found: set[str] = set()
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign):
+            targets, value = statement.targets, statement.value
+        elif isinstance(statement, ast.AnnAssign | ast.AugAssign):
+            targets, value = [statement.target], statement.value
+        else:
+            continue
+        if value is None or not any(isinstance(item, ast.Name) and item.id == "pytest_plugins" for item in targets):
+            continue
+        items = value.elts if isinstance(value, ast.List | ast.Tuple | ast.Set) else [value]
+        found.update(item.value for item in items if isinstance(item, ast.Constant) and isinstance(item.value, str))
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=1024)
+def _asyncio_mode_conftest(folder: str) -> bool:
+    """Whether the folder's `conftest.py` loads a plugin that runs coroutine tests."""
+    text = _read_text(Path(folder) / "conftest.py")
+    return text is not None and not asyncio_mode_plugins(text).isdisjoint(ASYNCIO_MODE_COROUTINE_PLUGINS)
+
+
 @functools.lru_cache(maxsize=1024)
 def _asyncio_mode_for_folder(folder: str) -> str | None:
+    """The mode for a folder: `auto` when a `conftest.py` loads a plugin that runs coroutine tests.
+
+    The `conftest.py` files read are those from here up to pytest's configuration folder (the rootdir, whose
+    own `conftest.py` counts); else the mode is the configuration's.
+    """
     here = Path(folder)
     for candidate in (here, *here.parents):
+        if _asyncio_mode_conftest(str(candidate)):
+            return "auto"
         options = pytest_options_in(candidate)
         if options is not None:
             return asyncio_mode_from_options(options)

@@ -126,9 +126,10 @@ def resolve_selection(
     return selected
 
 
-#: Other tools' configuration files that rules read beside `pyproject.toml` (HR803: pytest-asyncio's mode;
-#: HR804: coverage's exclusions); the cache's key includes those of the project's folder.
-TOOL_FILES = ("pytest.ini", ".pytest.ini", "tox.ini", "setup.cfg", ".coveragerc")
+#: Other tools' configuration files that rules read beside `pyproject.toml` (HR803: pytest-asyncio's mode
+#: and the plugins a `conftest.py` loads; HR804: coverage's exclusions); the cache's key includes those of
+#: the project's folder.
+TOOL_FILES = ("pytest.ini", ".pytest.ini", "tox.ini", "setup.cfg", ".coveragerc", "conftest.py", "tests/conftest.py")
 
 
 def _tool_file(path: str) -> bytes:

@@ -13,22 +13,41 @@ if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
 
 CONSOLE_STREAMS = frozenset({"sys.stdout", "sys.stderr"})
+#: Where command-line modules live, whatever `hr-print-allowed` says: their standard output is the product.
+COMMAND_LINE_PATHS = ("*/cli/*", "*/commands/*", "cli.py", "*_cli.py", "cli_*.py")
+#: Command-line frameworks: a module importing one parses a command line, and prints its answers.
+COMMAND_LINE_FRAMEWORKS = frozenset({"argparse", "click", "typer", "cyclopts", "fire", "docopt", "rich_click", "cleo"})
+
+
+def is_command_line_module(ctx: ModuleContext) -> bool:
+    """Whether a module is a command line: it sits where commands live, or imports a command-line framework."""
+    if matches(ctx.path, COMMAND_LINE_PATHS):
+        return True
+    return any(
+        origin.partition(".")[0] in COMMAND_LINE_FRAMEWORKS
+        for origins in ctx.import_names.values()
+        for origin in origins
+    )
 
 
 class PrintCall(Rule):
     """## What it does
     Checks for calls of the builtin `print(...)` (a local function or import called `print` is not the
     builtin) outside the modules matched by `hr-print-allowed` (by default `scripts/*`, `*/scripts/*` and
-    `*/__main__.py`, where output is the point). The rule does not run at all in those modules.
+    `*/__main__.py`, where output is the point). The rule does not run at all in those modules, nor in
+    command-line modules, whose standard output is what scripts and users read ("use the logger" is the
+    wrong advice there): a module under a `cli/` or `commands/` folder, named `cli.py`, `*_cli.py` or
+    `cli_*.py`, or importing a command-line framework (`argparse`, `click`, `typer`, `cyclopts`, `fire`,
+    `docopt`, `rich_click`, `cleo`).
 
     Two kinds of `print` are not output for a log, and are not reported:
     - a print with a `file=` argument other than `sys.stdout` or `sys.stderr`: that writes to a file or a
       stream object (`print(row, file=report)`), which is I/O, not a stand-in for logging;
     - a print in the module-level `if __name__ == "__main__":` block, the script part of a module (the
       in-module twin of `__main__.py`). A print inside a function is reported even when that function is
-      the command line's `main()`, because a function does not know who calls it, and a print to
-      `sys.stderr` counts: it is the classic home-made warning log. Put command-line modules in
-      `hr-print-allowed` (for example `*/cli.py`) instead.
+      the command line's `main()` of a module that is no command-line module as above, because a function
+      does not know who calls it, and a print to `sys.stderr` counts: it is the classic home-made warning
+      log. Put other command-line modules in `hr-print-allowed` (for example `tools/*`).
 
     ## Why is this bad?
     `print` output has no level, no timestamp, no structure, and cannot be routed or silenced. 004's code
@@ -67,6 +86,14 @@ class PrintCall(Rule):
         "def write(rows: list[str], handle) -> None:\n    for row in rows:\n        print(row, file=handle)",
         "def main() -> None:\n    pass\n\nif __name__ == '__main__':\n    print('running')\n    main()",
         "callbacks = [print]",
+        Example(
+            "import json\n\ndef show(run: dict) -> None:\n    print(json.dumps(run))", path="app/cli/commands/show.py"
+        ),
+        Example("def main() -> None:\n    print('done')", path="app/cli.py"),
+        Example("def main() -> None:\n    print('done')", path="app/export_cli.py"),
+        "import argparse\n\ndef main() -> None:\n    args = argparse.ArgumentParser().parse_args()\n    print(args)",
+        "import typer\n\napp = typer.Typer()\n\n@app.command()\ndef hello(name: str) -> None:\n    print(name)",
+        "from click import command\n\n@command()\ndef hello() -> None:\n    print('hello')",
     )
     invalid = (
         "def sync(users: list[str]) -> None:\n    for user in users:\n        print(user)  # error: HR003",
@@ -76,14 +103,16 @@ class PrintCall(Rule):
         "print('module import side effect')  # error: HR003",
         "if __name__ == '__main__':\n    def run() -> None:\n        print('x')  # error: HR003",
         Example("print('x')  # error: HR003", path="app/scripts_helpers.py"),
+        Example("print('x')  # error: HR003", path="app/clients.py"),
+        "import argparse_helpers\n\nprint('x')  # error: HR003",
     )
 
     calls = frozenset({"builtins.print"})
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Not in the modules where printing is allowed."""
-        return not matches(ctx.path, ctx.config.print_allowed)
+        """Not in the modules where printing is allowed, nor in command-line modules."""
+        return not matches(ctx.path, ctx.config.print_allowed) and not is_command_line_module(ctx)
 
     def visit_call(self, node: ast.Call, name: str) -> None:
         """Report a print to the console outside the module's `__main__` block."""

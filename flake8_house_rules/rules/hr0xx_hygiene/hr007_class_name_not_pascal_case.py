@@ -3,19 +3,44 @@
 from __future__ import annotations
 
 import ast
-import re
 
 from flake8_house_rules.rule import Rule
 
-#: PascalCase: a capital first letter, then letters and digits; leading underscores mark a private class, and
-#: runs of capitals (`HTTPClient`, `URL`) are allowed.
-PASCAL_RE = re.compile(r"^_*[A-Z][A-Za-z0-9]*$")
+#: Classes whose name is the SQL function SQLAlchemy emits (`class date_diff(GenericFunction)` renders
+#: `date_diff(...)`): renaming one changes the SQL.
+SQL_FUNCTION_BASES = (
+    "sqlalchemy.sql.functions.GenericFunction",
+    "sqlalchemy.sql.functions.ReturnTypeFromArgs",
+    "sqlalchemy.sql.functions.FunctionElement",
+    "sqlalchemy.sql.functions.AnsiFunction",
+    "sqlalchemy.sql.expression.FunctionElement",
+    "sqlalchemy.sql.functions.Function",
+    "sqlalchemy.GenericFunction",
+    "sqlalchemy.FunctionElement",
+)
+#: Methods that make a class a callable or a descriptor: PEP 8 lets it be named like a function.
+CALLABLE_METHODS = frozenset({"__call__", "__get__"})
+
+
+def is_pascal_case(name: str) -> bool:
+    """Whether a name is PascalCase, read by Unicode case: after any leading underscores, a first letter
+    that is not lower case (`Ça` passes; a letter without case, as in Chinese, too), and no underscore.
+
+    Runs of capitals (`HTTPClient`, `URL`) are allowed.
+    """
+    stripped = name.lstrip("_")
+    return bool(stripped) and "_" not in stripped and not stripped[0].islower()
 
 
 def pascal_case(name: str) -> str:
-    """The PascalCase spelling of a name: `usage_tracker` and `usageTracker` give `UsageTracker`."""
+    """The PascalCase spelling of a name: `usage_tracker` and `usageTracker` give `UsageTracker`.
+
+    A name in capitals is read as words (`WEBHOOK_EVENTS` gives `WebhookEvents`, not `WEBHOOKEVENTS`).
+    """
     stripped = name.lstrip("_")
     parts = [part for part in stripped.split("_") if part]
+    if stripped.isupper():
+        parts = [part.capitalize() for part in parts]
     return name[: len(name) - len(stripped)] + "".join(part[0].upper() + part[1:] for part in parts)
 
 
@@ -23,8 +48,14 @@ class ClassNameNotPascalCase(Rule):
     """## What it does
     Checks for class names that are not PascalCase: a name must start with a capital letter (after any
     leading underscores) and hold only letters and digits, so `user_service`, `userService` and
-    `User_Service` are reported. Acronyms may stay capitalised (`HTTPClient`, `URLPattern`). Reported on
-    the `class` line.
+    `User_Service` are reported. Acronyms may stay capitalised (`HTTPClient`, `URLPattern`). Case is read
+    by Unicode category, so `Ça` is PascalCase. Reported on the `class` line, with the name to use
+    (`WEBHOOK_EVENTS` gives `WebhookEvents`).
+
+    Names something else dictates are left alone: a subclass of SQLAlchemy's `GenericFunction`,
+    `ReturnTypeFromArgs` or `FunctionElement` (its name is the SQL function it emits, so renaming it changes
+    the SQL), and a lower-case class that defines `__call__` or `__get__` (a decorator or descriptor used as
+    a function, such as `classproperty`, which PEP 8 lets be named like one).
 
     ## Why is this bad?
     Readers tell classes from functions and variables by their case. 001 Naming: "Classes: `PascalCase`";
@@ -48,6 +79,14 @@ class ClassNameNotPascalCase(Rule):
     message = "name the class in PascalCase"
     source = "001 Naming; 003 Naming"
     valid = (
+        "import datetime\n\nfrom sqlalchemy.sql import functions\n\n\n"
+        "class date_diff(functions.GenericFunction[datetime.timedelta]):\n    inherit_cache = True",
+        "from sqlalchemy.sql.functions import ReturnTypeFromArgs\n\nclass coalesce_all(ReturnTypeFromArgs):\n    pass",
+        "class classproperty:\n    def __init__(self, fget):\n        self.fget = fget\n\n"
+        "    def __get__(self, obj, owner):\n        return self.fget(owner)",
+        "class cached:\n    def __call__(self, func):\n        return func",
+        "class \u00c7a:\n    pass",
+        "class \u7528\u6237:\n    pass",
         "class UsageTracker:\n    pass",
         "class _PrivateHelper:\n    pass",
         "class HTTPClient:\n    pass",
@@ -60,9 +99,22 @@ class ClassNameNotPascalCase(Rule):
         "class usageTracker:  # error: HR007\n    pass",
         "class Usage_Tracker:  # error: HR007\n    pass",
         "def build() -> None:\n    class _helper:  # error: HR007\n        pass",
+        "from app.sql import functions\n\nclass date_diff(functions.Base):  # error: HR007\n    pass",
+        "class classproperty(property):  # error: HR007\n    pass",
+        "class \u00e7a:  # error: HR007\n    pass",
     )
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        """Report a class whose name is not PascalCase."""
-        if not PASCAL_RE.match(node.name):
-            self.report(node, f"name the class in PascalCase: `{pascal_case(node.name)}`")
+        """Report a class whose name is not PascalCase and is not dictated by what the class is."""
+        if is_pascal_case(node.name) or self._name_dictated(node):
+            return
+        self.report(node, f"name the class in PascalCase: `{pascal_case(node.name)}`")
+
+    def _name_dictated(self, node: ast.ClassDef) -> bool:
+        """Whether the class is an SQL function, or a callable or descriptor named like a function."""
+        if node.bases and self.ctx.classes.inherits(node, *SQL_FUNCTION_BASES):
+            return True
+        return node.name.islower() and any(
+            isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and item.name in CALLABLE_METHODS
+            for item in node.body
+        )

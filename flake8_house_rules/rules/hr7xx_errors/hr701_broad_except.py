@@ -33,10 +33,23 @@ REPORT_METHODS = frozenset(
     {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log", "msg", "write"}
 )
 REPORT_CALLS = frozenset({"builtins.print", "warnings.warn"})
+#: The standard library's module-level log function that records the traceback (`from logging import exception`).
+TRACEBACK_LOG_CALLS = frozenset({"logging.exception"})
+#: Return annotations of a function that never returns: calling it raises (or exits) in effect.
+NO_RETURN = frozenset({"typing.NoReturn", "typing.Never"})
+#: Where a call's result is kept: a call that receives the exception there keeps it (`return Failed(exc=e)`).
+KEEPING_STATEMENTS = (ast.Assign, ast.AnnAssign, ast.Return, ast.Yield)
 #: Methods that hand an exception object on to be raised or inspected later.
 HAND_ON_METHODS = frozenset({"append", "put", "put_nowait", "set_exception", "send", "throw"})
 CLI_ENTRY_NAMES = frozenset({"main"})
-RESOLVED_LAST_NAMES = frozenset(name.rpartition(".")[2] for name in TRACEBACK_CALLS | EXIT_CALLS | REPORT_CALLS)
+SELF_NAMES = frozenset({"self", "cls"})
+#: Builtins that read an exception rather than keep it: `str(e)`, `repr(e)`, `type(e)`.
+READING_BUILTINS = frozenset(
+    {"str", "repr", "type", "format", "print", "len", "bool", "hash", "id", "vars", "getattr", "hasattr", "isinstance"}
+)
+RESOLVED_LAST_NAMES = frozenset(
+    name.rpartition(".")[2] for name in TRACEBACK_CALLS | EXIT_CALLS | REPORT_CALLS | TRACEBACK_LOG_CALLS
+)
 BROAD_NAMES = frozenset(name.removeprefix("builtins.") for name in BROAD_EXCEPTIONS)
 
 
@@ -49,13 +62,17 @@ class BroadExcept(Rule):
     The handler is fine, and not reported, when its body (outside functions defined there):
 
     - has a `raise` statement, in any form and under any condition (bare `raise`, `raise ... from err`,
-      `raise NewError(...)`: HR702 checks the chaining), or ends the program (`sys.exit(...)`, `os._exit`);
-    - logs the traceback: `<logger>.exception(...)`, a log call with `exc_info=...` (not `False`/`None`),
+      `raise NewError(...)`: HR702 checks the chaining), ends the program (`sys.exit(...)`, `os._exit`), or
+      calls a function of the module annotated `-> NoReturn` or `-> Never` (`fail_credentials("creds")`,
+      `self._fail(...)`), which raises in effect;
+    - logs the traceback: `<logger>.exception(...)`, `logging.exception(...)` however it is imported
+      (`from logging import exception`), a log call with `exc_info=...` (not `False`/`None`),
       loguru's `logger.opt(exception=...)`, or `traceback.print_exc()` / `format_exc()` /
       `print_exception(...)` / `format_exception(...)`, `sys.exc_info()`, `sys.exception()`;
     - keeps the caught exception object for later (a deferred re-raise): assigns it (`self._error = exc`),
-      returns or yields it, or hands it to `.append(...)`, `.put(...)`, `.put_nowait(...)`,
-      `.set_exception(...)`, `.send(...)` or `.throw(...)` (`exc.with_traceback(...)` counts as `exc`);
+      returns or yields it, hands it to `.append(...)`, `.put(...)`, `.put_nowait(...)`,
+      `.set_exception(...)`, `.send(...)` or `.throw(...)` (`exc.with_traceback(...)` counts as `exc`), or
+      passes it to a call whose result is returned, yielded or assigned (`return Decrypted(None, exc=e)`);
     - is the top-level guard of a worker loop that reports and continues: the `try` is a statement directly
       in the body of a `for`/`while` loop, the handler reports the failure (a log call of any level,
       `print(...)`, `warnings.warn(...)`, a `.write(...)`, or any use of the caught exception's name, such
@@ -126,6 +143,22 @@ class BroadExcept(Rule):
         # a raise in a function defined in the handler does not re-raise; but here the handler also logs
         "try:\n    f()\nexcept Exception:\n    log.exception('failed')\n    def later():\n        raise",
         "import sys\n\ntry:\n    f()\nexcept Exception:\n    record(sys.exception())",
+        # a helper that never returns raises in effect
+        "from typing import NoReturn\n\n\ndef fail_credentials(field: str) -> NoReturn:\n"
+        "    raise ValueError(f'invalid {field}')\n\n\ndef validate(creds: object) -> None:\n    try:\n"
+        "        authenticate(creds)\n    except Exception:\n        fail_credentials('creds')",
+        "import typing\n\n\nclass Api:\n    def _fail(self, message: str) -> typing.Never:\n"
+        "        raise ApiError(message)\n\n    def call(self) -> None:\n        try:\n            send()\n"
+        "        except Exception as exc:\n            self._fail(str(exc))",
+        # the exception is kept in a returned or stored object
+        "class Decrypted:\n    def __init__(self, plaintext, exc=None) -> None:\n"
+        "        self.plaintext, self.exc = plaintext, exc\n\n\ndef decrypt_value(value: str) -> Decrypted:\n"
+        "    try:\n        return Decrypted(_decrypt(value))\n    except Exception as e:\n"
+        "        return Decrypted(None, exc=e)",
+        "try:\n    f()\nexcept Exception as e:\n    result = Failure(e)",
+        # logging's module-level `exception` records the traceback however it is imported
+        "from logging import exception\n\n\ndef load(parse, body):\n    try:\n        return parse(body)\n"
+        "    except Exception:\n        exception('load failed')\n        return None",
     )
     invalid = (
         "try:\n    f()\nexcept:  # error: HR701\n    value = None",
@@ -141,6 +174,14 @@ class BroadExcept(Rule):
         "try:\n    f()\nexcept Exception:  # error: HR701\n    def later():\n        raise",
         "try:\n    f()\nexcept Exception as e:  # error: HR701\n    message = str(e)",
         "try:\n    f()\nexcept* Exception:  # error: HR701\n    log.error('failed')",
+        # a helper that returns is no re-raise; nor is a call that only reads the exception
+        "def fail(field: str) -> None:\n    print(field)\n\n\ntry:\n    f()\n"
+        "except Exception:  # error: HR701\n    fail('x')",
+        "from app.errors import fail\n\ntry:\n    f()\nexcept Exception:  # error: HR701\n    fail('x')",
+        "try:\n    f()\nexcept Exception as e:  # error: HR701\n    notify(e)",
+        "try:\n    f()\nexcept Exception as e:  # error: HR701\n    message = str(e)",
+        "def exception(message: str) -> None:\n    pass\n\n\ntry:\n    f()\n"
+        "except Exception:  # error: HR701\n    exception('x')",
     )
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
@@ -181,7 +222,11 @@ class BroadExcept(Rule):
         return (not stops and self._guards_loop(handler)) or self._guards_cli(handler)
 
     def _hands_on(self, name: ast.Name) -> bool:
-        """Whether the caught exception object is kept for later: stored, returned, queued or sent on."""
+        """Whether the caught exception object is kept for later: stored, returned, queued or sent on.
+
+        Kept too: the exception passed to a call (as an argument or a keyword's value) whose result is
+        returned, yielded or assigned, such as `return Decrypted(None, exc=e)`. `str(e)` is no keeping.
+        """
         value: ast.AST = name
         parent = self.ctx.parent(name)
         if isinstance(parent, ast.Attribute) and parent.attr == "with_traceback":
@@ -189,12 +234,44 @@ class BroadExcept(Rule):
             parent = self.ctx.parent(value)
         if isinstance(parent, ast.Assign | ast.AnnAssign | ast.Return | ast.Yield):
             return parent.value is value
-        return (
-            isinstance(parent, ast.Call)
-            and isinstance(parent.func, ast.Attribute)
-            and parent.func.attr in HAND_ON_METHODS
-            and any(arg is value for arg in parent.args)
-        )
+        if isinstance(parent, ast.keyword):
+            value, parent = parent, self.ctx.parent(parent)
+        if not isinstance(parent, ast.Call) or not any(arg is value for arg in (*parent.args, *parent.keywords)):
+            return False
+        if isinstance(parent.func, ast.Attribute) and parent.func.attr in HAND_ON_METHODS:
+            return True
+        func = parent.func
+        if isinstance(func, ast.Name) and func.id in READING_BUILTINS and self.ctx.is_builtin(func):
+            return False  # `str(e)`, `repr(e)`, `type(e)`: read, not kept
+        holder = self.ctx.parent(parent)
+        return isinstance(holder, KEEPING_STATEMENTS) and holder.value is parent
+
+    def _never_returns(self, call: ast.Call) -> bool:
+        """Whether a call calls a function of this module annotated `-> NoReturn`/`-> Never`.
+
+        A plain name bound once to a `def`, or `self.name(...)` in a method of a class that defines `name`.
+        """
+        func = call.func
+        definition: ast.AST | None = None
+        if isinstance(func, ast.Name):
+            bindings = self.ctx.lookup(func)
+            if bindings and len(bindings) == 1 and bindings[0].kind == "def":
+                definition = bindings[0].node
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in SELF_NAMES:
+            cls = self.ctx.enclosing_class(call)
+            if cls is not None:
+                methods = [
+                    item
+                    for item in cls.body
+                    if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and item.name == func.attr
+                ]
+                definition = methods[0] if len(methods) == 1 else None
+        if not isinstance(definition, ast.FunctionDef | ast.AsyncFunctionDef) or definition.returns is None:
+            return False
+        returns = definition.returns
+        if isinstance(returns, ast.Constant) and isinstance(returns.value, str):
+            return returns.value.rpartition(".")[2] in {"NoReturn", "Never"}
+        return self.ctx.qualname(returns) in NO_RETURN
 
     def _call(self, node: ast.Call) -> str:
         """`handled` for a call that keeps the traceback or exits, `reports` for a report, else `other`."""
@@ -204,6 +281,8 @@ class BroadExcept(Rule):
                 return "handled"
             if func.attr == "opt" and any(keyword.arg == "exception" for keyword in node.keywords):
                 return "handled"
+        if self._never_returns(node):
+            return "handled"
         for keyword in node.keywords:
             if keyword.arg == "exc_info" and not (
                 isinstance(keyword.value, ast.Constant) and keyword.value.value in {False, None}
@@ -212,7 +291,7 @@ class BroadExcept(Rule):
         spelled = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
         if spelled in RESOLVED_LAST_NAMES:  # resolve only what could be a call of interest
             name = self.ctx.call_name(node)
-            if name in TRACEBACK_CALLS or name in EXIT_CALLS:
+            if name in TRACEBACK_CALLS or name in EXIT_CALLS or name in TRACEBACK_LOG_CALLS:
                 return "handled"
             if name in REPORT_CALLS:
                 return "reports"
