@@ -142,13 +142,13 @@ def test_without_options_the_defaults_apply(tmp_path: Path) -> None:
 
 
 MONOREPO = {
-    "backend/pyproject.toml": toml_table({"print-allowed": ["app/cli/*"], "settings-modules": ["app/env.py"]}),
-    "backend/app/cli/main.py": PRINT,
+    "backend/pyproject.toml": toml_table({"print-allowed": ["app/tools/*"], "settings-modules": ["app/env.py"]}),
+    "backend/app/tools/main.py": PRINT,
     "backend/app/env.py": ENVIRON,
     "backend/app/other.py": PRINT,
     "worker/pyproject.toml": toml_table({"print-allowed": ["jobs/*"]}),
     "worker/jobs/run.py": PRINT,
-    "worker/app/cli/main.py": PRINT,
+    "worker/app/tools/main.py": PRINT,
     "worker/app/env.py": ENVIRON,
     # a packaging file without the table does not hide the table above it
     "worker/jobs/sub/pyproject.toml": '[project]\nname = "sub"\n',
@@ -157,7 +157,7 @@ MONOREPO = {
 }
 MONOREPO_FOUND = {
     ("backend/app/other.py", "HR003"),
-    ("worker/app/cli/main.py", "HR003"),
+    ("worker/app/tools/main.py", "HR003"),
     ("worker/app/env.py", "HR401"),
     ("top.py", "HR003"),
 }
@@ -169,14 +169,14 @@ def test_each_file_takes_the_configuration_of_its_own_project(tmp_path: Path, jo
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     by_flake8 = found(flake8(tmp_path, "--select", SELECT, "--jobs", jobs, "."), tmp_path, tmp_path)
     assert by_flake8 == MONOREPO_FOUND
-    named = ["backend/app/other.py", "backend/app/cli/main.py", "worker/jobs/run.py", "worker/app/env.py"]
+    named = ["backend/app/other.py", "backend/app/tools/main.py", "worker/jobs/run.py", "worker/app/env.py"]
     by_flake8 = found(flake8(tmp_path, "--select", SELECT, "--jobs", jobs, *named), tmp_path, tmp_path)
     assert by_flake8 == {("backend/app/other.py", "HR003"), ("worker/app/env.py", "HR401")}
 
 
 def test_an_editor_buffer_takes_the_configuration_of_its_path(tmp_path: Path) -> None:
     write(tmp_path, MONOREPO)
-    path = tmp_path / "backend/app/cli/main.py"
+    path = tmp_path / "backend/app/tools/main.py"
     for cwd in (tmp_path, Path("/")):
         result = subprocess.run(
             [sys.executable, "-m", "flake8", "--select", "HR", "--stdin-display-name", str(path), "-"],
