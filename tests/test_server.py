@@ -11,7 +11,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "flake8_house_rules.server"])
+SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "flake8_house_rules.cli", "server"])
 OPTIONAL = '"""Doc."""\n\nimport typing\n\nx: typing.Optional[int] = None\n'
 PYPROJECT = '[project]\nname = "app"\nrequires-python = ">=3.12"\n\n[tool.flake8-house-rules]\n'
 
@@ -121,11 +121,11 @@ async def test_diagnostics_on_open_carry_code_source_link_and_range(client: Lang
 async def test_non_ascii_text_does_not_shift_the_range(client: LanguageClient, tmp_path: Path) -> None:
     root = project(tmp_path)
     await start(client, root)
-    text = '"""Doc."""\n\nimport typing\n\nnamé: "𝒳" = 1; x: typing.Optional[int] = None\n'
+    text = '"""Doc."""\n\nimport typing\n\nnamé: "\U0001d4b3" = 1; x: typing.Optional[int] = None\n'
     _, found = await open_and_wait(client, root / "app" / "users.py", text)
     hr101 = next(item for item in found if item.code == "HR101")
     line = text.splitlines()[4]
-    utf16 = len(line[: line.index("typing.")].encode("utf-16-le")) // 2  # 𝒳 is two UTF-16 units
+    utf16 = len(line[: line.index("typing.")].encode("utf-16-le")) // 2  # U+1D4B3 is two UTF-16 units
     assert hr101.range.start.character == utf16
     assert hr101.range.end.character == utf16 + len("typing.Optional[int]")
 

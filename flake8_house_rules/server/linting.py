@@ -130,15 +130,24 @@ class Linters:
         linter = self.linter_for(path)
         if isinstance(linter, ConfigError):
             return Outcome(problems=(f"house-rules: configuration error: {linter}",))
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                ast.parse(text)
-        except SyntaxError as exc:
-            return Outcome(syntax_error=exc)
-        except (ValueError, RecursionError, MemoryError, OverflowError) as exc:
-            error = SyntaxError(str(exc) or type(exc).__name__)
-            error.lineno, error.offset = 1, 1
-            return Outcome(syntax_error=error)
         result = linter.lint_bytes(text.encode("utf-8"), path, path)
+        if not result.diagnostics and any("cannot parse" in warning for warning in result.warnings):
+            return Outcome(syntax_error=syntax_error(text))
         return Outcome(result.diagnostics, problems=(*result.warnings, *result.errors))
+
+
+def syntax_error(text: str) -> SyntaxError:
+    """Why a buffer the linter could not parse does not parse, with the place the parser gives."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text)
+    except SyntaxError as exc:
+        return exc
+    except (ValueError, RecursionError, MemoryError, OverflowError) as exc:
+        error = SyntaxError(str(exc) or type(exc).__name__)
+        error.lineno, error.offset = 1, 1
+        return error
+    error = SyntaxError("the file could not be parsed")
+    error.lineno, error.offset = 1, 1
+    return error

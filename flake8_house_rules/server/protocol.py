@@ -8,8 +8,10 @@ non-ASCII text does not shift the underline.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
+from importlib.metadata import PackageNotFoundError, metadata
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -25,8 +27,6 @@ if TYPE_CHECKING:
     from flake8_house_rules.rule import Rule
 
 SOURCE = "house-rules"
-#: Where each rule's page is published; `{code}` is the rule's code.
-RULE_URL = "https://github.com/flake8-house-rules/flake8-house-rules/blob/main/docs/rules/{code}.md"
 _CODE_IN_NOQA = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
 _SECTION = re.compile(r"^## (.+)$", re.MULTILINE)
 
@@ -46,9 +46,24 @@ def _position(lines: Sequence[str], line: int, column: int, codec: PositionCodec
     return codec.position_to_client_units(list(lines), point)
 
 
-def rule_url(code: str) -> str:
-    """The address of a rule's page."""
-    return RULE_URL.format(code=code)
+@functools.cache
+def _rule_pages() -> str | None:
+    """Where the rule pages are published: the package metadata's `Rule pages` project URL."""
+    try:
+        urls = metadata("flake8-house-rules").get_all("Project-URL") or []
+    except PackageNotFoundError:
+        return None
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() == "rule pages":
+            return url.strip().rstrip("/")
+    return None
+
+
+def rule_url(code: str) -> str | None:
+    """The address of a rule's page (`None` when the installed package does not say where they are)."""
+    base = _rule_pages()
+    return f"{base}/{code}.md" if base else None
 
 
 def to_diagnostic(found: Diagnostic, lines: Sequence[str], codec: PositionCodec) -> types.Diagnostic:
@@ -60,12 +75,13 @@ def to_diagnostic(found: Diagnostic, lines: Sequence[str], codec: PositionCodec)
         end = codec.position_to_client_units(list(lines), types.Position(start.line, len(row)))
         if (end.line, end.character) <= (start.line, start.character):
             end = types.Position(start.line, start.character + 1)
+    url = rule_url(found.code)
     return types.Diagnostic(
         range=types.Range(start=start, end=end),
         message=found.message,
         severity=types.DiagnosticSeverity.Warning,
         code=found.code,
-        code_description=types.CodeDescription(href=rule_url(found.code)),
+        code_description=types.CodeDescription(href=url) if url else None,
         source=SOURCE,
         data={"noqa_row": found.noqa_row},
     )
@@ -140,5 +156,7 @@ def hover_text(rule: type[Rule]) -> str:
     doc = inspect.cleandoc(rule.__doc__ or "")
     what = _section(doc, "What it does").split("\n\n")[0].strip()
     parts = [f"**{rule.code}** `{rule.name}` ({rule.tier} tier, fix: {rule.fix})", what, f"Instead: {rule.message}."]
-    parts.append(f"[Rule page]({rule_url(rule.code)})")
+    url = rule_url(rule.code)
+    if url:
+        parts.append(f"[Rule page]({url})")
     return "\n\n".join(part for part in parts if part)

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from pygls.workspace import TextDocument
 
 #: How long after the last keystroke a changed buffer is linted again.
-DEBOUNCE_SECONDS = 0.05
+DEBOUNCE_SECONDS = 0.025
 #: The files whose change may change a document's configuration.
 CONFIG_FILES = ("pyproject.toml", "setup.cfg", "tox.ini", ".flake8")
 DISABLE_KIND = types.CodeActionKind.QuickFix
