@@ -60,7 +60,15 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
-async def bench(text: str, edits: int, soak: int) -> None:
+def project() -> Path:
+    """A throw-away project folder with a pyproject table, for the buffer's configuration."""
+    folder = Path(tempfile.mkdtemp())
+    (folder / "pyproject.toml").write_text('[project]\nname = "bench"\n\n[tool.flake8-house-rules]\n')
+    (folder / "app").mkdir()
+    return folder
+
+
+async def bench(folder: Path, text: str, edits: int, soak: int) -> None:
     """Run the measurements and print them."""
     client = LanguageClient("house-rules-bench", "1")
     arrived: dict[int, float] = {}
@@ -79,9 +87,6 @@ async def bench(text: str, edits: int, soak: int) -> None:
         return None
 
     await client.start_io(sys.executable, "-m", "flake8_house_rules.cli", "server")
-    folder = Path(tempfile.mkdtemp())
-    (folder / "pyproject.toml").write_text('[project]\nname = "bench"\n\n[tool.flake8-house-rules]\n')
-    (folder / "app").mkdir()
     uri = (folder / "app" / "stores.py").as_uri()
     capabilities = types.ClientCapabilities(
         text_document=types.TextDocumentClientCapabilities(publish_diagnostics=types.PublishDiagnosticsClientCapabilities())
@@ -112,7 +117,7 @@ async def bench(text: str, edits: int, soak: int) -> None:
     for index in range(edits):
         version += 1
         latencies.append(await send(version, text + f"\nvalue_{index} = {index}\n"))
-    server = client._server  # noqa: SLF001 - the subprocess pygls started, for its memory
+    server = client._server  # the subprocess pygls started, for its memory
     pid = server.pid if server else 0
     before = rss_kib(pid)
     for index in range(soak):
@@ -141,9 +146,9 @@ def main() -> int:
     parser.add_argument("--lines", type=int, default=4000, help="size of the generated module (default 4000)")
     args = parser.parse_args()
     text = Path(args.file).read_text(encoding="utf-8") if args.file else generated(args.lines)
-    asyncio.run(bench(text, args.edits, args.soak))
+    asyncio.run(bench(project(), text, args.edits, args.soak))
     return 0
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
