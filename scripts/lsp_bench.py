@@ -89,7 +89,9 @@ async def bench(folder: Path, text: str, edits: int, soak: int) -> None:
     await client.start_io(sys.executable, "-m", "flake8_house_rules.cli", "server")
     uri = (folder / "app" / "stores.py").as_uri()
     capabilities = types.ClientCapabilities(
-        text_document=types.TextDocumentClientCapabilities(publish_diagnostics=types.PublishDiagnosticsClientCapabilities())
+        text_document=types.TextDocumentClientCapabilities(
+            publish_diagnostics=types.PublishDiagnosticsClientCapabilities()
+        )
     )
     await client.initialize_async(types.InitializeParams(capabilities=capabilities, root_uri=folder.as_uri()))
     client.initialized(types.InitializedParams())
