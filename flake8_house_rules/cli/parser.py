@@ -19,7 +19,14 @@ if TYPE_CHECKING:
     from types import ModuleType
 
 #: Subcommand name -> its module under `flake8_house_rules.cli.commands`.
-COMMANDS = {"check": "check", "baseline": "baseline", "rule": "rule", "rules": "rules", "clean": "clean"}
+COMMANDS = {
+    "check": "check",
+    "baseline": "baseline",
+    "rule": "rule",
+    "rules": "rules",
+    "clean": "clean",
+    "server": "server",
+}
 
 
 def command_module(name: str) -> ModuleType:
