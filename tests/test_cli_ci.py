@@ -361,3 +361,37 @@ def test_baseline_to_a_missing_folder_is_one_line(tmp_path: Path) -> None:
     result = house_rules(tmp_path, "baseline", "-o", "missing/dir/b.json", ".")
     assert result.returncode == 2
     assert result.stderr == "house-rules: error: cannot write missing/dir/b.json: No such file or directory\n"
+
+
+# 10.1, 10.2: -q and -v; a folder in the cache's place
+
+
+def test_quiet_and_verbose_together_are_refused(tmp_path: Path) -> None:
+    make(tmp_path, {"m.py": DOC})
+    result = house_rules(tmp_path, "check", "-q", "-v", "m.py")
+    assert result.returncode == 2
+    assert result.stderr == "house-rules: error: the argument '--quiet' cannot be used with '--verbose'\n"
+
+
+def test_verbose_counts_read_well(tmp_path: Path) -> None:
+    make(tmp_path, {"m.py": DOC})
+    off = house_rules(tmp_path, "check", "-v", "--no-cache", "m.py")
+    assert (
+        f"house-rules: 1 file under {tmp_path} ({tmp_path / 'pyproject.toml'}): the cache off, 1 to check" in off.stderr
+    )
+    cached = house_rules(tmp_path, "check", "-v", "m.py")
+    assert "1 file under" in cached.stderr
+    assert ": 0 from the cache " in cached.stderr
+
+
+def test_a_folder_where_the_cache_file_goes_is_replaced(tmp_path: Path) -> None:
+    make(tmp_path, {"m.py": DOC})
+    assert house_rules(tmp_path, "check", "-q", "m.py").returncode == 0
+    (entry,) = [path for path in (tmp_path / ".cache").glob("*/*") if path.is_file()]
+    entry.unlink()
+    entry.mkdir()
+    first = house_rules(tmp_path, "check", "-v", "m.py")
+    assert ": 0 from the cache" in first.stderr
+    second = house_rules(tmp_path, "check", "-v", "m.py")
+    assert ": 1 from the cache" in second.stderr
+    assert entry.is_file()
