@@ -75,6 +75,9 @@ def test_a_syntax_error_fails_the_run_in_every_format(tmp_path: Path, style: str
         (item,) = json.loads(result.stdout)
         assert (item["code"], item["location"], item["name"]) == ("E999", {"column": 7, "row": 1}, "syntax-error")
     else:
+        jsonschema = pytest.importorskip("jsonschema")
+        schema = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
+        jsonschema.Draft4Validator(schema).validate(json.loads(result.stdout))
         run = json.loads(result.stdout)["runs"][0]
         (invocation,) = run["invocations"]
         assert invocation["executionSuccessful"] is False
@@ -395,3 +398,11 @@ def test_a_folder_where_the_cache_file_goes_is_replaced(tmp_path: Path) -> None:
     second = house_rules(tmp_path, "check", "-v", "m.py")
     assert ": 1 from the cache" in second.stderr
     assert entry.is_file()
+
+
+def test_a_reader_that_leaves_early_ends_the_run_quietly(tmp_path: Path) -> None:
+    make(tmp_path, {f"m{number}.py": "print(1)\n" * 200 for number in range(20)})
+    command = f"{sys.executable} -m flake8_house_rules.cli check --no-cache | head -1"
+    result = subprocess.run(command, shell=True, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert result.stdout.startswith("HR")
+    assert result.stderr == ""
