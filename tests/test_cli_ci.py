@@ -406,3 +406,9 @@ def test_a_reader_that_leaves_early_ends_the_run_quietly(tmp_path: Path) -> None
     result = subprocess.run(command, shell=True, cwd=tmp_path, capture_output=True, text=True, check=False)
     assert result.stdout.startswith("HR")
     assert result.stderr == ""
+
+
+def test_statistics_name_a_file_that_does_not_parse(tmp_path: Path) -> None:
+    make(tmp_path, {"broken.py": "def f(:\n"})
+    result = house_rules(tmp_path, "check", "--no-cache", "--statistics")
+    assert (result.returncode, result.stdout) == (1, "1\tE999\tsyntax-error\nFound 1 error.\n")
