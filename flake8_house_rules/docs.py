@@ -75,7 +75,7 @@ def rule_page(rule: type[Rule]) -> str:
     else:
         parts.extend(["", "None besides `hr-enable` and the usual flake8 selection and `# noqa`."])
     parts.extend(["", "## Fix", "", FIX_TEXT[rule.fix], "", "## Source", ""])
-    parts.append(f"Style guides: {rule.source} (in `shared/seeds/`). Implemented in `{_source_file(rule)}`.")
+    parts.append(f"Style guides: {rule.source}. Implemented in `{_source_file(rule)}`.")
     return "\n".join(parts).rstrip() + "\n"
 
 

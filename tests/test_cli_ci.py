@@ -75,6 +75,9 @@ def test_a_syntax_error_fails_the_run_in_every_format(tmp_path: Path, style: str
         (item,) = json.loads(result.stdout)
         assert (item["code"], item["location"], item["name"]) == ("E999", {"column": 7, "row": 1}, "syntax-error")
     else:
+        jsonschema = pytest.importorskip("jsonschema")
+        schema = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
+        jsonschema.Draft4Validator(schema).validate(json.loads(result.stdout))
         run = json.loads(result.stdout)["runs"][0]
         (invocation,) = run["invocations"]
         assert invocation["executionSuccessful"] is False
@@ -361,3 +364,51 @@ def test_baseline_to_a_missing_folder_is_one_line(tmp_path: Path) -> None:
     result = house_rules(tmp_path, "baseline", "-o", "missing/dir/b.json", ".")
     assert result.returncode == 2
     assert result.stderr == "house-rules: error: cannot write missing/dir/b.json: No such file or directory\n"
+
+
+# 10.1, 10.2: -q and -v; a folder in the cache's place
+
+
+def test_quiet_and_verbose_together_are_refused(tmp_path: Path) -> None:
+    make(tmp_path, {"m.py": DOC})
+    result = house_rules(tmp_path, "check", "-q", "-v", "m.py")
+    assert result.returncode == 2
+    assert result.stderr == "house-rules: error: the argument '--quiet' cannot be used with '--verbose'\n"
+
+
+def test_verbose_counts_read_well(tmp_path: Path) -> None:
+    make(tmp_path, {"m.py": DOC})
+    off = house_rules(tmp_path, "check", "-v", "--no-cache", "m.py")
+    assert (
+        f"house-rules: 1 file under {tmp_path} ({tmp_path / 'pyproject.toml'}): the cache off, 1 to check" in off.stderr
+    )
+    cached = house_rules(tmp_path, "check", "-v", "m.py")
+    assert "1 file under" in cached.stderr
+    assert ": 0 from the cache " in cached.stderr
+
+
+def test_a_folder_where_the_cache_file_goes_is_replaced(tmp_path: Path) -> None:
+    make(tmp_path, {"m.py": DOC})
+    assert house_rules(tmp_path, "check", "-q", "m.py").returncode == 0
+    (entry,) = [path for path in (tmp_path / ".cache").glob("*/*") if path.is_file()]
+    entry.unlink()
+    entry.mkdir()
+    first = house_rules(tmp_path, "check", "-v", "m.py")
+    assert ": 0 from the cache" in first.stderr
+    second = house_rules(tmp_path, "check", "-v", "m.py")
+    assert ": 1 from the cache" in second.stderr
+    assert entry.is_file()
+
+
+def test_a_reader_that_leaves_early_ends_the_run_quietly(tmp_path: Path) -> None:
+    make(tmp_path, {f"m{number}.py": "print(1)\n" * 200 for number in range(20)})
+    command = f"{sys.executable} -m flake8_house_rules.cli check --no-cache | head -1"
+    result = subprocess.run(command, shell=True, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert result.stdout.startswith("HR")
+    assert result.stderr == ""
+
+
+def test_statistics_name_a_file_that_does_not_parse(tmp_path: Path) -> None:
+    make(tmp_path, {"broken.py": "def f(:\n"})
+    result = house_rules(tmp_path, "check", "--no-cache", "--statistics")
+    assert (result.returncode, result.stdout) == (1, "1\tE999\tsyntax-error\nFound 1 error.\n")

@@ -14,11 +14,13 @@ of the file, and every other file, are still checked.
 from __future__ import annotations
 
 import ast
+import contextlib
 import gc
 import logging
 import multiprocessing
 import os
 import sys
+import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -210,10 +212,43 @@ def lint_each(linter: Linter, paths: Sequence[str]) -> Iterator[tuple[str, FileR
 
 
 _WORKER: list[Linter] = []
+#: `prctl(PR_SET_PDEATHSIG, ...)`: Linux sends the signal to this process when its parent ends.
+PR_SET_PDEATHSIG = 1
+#: How often a worker looks whether its parent is still there (where the kernel cannot tell it).
+PARENT_CHECK_SECONDS = 1.0
 
 
-def _start_worker(settings: Settings) -> None:
+def _start_worker(settings: Settings, parent: int) -> None:
+    _end_with_parent(parent)
     _WORKER.append(Linter(settings))
+
+
+def _end_with_parent(parent: int) -> None:
+    """Make this worker end when the command ends, even when it is killed (SIGKILL) and cannot stop it.
+
+    On Linux the kernel sends SIGTERM at the parent's death (`PR_SET_PDEATHSIG`); everywhere, a daemon thread
+    checks once a second that the parent is still this process's parent. SIGTERM gets its default action
+    back (a forked worker inherits the command's handler), and SIGINT is left to the command.
+    """
+    import signal  # noqa: PLC0415 - workers only
+    import threading  # noqa: PLC0415 - workers only
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the command stops the pool
+    if sys.platform == "linux":
+        import ctypes  # noqa: PLC0415 - Linux workers only
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != parent:  # the parent ended before the line above
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="house-rules-parent-watch", daemon=True).start()
 
 
 def _lint_chunk(paths: Sequence[str]) -> list[tuple[str, FileResult]]:
@@ -259,7 +294,9 @@ def lint_files(
             sizes.append(os.path.getsize(path))
         except OSError:
             sizes.append(0)
-    workers = jobs or min(available_cores(), max(1, sum(sizes) // BYTES_PER_WORKER), len(paths))
+    cores = available_cores()
+    # never more workers than files, nor (asked or not) than the cores this process may run on
+    workers = min(jobs or max(1, sum(sizes) // BYTES_PER_WORKER), cores, len(paths))
     results: dict[str, FileResult] = {}
     if workers > 1:
         try:
@@ -284,11 +321,53 @@ def _lint_parallel(
     method = "fork" if sys.platform == "linux" else None
     context = multiprocessing.get_context(method)
     results: dict[str, FileResult] = {}
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(settings,)) as pool:
+    initargs = (settings, os.getpid())
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=initargs)
+    previous = _stop_on_sigterm()
+    try:
         futures = [pool.submit(_lint_chunk, chunk) for chunk in _chunks(paths, sizes, workers)]
         for future in as_completed(futures):
             done = future.result()
             results.update(done)
             if progress is not None:
                 progress(len(done))
+    except BaseException:  # SIGTERM, Ctrl-C, a broken pool: the workers end now, not after their chunks
+        _terminate(pool)
+        raise
+    finally:
+        _restore_sigterm(previous)
+    pool.shutdown()
     return results
+
+
+def _stop_on_sigterm() -> object:
+    """While workers run, SIGTERM ends the command as `SystemExit(143)` (so the pool is stopped first)."""
+    import signal  # noqa: PLC0415 - parallel runs only
+    import threading  # noqa: PLC0415 - parallel runs only
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    return signal.signal(signal.SIGTERM, stop)
+
+
+def _restore_sigterm(previous: object) -> None:
+    import signal  # noqa: PLC0415 - parallel runs only
+
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)  # type: ignore[arg-type]  # a handler signal.signal returned
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool's workers at once and forget its queued work."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # the executor keeps them by pid
+    for process in processes:
+        with contextlib.suppress(OSError, AttributeError):
+            process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(OSError, AttributeError, ValueError):
+            process.join(1)

@@ -352,7 +352,7 @@ def render_statistics(
     """Counts per code, most frequent first, as ruff's `--statistics` prints them."""
     counts = Counter(report.diagnostic.code for report in reports)
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    names = {code: (registry[code].name if code in registry else "") for code in counts}
+    names = {code: (registry[code].name if code in registry else PROBLEM_NAMES.get(code, "")) for code in counts}
     if as_json:
         rows = [
             {"code": code, "name": names[code], "count": count, "fixable": False, "fixable_count": 0}

@@ -58,6 +58,14 @@ def add_configuration(parser: argparse.ArgumentParser) -> None:
         )
 
 
+def _jobs(text: str) -> int:
+    """`--jobs`: a whole number, at least 1."""
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        msg = f"expected a whole number of at least 1, not {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return int(text)
+
+
 def add_discovery(parser: argparse.ArgumentParser) -> None:
     """Paths, exclusions, the cache and the workers."""
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to lint (default: .); - reads stdin")
@@ -75,9 +83,9 @@ def add_discovery(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--jobs",
         "-j",
-        type=int,
+        type=_jobs,
         metavar="N",
-        help="worker processes (default: as many as the work needs, up to the cores)",
+        help="at most N worker processes (default: as many as the work needs); never more than the files or cores",
     )
     group.add_argument("--verbose", "-v", action="store_true", help="say how many files were checked and how")
 

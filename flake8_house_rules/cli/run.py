@@ -26,10 +26,10 @@ if TYPE_CHECKING:
 class Progress:
     """A one-line `checked N/M files` on a terminal's stderr, for runs long enough to need it; else nothing."""
 
-    def __init__(self, total: int, stream: TextIO = sys.stderr, *, enabled: bool = True) -> None:
+    def __init__(self, total: int, stream: TextIO | None = None, *, enabled: bool = True) -> None:
         self.total = total
         self.done = 0
-        self.stream = stream
+        self.stream = stream = stream or sys.stderr
         self.enabled = enabled and total > 0 and stream.isatty()
         self.delay = float(os.environ.get("HOUSE_RULES_PROGRESS_DELAY", "0.3"))  # noqa: HR401 - a command's knob; tests set 0
         self.start = time.monotonic()

@@ -118,6 +118,12 @@ def show_settings(invocation: Invocation) -> str:
         if item.name in {"cwd", "stdin_display_name"}:
             continue
         value = getattr(settings.config, item.name)
+        if item.name == "target_version" and value is None:
+            from flake8_house_rules.paths import target_version  # noqa: PLC0415 - only for --show-settings
+
+            found = target_version("__init__.py", settings.config)
+            lines.append(f"  target-version = {found!r}  # at the project root; each file's nearest pyproject.toml")
+            continue
         if item.name == "patterns":
             value = tuple(spec.code for spec in value)
         elif isinstance(value, frozenset | set):

@@ -14,12 +14,13 @@ if TYPE_CHECKING:
     from flake8_house_rules.cli.invocation import Invocation
     from flake8_house_rules.rule import Rule
 
-HELP = "print one rule's documentation"
+HELP = "print one rule's documentation (or every rule's, with --all)"
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
     """The flags of `rule`."""
-    parser.add_argument("code", metavar="CODE")
+    parser.add_argument("code", metavar="CODE", nargs="?", help="the rule's code (HR210)")
+    parser.add_argument("--all", action="store_true", help="every rule of this configuration, in code order")
     add_configuration(parser)  # a project's pattern rules (HR9xx) come from its configuration
     parser.add_argument("--output-format", choices=("text", "json"), default="text")
 
@@ -49,13 +50,21 @@ def run(invocation: Invocation) -> int:
 
     from flake8_house_rules.docs import rule_page  # noqa: PLC0415 - documentation is only for this command
 
-    code = str(invocation.extra["code"])
-    rule = invocation.registry.get(code.upper())
-    if rule is None:
-        msg = f"unknown rule code {code!r} (`{PROG} rules` lists them)"
+    code, every = invocation.extra.get("code"), bool(invocation.extra.get("all"))
+    if every == (code is not None):
+        msg = "give one rule's CODE, or --all"
         raise UsageError(msg)
-    if invocation.output.format == "json":
-        sys.stdout.write(json.dumps(rule_data(rule), indent=2) + "\n")
+    if every:
+        rules = list(invocation.registry.values())
     else:
-        sys.stdout.write(rule_page(rule))
+        rule = invocation.registry.get(str(code).upper())
+        if rule is None:
+            msg = f"unknown rule code {code!r} (`{PROG} rules` lists them)"
+            raise UsageError(msg)
+        rules = [rule]
+    if invocation.output.format == "json":
+        data = [rule_data(rule) for rule in rules]
+        sys.stdout.write(json.dumps(data if every else data[0], indent=2) + "\n")
+    else:
+        sys.stdout.write("\n".join(rule_page(rule) for rule in rules))
     return 0
