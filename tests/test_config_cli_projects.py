@@ -68,3 +68,11 @@ def test_the_working_directory_project_is_the_nearest_table(tmp_path: Path) -> N
     assert Project.locate(str(tmp_path / "worker/jobs/sub")).root == str(tmp_path / "worker")
     assert Project.locate(str(tmp_path / "backend/app")).root == str(tmp_path / "backend")
     assert Project.locate(str(tmp_path)).root == str(tmp_path)  # no table: the nearest pyproject.toml's folder
+
+
+def test_a_given_pyproject_is_the_project_even_without_a_table(tmp_path: Path) -> None:
+    _tree(tmp_path)
+    sub = Project.of_pyproject(tmp_path / "worker/jobs/sub/pyproject.toml")
+    assert (sub.root, sub.table) == (str(tmp_path / "worker/jobs/sub"), {})
+    worker = Project.of_pyproject(tmp_path / "worker/pyproject.toml")
+    assert worker.table == {"max-statements": 9}

@@ -34,7 +34,7 @@ from flake8_house_rules.config import (
     load_pyproject_table,
     split_list,
 )
-from flake8_house_rules.sources import Flake8File, Table, find_flake8_file, find_table, glob_problem
+from flake8_house_rules.sources import Flake8File, Table, find_flake8_file, find_table, glob_problem, table_in
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -199,6 +199,12 @@ class Project:
         path, table = load_pyproject_table(cwd)
         root = str(path.parent) if path is not None else os.path.abspath(cwd)
         return cls(root, path, table, _read_bytes(path), find_flake8_file(root))
+
+    @classmethod
+    def of_pyproject(cls, path: Path) -> Project:
+        """The project of one given `pyproject.toml` (`--config`), with or without the table; its folder is the root."""
+        table = table_in(str(path.parent))
+        return cls.of_table(table if table is not None else Table(path, {}))
 
     @classmethod
     def of_table(cls, table: Table) -> Project:
