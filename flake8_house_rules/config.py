@@ -439,11 +439,11 @@ def build_config(
     for name, value in flake8_values.items():
         if value is not None and name in OPTIONS_BY_NAME:
             layered[name] = (value, (origins or {}).get(name) or cli_where(OPTIONS_BY_NAME[name]))
-    pattern_file, _ = layered.get("hr-pattern-file", ("", ""))
+    pattern_file, where = layered.get("hr-pattern-file", ("", ""))
     pattern_path = None
     if isinstance(pattern_file, str) and pattern_file.strip():
         pattern_path = os.path.join(cwd, pattern_file.strip())  # the other sources made theirs absolute
-    patterns = pattern_specs(found, pattern_path, cwd)
+    patterns = pattern_specs(found, pattern_path, cwd, where)
     known_codes = known_codes | {spec.code for spec in patterns}
     fields: dict[str, Any] = {}  # Any: one converted value per Config field, each of its own type
     for spec in OPTIONS:

@@ -232,13 +232,17 @@ def _display(path: Path, cwd: str) -> str:
     return str(path) if relative.startswith("..") else Path(relative).as_posix()
 
 
-def read_pattern_file(path: Path, cwd: str) -> list[PatternSpec]:
-    """The declarations of a TOML or YAML pattern file, whose top-level keys are the codes."""
+def read_pattern_file(path: Path, cwd: str, where: str = "option 'hr-pattern-file'") -> list[PatternSpec]:
+    """The declarations of a TOML or YAML pattern file, whose top-level keys are the codes.
+
+    `where` names the option (or key) that names the file, and where it was set, for messages.
+    """
     origin = _display(path, cwd)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        msg = f"option 'hr-pattern-file' names a file that cannot be read: {origin}: {exc}"
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        msg = f"{where} names a file that cannot be read: {origin}: {reason}"
         raise ConfigError(msg) from None
     suffix = path.suffix.lower()
     if suffix == ".toml":
@@ -250,7 +254,7 @@ def read_pattern_file(path: Path, cwd: str) -> list[PatternSpec]:
     elif suffix in {".yaml", ".yml"}:
         table = _load_yaml(text, origin)
     else:
-        msg = f"option 'hr-pattern-file' has a bad value {origin!r}: expected a .toml, .yaml or .yml file"
+        msg = f"{where} has a bad value {origin!r}: expected a .toml, .yaml or .yml file"
         raise ConfigError(msg)
     return parse_declarations(table if table is not None else {}, origin, f"pattern file {origin}")
 
@@ -316,10 +320,13 @@ def load_pattern_specs(cwd: str, flake8_value: object = None) -> tuple[PatternSp
     return pattern_specs(table, str(path) if path is not None else None, cwd)
 
 
-def pattern_specs(table: Table | None, pattern_file: str | None, cwd: str) -> tuple[PatternSpec, ...]:
+def pattern_specs(
+    table: Table | None, pattern_file: str | None, cwd: str, where: str = "option 'hr-pattern-file'"
+) -> tuple[PatternSpec, ...]:
     """The pattern rules of a project's table and of a pattern file (an absolute path, or `None`).
 
-    Messages name the files relative to the working directory when they are under it, else to `cwd`.
+    Messages name the files relative to the working directory when they are under it, else to `cwd`;
+    `where` says which option (or key) named the pattern file, and where it was set.
     """
     display_base = cwd
     if table is not None and table.path is not None and _display(table.path, os.getcwd()) != str(table.path):
@@ -330,7 +337,7 @@ def pattern_specs(table: Table | None, pattern_file: str | None, cwd: str) -> tu
         container = f"[tool.flake8-house-rules.patterns] in {origin}"
         specs.extend(parse_declarations(table.values["patterns"], origin, container))
     if pattern_file is not None:
-        specs.extend(read_pattern_file(Path(pattern_file), display_base))
+        specs.extend(read_pattern_file(Path(pattern_file), display_base, where))
     if not specs:
         return ()
     first_origin: dict[str, str] = {}
