@@ -5,7 +5,9 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from flake8_house_rules.context.sqlalchemy import imports_sql_package
 from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.rules.hr6xx_data.common import single_layer
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -16,9 +18,12 @@ IMPORT_ERRORS = frozenset({"builtins.ImportError", "builtins.ModuleNotFoundError
 class TryInStore(Rule):
     """## What it does
     Checks for a `try` statement with `except` handlers in a function of a store module
-    (`hr-store-modules`); `try`/`finally` without a handler is cleanup, not handling, and is not
-    reported. A `try` at module level, and one whose handlers catch only `ImportError`/`ModuleNotFoundError`
-    (an optional dependency imported lazily), guard imports rather than data access and are not reported.
+    (`hr-store-modules`) that imports SQLAlchemy or SQLModel; `try`/`finally` without a handler is cleanup,
+    not handling, and is not reported. A module without SQLAlchemy (a YAML- or Redis-backed "store", a REST
+    client) is no data-access layer in the guide's sense, and a module whose path matches two layers
+    (`app/api/routes/job_state_store.py`) is ambiguous: neither is checked. A `try` at module level, and
+    one whose handlers catch only `ImportError`/`ModuleNotFoundError` (an optional dependency imported
+    lazily), guard imports rather than data access and are not reported.
 
     ## Why is this bad?
     The store is raw data access: the service above it knows what a missing row or a violated constraint
@@ -72,20 +77,43 @@ class TryInStore(Rule):
             path="app/users/store.py",
         ),
         Example(
-            "class UserStore:\n    async def stream(self):\n        try:\n            yield self.db\n"
-            "        finally:\n            await self.db.close()",
+            "import sqlalchemy\n\nclass UserStore:\n    async def stream(self):\n        try:\n"
+            "            yield self.db\n        finally:\n            await self.db.close()",
             path="app/users/store.py",
+        ),
+        # a pydantic models module and a router named `*_store.py` under `*/api/*`: two layers, no layer rule
+        Example(
+            "import json\nimport sqlalchemy\nfrom pydantic import BaseModel, field_validator\n\n"
+            "class JobStateBody(BaseModel):\n    value: str\n\n    @field_validator('value')\n    @classmethod\n"
+            "    def value_is_json(cls, v: str) -> str:\n        try:\n            json.loads(v)\n"
+            "        except ValueError:\n            raise ValueError('not JSON') from None\n        return v",
+            path="app/api/datamodels/job_state_store.py",
+        ),
+        Example(
+            "import sqlalchemy\nfrom fastapi import APIRouter, HTTPException\n\nrouter = APIRouter()\n\n"
+            "@router.put('/{key}', status_code=204)\ndef set_value(key: str, value: str) -> None:\n    try:\n"
+            "        backend.set(key, value)\n    except KeyError as e:\n"
+            "        raise HTTPException(status_code=404) from e",
+            path="app/api/routes/job_state_store.py",
+        ),
+        # a store that is not SQL: profiles in a YAML file
+        Example(
+            "from pathlib import Path\n\nimport yaml\n\nclass ProfileStore:\n    def load(self, path: Path) -> dict:\n"
+            "        try:\n            return yaml.safe_load(path.read_text())\n        except OSError as e:\n"
+            "            raise ValueError(f'cannot read {path}') from e",
+            path="app/cli/services/profiles/store.py",
         ),
     )
     invalid = (
         Example(
-            "class UserStore:\n    async def get_one(self, payload):\n        try:  # error: HR606\n"
-            "            return (await self.db.execute(stmt)).scalar_one()\n        except NoResultFound:\n"
-            "            return None",
+            "from sqlalchemy.exc import NoResultFound\n\nclass UserStore:\n    async def get_one(self, payload):\n"
+            "        try:  # error: HR606\n            return (await self.db.execute(stmt)).scalar_one()\n"
+            "        except NoResultFound:\n            return None",
             path="app/users/store.py",
         ),
         Example(
-            "def delete_run(session, run_id):\n    try:  # error: HR606\n        session.delete(run_id)\n"
+            "from sqlalchemy.orm import Session\n\ndef delete_run(session: Session, run_id):\n"
+            "    try:  # error: HR606\n        session.delete(run_id)\n"
             "    except (ImportError, KeyError):\n        pass",
             path="app/stores/runs.py",
         ),
@@ -94,7 +122,7 @@ class TryInStore(Rule):
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
         """Only store modules."""
-        return "store" in ctx.roles
+        return single_layer(ctx) == "store" and imports_sql_package(ctx)
 
     def visit_Try(self, node: ast.Try) -> None:
         """Report a `try` with handlers in a function."""
