@@ -102,6 +102,7 @@ def test_a_method_an_imported_base_may_name_is_advised_override(flake8_path: Fla
 
 
 ROUTER_NAMED_STORE = """from fastapi import APIRouter, HTTPException
+from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session
 
 router = APIRouter()
@@ -111,7 +112,7 @@ router = APIRouter()
 def set_value(key: str, session: Session) -> None:
     try:
         session.commit()
-    except KeyError as e:
+    except NoResultFound as e:
         raise HTTPException(status_code=404) from e
 """
 
@@ -122,7 +123,7 @@ def test_a_module_of_two_layers_gets_no_layer_rule(flake8_path: Flake8Path) -> N
     (flake8_path / "app" / "job_store.py").write_text(ROUTER_NAMED_STORE)
     result = flake8_path.run_flake8(["--select", "HR605,HR606,HR609,HR610,HR612", "--hr-enable", "HR610"])
     assert sorted(line.split(": ")[0] + " " + line.split(" ")[1] for line in result.out_lines) == [
-        "./app/job_store.py:10:9 HR605",
-        "./app/job_store.py:12:9 HR612",
-        "./app/job_store.py:9:5 HR606",
+        "./app/job_store.py:10:5 HR606",
+        "./app/job_store.py:11:9 HR605",
+        "./app/job_store.py:13:9 HR612",
     ]

@@ -12,18 +12,22 @@ from flake8_house_rules.rules.hr6xx_data.common import single_layer
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
 
-IMPORT_ERRORS = frozenset({"builtins.ImportError", "builtins.ModuleNotFoundError"})
+ORM_PACKAGES = ("sqlalchemy.", "sqlmodel.")
 
 
 class TryInStore(Rule):
     """## What it does
-    Checks for a `try` statement with `except` handlers in a function of a store module
-    (`hr-store-modules`) that imports SQLAlchemy or SQLModel; `try`/`finally` without a handler is cleanup,
-    not handling, and is not reported. A module without SQLAlchemy (a YAML- or Redis-backed "store", a REST
-    client) is no data-access layer in the guide's sense, and a module whose path matches two layers
-    (`app/api/routes/job_state_store.py`) is ambiguous: neither is checked. A `try` at module level, and
-    one whose handlers catch only `ImportError`/`ModuleNotFoundError` (an optional dependency imported
-    lazily), guard imports rather than data access and are not reported.
+    Checks for a `try` statement in a function of a store module (`hr-store-modules`) that imports
+    SQLAlchemy or SQLModel, whose handlers catch one of SQLAlchemy's exceptions (`NoResultFound`,
+    `IntegrityError`, `sqlalchemy.exc.DBAPIError`, ...): the ORM errors the guide asks the store to let
+    through. Handlers of other errors (parsing a page token, an artifact upload, an optional import, a
+    broad `except Exception` around a call of another system) are not about the ORM and are not reported;
+    nor is `try`/`finally` (cleanup, not handling), nor a `try` around a savepoint (`with
+    session.begin_nested():`), which is how style guide 001 catches an expected duplicate (see HR614).
+    A module without SQLAlchemy (a YAML- or Redis-backed "store", a REST client) is no data-access layer in
+    the guide's sense, and a module whose path matches two layers (`app/api/routes/job_state_store.py`) is
+    ambiguous: neither is checked. A `try` at module level guards an import rather than data access and is
+    not reported.
 
     ## Why is this bad?
     The store is raw data access: the service above it knows what a missing row or a violated constraint
@@ -96,6 +100,18 @@ class TryInStore(Rule):
             "        raise HTTPException(status_code=404) from e",
             path="app/api/routes/job_state_store.py",
         ),
+        # mlflow: handlers of other errors than the ORM's, and a savepoint around an expected duplicate
+        Example(
+            "import base64\nfrom sqlalchemy.exc import IntegrityError\n\nclass RunStore:\n"
+            "    def runs(self, page_token: str):\n        try:\n"
+            "            created, run_id = base64.b64decode(page_token).decode().split(':', 1)\n"
+            "        except ValueError as e:\n            raise InvalidToken(page_token) from e\n\n"
+            "    def archive(self, repo, data):\n        try:\n            repo.upload(data)\n"
+            "        except Exception as e:\n            raise ArchivalFailed() from e\n\n"
+            "    def grant(self, session, role):\n        try:\n            with session.begin_nested():\n"
+            "                session.add(role)\n        except IntegrityError:\n            pass",
+            path="mlflow/server/auth/sqlalchemy_store.py",
+        ),
         # a store that is not SQL: profiles in a YAML file
         Example(
             "from pathlib import Path\n\nimport yaml\n\nclass ProfileStore:\n    def load(self, path: Path) -> dict:\n"
@@ -112,9 +128,9 @@ class TryInStore(Rule):
             path="app/users/store.py",
         ),
         Example(
-            "from sqlalchemy.orm import Session\n\ndef delete_run(session: Session, run_id):\n"
+            "import sqlalchemy.exc\nfrom sqlalchemy.orm import Session\n\ndef delete_run(session: Session, run_id):\n"
             "    try:  # error: HR606\n        session.delete(run_id)\n"
-            "    except (ImportError, KeyError):\n        pass",
+            "    except (KeyError, sqlalchemy.exc.IntegrityError):\n        pass",
             path="app/stores/runs.py",
         ),
     )
@@ -135,15 +151,26 @@ class TryInStore(Rule):
     def _check(self, node: ast.Try | ast.TryStar) -> None:
         if not node.handlers or self.ctx.enclosing_function(node) is None:
             return
-        if all(self._guards_import(handler) for handler in node.handlers):
+        if not any(self._catches_orm_error(handler) for handler in node.handlers) or _around_savepoint(node):
             return
         self.report(node)
 
-    def _guards_import(self, handler: ast.ExceptHandler) -> bool:
+    def _catches_orm_error(self, handler: ast.ExceptHandler) -> bool:
+        """Whether a handler catches an exception of SQLAlchemy's (`NoResultFound`, `IntegrityError`, ...)."""
         caught = handler.type
-        if caught is None:
-            return False
-        names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
-        return all(isinstance(name, ast.Name) and f"builtins.{name.id}" in IMPORT_ERRORS for name in names) and all(
-            isinstance(name, ast.Name) and self.ctx.is_builtin(name) for name in names
+        names = caught.elts if isinstance(caught, ast.Tuple) else [caught] if caught is not None else []
+        return any((self.ctx.qualname(name) or "").startswith(ORM_PACKAGES) for name in names)
+
+
+def _around_savepoint(node: ast.Try | ast.TryStar) -> bool:
+    """`try: with session.begin_nested(): ...`: the savepoint HR614 asks for around an expected duplicate."""
+    return any(
+        isinstance(statement, ast.With | ast.AsyncWith)
+        and any(
+            isinstance(item.context_expr, ast.Call)
+            and isinstance(item.context_expr.func, ast.Attribute)
+            and item.context_expr.func.attr == "begin_nested"
+            for item in statement.items
         )
+        for statement in node.body
+    )
