@@ -67,63 +67,13 @@ def test_sql_provenance_is_bounded_on_long_chains() -> None:
             f"    conn.execute(text('SELECT ' + {parts}))\n"
         )
 
-    small, big = module(200), module(4000)
-    start = time.perf_counter()
-    _lint(small, "HR613")
-    small_time = time.perf_counter() - start
-    start = time.perf_counter()
-    _lint(big, "HR613")
-    big_time = time.perf_counter() - start
-    assert big_time < small_time * 20 * 4  # 20 times the input, linear with room for noise
+    def best(source: str) -> float:
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            _lint(source, "HR613")
+            times.append(time.perf_counter() - start)
+        return min(times)
 
-
-STORE_WITH_BASE = """from sqlalchemy.orm import Session
-
-from app.secrets.base import SecretsBackend
-
-
-class SecretsStore(SecretsBackend):
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def get_secret(self, key: str) -> str | None:
-        return None
-"""
-
-
-def test_a_method_an_imported_base_may_name_is_advised_override(flake8_path: Flake8Path) -> None:
-    (flake8_path / "app").mkdir()
-    (flake8_path / "app" / "store.py").write_text(STORE_WITH_BASE)
-    result = flake8_path.run_flake8(["--select", "HR609"])
-    assert result.out_lines == [
-        "./app/store.py:10:5: HR609 mark `get_secret` `@typing.override` if a base class names it, or rename it "
-        "to `get_one`, `get_list` or `get_plist`: the house names of store and service methods"
-    ]
-
-
-ROUTER_NAMED_STORE = """from fastapi import APIRouter, HTTPException
-from sqlalchemy.exc import NoResultFound
-from sqlalchemy.orm import Session
-
-router = APIRouter()
-
-
-@router.put("/{key}", status_code=204)
-def set_value(key: str, session: Session) -> None:
-    try:
-        session.commit()
-    except NoResultFound as e:
-        raise HTTPException(status_code=404) from e
-"""
-
-
-def test_a_module_of_two_layers_gets_no_layer_rule(flake8_path: Flake8Path) -> None:
-    (flake8_path / "app" / "routes").mkdir(parents=True)
-    (flake8_path / "app" / "routes" / "job_state_store.py").write_text(ROUTER_NAMED_STORE)
-    (flake8_path / "app" / "job_store.py").write_text(ROUTER_NAMED_STORE)
-    result = flake8_path.run_flake8(["--select", "HR605,HR606,HR609,HR610,HR612", "--hr-enable", "HR610"])
-    assert sorted(line.split(": ")[0] + " " + line.split(" ")[1] for line in result.out_lines) == [
-        "./app/job_store.py:10:5 HR606",
-        "./app/job_store.py:11:9 HR605",
-        "./app/job_store.py:13:9 HR612",
-    ]
+    small, big = best(module(200)), best(module(4000))
+    assert big < small * 20 * 4  # 20 times the input: linear with room for noise (quadratic would be 400)
