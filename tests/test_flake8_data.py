@@ -67,11 +67,13 @@ def test_sql_provenance_is_bounded_on_long_chains() -> None:
             f"    conn.execute(text('SELECT ' + {parts}))\n"
         )
 
-    small, big = module(200), module(4000)
-    start = time.perf_counter()
-    _lint(small, "HR613")
-    small_time = time.perf_counter() - start
-    start = time.perf_counter()
-    _lint(big, "HR613")
-    big_time = time.perf_counter() - start
-    assert big_time < small_time * 20 * 4  # 20 times the input, linear with room for noise
+    def best(source: str) -> float:
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            _lint(source, "HR613")
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    small, big = best(module(200)), best(module(4000))
+    assert big < small * 20 * 4  # 20 times the input: linear with room for noise (quadratic would be 400)

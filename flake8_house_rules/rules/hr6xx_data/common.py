@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from flake8_house_rules.context.sqlalchemy import layer_of
+
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
 
@@ -49,3 +51,11 @@ def decorator_names(ctx: ModuleContext, node: ast.FunctionDef | ast.AsyncFunctio
 def is_constant_name(name: str) -> bool:
     """Whether a name is spelled as a constant (`DEFAULT_WORKSPACE`, `MAX_ROWS`): PEP 8's UPPER_SNAKE_CASE."""
     return len(name) > 1 and name.isupper() and not name.startswith("__")
+
+
+def single_layer(ctx: ModuleContext) -> str | None:
+    """The module's one layer (`store`, `service`, `router`), or `None` when its roles give none or several:
+    a module whose path matches two layers (`app/api/users_store.py`) is ambiguous, and no layer rule
+    checks it.
+    """
+    return layer_of(ctx.roles)
