@@ -28,6 +28,11 @@ class SecretNotSecretstr(ModelRule):
     a page cursor (mlflow's `CompositeToken(backend_token, offset)`) and is not reported either. Reported at
     the field's line.
 
+    Also left alone: the fields of a model named `...Response` or `...Token` (`TokenResponse.access_token`,
+    `AccessToken.access_token`, the payload of a token endpoint): a response must carry the token itself,
+    and `SecretStr` would serialise it as `"**********"`; and a field declared `Field(..., repr=False)`,
+    which already keeps the value out of `repr()` and logs.
+
     ## Why is this bad?
     A `str` secret is printed in full by `repr()`, by logging the settings object, in tracebacks and in
     validation errors. `SecretStr` shows `**********` everywhere except through `.get_secret_value()`.
@@ -49,7 +54,10 @@ class SecretNotSecretstr(ModelRule):
 
     code = "HR404"
     name = "secret-not-secretstr"
-    message = "type the secret field as `SecretStr` (read it with `.get_secret_value()`)"
+    message = (
+        "type the secret field as `SecretStr` (read it with `.get_secret_value()`; it serialises as "
+        '`"**********"`, so a field sent to clients needs `repr=False` instead)'
+    )
     fix = "unsafe"
     source = "003 Configuration; 003 Pydantic Models (v2)"
     valid = (
@@ -65,6 +73,10 @@ class SecretNotSecretstr(ModelRule):
         # mlflow: a pagination cursor
         "from pydantic import BaseModel\n\nclass CompositeToken(BaseModel):\n    backend_token: str | None\n"
         "    offset: int = 0\n",
+        # a token a response must carry; a field kept out of repr()
+        "from pydantic import BaseModel, Field\n\nclass TokenResponse(BaseModel):\n    access_token: str\n\n"
+        "class Workload(BaseModel):\n    token: str = Field(repr=False)\n\n"
+        "class AccessToken(BaseModel):\n    access_token: str\n",
     )
     invalid = (
         "from pydantic import BaseModel\n\nclass Credentials(BaseModel):\n    access_token: str  # error: HR404\n",
@@ -75,17 +87,29 @@ class SecretNotSecretstr(ModelRule):
         "    client_secret: Annotated[str, Field(description='OAuth secret')]  # error: HR404\n"
         "    page: int = 1\n"
         "    apiKey: str = ''  # error: HR404\n",
+        "from pydantic import BaseModel, Field\n\nclass TokenRequest(BaseModel):\n"
+        "    client_secret: str = Field(repr=True)  # error: HR404\n",
     )
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         """Report each secret-named field typed `str`."""
         model = self.model_of(node)
-        if model is None:
+        if model is None or node.name.endswith(("Response", "Token")):
             return
         paginated = not model.settings and any(field.name in PAGINATION_FIELDS for field in model.fields)
         for field in model.fields:
             if not is_secret_name(field.name) or (paginated and name_words(field.name)[-1] == "token"):
                 continue
+            if any(_hidden_from_repr(call) for call in field.field_calls):
+                continue
             inner = unwrap_optional(self.ctx, field.annotation)
             if isinstance(inner, ast.Name) and inner.id == "str" and self.ctx.is_builtin(inner):
                 self.report(field.node)
+
+
+def _hidden_from_repr(call: ast.Call) -> bool:
+    """Whether a `Field(...)` call passes `repr=False`."""
+    return any(
+        keyword.arg == "repr" and isinstance(keyword.value, ast.Constant) and keyword.value.value is False
+        for keyword in call.keywords
+    )
