@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pytest_flake8_path import Flake8Path
 
-ENV_READ = '"""Reads the environment."""\n\nimport os\n\nTIMEOUT = os.getenv("TIMEOUT", "10")\nCLIENT = Client(base_url="https://id.example.io/api")\n'
+ENV_READ = '"""Reads the environment."""\n\nimport os\n\nTIMEOUT = os.getenv("TIMEOUT", "10")\nCLIENT = Client(base_url="https://id.acme.io/api")\n'
 MODELS = (
     '"""Models."""\n'
     "\n"

@@ -105,8 +105,23 @@ DOC_KEYWORDS = frozenset(
 DOC_NAME_WORDS = frozenset({"doc", "docs", "documentation", "homepage", "license", "tos"})
 #: Words that, in a collection's name, say its URLs are what values are matched against (`allowed_hosts`).
 ALLOW_LIST_WORDS = frozenset(
-    {"allowed", "allowlist", "whitelist", "trusted", "blocked", "blocklist", "blacklist", "denylist", "denied"}
+    {
+        "allowed",
+        "allow",
+        "allowlist",
+        "whitelist",
+        "trusted",
+        "blocked",
+        "blocklist",
+        "blacklist",
+        "denylist",
+        "denied",
+        "origins",
+        "cors",
+    }
 )
+#: File types a browser loads for a page (scripts, styles, images, fonts), not services the code calls.
+ASSET_SUFFIXES = (".js", ".css", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".woff", ".woff2")
 #: Top-level names reserved for documentation and tests (RFC 2606, RFC 6761).
 RESERVED_TLDS = (".example", ".test", ".invalid")
 COLLECTIONS = (ast.List, ast.Tuple, ast.Set, ast.Dict)
@@ -192,12 +207,18 @@ def is_url_literal(value: str) -> bool:
     """Whether a string is entirely a URL or DSN of a scheme the catalogue names, and not an identifier."""
     if "://" not in value or URL_RE.fullmatch(value) is None:
         return False
+    if "\\" in value or "(?" in value:
+        return False  # a regular expression that matches URLs: `r"https://opencode\.ai/(?:zen)?"`
     rest = value.partition("://")[2]
     host = rest.split("/", 1)[0].rpartition("@")[2].split(":", 1)[0].lower()
     if host in IDENTIFIER_HOSTS or host.endswith(tuple("." + known for known in IDENTIFIER_HOSTS)):
         return False
-    if host.startswith("example.") or host.endswith(RESERVED_TLDS):
+    if host.startswith("example.") or host.endswith(RESERVED_TLDS) or not STAND_IN_WORDS.isdisjoint(host.split(".")):
         return False  # a placeholder: `https://example.acme.dev/reset`, `http://api.test/`
+    if host.startswith("docs.") or "#" in rest:
+        return False  # a documentation link: `https://docs.litellm.ai/docs`, `https://github.com/x/y#installation`
+    if rest.split("?", 1)[0].lower().endswith(ASSET_SUFFIXES):
+        return False  # a static asset a page loads in the browser: `https://code.jquery.com/jquery.min.js`
     if rest.startswith(IDENTIFIER_PREFIXES) or rest.endswith("/.default"):
         return False  # an OAuth scope (Google's `.../auth/...`, Microsoft's `https://graph.microsoft.com/.default`)
     return rest.strip("/") not in {"", ":memory:"}
@@ -215,6 +236,13 @@ def matching_context(ctx: ModuleContext, node: ast.AST) -> bool:
         return True  # a %-template: `"http://%s:%d/" % (host, port)`
     if isinstance(parent, ast.Attribute) and parent.attr == "format":
         return True  # a str.format template
+    if (
+        isinstance(parent, ast.Call)
+        and isinstance(parent.func, ast.Attribute)
+        and parent.func.attr == "format"
+        and isinstance(parent.func.value, ast.Constant | ast.BinOp)
+    ):
+        return True  # a value put into a message: `"# {:^59} #".format("https://github.com/.../issues/new")`
     if isinstance(parent, ast.Tuple | ast.List | ast.Set):
         node, parent = parent, ctx.parent(parent)
     if isinstance(parent, ast.Compare):
@@ -255,21 +283,30 @@ def _documentation_name(target: ast.expr) -> bool:
     return bool(name) and (name in DOC_KEYWORDS or not DOC_NAME_WORDS.isdisjoint(name_words(name)))
 
 
-def assigned_collection_name(ctx: ModuleContext, node: ast.AST) -> tuple[str, ast.stmt] | None:
-    """The name a literal is assigned to, directly or as an item of a literal collection, with the statement
-    (`API_URL = "..."`, `HOSTS = ["...", ...]`, `LINKS: Final = {"a": "..."}`); `None` otherwise.
+def assigned_collection_name(ctx: ModuleContext, node: ast.AST) -> tuple[str, ast.AST] | None:
+    """The name a literal is assigned or passed to, directly or as an item of a literal collection, with the
+    statement or keyword (`API_URL = "..."`, `HOSTS = ["...", ...]`, `LINKS: Final = {"a": "..."}`,
+    `allow_origins=[...]`); `None` otherwise.
     """
+    parent = collection_holder(ctx, node)
+    if isinstance(parent, ast.keyword) and parent.arg:
+        return parent.arg, parent  # a keyword: `CORSMiddleware(app, allow_origins=[...])`
+    if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+        return parent.targets[0].id, parent
+    if isinstance(parent, ast.AnnAssign) and isinstance(parent.target, ast.Name) and parent.value is not None:
+        return parent.target.id, parent
+    return None
+
+
+def collection_holder(ctx: ModuleContext, node: ast.AST) -> ast.AST | None:
+    """What holds a literal, past the literal collections (and freezing calls) it is an item of."""
     parent = ctx.parent(node)
     for _ in range(MAX_ANCESTORS):
         if isinstance(parent, COLLECTIONS) or (isinstance(parent, ast.Call) and _wraps_collection(parent)):
             parent = ctx.parent(parent)
             continue
         break
-    if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
-        return parent.targets[0].id, parent
-    if isinstance(parent, ast.AnnAssign) and isinstance(parent.target, ast.Name) and parent.value is not None:
-        return parent.target.id, parent
-    return None
+    return parent
 
 
 def _wraps_collection(call: ast.Call) -> bool:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from flake8_house_rules.context.pydantic import unwrap_optional
 from flake8_house_rules.rules.hr4xx_config.common import ModelRule, is_secret_name, name_words
 
 #: Fields that make a model a page of results: a `token` beside them is a pagination cursor.
 PAGINATION_FIELDS = frozenset({"offset", "page", "cursor", "has_more", "next_page"})
+#: Words of a model's name that say its values are passed on as they are (see the docs).
+PASSING_WORDS = frozenset({"Response", "Params", "Cache", "Cached"})
+CAMEL_WORDS = re.compile(r"[A-Z][a-z0-9]*")
 
 
 class SecretNotSecretstr(ModelRule):
@@ -28,10 +32,12 @@ class SecretNotSecretstr(ModelRule):
     a page cursor (mlflow's `CompositeToken(backend_token, offset)`) and is not reported either. Reported at
     the field's line.
 
-    Also left alone: the fields of a model named `...Response` or `...Token` (`TokenResponse.access_token`,
-    `AccessToken.access_token`, the payload of a token endpoint): a response must carry the token itself,
-    and `SecretStr` would serialise it as `"**********"`; and a field declared `Field(..., repr=False)`,
-    which already keeps the value out of `repr()` and logs.
+    Also left alone: the fields of a model whose name says it carries its values on rather than holding
+    them: a response or a token payload (`TokenResponse`, `AccessToken`, a name ending `Token`, or with the
+    word `Response`), the parameters of a message template (`PasswordResetBodyParams`, the word `Params`),
+    or a cache entry (`CopilotCachedKey`, the word `Cache`/`Cached`): those values must be serialised as
+    they are, and `SecretStr` would serialise them as `"**********"`. And a field declared `Field(...,
+    repr=False)`, which already keeps the value out of `repr()` and logs.
 
     ## Why is this bad?
     A `str` secret is printed in full by `repr()`, by logging the settings object, in tracebacks and in
@@ -76,7 +82,9 @@ class SecretNotSecretstr(ModelRule):
         # a token a response must carry; a field kept out of repr()
         "from pydantic import BaseModel, Field\n\nclass TokenResponse(BaseModel):\n    access_token: str\n\n"
         "class Workload(BaseModel):\n    token: str = Field(repr=False)\n\n"
-        "class AccessToken(BaseModel):\n    access_token: str\n",
+        "class AccessToken(BaseModel):\n    access_token: str\n\n"
+        "class PasswordResetBodyParams(BaseModel):\n    reset_token: str\n\n"
+        "class CopilotCachedKey(BaseModel):\n    token: str\n",
     )
     invalid = (
         "from pydantic import BaseModel\n\nclass Credentials(BaseModel):\n    access_token: str  # error: HR404\n",
@@ -94,7 +102,7 @@ class SecretNotSecretstr(ModelRule):
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         """Report each secret-named field typed `str`."""
         model = self.model_of(node)
-        if model is None or node.name.endswith(("Response", "Token")):
+        if model is None or _passes_values_on(node.name):
             return
         paginated = not model.settings and any(field.name in PAGINATION_FIELDS for field in model.fields)
         for field in model.fields:
@@ -105,6 +113,12 @@ class SecretNotSecretstr(ModelRule):
             inner = unwrap_optional(self.ctx, field.annotation)
             if isinstance(inner, ast.Name) and inner.id == "str" and self.ctx.is_builtin(inner):
                 self.report(field.node)
+
+
+def _passes_values_on(name: str) -> bool:
+    """Whether a model's name says it carries its values on: a response, token payload, template params, cache."""
+    words = set(CAMEL_WORDS.findall(name))
+    return name.endswith("Token") or not PASSING_WORDS.isdisjoint(words)
 
 
 def _hidden_from_repr(call: ast.Call) -> bool:
