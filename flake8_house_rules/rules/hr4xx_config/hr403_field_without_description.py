@@ -27,7 +27,9 @@ class FieldWithoutDescription(ModelRule):
     fixture models are no API). SQLModel tables (`table=True`) are not models. A discriminator tag, a field
     typed `Literal[<one value>]` whose default is that value (`type: Literal["created"] = "created"`), is
     not reported either, nor one typed so without a default (a required tag): its one value says all a
-    description would, and it is fixed, never free input.
+    description would, and it is fixed, never free input. Nor are the fields of a private model (`class
+    _ToolUse(BaseModel)`, a name starting with `_`): a module's own parsing helper for an upstream
+    payload is no schema anyone reads.
 
     ## Why is this bad?
     The description is what the OpenAPI schema, the settings documentation and the next reader see; a field
@@ -77,7 +79,7 @@ class FieldWithoutDescription(ModelRule):
         "from typing import Literal\nfrom pydantic import BaseModel, Field\n\nclass StateChanged(BaseModel):\n"
         "    type: Literal['state-changed'] = 'state-changed'\n"
         "    count: int = Field(0, description='Number of changes')\n\nclass Message(BaseModel):\n"
-        "    type: Literal['message']\n",
+        "    type: Literal['message']\n\nclass _ToolUse(BaseModel):\n    tool_input: object = None\n",
     )
     invalid = (
         "from pydantic import BaseModel\n\nclass Credentials(BaseModel):\n"
@@ -103,7 +105,7 @@ class FieldWithoutDescription(ModelRule):
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         """Report each field of a model that is provably not described."""
         model = self.model_of(node)
-        if model is None:
+        if model is None or node.name.startswith("_"):
             return
         for field in model.fields:
             if field.described is False and not (model.root and field.name == "root") and not self._tag(field):
