@@ -103,7 +103,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec(
         "hr-settings-modules",
         "patterns",
-        "*settings.py,*config.py",
+        "*settings.py,*config.py,*/settings/*",
         "Path patterns of settings modules, where environment reads belong.",
     ),
     OptionSpec(
