@@ -11,6 +11,7 @@ from flake8_house_rules.rules.hr0xx_hygiene.common import (
     documented_elsewhere,
     functions,
     has_docstring,
+    is_generated_module,
     is_method,
     is_private_module,
     is_public,
@@ -134,8 +135,8 @@ class MissingDocstring(Rule):
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Test modules and migration scripts are not checked."""
-        return not ctx.is_test_module() and not ctx.is_migration_module()
+        """Test modules, migration scripts and generated modules are not checked."""
+        return not ctx.is_test_module() and not ctx.is_migration_module() and not is_generated_module(ctx)
 
     def visit_Module(self, node: ast.Module) -> None:
         """Report the module (on line 1), then its public classes and functions, that lack a docstring.

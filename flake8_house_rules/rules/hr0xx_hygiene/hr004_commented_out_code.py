@@ -6,8 +6,13 @@ import ast
 import keyword
 import re
 import warnings
+from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Rule
+from flake8_house_rules.rules.hr0xx_hygiene.common import is_generated_module
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context import ModuleContext
 
 #: Comments that are tool directives or file headers, never code, whatever they parse as.
 MARKER_RE = re.compile(
@@ -32,6 +37,7 @@ JOIN_REACH = 30
 #: A line that maps one thing to another (`a -> b`) introduces examples, as unfinished prose does.
 ARROWS = ("->", "=>")
 #: Lines that open an example: a separator or code fence, a doctest prompt, `e.g.`, `Example`, `Usage`.
+FENCE_RE = re.compile(r"^(?:[-=*~_]{3,}|```)")
 EXAMPLE_RE = re.compile(r"^(?:[-=*~_]{3,}|```|>>>|e\.g\.|i\.e\.|for example\b|examples?\b|usage\b)", re.IGNORECASE)
 #: C API names (`PyList_Extend`, `_PyCoreConfig_InitCompatConfig`): a label naming what a test covers.
 C_API_RE = re.compile(r"^_?Py[A-Z][A-Za-z]*_")
@@ -339,6 +345,10 @@ class CommentedOutCode(Rule):
         "eval_tests = [\n    # Constant(value=None)\n    'None',\n]",
         '# [{"a": 1}, {"a": 3}] -> {"a": [1, 3]}\n# Schema([ColSpec(long, "a")]) ->\n'
         '# Schema([ColSpec(Array(long), "a")])',
+        "try:\n    hints = f()\nexcept TypeError:\n    # ---\n    # from __future__ import annotations\n    #\n"
+        "    # def f(x: list[str]) -> list[str]:\n    #          ^^^^^^^^^ Evaluating this expression fails in\n"
+        "    #                    Python < 3.9 because list is not subscriptable.\n    #     return x\n    # ---\n"
+        "    hints = {}",
         "def score(score: float, grants: dict) -> float | None:\n    if grants['is_public']:\n"
         "        # Public = NULL\n        return None\n    # IP: distance = 1 - inner_product\n    return 1.0 - score",
         "# Note: x = compute()\n# Otherwise: retry = True\nx = 1",
@@ -367,6 +377,8 @@ class CommentedOutCode(Rule):
         "def handle(prompt: str, files: list) -> list:\n    # TODO: re-enable URL extraction from prompt\n"
         "    # urls = []  # error: HR004\n    # if prompt and len(prompt) < 500:\n"
         "    #     urls = extract_urls(prompt)\n\n    return files",
+        # after a closing fence, code is code again
+        "# ```\n# save(user)\n# ```\n# Done with the example.\n# cache.clear()  # error: HR004\nx = 1",
         # the old variant of the next line
         "def sync(client, payload, old_payload):\n    # client.send(old_payload)  # error: HR004\n"
         "    client.send(payload)",
@@ -377,6 +389,11 @@ class CommentedOutCode(Rule):
         "x = 1\n# except (KeyError, ValueError):  # error: HR004\n#     pass",
         "x = 1\n# elif user is None:  # error: HR004\n#     return",
     )
+
+    @classmethod
+    def applies_to(cls, ctx: ModuleContext) -> bool:
+        """Generated modules are not checked."""
+        return not is_generated_module(ctx)
 
     def visit_Module(self, node: ast.Module) -> None:
         """Read the comment-only lines in runs, and report each run of commented-out code at its first code line.
@@ -411,7 +428,7 @@ class CommentedOutCode(Rule):
         """
         search = CODE_HINT_RE.search
         texts = [raw.lstrip("# \t") for _, _, raw in run]
-        example = False
+        example = fenced = False
         settled = 0
         code_lines: set[int] = set()
         index = 0
@@ -430,7 +447,10 @@ class CommentedOutCode(Rule):
                 taken, statements = joined
             for earlier in range(settled, index - 1):
                 above = texts[earlier]
-                if above and earlier not in code_lines:
+                if FENCE_RE.match(above):
+                    fenced = not fenced  # between two fences or separators, everything is the example
+                    example = fenced
+                elif above and earlier not in code_lines and not fenced:
                     example = opens_example(above, example)
             code_lines.update(range(index - 1, index - 1 + taken))
             settled = index - 1 + taken

@@ -8,6 +8,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.rules.hr0xx_hygiene.common import is_generated_module
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -158,8 +159,8 @@ class MagicNumber(Rule):
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Test modules and migration scripts are not checked."""
-        return not ctx.is_test_module() and not ctx.is_migration_module()
+        """Test modules, migration scripts and generated modules are not checked."""
+        return not ctx.is_test_module() and not ctx.is_migration_module() and not is_generated_module(ctx)
 
     def visit_Module(self, node: ast.Module) -> None:
         """Read the module's constants once; numbers are a small share of them, so check the type first.

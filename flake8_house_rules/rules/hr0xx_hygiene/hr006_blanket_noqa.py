@@ -18,6 +18,8 @@ FILE_RE = re.compile(
 )
 #: `noqa` in the casings people write (flake8 reads any casing; these cover `noqa`, `Noqa`, `NOQA`, `NoQA`).
 NOQA_SPELLINGS = ("oqa", "OQA", "oQA")
+#: Codes written after `noqa` without the colon flake8 needs (`
+SPACED_CODES_RE = re.compile(r"\s*:?\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)")
 FILE_MESSAGE = "replace the file-wide `# {tool}: noqa` with per-file-ignores for the codes it should silence"
 
 
@@ -52,7 +54,7 @@ class BlanketNoqa(Rule):
 
     code = "HR006"
     name = "blanket-noqa"
-    message = "name the codes the `# noqa` silences: `# noqa: E501`"
+    message = "name the codes the `# noqa` silences, such as `# noqa: E501`"
     source = "001 Special Comments"
     valid = (
         "import os  # noqa: F401",
@@ -112,5 +114,11 @@ class BlanketNoqa(Rule):
             return
         for match in INLINE_RE.finditer(comment):
             if match.group("codes") is None:
-                self.report((line, col + match.start()))
+                spaced = SPACED_CODES_RE.match(comment, match.end())
+                if spaced is not None:
+                    codes = ",".join(code.strip() for code in spaced.group("codes").split(","))
+                    message = f"put the colon right after `noqa`, or flake8 silences every code: `# noqa: {codes}`"
+                    self.report((line, col + match.start()), message)
+                else:
+                    self.report((line, col + match.start()))
                 return

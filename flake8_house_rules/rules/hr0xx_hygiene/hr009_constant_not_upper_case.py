@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
-from flake8_house_rules.rules.hr0xx_hygiene.common import is_dunder
+from flake8_house_rules.rules.hr0xx_hygiene.common import is_dunder, is_generated_module
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -131,8 +131,8 @@ class ConstantNotUpperCase(Rule):
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Migration scripts are not checked."""
-        return not ctx.is_migration_module()
+        """Migration scripts and generated modules are not checked."""
+        return not ctx.is_migration_module() and not is_generated_module(ctx)
 
     def visit_Module(self, node: ast.Module) -> None:
         """Read the module scope's bindings once."""

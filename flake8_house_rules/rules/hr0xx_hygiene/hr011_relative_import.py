@@ -3,22 +3,53 @@
 from __future__ import annotations
 
 import ast
+import functools
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.paths import matches
 from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.rules.hr0xx_hygiene.common import is_generated_module
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
 
 #: Vendored trees: copied into a package from elsewhere, they must import relatively to work where they land.
+#: How many folders up a package is looked for, at most.
+MAX_PACKAGE_DEPTH = 30
+#: How many imported names the message spells out.
+MAX_NAMES = 3
 VENDORED_PATHS = ("*/_vendor/*", "_vendor/*", "*/_vendored/*", "_vendored/*", "*/vendor/*", "vendor/*")
+
+
+@functools.lru_cache(maxsize=1024)
+def package_of(folder: str) -> tuple[str, ...]:
+    """The dotted package a folder is (`("app", "users")`), climbing while folders hold an `__init__.py`."""
+    parts: list[str] = []
+    here = Path(folder)
+    while len(parts) < MAX_PACKAGE_DEPTH and (here / "__init__.py").is_file() and here.name:
+        parts.append(here.name)
+        here = here.parent
+    return tuple(reversed(parts))
+
+
+def absolute_module(package: tuple[str, ...], node: ast.ImportFrom) -> str | None:
+    """The absolute module a relative import names from inside a package, or `None` when it climbs out."""
+    if node.level - 1 >= len(package):
+        return None
+    parts = list(package[: len(package) - (node.level - 1)])
+    if node.module:
+        parts.append(node.module)
+    return ".".join(parts)
 
 
 class RelativeImport(Rule):
     """## What it does
     Checks for relative imports: `from . import x`, `from .models import User`, `from ..core import db`.
-    Reported at the import statement.
+    Reported at the import statement, with the absolute import to write when the module's folders are
+    packages on disk (each holds an `__init__.py`): `from .models import User` in `app/users/routes.py`
+    gives `from app.users.models import User`.
 
     Not checked: vendored code (a module under a `_vendor/`, `_vendored/` or `vendor/` folder), copied into a
     package from elsewhere, which must import relatively to work wherever it is copied. Other trees that
@@ -68,11 +99,22 @@ class RelativeImport(Rule):
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Vendored code is not checked."""
-        return not matches(ctx.path, VENDORED_PATHS)
+        """Vendored code and generated modules are not checked."""
+        return not matches(ctx.path, VENDORED_PATHS) and not is_generated_module(ctx)
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        """Report an import with leading dots."""
-        if node.level:
+        """Report an import with leading dots, naming the absolute module when the packages on disk say it."""
+        if not node.level:
+            return
+        path = self.ctx.path
+        target = None
+        if path is not None:
+            folder = os.path.dirname(os.path.join(self.ctx.config.cwd, path))
+            target = absolute_module(package_of(os.path.abspath(folder)), node)
+        if target is None:
             module = "." * node.level + (node.module or "")
             self.report(node, f"use an absolute import instead of the relative `from {module} import ...`")
+            return
+        names = [alias.name + (f" as {alias.asname}" if alias.asname else "") for alias in node.names]
+        shown = ", ".join(names[:MAX_NAMES]) + (", ..." if len(names) > MAX_NAMES else "")
+        self.report(node, f"use an absolute import instead of a relative one: `from {target} import {shown}`")

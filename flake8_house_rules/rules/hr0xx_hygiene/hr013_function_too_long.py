@@ -6,7 +6,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
-from flake8_house_rules.rules.hr0xx_hygiene.common import docstring_node, functions
+from flake8_house_rules.rules.hr0xx_hygiene.common import docstring_node, functions, is_generated_module
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -127,8 +127,8 @@ class FunctionTooLong(Rule):
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Migration scripts are not checked."""
-        return not ctx.is_migration_module()
+        """Migration scripts and generated modules are not checked."""
+        return not ctx.is_migration_module() and not is_generated_module(ctx)
 
     def visit_Module(self, node: ast.Module) -> None:
         """Count the statements of the functions whose body spans more lines than the limit."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 from flake8_house_rules.rule import Rule
+from flake8_house_rules.rules.hr0xx_hygiene.common import waived
 from flake8_house_rules.rules.hr7xx_errors.common import (
     BROAD_EXCEPTIONS,
     caught_types,
@@ -14,6 +15,21 @@ from flake8_house_rules.rules.hr7xx_errors.common import (
 )
 
 LOOPS = (ast.For, ast.AsyncFor, ast.While)
+#: Other linters' codes for the same check (ruff's and flake8-blind-except's `BLE001`, bugbear's `B902`,
+#: pycodestyle's `E722` and bugbear's `B001` for a bare `except:`, pylint's): waived there, the handler stays.
+WAIVERS = (
+    "BLE001",
+    "BLE",
+    "B902",
+    "E722",
+    "B001",
+    "W0702",
+    "W0703",
+    "W0718",
+    "broad-except",
+    "bare-except",
+    "broad-exception-caught",
+)
 #: Calls that hand the traceback on: it is logged or printed, not lost.
 TRACEBACK_CALLS = frozenset(
     {
@@ -81,6 +97,9 @@ class BroadExcept(Rule):
     - is the top-level guard of a command line: the handler is in a function named `main`, or in module
       code under `if __name__ == "__main__":`, and reports the failure (as above).
 
+    Not reported either: a handler whose `except` line waives another linter's code for the same check
+    (`# noqa: BLE001`, `B902`, `E722`, `# pylint: disable=broad-exception-caught`): the project has decided.
+
     A handler that only logs the message (`logger.error(f"failed: {e}")`) outside those guards is reported:
     the traceback is lost and unexpected errors are hidden together with the expected ones.
 
@@ -143,6 +162,9 @@ class BroadExcept(Rule):
         # a raise in a function defined in the handler does not re-raise; but here the handler also logs
         "try:\n    f()\nexcept Exception:\n    log.exception('failed')\n    def later():\n        raise",
         "import sys\n\ntry:\n    f()\nexcept Exception:\n    record(sys.exception())",
+        "try:\n    f()\nexcept Exception:  # noqa: BLE001 - a failed probe is no failure\n    value = None",
+        "try:\n    f()\nexcept:  # noqa: E722\n    value = None",
+        "try:\n    f()\nexcept Exception:  # pylint: disable=broad-exception-caught\n    value = None",
         # a helper that never returns raises in effect
         "from typing import NoReturn\n\n\ndef fail_credentials(field: str) -> NoReturn:\n"
         "    raise ValueError(f'invalid {field}')\n\n\ndef validate(creds: object) -> None:\n    try:\n"
@@ -179,6 +201,7 @@ class BroadExcept(Rule):
         "except Exception:  # error: HR701\n    fail('x')",
         "from app.errors import fail\n\ntry:\n    f()\nexcept Exception:  # error: HR701\n    fail('x')",
         "try:\n    f()\nexcept Exception as e:  # error: HR701\n    notify(e)",
+        "try:\n    f()\nexcept Exception:  # noqa: S110  # error: HR701\n    value = None",
         "try:\n    f()\nexcept Exception as e:  # error: HR701\n    message = str(e)",
         "def exception(message: str) -> None:\n    pass\n\n\ntry:\n    f()\n"
         "except Exception:  # error: HR701\n    exception('x')",
@@ -188,7 +211,7 @@ class BroadExcept(Rule):
         """Report a broad handler that does not re-raise, log the traceback, or guard a loop or a CLI."""
         if node.type is not None and not any(self._broad(expr) for expr in caught_types(node)):
             return
-        if not self._handled(node):
+        if not self._handled(node) and not waived(self.ctx, node.lineno, WAIVERS):
             self.report(node)
 
     def _broad(self, expr: ast.expr) -> bool:

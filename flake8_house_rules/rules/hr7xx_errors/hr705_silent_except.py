@@ -5,9 +5,13 @@ from __future__ import annotations
 import ast
 
 from flake8_house_rules.rule import Rule
+from flake8_house_rules.rules.hr0xx_hygiene.common import waived
 from flake8_house_rules.rules.hr7xx_errors.common import caught_types, exception_name
 
 LOOPS = (ast.For, ast.AsyncFor, ast.While)
+#: Other linters' codes for the same check: bandit's and ruff's `S110`/`S112` (try-except-pass/-continue),
+#: ruff's `SIM105` (use `suppress`): waived on the `except` line, the handler is the project's decision.
+WAIVERS = ("S110", "S112", "B110", "B112", "SIM105")
 IMPORT_ERRORS = frozenset({"builtins.ImportError", "builtins.ModuleNotFoundError"})
 
 
@@ -24,7 +28,9 @@ class SilentExcept(Rule):
     it). A `continue` counts only when the `try` is the last statement of its loop's body (there it is a
     `pass`); elsewhere it skips the rest of the loop for an invalid item, which is control flow. Not
     reported either: an optional import, a `try` holding only imports whose handler catches `ImportError`
-    or `ModuleNotFoundError` (`try: import ujson as json`), the usual guard for an optional speed-up.
+    or `ModuleNotFoundError` (`try: import ujson as json`), the usual guard for an optional speed-up; and a
+    handler whose `except` line waives another linter's code for the same check (`# noqa: S110`, `S112`,
+    `SIM105`): the project has decided.
 
     ## Why is this bad?
     The exception vanishes without a trace: nobody learns that the code failed, or why. Style guide 004's
@@ -60,6 +66,7 @@ class SilentExcept(Rule):
         "def first(items: list[int]) -> int | None:\n    try:\n        return items[0]\n    except IndexError:\n"
         "        return None",
         "try:\n    import ujson as json  # optional speed-up\nexcept ImportError:\n    pass",
+        "try:\n    f()\nexcept Exception:  # noqa: BLE001, S110 # Safe catch-all for cleanup logic\n    pass",
         "try:\n    from rich import print\n    import rich.console\nexcept ModuleNotFoundError:\n    pass",
         "import logging\n\n\ndef read_optional(path: str) -> str | None:\n    try:\n        f = open(path)\n"
         "    except FileNotFoundError:\n        pass\n    except OSError:\n"
@@ -96,7 +103,7 @@ class SilentExcept(Rule):
             return
         if any(isinstance(item, ast.Continue) for item in node.body) and not self._last_in_loop(statement):
             return
-        if self._optional_import(statement, node):
+        if self._optional_import(statement, node) or waived(self.ctx, node.lineno, WAIVERS):
             return
         self.report(node)
 
