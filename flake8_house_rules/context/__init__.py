@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from flake8_house_rules.context.annotations import TypePositions
 from flake8_house_rules.context.classes import Ancestry, ClassHierarchy
+from flake8_house_rules.context.project import ModuleInProject
 from flake8_house_rules.context.resolve import BUILTIN_NAMES, Resolution
 from flake8_house_rules.context.surroundings import Surroundings
 from flake8_house_rules.context.text import SourceText, find_comment
@@ -129,6 +130,11 @@ class ModuleContext(ModuleWalk, Resolution, Surroundings, SourceText):
     def classes(self) -> ClassHierarchy:
         """Each class's bases, resolved transitively (see `ClassHierarchy`)."""
         return self.fact(ClassHierarchy)
+
+    @property
+    def in_project(self) -> ModuleInProject:
+        """The module's place in its project: what imported names are across modules (see `context/project.py`)."""
+        return self.fact(ModuleInProject)
 
     @property
     def type_positions(self) -> TypePositions:
