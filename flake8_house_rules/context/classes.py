@@ -37,6 +37,9 @@ class Ancestry:
     names: frozenset[str]
     classes: tuple[ast.ClassDef, ...]
     complete: bool
+    #: Summary flags of the project classes on the way in other modules (`c`: sets pydantic configuration,
+    #: `t`: a SQLModel table, `x`: a starred base); see `context/summary.py`.
+    flags: str = ""
 
 
 class ClassHierarchy:
@@ -71,6 +74,7 @@ class ClassHierarchy:
     def _collect(self, node: ast.ClassDef) -> Ancestry:
         names: set[str] = set()
         classes: list[ast.ClassDef] = []
+        flags = ""
         complete = True
         pending = [node]
         seen = {node}
@@ -93,13 +97,14 @@ class ClassHierarchy:
                             complete = False  # a library class, or out of sight: its own bases are unknown
                         else:
                             names.update(found.names)
+                            flags += found.flags
                             complete &= found.complete
                 elif resolved not in seen:
                     seen.add(resolved)
                     names.add(resolved.name)
                     classes.append(resolved)
                     pending.append(resolved)
-        return Ancestry(frozenset(names), tuple(classes), complete and not pending)
+        return Ancestry(frozenset(names), tuple(classes), complete and not pending, "".join(sorted(set(flags))))
 
     def inherits(self, node: ast.ClassDef, *qualnames: str) -> bool | None:
         """Whether the class inherits from one of the dotted names: `True`, `False`, or `None` for unknown."""

@@ -106,6 +106,8 @@ class ProjectAncestry:
     names: frozenset[str]
     complete: bool
     flags: str
+    #: The names among `names` that are no project class (library classes, builtins, unknown names).
+    external: frozenset[str] = frozenset()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -340,9 +342,10 @@ class Project:
         start = self._class(dotted)
         if start is None:
             if self.kind(dotted) == "orm_base":  # `Base = declarative_base()`: a declarative base, bases unseen
-                return ProjectAncestry(frozenset({DECLARATIVE_BASE}), False, "")
+                return ProjectAncestry(frozenset({DECLARATIVE_BASE}), False, "", frozenset({DECLARATIVE_BASE}))
             return None
         names: set[str] = set()
+        external: set[str] = set()
         flags: set[str] = set()
         complete = True
         pending = [start]
@@ -359,16 +362,19 @@ class Project:
                     continue
                 if base.startswith("builtins."):
                     names.add(base)
+                    external.add(base)
                     continue
                 kind = self.kind(base)
                 if kind == "orm_base":
                     names.update((base, DECLARATIVE_BASE))
+                    external.add(DECLARATIVE_BASE)
                     complete = False
                     continue
                 local = self._class(base)
                 if local is None:
-                    names.add(self.origin(base) or base)
-                    names.add(base)
+                    origin = self.origin(base) or base
+                    names.update((origin, base))
+                    external.add(origin)
                     complete = False  # a library class (or an unknown name): its own bases are out of sight
                     continue
                 names.update((base, local[0]))
@@ -380,7 +386,7 @@ class Project:
                         continue
                     seen.add(local[0])
                     pending.append(local)
-        return ProjectAncestry(frozenset(names), complete, "".join(sorted(flags)))
+        return ProjectAncestry(frozenset(names), complete, "".join(sorted(flags)), frozenset(external))
 
     def kind(self, dotted: str, depth: int = 0) -> str | None:
         """What a module-level project name holds (see the module docstring), or `None` when unknown."""
