@@ -204,6 +204,10 @@ class Project:
         if (folder + os.sep).startswith(self.root + os.sep) or folder == self.root:
             self._starts.add(folder)
 
+    def in_project(self, dotted: str) -> bool:
+        """Whether a dotted name's top package (or module) is one of the project's."""
+        return bool(dotted) and not dotted.startswith(".") and self.locate(dotted.partition(".")[0]) is not None
+
     def locate(self, dotted: str, first: str | None = None) -> Located | None:
         """The project module a dotted name is, or `None` when no such module is in the project."""
         key = (dotted, first or "")

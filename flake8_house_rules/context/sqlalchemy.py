@@ -18,7 +18,8 @@ a pandas frame is therefore never taken for a session's.
 `ImportTargets` gives, for each import statement, the module paths it may load (`app/users/store.py`,
 `app/users/store/__init__.py`), absolute imports by their dotted name and relative ones resolved against the
 module's own package (from `ctx.path`, which is the `--stdin-display-name` for an editor buffer), and the
-layer (`store`, `service`, `router`) each path has under the path options.
+layer (`store`, `service`, `router`) each has: a module found in the project by its path and its content
+(`context/roles.py`: a `routers.py` holding an enum is no router), any other by the path options.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ import posixpath
 from typing import TYPE_CHECKING, Literal
 
 from flake8_house_rules.context.annotations import parse_annotation
-from flake8_house_rules.paths import matches, module_roles
+from flake8_house_rules.context.roles import target_roles
+from flake8_house_rules.paths import matches, module_roles, normalise_path
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -307,17 +309,26 @@ class ImportTargets:
         layer patterns match without their wildcard): a name such as `get_user_service` or
         `daily_activity_repository` is far more often a function or an object than a module.
         """
-        modules: list[str] = []
-        if isinstance(node, ast.Import):
-            modules = [alias.name.replace(".", "/") for alias in node.names]
-        else:
-            base = self.module_path(node)
-            if base is None:
-                return []
-            modules = [base]
-            modules.extend(posixpath.join(base, alias.name) for alias in node.names if self._bare_layer(alias.name))
         relative = isinstance(node, ast.ImportFrom) and bool(node.level)
-        return [path for module in modules for path in self._forms(module, relative=relative)]
+        return [path for module, _ in self._modules(node) for path in self._forms(module, relative=relative)]
+
+    def _modules(self, node: ast.Import | ast.ImportFrom) -> list[tuple[str, str | None]]:
+        """The modules a statement may load: as a path without suffix, and as a dotted name.
+
+        Relative names are resolved against the module's package in its project (`None` when they cannot be).
+        """
+        if isinstance(node, ast.Import):
+            return [(alias.name.replace(".", "/"), alias.name) for alias in node.names]
+        base = self.module_path(node)
+        if base is None:
+            return []
+        place = self.ctx.in_project
+        dotted = place.absolute("." * node.level + (node.module or "")) if node.level else node.module
+        modules = [(base, dotted)]
+        for alias in node.names:
+            if self._bare_layer(alias.name):
+                modules.append((posixpath.join(base, alias.name), f"{dotted}.{alias.name}" if dotted else None))
+        return modules
 
     def _forms(self, module: str, *, relative: bool) -> tuple[str, ...]:
         """The paths a module may be: `a/b.py` or `a/b/__init__.py`, or the one of them found on disk.
@@ -347,12 +358,29 @@ class ImportTargets:
         return both
 
     def layers(self, node: ast.Import | ast.ImportFrom) -> set[Layer]:
-        """The layers (`store`, `service`, `router`) of the modules the statement may load."""
+        """The layers (`store`, `service`, `router`) of the modules the statement may load.
+
+        A module found in the project is of a layer when its path says so and its content shows it (its
+        summary, see `context/roles.py`): an enum module named `routers.py` or an SDK package under `api/`
+        is no router. A module the project cannot find is of the layers its possible paths give.
+        """
         found: set[Layer] = set()
-        for path in self.targets(node):
-            layer = layer_of(module_roles(path, self.ctx.config))
-            if layer is not None:
-                found.add(layer)
+        config = self.ctx.config
+        place = self.ctx.in_project
+        relative = isinstance(node, ast.ImportFrom) and bool(node.level)
+        for module, dotted in self._modules(node):
+            located = place.locate(dotted) if dotted and place.project is not None else None
+            if located is not None and place.project is not None:
+                path = located.path or os.path.join(located.folder or "", "__init__.py")
+                roles = target_roles(place.project, located, module_roles(normalise_path(path, config.cwd), config))
+                layer = layer_of(roles)
+                if layer is not None:
+                    found.add(layer)
+                continue
+            for path in self._forms(module, relative=relative):
+                layer = layer_of(module_roles(path, config))
+                if layer is not None:
+                    found.add(layer)
         return found
 
     def _bare_layer(self, name: str) -> bool:
