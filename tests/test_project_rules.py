@@ -150,3 +150,130 @@ def test_a_base_outside_the_project_stays_unknown(tmp_path: Path) -> None:
     )
     write(tmp_path, {"app/__init__.py": "", "app/models.py": source})
     assert both(tmp_path, "HR403") == []
+
+
+ROUTER_BASE = (
+    '"""Routers."""\n\nfrom fastapi import APIRouter\n\n\nclass AppRouter(APIRouter):\n    """The house router."""\n'
+)
+USER_ROUTES = (
+    '"""User routes."""\n\nfrom app.api.base import AppRouter\n\n'
+    'router = AppRouter(prefix="/users", tags=["users"])\n\n\n'
+    '@router.post("/", summary="Create a user")\n'  # 8: HR504
+    "async def create_user(name: str) -> dict[str, str]:\n"
+    '    """Create."""\n    return {"name": name}\n'
+)
+MAIN = (
+    '"""The app."""\n\nfrom fastapi import FastAPI\n\nfrom app.middleware import Wrapped\n\napp = FastAPI()\n\n\n'
+    '@app.delete("/items/{key}", summary="Delete", status_code=202)\n'  # 10: HR505
+    "async def delete(key: str) -> None:\n"
+    '    """Delete."""\n\n\napp = Wrapped(app)\n'
+)
+
+
+def test_routes_on_a_router_built_from_a_project_subclass(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/api/__init__.py": "",
+            "app/api/base.py": ROUTER_BASE,
+            "app/api/users.py": USER_ROUTES,
+            "app/middleware.py": (
+                '"""Middleware."""\n\n\nclass Wrapped:\n    """ASGI."""\n\n'
+                "    def __init__(self, app: object) -> None:\n        self.app = app\n"
+            ),
+            "app/main.py": MAIN,
+        },
+    )
+    assert both(tmp_path, "HR504,HR505") == ["app/api/users.py:8 HR504", "app/main.py:10 HR505"]
+
+
+DB = (
+    '"""The database."""\n\nfrom sqlalchemy import create_engine\nfrom sqlalchemy.orm import sessionmaker\n\n'
+    'engine = create_engine("sqlite://")\nSessionLocal = sessionmaker(bind=engine)\n\n\n'
+    'def get_session():  # noqa: HR106\n    """One session."""\n    return SessionLocal()\n'
+)
+QUERIES = (
+    '"""Queries."""\n\nfrom app.db import SessionLocal, get_session\n\n\n'
+    "def count(model: type) -> int:\n"
+    '    """Count."""\n    with SessionLocal() as session:\n'
+    "        return session.query(model).count()\n\n\n"  # 9: HR601
+    "def first(model: type) -> object:\n"
+    '    """First."""\n    session = SessionLocal()\n'  # 14: HR615 once the rule asks `Sessions` for imported factories
+    "    return get_session().query(model).first()\n"  # 15: HR601
+)
+
+
+def test_sessions_and_factories_imported_from_another_module(tmp_path: Path) -> None:
+    write(tmp_path, {"app/__init__.py": "", "app/db.py": DB, "app/queries.py": QUERIES})
+    assert both(tmp_path, "HR601") == ["app/queries.py:15 HR601", "app/queries.py:9 HR601"]
+
+
+LOGGING = (
+    '"""House logging."""\n\nimport structlog\n\n\n'
+    "def get_logger(name: str) -> structlog.stdlib.BoundLogger:\n"
+    '    """The house logger."""\n    return structlog.get_logger(name)\n\n\n'
+    'audit = structlog.get_logger("audit")\n'
+)
+USES_LOGGING = (
+    '"""Uses the house logger."""\n\nfrom app.core.logging import audit, get_logger\n\n'
+    "logger = get_logger(__name__)\n\n\n"
+    "def work(user: str) -> None:\n"
+    '    """Work."""\n'
+    '    logger.info(f"user {user}")\n'  # 10: HR302
+    "    try:\n        int(user)\n    except ValueError:\n"
+    '        logger.error("user.bad")\n'  # 14: HR304
+    '    audit.info("Audit done", extra={"user": user})\n'  # 15: HR303, HR305
+)
+
+
+def test_house_logger_factories_found_by_their_summaries(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/core/__init__.py": "",
+            "app/core/logging.py": LOGGING,
+            "app/work.py": USES_LOGGING,
+        },
+    )
+    assert both(tmp_path, "HR302,HR303,HR304,HR305") == [
+        "app/work.py:10 HR302",
+        "app/work.py:14 HR304",
+        "app/work.py:15 HR303",
+        "app/work.py:15 HR305",
+    ]
+
+
+ERRORS = (
+    '"""Errors."""\n\n\nclass AppError(Exception):\n    """The root."""\n\n\n'
+    'class NotFoundError(AppError):\n    """Not found."""\n\n\n'
+    'class PlainError(Exception):  # noqa: HR703\n    """Outside the hierarchy."""\n'
+)
+QUOTA = (
+    '"""Quota."""\n\nfrom app.errors import NotFoundError, PlainError\n\n\n'
+    'class QuotaError(NotFoundError):\n    """In the hierarchy through the import."""\n\n\n'
+    'class LimitError(PlainError):\n    """Not."""\n'  # 10: HR703
+)
+
+
+def test_exception_hierarchy_and_model_suffixes_through_imports(tmp_path: Path) -> None:
+    types = (
+        '"""Types."""\n\nfrom app.core import Schema\n\n\n'
+        'class UserPayload(Schema):\n    """Fine."""\n\n\n'
+        'class UserThing(Schema):\n    """No house suffix."""\n'  # 10: HR611
+    )
+    write(tmp_path, {**SCHEMA, "app/errors.py": ERRORS, "app/quota.py": QUOTA, "app/users/types.py": types})
+    assert both(tmp_path, "HR611,HR703", enable="HR611,HR703") == [
+        "app/quota.py:10 HR703",
+        "app/users/types.py:10 HR611",
+    ]
+
+
+def test_an_editor_buffer_is_linted_with_the_project_read_from_disk(tmp_path: Path) -> None:
+    write(tmp_path, SCHEMA)
+    args = ("--select", "HR403", "--stdin-display-name", "app/users/schemas.py")
+    found = flake8(tmp_path, *args, stdin=USERS)
+    assert [line.split(" ")[1] for line in found] == ["HR403"] * 5
+    via_cli = house_rules(tmp_path, "--select", "HR403", "--stdin-filename", "app/users/schemas.py", "-", stdin=USERS)
+    assert [line.split(" ")[1] for line in via_cli] == ["HR403"] * 5

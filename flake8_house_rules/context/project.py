@@ -441,6 +441,8 @@ class Project:
                 return "app"
             return None
         kind = self._kind(callee, depth + 1)
+        if kind == "factory":
+            return "session"  # a session factory called: `SessionLocal()`
         if kind is not None and kind.startswith("returns:"):
             return kind.removeprefix("returns:")
         return None

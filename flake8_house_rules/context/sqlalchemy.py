@@ -10,8 +10,10 @@ never by spelling. An expression is a **session** when it is
   of a factory, or by `with`/`async with factory() as session` (and `factory.begin()`, `Session(engine)`);
 
 and a **factory** when it is bound from `sessionmaker(...)`/`async_sessionmaker(...)` or annotated with one
-of those types. A name bound in several ways that disagree, a name imported from another module
-(`from app.db import SessionLocal`: its value is out of sight), an unannotated parameter, and anything the
+of those types. A name imported from another module of the project is what that module binds it to
+(`from app.db import SessionLocal`, `SessionLocal = sessionmaker(...)` in `app/db.py`; a function there that
+returns `SessionLocal()` gives sessions), read from its summary (`context/project.py`). A name bound in
+several ways that disagree, a name from outside the project, an unannotated parameter, and anything the
 module does not show are unknown (`None`): rules stay silent on them. A `.query(...)` on a search client or
 a pandas frame is therefore never taken for a session's.
 
@@ -31,7 +33,7 @@ import posixpath
 from typing import TYPE_CHECKING, Literal
 
 from flake8_house_rules.context.annotations import parse_annotation
-from flake8_house_rules.context.roles import target_roles
+from flake8_house_rules.context.roles import SESSION_KINDS, target_roles
 from flake8_house_rules.paths import matches, module_roles, normalise_path
 
 if TYPE_CHECKING:
@@ -70,10 +72,15 @@ SQL_PACKAGES = ("sqlalchemy", "sqlmodel")
 WRAPPERS = frozenset({"typing.Optional", "typing.Annotated", "typing.Union"})
 LAYERS: tuple[Layer, ...] = ("store", "service", "router")
 MAX_DEPTH = 6
+MAX_PROJECT_IMPORTS = 64
 
 
 def imports_sql_package(ctx: ModuleContext) -> bool:
-    """Whether the module imports `sqlalchemy` or `sqlmodel` (anything from them, anywhere in the module)."""
+    """Whether the module imports SQLAlchemy or SQLModel, or a session of the project.
+
+    Anything from `sqlalchemy` or `sqlmodel`, anywhere in the module; or a session, session factory, engine
+    or session getter from another module of the project (`from app.db import SessionLocal`).
+    """
     return ctx.derived("sqlalchemy.imported", lambda: _imports_sql_package(ctx))
 
 
@@ -81,6 +88,17 @@ def _imports_sql_package(ctx: ModuleContext) -> bool:
     for origins in ctx.import_names.values():
         for origin in origins:
             if origin.startswith(SQL_PACKAGES) and origin.partition(".")[0] in SQL_PACKAGES:
+                return True
+    place = ctx.in_project
+    if place.project is None:
+        return False
+    asked = 0
+    for origins in ctx.import_names.values():
+        for origin in origins:
+            if asked >= MAX_PROJECT_IMPORTS or "." not in origin.lstrip("."):
+                continue
+            asked += 1
+            if place.kind(origin) in SESSION_KINDS:
                 return True
     return False
 
@@ -126,8 +144,9 @@ class Sessions:
 
     def _reference_kind(self, expr: ast.Name | ast.Attribute, depth: int) -> Kind | None:
         qualname = self.ctx.qualname(expr)
-        if qualname is not None:
-            return None  # an imported name: its value is in another module
+        if qualname is not None:  # an imported name: what the other module of the project binds it to
+            kind = self.ctx.in_project.kind(qualname)
+            return kind if kind in {"session", "factory"} else None
         if isinstance(expr, ast.Name):
             bindings = self.ctx.lookup(expr)
             return self._agree(bindings, depth) if bindings else None
@@ -140,7 +159,10 @@ class Sessions:
         if qualname is not None:
             if qualname in SESSION_TYPES:
                 return "session"
-            return "factory" if qualname in FACTORY_TYPES else None
+            if qualname in FACTORY_TYPES:
+                return "factory"
+            built = self.ctx.in_project.built_by(qualname)  # a factory or session getter of the project
+            return built if built in {"session", "factory"} else None
         return "session" if self.kind(call.func, depth + 1) == "factory" else None
 
     def _agree(self, bindings: list[Binding], depth: int) -> Kind | None:
