@@ -22,8 +22,11 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
 
+from flake8_house_rules.cli.cache import CHOSEN, UsingResult
 from flake8_house_rules.cli.noqa import NoqaLines, source_is_ignored, without_noqa
 from flake8_house_rules.cli.results import Diagnostic, FileResult, content_digest, decode, relative_to, split_lines
+from flake8_house_rules.context import project
+from flake8_house_rules.context.summary_cache import use_folder
 from flake8_house_rules.engine import Engine
 from flake8_house_rules.patterns import all_rules
 
@@ -85,10 +88,14 @@ class Linter:
             return FileResult(digest, warnings=(f"cannot parse {where}: {reason}; the file is not checked",))
         lines = split_lines(text)
         # the engine sees the path relative to the project root, as flake8 run from there passes it
-        violations = self.engine.lint(tree, lines, relative_to(path, self.settings.config.cwd) if path else "stdin")
+        project.record_uses()
+        try:
+            violations = self.engine.lint(tree, lines, relative_to(path, self.settings.config.cwd) if path else "stdin")
+        finally:
+            uses = project.recorded_uses()  # the summaries of other modules this result depends on
         errors = tuple(self._errors)
         if not violations:
-            return FileResult(digest, errors=errors)
+            return UsingResult(digest, errors=errors, uses=uses)
         posix = path.replace(os.sep, "/") if path else None
         if posix is not None and self.settings.per_file_ignores:
             ignores = self.settings.per_file_ignores
@@ -108,7 +115,7 @@ class Linter:
             )
             for v in violations
         )
-        return FileResult(digest, diagnostics, errors=errors)
+        return UsingResult(digest, diagnostics, errors=errors, uses=uses)
 
 
 def lint_each(linter: Linter, paths: Sequence[str]) -> Iterator[tuple[str, FileResult]]:
@@ -183,7 +190,10 @@ def lint_files(
             sizes.append(0)
     workers = jobs or min(available_cores(), max(1, sum(sizes) // BYTES_PER_WORKER), len(paths))
     results: dict[str, FileResult] = {}
+    if not CHOSEN:
+        use_folder(None)  # `--no-cache`: no module summaries are kept either
     if workers > 1:
+        project.preload(paths)  # the stored module summaries, read once here and shared with the workers
         try:
             return _lint_parallel(paths, sizes, settings, workers, progress)
         except (BrokenProcessPool, OSError) as exc:  # no worker processes here: lint in this one

@@ -95,6 +95,8 @@ class ModuleContext(ModuleWalk, Resolution, Surroundings, SourceText):
         super().__init__(tree)
         if "migration" not in self.roles and self._imports_alembic_op():
             self.roles |= {"migration"}
+        if self.path is not None:
+            self.in_project.offer(self)  # other modules importing this one need not parse it again
         if self.roles & LAYER_ROLES:
             self.roles = layer_roles(self)  # a layer role needs evidence in the module (`context/roles.py`)
 

@@ -1,8 +1,10 @@
 """The project model: which module an imported name comes from, and what that module says it is.
 
 The unit is the project, not the file. A project is the folder tree under its **root**: the nearest folder
-at or above a file that holds `pyproject.toml`, `setup.cfg`, `tox.ini`, `.flake8` or `.git`. A file with no
-such folder above it belongs to no project, and every name it imports from elsewhere stays unknown.
+at or above a file that holds `pyproject.toml`, `setup.cfg`, `tox.ini`, `.flake8` or `.git`; for a file in
+a package with no such folder above it (an unpacked wheel, an installed package), the folder above its
+topmost package (its summaries are then not cached on disk). Any other file (bare stdin, a script with no
+marker above it) belongs to no project, and every name it imports from elsewhere stays unknown.
 
 **Module names.** A module's dotted name comes from its packages: the folders above it that hold an
 `__init__.py` (`app/users/store.py` under `app/__init__.py` and `app/users/__init__.py` is
@@ -31,6 +33,7 @@ import ast
 import contextlib
 import functools
 import os
+import time
 import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -39,6 +42,8 @@ from flake8_house_rules.context.summary import ModuleSummary, absolute, summaris
 from flake8_house_rules.context.summary_cache import FILE_MARK, FOLDER_MARK, content_digest, store_for
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from flake8_house_rules.context import ModuleContext
     from flake8_house_rules.context.summary_cache import SummaryStore
 
@@ -181,6 +186,7 @@ class Project:
         self.root = root
         self.store = store
         self._summaries: dict[str, ModuleSummary] = {}
+        self._digests: dict[str, bytes] = {}
         self._located: dict[tuple[str, str], Located | None] = {}
         self._ancestry: dict[str, ProjectAncestry | None] = {}
         self._kinds: dict[str, str | None] = {}
@@ -188,8 +194,6 @@ class Project:
         src = os.path.join(root, "src")
         if _is_dir(src):
             self._starts.add(src)
-        #: Which summaries the module being linted used: module path -> content digest ("" when absent).
-        self.used: dict[str, bytes] = {}
 
     # -- where modules are --------------------------------------------------------------------------------
 
@@ -233,14 +237,40 @@ class Project:
         return found
 
     def _note_found(self, found: Located) -> None:
+        if _USED is None:
+            return
         if found.path is not None:
-            self.used.setdefault(found.path, FILE_MARK)
+            _USED.setdefault(found.path, FILE_MARK)
         elif found.folder is not None:
-            self.used.setdefault(found.folder, FOLDER_MARK)
+            _USED.setdefault(found.folder, FOLDER_MARK)
+
+    def offer(self, path: str, module: str, tree: ast.AST, lines: Sequence[str], *, package: bool) -> None:
+        """Take the summary of a module being linted from its own tree, when it is the file on disk.
+
+        Linting reads and parses every file anyway: a module summarised this way is never parsed again
+        when an import reaches it. A buffer that differs from the file (an editor's, on stdin) is not taken.
+        """
+        if path in self._summaries:
+            return
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return
+        text = "".join(lines)
+        if len(text) > len(data) or text.encode("utf-8", "surrogatepass") != data:
+            return  # another encoding, a BOM, different newlines or another content: read it when reached
+        digest = content_digest(data)
+        summary = summarise(tree, module, package=package)
+        self._summaries[path] = summary
+        self._digests[path] = digest
+        if self.store is not None:
+            self.store.put(path, digest, summary)
 
     def note(self, path: str, digest: bytes) -> None:
         """Record that the module being linted used a summary (the CLI's cache keys results on these)."""
-        self.used[path] = digest
+        if _USED is not None:
+            _USED[path] = digest
 
     # -- summaries -----------------------------------------------------------------------------------------
 
@@ -251,7 +281,7 @@ class Project:
             return ModuleSummary(located.module, True, {}, False, (), "", (), ())
         found = self._summaries.get(path)
         if found is not None:
-            self.note(path, self.store.digest_of(path) if self.store is not None else b"")
+            self.note(path, self._digests.get(path, b""))
             return found
         digest = b""
         if self.store is not None:
@@ -263,10 +293,19 @@ class Project:
             if self.store is not None and digest:
                 self.store.put(path, digest, found)
         self._summaries[path] = found
+        self._digests[path] = digest
         self.note(path, digest)
         return found
 
     def _build(self, located: Located) -> tuple[ModuleSummary, bytes]:
+        started = time.perf_counter()
+        try:
+            return self._read_and_summarise(located)
+        finally:
+            BUILD_STATS["modules"] += 1
+            BUILD_STATS["seconds"] += time.perf_counter() - started
+
+    def _read_and_summarise(self, located: Located) -> tuple[ModuleSummary, bytes]:
         assert located.path is not None
         try:
             with open(located.path, "rb") as handle:
@@ -465,6 +504,10 @@ class Project:
 
 
 _PROJECTS: dict[str, Project] = {}
+#: While recording (`record_uses`), the summaries and module locations the module being linted used.
+_USED: dict[str, bytes] | None = None
+#: What building summaries cost this process: modules read and parsed, and seconds spent (`scripts/bench.py`).
+BUILD_STATS = {"modules": 0, "seconds": 0.0}
 
 
 def project_for(path: str | None, cwd: str) -> Project | None:
@@ -472,13 +515,58 @@ def project_for(path: str | None, cwd: str) -> Project | None:
     if path is None:
         return None
     absolute_path = os.path.abspath(os.path.join(cwd, path))
-    root = project_root(os.path.dirname(absolute_path))
+    folder = os.path.dirname(absolute_path)
+    root = project_root(folder)
+    marked = root is not None
     if root is None:
-        return None
+        root = package_start(folder)
+        if root is None:
+            return None
     found = _PROJECTS.get(root)
     if found is None:
-        found = _PROJECTS[root] = Project(root, store_for(root))
+        # a tree with no root marker (an installed package) is read, but no cache is written into it
+        found = _PROJECTS[root] = Project(root, store_for(root) if marked else None)
     return found
+
+
+@functools.lru_cache(maxsize=4096)
+def package_start(folder: str) -> str | None:
+    """The folder above the topmost package that holds a folder, or `None` when it is in no package."""
+    if not _is_file(os.path.join(folder, "__init__.py")):
+        return None
+    current = folder
+    for _ in range(MAX_ROOT_CLIMB):
+        parent = os.path.dirname(current)
+        if parent == current or not _is_file(os.path.join(parent, "__init__.py")):
+            return parent
+        current = parent
+    return None
+
+
+def preload(paths: Sequence[str]) -> None:
+    """Read the stored summaries of the projects of some files now (before worker processes fork)."""
+    seen: set[str] = set()
+    for path in paths:
+        folder = os.path.dirname(os.path.abspath(path))
+        if folder in seen:
+            continue
+        seen.add(folder)
+        found = project_for(path, os.getcwd())
+        if found is not None and found.store is not None:
+            found.store.load()
+
+
+def record_uses() -> None:
+    """Start recording which summaries (and module locations) the next module's linting uses."""
+    global _USED  # noqa: PLW0603 - one recorder per process, as one module is linted at a time
+    _USED = {}
+
+
+def recorded_uses() -> tuple[tuple[str, bytes], ...]:
+    """What was used since `record_uses`, as `(path, digest)` pairs; recording stops."""
+    global _USED
+    found, _USED = _USED or {}, None
+    return tuple(sorted(found.items()))
 
 
 def reset() -> None:
@@ -489,6 +577,7 @@ def reset() -> None:
                 project.store.save()
     _PROJECTS.clear()
     project_root.cache_clear()
+    package_start.cache_clear()
     _is_file.cache_clear()
     _is_dir.cache_clear()
 
@@ -503,6 +592,7 @@ class ModuleInProject:
 
     def __init__(self, ctx: ModuleContext) -> None:
         self.project: Project | None = None
+        self.path = ""
         self.module = ""
         self.package = False
         self.start: str | None = None
@@ -515,7 +605,13 @@ class ModuleInProject:
             return
         self.project = project
         self.module, self.package, self.start = named
+        self.path = os.path.abspath(os.path.join(ctx.config.cwd, path))
         project.add_start(self.start)
+
+    def offer(self, ctx: ModuleContext) -> None:
+        """Give the project the linted module's summary, built from its tree (see `Project.offer`)."""
+        if self.project is not None:
+            self.project.offer(self.path, self.module, ctx.tree, ctx.lines, package=self.package)
 
     def absolute(self, origin: str) -> str | None:
         """An origin as an absolute dotted name (relative imports resolved), or `None`."""

@@ -4,9 +4,10 @@ The path options (`hr-store-modules`, `hr-service-modules`, `hr-router-modules`)
 within a project (see `context/project.py`) a module keeps a layer role only when its content shows it:
 
 - **store**: it touches a SQLAlchemy session: imports a `Session`/`AsyncSession`/session factory type (a
-  class that takes one is annotated with it), imports a session factory, engine or session getter from
-  another project module (`from app.db import SessionLocal`), or imports from SQLAlchemy/SQLModel and has
-  a function taking a parameter named like a session (`session`, `db`, `db_session`, `*_session`);
+  class that takes one is annotated with it), uses a session factory, engine or session getter imported
+  from another project module like a session (`with SessionLocal() as session`), or imports from
+  SQLAlchemy/SQLModel and has a function taking a parameter named like a session (`session`, `db`,
+  `db_session`, `*_session`);
 - **router**: it builds a FastAPI app or router (`FastAPI(...)`, `APIRouter(...)`, or a project subclass of
   either, at module level or in an app factory), or decorates a function as a route of one, also of a
   router imported from another project module;
@@ -19,7 +20,8 @@ project (bare stdin, code with no root marker above it, the rules' documentation
 decides, as before.
 
 `layer_roles(ctx)` applies this to the linted module (its own tree, so an editor buffer counts as written);
-`target_roles(project, located, roles)` to a module an import reaches (HR607), from its summary.
+`target_roles(project, located, roles)` to a module an import reaches (HR607), from its own summary only
+(what it imports is not followed further: checking one import reads one module).
 """
 
 from __future__ import annotations
@@ -61,7 +63,9 @@ def layer_roles(ctx: ModuleContext) -> frozenset[str]:
     def roles_of(path: str) -> frozenset[str]:
         return module_roles(normalise_path(path, config.cwd), config)
 
-    if shows(project, summary, next(iter(layers)), place.start, roles_of):
+    from flake8_house_rules.context.sqlalchemy import session_like_uses  # noqa: PLC0415 - an import cycle
+
+    if shows(project, summary, next(iter(layers)), place.start, roles_of, session_names=session_like_uses(ctx)):
         return roles
     return roles - LAYER_ROLES
 
@@ -72,7 +76,7 @@ def target_roles(project: Project, located: Located, roles: frozenset[str]) -> f
     if len(layers) != 1:
         return roles - LAYER_ROLES if layers else roles
     summary = project.summary(located)
-    return roles if shows(project, summary, next(iter(layers)), None, None) else roles - LAYER_ROLES
+    return roles if shows(project, summary, next(iter(layers)), None, None, deep=False) else roles - LAYER_ROLES
 
 
 def shows(
@@ -81,28 +85,46 @@ def shows(
     layer: str,
     start: str | None,
     roles_of: Callable[[str], frozenset[str]] | None,
+    *,
+    deep: bool = True,
+    session_names: set[str] | None = None,
 ) -> bool:
-    """Whether a module's summary shows that it is of a layer."""
+    """Whether a module's summary shows that it is of a layer.
+
+    `deep`: also ask the project what the module's imports are (a session factory from `app/db.py`); an
+    import target is judged by its own summary only, so that checking one import reads one module.
+    `session_names`: the imported names the module uses like sessions (only those are looked up).
+    """
     if not summary.has("d"):
         return True  # only imports and re-exports: it stands for what its path says
     if layer == "router":
-        return _builds_router(project, summary)
-    if _touches_session(project, summary):
+        return _builds_router(project, summary, deep=deep)
+    if _touches_session(project, summary, session_names if deep else set()):
         return True
     if layer == "service" and roles_of is not None:
         return _imports_layer(project, summary, start, roles_of)
     return False
 
 
-def _touches_session(project: Project, summary: ModuleSummary) -> bool:
+def _touches_session(project: Project, summary: ModuleSummary, names: set[str] | None) -> bool:
     if summary.has("s") or (summary.has("q") and summary.has("p")):
         return True
-    return any(project.kind(origin) in SESSION_KINDS for origin in _project_imports(project, summary))
+    asked = 0
+    for name in sorted(names or ()):
+        entry = summary.names.get(name)
+        if entry is None or entry[0] != "import" or not project.in_project(entry[1]) or asked >= MAX_IMPORTS:
+            continue
+        asked += 1
+        if project.kind(entry[1]) in SESSION_KINDS:
+            return True
+    return False
 
 
-def _builds_router(project: Project, summary: ModuleSummary) -> bool:
+def _builds_router(project: Project, summary: ModuleSummary, *, deep: bool) -> bool:
     if summary.has("r"):
         return True
+    if not deep:
+        return False
     if any(project.built_by(callee) in ROUTER_KINDS for callee in summary.calls if project.in_project(callee)):
         return True
     for name in summary.receivers:

@@ -73,6 +73,9 @@ WRAPPERS = frozenset({"typing.Optional", "typing.Annotated", "typing.Union"})
 LAYERS: tuple[Layer, ...] = ("store", "service", "router")
 MAX_DEPTH = 6
 MAX_PROJECT_IMPORTS = 64
+#: Methods only a session (or a query on one) is called with, and the names sessions are usually given.
+SESSION_METHODS = frozenset({"query", "execute", "scalars", "scalar", "add", "add_all", "commit", "flush", "merge"})
+SESSION_NAMES = frozenset({"session", "db", "db_session", "sess", "async_session"})
 
 
 def imports_sql_package(ctx: ModuleContext) -> bool:
@@ -93,14 +96,55 @@ def _imports_sql_package(ctx: ModuleContext) -> bool:
     if place.project is None:
         return False
     asked = 0
-    for origins in ctx.import_names.values():
-        for origin in origins:
+    for name in session_like_uses(ctx):
+        for origin in ctx.import_names.get(name, ()):
             if asked >= MAX_PROJECT_IMPORTS or "." not in origin.lstrip("."):
                 continue
             asked += 1
             if place.kind(origin) in SESSION_KINDS:
                 return True
     return False
+
+
+def session_like_uses(ctx: ModuleContext) -> set[str]:
+    """Imported names used the way sessions and their factories are.
+
+    Called in a `with` item, called into a name like a session's (`session = SessionLocal()`), or given a
+    session's method (`db.query(...)`).
+
+    Only these are looked up in the project, so that a module's other imports are never read for this.
+    """
+    return ctx.derived("sqlalchemy.session_like_uses", lambda: _session_like_uses(ctx))
+
+
+def _session_like_uses(ctx: ModuleContext) -> set[str]:
+    names: set[str] = set()
+    imported = ctx.import_names
+    for item in ctx.nodes_of(ast.withitem):
+        expr = item.context_expr
+        func = expr.func if isinstance(expr, ast.Call) else expr
+        if isinstance(func, ast.Attribute):
+            func = func.value
+        if isinstance(func, ast.Name) and func.id in imported:
+            names.add(func.id)
+    for call in ctx.nodes_of(ast.Call):
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in SESSION_METHODS:
+            receiver = func.value.func if isinstance(func.value, ast.Call) else func.value
+            if isinstance(receiver, ast.Name) and receiver.id in imported:
+                names.add(receiver.id)
+        elif isinstance(func, ast.Name) and func.id in imported:
+            parent = ctx.parent(call)
+            if isinstance(parent, ast.Assign) and any(
+                isinstance(target, ast.Name) and _session_like(target.id) for target in parent.targets
+            ):
+                names.add(func.id)
+    return names
+
+
+def _session_like(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in SESSION_NAMES or lowered.endswith("_session")
 
 
 class Sessions:

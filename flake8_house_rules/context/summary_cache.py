@@ -6,8 +6,10 @@ is keyed by the module's path and records its size, modification time and conten
 size and time are unchanged is taken as it is, one whose time changed is read and hashed, and rebuilt only
 when its content changed. The environment variable `HOUSE_RULES_SUMMARY_CACHE` moves the folder
 (`HOUSE_RULES_SUMMARY_CACHE=/tmp/hr`) or turns the cache off (`HOUSE_RULES_SUMMARY_CACHE=off`, also `0`,
-`false`, `no` or empty). A project that cannot be written is still linted: summaries are then built once
-per process and not kept.
+`false`, `no` or empty). The `house-rules` command keeps them in its own cache folder instead
+(`--cache-dir`, `HOUSE_RULES_CACHE_DIR`) and keeps none with `--no-cache`. A tree with no root marker
+above it (an installed package) is never written to. A project that cannot be written is still linted:
+summaries are then built once per process and not kept.
 
 Each process loads the file at most once, when a summary is first asked for, and writes it back (merged
 with what other processes wrote meanwhile) when it exits, only if it built anything. The file is written
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 ENVIRONMENT = "HOUSE_RULES_SUMMARY_CACHE"
+_STORES: dict[str | None, SummaryStore] = {}
 FOLDER = ".house_rules_cache"
 FORMAT = 1
 OFF = frozenset({"", "0", "off", "false", "no"})
@@ -52,11 +55,29 @@ def content_digest(data: bytes) -> bytes:
     return blake2b(data, digest_size=16).digest()
 
 
+#: The folder a front end chose for this process (`use_folder`); `False` while none chose.
+_CHOSEN: list[str | None] = []
+_CURRENT: dict[tuple[str, bytes], bool] = {}
+
+
+def use_folder(folder: str | None) -> None:
+    """Keep the summaries in this folder for the rest of the process (`None`: keep none).
+
+    The `house-rules` command keeps them in its own cache folder (`--cache-dir`, `HOUSE_RULES_CACHE_DIR`),
+    and keeps none with `--no-cache`.
+    """
+    _CHOSEN[:] = [folder]
+    _STORES.clear()
+    _CURRENT.clear()
+
+
 def cache_folder(root: str) -> str | None:
     """Where the summaries of a project are kept, or `None` when the cache is turned off."""
     setting = os.environ.get(ENVIRONMENT)  # noqa: HR401 - a tool's own switch; it has no settings class
     if setting is not None and setting.strip().lower() in OFF:
         return None
+    if _CHOSEN:
+        return _CHOSEN[0]
     return os.path.abspath(setting) if setting else os.path.join(root, FOLDER)
 
 
@@ -196,9 +217,6 @@ def _mark(folder: str) -> None:
                 out.write(text)
 
 
-_STORES: dict[str | None, SummaryStore] = {}
-
-
 def _register(store: SummaryStore) -> None:
     """Save the store when this process ends: at exit, or as a worker process of `multiprocessing` ends."""
     store._pid = os.getpid()
@@ -219,10 +237,24 @@ def store_for(root: str) -> SummaryStore:
 
 
 def still_current(uses: Iterable[tuple[str, bytes]]) -> bool:
-    """Whether every summary (or module location) a cached result used is unchanged."""
-    store = SummaryStore(None)
+    """Whether every summary (or module location) a cached result used is unchanged.
+
+    Each dependency is checked once per process (by size and time against the stored summaries where it
+    can, else by reading and hashing the file), however many results share it.
+    """
     for path, recorded in uses:
-        owner = next((found for found in _STORES.values() if path in found.entries), store)
-        if not owner.current(path, recorded):
+        key = (path, recorded)
+        known = _CURRENT.get(key)
+        if known is None:
+            known = _CURRENT[key] = _owner(path).current(path, recorded)
+        if not known:
             return False
     return True
+
+
+def _owner(path: str) -> SummaryStore:
+    """The store that holds a module's summary: its project's (found by the root markers above it)."""
+    from flake8_house_rules.context.project import project_root  # noqa: PLC0415 - project imports this module
+
+    root = project_root(os.path.dirname(path))
+    return store_for(root) if root is not None else SummaryStore(None)
