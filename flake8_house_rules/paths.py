@@ -95,19 +95,43 @@ def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Pat
 MIGRATION_PATHS = ("*/alembic/versions/*", "*/migrations/versions/*", "alembic/versions/*", "migrations/versions/*")
 
 
+#: The layer roles, which also need evidence in the module's content (`context/roles.py`).
+LAYER_ROLES = frozenset({"store", "service", "router"})
+
+
 def module_roles(path: str | None, config: Config) -> frozenset[str]:
-    """The roles (`test`, `settings`, `store`, `service`, `router`, `migration`) a module's path gives it."""
+    """The roles (`test`, `settings`, `store`, `service`, `router`, `migration`) a module's path gives it.
+
+    The layer patterns match file names on whole words (`whole_words`): `*store.py` matches `store.py` and
+    `user_store.py`, not `restore.py` or `keystore.py`. Whether a module of a layer's path really is of
+    that layer is for its content to show (`context/roles.py`).
+    """
     table = {
         "test": config.test_modules,
         "settings": config.settings_modules,
-        "store": config.store_modules,
-        "service": config.service_modules,
-        "router": config.router_modules,
+        "store": whole_words(config.store_modules),
+        "service": whole_words(config.service_modules),
+        "router": whole_words(config.router_modules),
     }
     roles = {role for role, patterns in table.items() if matches(path, patterns)}
     if matches(path, MIGRATION_PATHS):
         roles.add("migration")
     return frozenset(roles)
+
+
+@functools.lru_cache(maxsize=64)
+def whole_words(patterns: tuple[str, ...]) -> tuple[str, ...]:
+    """File-name patterns that match a word on its own: `*store.py` as `store.py` and `*_store.py`.
+
+    Only a pattern without '/' that starts with `*` and then a letter changes; any other stays as written.
+    """
+    found: list[str] = []
+    for pattern in patterns:
+        if "/" not in pattern and pattern.startswith("*") and pattern[1:2].isalpha():
+            found.extend((pattern[1:], f"*_{pattern[1:]}"))
+        else:
+            found.append(pattern)
+    return tuple(found)
 
 
 def _toml(text: str) -> dict[str, Any] | None:  # Any: TOML values of every type

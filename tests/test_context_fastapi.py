@@ -67,11 +67,9 @@ def test_self_attributes_only_when_every_assignment_is_a_router() -> None:
 def test_unknown_objects_are_not_routers() -> None:
     found = routes_by_function(
         "from fastapi import APIRouter\nfrom app.main import app\nfrom starlette.routing import Router\n"
-        "class Custom(APIRouter): ...\n"
-        "custom = Custom()\nfactory = make_router()\nstarlette = Router()\nmaybe = APIRouter() if x else other\n"
+        "factory = make_router()\nstarlette = Router()\nmaybe = APIRouter() if x else other\n"
         "twice = APIRouter()\ntwice = build()\n"
         "@app.get('/a')\ndef a(): ...\n"
-        "@custom.get('/b')\ndef b(): ...\n"
         "@factory.get('/c')\ndef c(): ...\n"
         "@starlette.get('/d')\ndef d(): ...\n"
         "@maybe.get('/e')\ndef e(): ...\n"
@@ -89,7 +87,24 @@ def test_a_name_bound_to_several_routers_is_a_router_but_not_a_known_one() -> No
     )
     found = routes_by_function(source)
     assert found["a"][0].router.kind == "router"
-    assert not found["a"][0].router.unique
+    # at module level a decorator sees the binding above it: two different routers, each known
+    assert found["a"][0].router.unique
+    assert found["a"][0].router is not found["b"][0].router
+    inside = routes_by_function(
+        "from fastapi import APIRouter\nrouter = APIRouter()\ndef reset():\n    global router\n"
+        "    router = APIRouter()\n@router.get('/x')\ndef a(): ...\n"
+    )
+    assert not inside["a"][0].router.unique  # a binding in a function may run at any time
+
+
+def test_an_app_wrapped_after_its_routes_keeps_them_and_subclasses_are_routers() -> None:
+    found = routes_by_function(
+        "from fastapi import APIRouter, FastAPI\napp = FastAPI()\n@app.get('/a')\ndef a(): ...\n"
+        "class AppRouter(APIRouter): ...\nclass Versioned(AppRouter): ...\nrouter = Versioned(prefix='/v')\n"
+        "@router.post('/b')\ndef b(): ...\napp = SomeMiddleware(app)\n"
+    )
+    assert found["a"][0].router.kind == "app"
+    assert found["b"][0].router.kind == "router"
 
 
 def test_modules_without_fastapi_have_no_routes() -> None:

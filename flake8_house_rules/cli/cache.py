@@ -4,8 +4,10 @@
 one file per pack version and configuration fingerprint (`0.1.0/<fingerprint>`; the fingerprint digests the
 pack's code, the Python version, the project's `pyproject.toml`, the tool files beside it that rules read
 (`settings.TOOL_FILES`) and the flags). That file maps each checked
-file's path to the digest of its content, its target Python version, and what checking it gave. A file
-whose content, target version, configuration or pack changed is checked again; nothing else is. A folder
+file's path to the digest of its content, its target Python version, what checking it gave, and the
+summaries of the other modules it used (each module's path and content digest, or whether it was found as a
+file or a package: see `context/project.py`). A file whose content, target version, configuration or pack
+changed, or one of whose imported modules changed, is checked again; nothing else is. A folder
 found where a cache file goes (the cache's own subfolder, so nothing of the user's) is replaced. Results
 with an internal error are never stored, so a crash is reported on every run until it is fixed. Entries of
 files that no longer exist are dropped when the cache is written.
@@ -19,15 +21,19 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from flake8_house_rules import __version__
 from flake8_house_rules.cli.results import FileResult
+from flake8_house_rules.context.summary_cache import still_current, use_folder
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
 CACHE_DIR_NAME = ".house_rules_cache"
+#: The cache folders this process made a `Cache` for (none with `--no-cache`).
+CHOSEN: list[str] = []
 FORMAT = 2
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -36,10 +42,23 @@ CACHEDIR_TAG = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class UsingResult(FileResult):
+    """A file's result with the summaries of other modules it used (`(path, digest)` pairs).
+
+    It is stale once any of them changes (`context/summary_cache.py`), as when an imported module becomes
+    a package.
+    """
+
+    uses: tuple[tuple[str, bytes], ...] = ()
+
+
 class Cache:
     """The stored results of one configuration."""
 
     def __init__(self, folder: str, fingerprint: str) -> None:
+        use_folder(folder)  # the module summaries of the project model live beside the results
+        CHOSEN.append(folder)
         self.folder = folder
         self.path = os.path.join(folder, __version__, fingerprint)
         self.entries: dict[str, tuple[Any, ...]] = {}  # Any: marshal-able parts of a FileResult
@@ -66,6 +85,8 @@ class Cache:
         entry = self.entries.get(key)
         if entry is None or entry[0] != digest or entry[1] != target:
             return None
+        if entry[4] and not still_current(entry[4]):
+            return None  # a module it imports changed (or moved, or became a package)
         return FileResult.from_data((entry[0], entry[2], entry[3]))
 
     def put(self, key: str, target: tuple[int, int], result: FileResult) -> None:
@@ -74,7 +95,7 @@ class Cache:
             self.entries.pop(key, None)
             return
         digest, diagnostics, found = result.to_data()
-        self.entries[key] = (digest, target, diagnostics, found)
+        self.entries[key] = (digest, target, diagnostics, found, getattr(result, "uses", ()))
         self._changed = True
 
     def save(self, seen: Iterable[str], warnings: tuple[str, ...], exists: Any) -> None:  # Any: a path predicate

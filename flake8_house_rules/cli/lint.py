@@ -26,6 +26,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
 
+from flake8_house_rules.cli.cache import CHOSEN, UsingResult
 from flake8_house_rules.cli.noqa import NoqaLines, source_is_ignored, without_noqa
 from flake8_house_rules.cli.results import (
     READ_ERROR,
@@ -40,6 +41,8 @@ from flake8_house_rules.cli.results import (
     relative_to,
     split_lines,
 )
+from flake8_house_rules.context import project
+from flake8_house_rules.context.summary_cache import use_folder
 from flake8_house_rules.engine import Engine
 from flake8_house_rules.patterns import all_rules
 
@@ -108,10 +111,14 @@ class Linter:
             reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
             return FileResult(digest, (_unparsed(lines, 1, 1, None, None, reason),))
         # the engine sees the path relative to the project root, as flake8 run from there passes it
-        violations = self.engine.lint(tree, lines, relative_to(path, self.settings.config.cwd) if path else "stdin")
+        project.record_uses()
+        try:
+            violations = self.engine.lint(tree, lines, relative_to(path, self.settings.config.cwd) if path else "stdin")
+        finally:
+            uses = project.recorded_uses()  # the summaries of other modules this result depends on
         errors = tuple(self._errors)
         if not violations:
-            return FileResult(digest, errors=errors)
+            return UsingResult(digest, errors=errors, uses=uses)
         posix = path.replace(os.sep, "/") if path else None
         if posix is not None and self.settings.per_file_ignores:
             ignores = self.settings.per_file_ignores
@@ -119,7 +126,7 @@ class Linter:
         noqa = NoqaLines(lines, text)
         violations = without_noqa(violations, noqa, text)
         if not violations:
-            return FileResult(digest, errors=errors)
+            return UsingResult(digest, errors=errors, uses=uses)
         scopes = Scopes(tree, len(lines))
         diagnostics = []
         for v in violations:
@@ -138,7 +145,7 @@ class Linter:
                     anchor(lines, v.line, v.col, end_line, end_col, v.message),
                 )
             )
-        return FileResult(digest, tuple(diagnostics), errors=errors)
+        return UsingResult(digest, tuple(diagnostics), errors=errors, uses=uses)
 
 
 def _unparsed(
@@ -298,7 +305,10 @@ def lint_files(
     # never more workers than files, nor (asked or not) than the cores this process may run on
     workers = min(jobs or max(1, sum(sizes) // BYTES_PER_WORKER), cores, len(paths))
     results: dict[str, FileResult] = {}
+    if not CHOSEN:
+        use_folder(None)  # `--no-cache`: no module summaries are kept either
     if workers > 1:
+        project.preload(paths)  # the stored module summaries, read once here and shared with the workers
         try:
             return _lint_parallel(paths, sizes, settings, workers, progress)
         except (BrokenProcessPool, OSError) as exc:  # no worker processes here: lint in this one

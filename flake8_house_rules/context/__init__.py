@@ -13,9 +13,11 @@ Each file holds one kind of fact:
   `ctx.fact(Kind)`: a fact is a class whose constructor takes the context; it is built the first time a rule
   asks for it in a module, and shared by every rule after that.
 
-The module's path, its roles (`test`, `settings`, `store`, `service`, `router` from the path options;
-`migration` from `alembic/versions/`, `migrations/versions/` or an `alembic.op` import) and its
-target Python version are plain attributes, computed with the walk.
+The module's path, its roles (`test`, `settings`, `store`, `service`, `router` from the path options, the
+layer roles kept only on evidence in the module's content, see `roles.py`; `migration` from
+`alembic/versions/`, `migrations/versions/` or an `alembic.op` import) and its target Python version are
+plain attributes, computed with the walk. `ctx.in_project` (`project.py`) answers what an imported name is
+in the other modules of the project.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from flake8_house_rules.context.annotations import TypePositions
 from flake8_house_rules.context.classes import Ancestry, ClassHierarchy
+from flake8_house_rules.context.project import ModuleInProject
 from flake8_house_rules.context.resolve import BUILTIN_NAMES, Resolution
+from flake8_house_rules.context.roles import layer_roles
 from flake8_house_rules.context.surroundings import Surroundings
 from flake8_house_rules.context.text import SourceText, find_comment
 from flake8_house_rules.context.walk import (
@@ -38,7 +42,7 @@ from flake8_house_rules.context.walk import (
     canonical_module,
     imported_modules,
 )
-from flake8_house_rules.paths import module_roles, normalise_path, target_version
+from flake8_house_rules.paths import LAYER_ROLES, module_roles, normalise_path, target_version
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -91,6 +95,10 @@ class ModuleContext(ModuleWalk, Resolution, Surroundings, SourceText):
         super().__init__(tree)
         if "migration" not in self.roles and self._imports_alembic_op():
             self.roles |= {"migration"}
+        if self.path is not None:
+            self.in_project.offer(self)  # other modules importing this one need not parse it again
+        if self.roles & LAYER_ROLES:
+            self.roles = layer_roles(self)  # a layer role needs evidence in the module (`context/roles.py`)
 
     def _imports_alembic_op(self) -> bool:
         """Whether the module imports `alembic.op` (`from alembic import op`, `import alembic.op`)."""
@@ -129,6 +137,11 @@ class ModuleContext(ModuleWalk, Resolution, Surroundings, SourceText):
     def classes(self) -> ClassHierarchy:
         """Each class's bases, resolved transitively (see `ClassHierarchy`)."""
         return self.fact(ClassHierarchy)
+
+    @property
+    def in_project(self) -> ModuleInProject:
+        """The module's place in its project: what imported names are across modules (see `context/project.py`)."""
+        return self.fact(ModuleInProject)
 
     @property
     def type_positions(self) -> TypePositions:

@@ -2,11 +2,12 @@
 
 `ctx.classes.inherits(node, "pydantic.BaseModel")` is `True` for a model whose local base subclasses
 `BaseModel`, `False` when every base is known and none leads there, and `None` (unknown) when some base
-cannot be resolved: a base imported from another project module (whose own bases this module cannot see),
-a call, or a name bound two ways. Rules treat unknown as "not proven" and stay silent.
+cannot be resolved: a library class (whose own bases are out of sight), a base from a module the project
+cannot read, a call, or a name bound two ways. Rules treat unknown as "not proven" and stay silent.
 
-A base is known when it resolves through an import (`pydantic.BaseModel`, `app.models.Base`: the latter's
-ancestry is unknown unless it is the name asked about), is a builtin (`Exception`, `object`: builtins end
+A base is known when it resolves through an import (`pydantic.BaseModel`; `app.models.Base`, whose own
+bases the project model reads from `app/models.py`, across modules, see `context/project.py`: a library
+class's bases stay unknown), is a builtin (`Exception`, `object`: builtins end
 the chain), or is a class of the same module (followed, with a guard against cycles). Subscripted bases
 (`Generic[T]`, `RootModel[list[int]]`) count as their subscripted class.
 """
@@ -36,6 +37,9 @@ class Ancestry:
     names: frozenset[str]
     classes: tuple[ast.ClassDef, ...]
     complete: bool
+    #: Summary flags of the project classes on the way in other modules (`c`: sets pydantic configuration,
+    #: `t`: a SQLModel table, `x`: a starred base); see `context/summary.py`.
+    flags: str = ""
 
 
 class ClassHierarchy:
@@ -70,6 +74,7 @@ class ClassHierarchy:
     def _collect(self, node: ast.ClassDef) -> Ancestry:
         names: set[str] = set()
         classes: list[ast.ClassDef] = []
+        flags = ""
         complete = True
         pending = [node]
         seen = {node}
@@ -87,13 +92,19 @@ class ClassHierarchy:
                 elif isinstance(resolved, str):
                     names.add(resolved)
                     if not resolved.startswith("builtins."):
-                        complete = False  # an imported class: its own bases are out of sight
+                        found = self.ctx.in_project.ancestry(resolved)
+                        if found is None:
+                            complete = False  # a library class, or out of sight: its own bases are unknown
+                        else:
+                            names.update(found.names)
+                            flags += found.flags
+                            complete &= found.complete
                 elif resolved not in seen:
                     seen.add(resolved)
                     names.add(resolved.name)
                     classes.append(resolved)
                     pending.append(resolved)
-        return Ancestry(frozenset(names), tuple(classes), complete and not pending)
+        return Ancestry(frozenset(names), tuple(classes), complete and not pending, "".join(sorted(set(flags))))
 
     def inherits(self, node: ast.ClassDef, *qualnames: str) -> bool | None:
         """Whether the class inherits from one of the dotted names: `True`, `False`, or `None` for unknown."""

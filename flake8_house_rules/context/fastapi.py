@@ -11,9 +11,15 @@
   - `self.<attr>` inside a method, when every assignment to `self.<attr>` in that class is such a call;
   - `<app>.router` of a known app: it is the app's own router, so it holds the same routes.
 
-  Anything else is unknown, and a decorator on an unknown object is not a route: an app imported from
-  another module, a name bound two different ways (unless every binding is a router: then it is a router,
-  but not one the module can tell apart from another), a subclass of `APIRouter`, a call of a factory.
+  - an instance of a subclass of `APIRouter` or `FastAPI` (`router = AppRouter(prefix="/users")`), the
+    subclass defined in the module or in another module of the project (`context/project.py`);
+  - at module level, what the bindings above the decorator made the name: `app = SomeMiddleware(app)`
+    after the routes does not hide them.
+
+  Anything else is unknown, and a decorator on an unknown object is not a route: an app or router imported
+  from another module (its constructor, which rules read, is out of sight), a name bound two different
+  ways (unless every binding is a router: then it is a router, but not one the module can tell apart from
+  another), a call of a factory.
   Starlette's own `Starlette`/`Router` are not supported: they have no `get`/`post` decorators (their
   deprecated `@app.route` takes a list of methods and is not a FastAPI path operation).
 - **Routes** (`routes`): each decorator `<router>.get/post/put/patch/delete/head/options/trace/api_route/
@@ -83,16 +89,38 @@ SEGMENT_COVERS = {
 
 
 def imports_fastapi(ctx: ModuleContext) -> bool:
-    """Whether the module imports anything from `fastapi` (computed once per module)."""
+    """Whether the module imports anything from `fastapi` (computed once per module).
+
+    Also when it decorates routes and imports, from another module of the project, a subclass of
+    `APIRouter`/`FastAPI` (`from app.api.base import AppRouter`): its routers are FastAPI's all the same.
+    """
     return ctx.fact(_imports_fastapi)
 
 
 def _imports_fastapi(ctx: ModuleContext) -> bool:
-    return any(
+    if any(
         origin == "fastapi" or origin.startswith("fastapi.")
         for origins in ctx.import_names.values()
         for origin in origins
+    ):
+        return True
+    place = ctx.in_project
+    if place.project is None or not _decorates_routes(ctx):
+        return False
+    return any(
+        place.built_by(origin) in {"app", "router"} for origins in ctx.import_names.values() for origin in origins
     )
+
+
+def _decorates_routes(ctx: ModuleContext) -> bool:
+    """Whether some function is decorated like a route (`@<name>.post(...)`), whatever the name is."""
+    for kind in FUNCTION_TYPES:
+        for node in ctx.nodes_of(kind):
+            for decorator in node.decorator_list:
+                func = decorator.func if isinstance(decorator, ast.Call) else None
+                if isinstance(func, ast.Attribute) and func.attr in ROUTE_DECORATORS:
+                    return True
+    return False
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -354,6 +382,8 @@ class FastAPIRoutes:
         bindings = self.ctx.lookup(name)
         if not bindings:
             return None
+        if len(bindings) > 1:
+            bindings = self._bindings_in_effect(name, bindings)
         key = tuple(bindings)
         if key in self._objects:
             return self._objects[key]
@@ -366,6 +396,26 @@ class FastAPIRoutes:
             result = RouterObject(first.kind, name.id, None)
         self._objects[key] = result
         return result
+
+    def _bindings_in_effect(self, name: ast.Name, bindings: list[Binding]) -> list[Binding]:
+        """At module level, the bindings of a module-level name made above the place it is read.
+
+        `app = FastAPI()`, routes on `app`, then `app = SomeMiddleware(app)`: a decorator runs when its `def`
+        does, so the later binding does not change what it registers on. Bindings inside functions (`global
+        app`) may run at any time: then every binding counts.
+        """
+        ctx = self.ctx
+        if ctx.enclosing_function(name) is not None:
+            return bindings
+        place = (name.lineno, name.col_offset)
+        earlier = []
+        for binding in bindings:
+            node = binding.node
+            if ctx.enclosing_function(node) is not None or not hasattr(node, "lineno"):
+                return bindings
+            if (node.lineno, node.col_offset) < place:
+                earlier.append(binding)
+        return earlier or bindings
 
     def _router_of_binding(self, binding: Binding, spelled: str, depth: int) -> RouterObject | None:
         node = binding.node
@@ -449,10 +499,24 @@ class FastAPIRoutes:
         return found
 
     def _constructed_kind(self, call: ast.Call) -> RouterKind | None:
-        qualname = self.ctx.qualname(call.func)
+        ctx = self.ctx
+        qualname = ctx.qualname(call.func)
         if qualname in APP_CLASSES:
             return "app"
-        return "router" if qualname in ROUTER_CLASSES else None
+        if qualname in ROUTER_CLASSES:
+            return "router"
+        if qualname is not None:  # a subclass of `APIRouter`/`FastAPI` from another module of the project
+            built = ctx.in_project.built_by(qualname)
+            return built if built in {"app", "router"} else None
+        if isinstance(call.func, ast.Name):  # a subclass defined in this module
+            bindings = ctx.lookup(call.func)
+            if bindings and len(bindings) == 1 and isinstance(bindings[0].node, ast.ClassDef):
+                names = ctx.classes.ancestry(bindings[0].node).names
+                if not names.isdisjoint(ROUTER_CLASSES):
+                    return "router"
+                if not names.isdisjoint(APP_CLASSES):
+                    return "app"
+        return None
 
     def _declared_kind(self, annotation: ast.expr | None) -> RouterKind | None:
         if annotation is None:

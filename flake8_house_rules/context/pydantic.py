@@ -6,8 +6,10 @@
   classes of the same module, from `pydantic.BaseModel`, `pydantic.RootModel`, `pydantic_settings.BaseSettings`
   (also pydantic v1's `pydantic.BaseSettings`) or `sqlmodel.SQLModel` (`ctx.classes.inherits`). A SQLModel
   class declared with `table=True` (or inheriting from one) is an ORM table, not a model, and is left out; so
-  is every class whose bases cannot be resolved (a base imported from another project module): unknown is
-  not a model.
+  is every class whose bases cannot be resolved: unknown is not a model. A base imported from another
+  module of the project is followed there (`class UserOut(Schema)`, `Schema(BaseModel)` in
+  `app/core/schema.py`: see `context/project.py`), so a module whose models all come from a project base
+  holds models even though it imports nothing from pydantic.
 - **Settings** (`Model.settings`): models that inherit from a `BaseSettings`.
 - **Fields** (`Model.fields`): annotated attributes of the class body (`name: T` or `name: T = default`) that
   are not `ClassVar`, not private (`_x`) and not `model_config`. Each field knows its default, the
@@ -18,7 +20,8 @@
   ancestors: `model_config = ConfigDict(...)` / `SettingsConfigDict(...)` / a dict literal, class keywords
   (`class S(BaseSettings, env_nested_delimiter="__")`), and a v1 inner `class Config:` (its attributes).
   `config_known` is `False` when any of them cannot be read (`model_config = make_config()`, `**base`, an
-  inner `Config` with bases, a base outside pydantic): rules that need a key's absence stay silent then.
+  inner `Config` with bases, a base outside pydantic, a project base that sets configuration of its own):
+  rules that need a key's absence stay silent then.
 - **Instances** (`is_instance(expr)`): whether an expression is an instance of one of the module's models: a
   direct call `User(...)`, or a name whose every binding is such a call or is annotated with a model
   (`user: User`, `user: User | None`, a parameter `user: User`).
@@ -74,7 +77,11 @@ MAX_ALIAS_STEPS = 3
 
 
 def imports_pydantic(ctx: ModuleContext) -> bool:
-    """Whether the module imports anything from `pydantic`, `pydantic_settings` or `sqlmodel` (once per module)."""
+    """Whether the module may hold pydantic models (once per module).
+
+    It imports anything from `pydantic`, `pydantic_settings` or `sqlmodel`, or one of its classes inherits
+    from a project class that is a model (`class UserOut(Schema)` with `Schema` from `app/core/schema.py`).
+    """
     return ctx.derived("pydantic.imported", lambda: _imports_pydantic(ctx))
 
 
@@ -83,7 +90,11 @@ def _imports_pydantic(ctx: ModuleContext) -> bool:
         for origin in origins:
             if origin.partition(".")[0] in PYDANTIC_PACKAGES:
                 return True
-    return False
+    classes = ctx.nodes_of(ast.ClassDef)
+    if not classes or ctx.in_project.project is None:
+        return False
+    hierarchy = ctx.classes
+    return any(node.bases and hierarchy.inherits(node, *ALL_BASES) for node in classes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +187,7 @@ class PydanticModels:
             if hierarchy.inherits(node, *ALL_BASES) is not True:
                 continue
             ancestry = hierarchy.ancestry(node)
-            if _declares_table(node) or any(local in tables for local in ancestry.classes):
+            if _declares_table(node) or "t" in ancestry.flags or any(local in tables for local in ancestry.classes):
                 tables.add(node)
                 continue
             model = Model(
@@ -351,6 +362,7 @@ class PydanticModels:
                     isinstance(resolved, str)
                     and resolved not in ALL_BASES
                     and not resolved.startswith(NEUTRAL_BASE_PREFIXES)
+                    and not self._plain_project_base(resolved)
                 ):
                     known = False  # an imported base may bring configuration of its own
             local = self._by_node.get(cls)
@@ -368,6 +380,13 @@ class PydanticModels:
             for model_field in model.fields:
                 if model_field.described is False and model_field.docstring:
                     model_field.described = True
+
+    def _plain_project_base(self, origin: str) -> bool:
+        """Whether an imported base is a project class that sets no configuration on the way to pydantic."""
+        found = self.ctx.in_project.ancestry(origin)
+        if found is None or "c" in found.flags or "x" in found.flags:
+            return False
+        return all(name in ALL_BASES or name.startswith(NEUTRAL_BASE_PREFIXES) for name in found.external)
 
     # -- instances ------------------------------------------------------------------------------------------
 

@@ -10,15 +10,18 @@ never by spelling. An expression is a **session** when it is
   of a factory, or by `with`/`async with factory() as session` (and `factory.begin()`, `Session(engine)`);
 
 and a **factory** when it is bound from `sessionmaker(...)`/`async_sessionmaker(...)` or annotated with one
-of those types. A name bound in several ways that disagree, a name imported from another module
-(`from app.db import SessionLocal`: its value is out of sight), an unannotated parameter, and anything the
+of those types. A name imported from another module of the project is what that module binds it to
+(`from app.db import SessionLocal`, `SessionLocal = sessionmaker(...)` in `app/db.py`; a function there that
+returns `SessionLocal()` gives sessions), read from its summary (`context/project.py`). A name bound in
+several ways that disagree, a name from outside the project, an unannotated parameter, and anything the
 module does not show are unknown (`None`): rules stay silent on them. A `.query(...)` on a search client or
 a pandas frame is therefore never taken for a session's.
 
 `ImportTargets` gives, for each import statement, the module paths it may load (`app/users/store.py`,
 `app/users/store/__init__.py`), absolute imports by their dotted name and relative ones resolved against the
 module's own package (from `ctx.path`, which is the `--stdin-display-name` for an editor buffer), and the
-layer (`store`, `service`, `router`) each path has under the path options.
+layer (`store`, `service`, `router`) each has: a module found in the project by its path and its content
+(`context/roles.py`: a `routers.py` holding an enum is no router), any other by the path options.
 """
 
 from __future__ import annotations
@@ -30,10 +33,10 @@ import posixpath
 from typing import TYPE_CHECKING, Literal
 
 from flake8_house_rules.context.annotations import parse_annotation
-from flake8_house_rules.paths import matches, module_roles
+from flake8_house_rules.context.roles import SESSION_KINDS, target_roles
+from flake8_house_rules.paths import matches, module_roles, normalise_path
 
 if TYPE_CHECKING:
-    from flake8_house_rules.config import Config
     from flake8_house_rules.context import ModuleContext
     from flake8_house_rules.context.walk import Binding
 
@@ -69,10 +72,18 @@ SQL_PACKAGES = ("sqlalchemy", "sqlmodel")
 WRAPPERS = frozenset({"typing.Optional", "typing.Annotated", "typing.Union"})
 LAYERS: tuple[Layer, ...] = ("store", "service", "router")
 MAX_DEPTH = 6
+MAX_PROJECT_IMPORTS = 64
+#: Methods only a session (or a query on one) is called with, and the names sessions are usually given.
+SESSION_METHODS = frozenset({"query", "execute", "scalars", "scalar", "add", "add_all", "commit", "flush", "merge"})
+SESSION_NAMES = frozenset({"session", "db", "db_session", "sess", "async_session"})
 
 
 def imports_sql_package(ctx: ModuleContext) -> bool:
-    """Whether the module imports `sqlalchemy` or `sqlmodel` (anything from them, anywhere in the module)."""
+    """Whether the module imports SQLAlchemy or SQLModel, or a session of the project.
+
+    Anything from `sqlalchemy` or `sqlmodel`, anywhere in the module; or a session, session factory, engine
+    or session getter from another module of the project (`from app.db import SessionLocal`).
+    """
     return ctx.derived("sqlalchemy.imported", lambda: _imports_sql_package(ctx))
 
 
@@ -81,7 +92,59 @@ def _imports_sql_package(ctx: ModuleContext) -> bool:
         for origin in origins:
             if origin.startswith(SQL_PACKAGES) and origin.partition(".")[0] in SQL_PACKAGES:
                 return True
+    place = ctx.in_project
+    if place.project is None:
+        return False
+    asked = 0
+    for name in session_like_uses(ctx):
+        for origin in ctx.import_names.get(name, ()):
+            if asked >= MAX_PROJECT_IMPORTS or "." not in origin.lstrip("."):
+                continue
+            asked += 1
+            if place.kind(origin) in SESSION_KINDS:
+                return True
     return False
+
+
+def session_like_uses(ctx: ModuleContext) -> set[str]:
+    """Imported names used the way sessions and their factories are.
+
+    Called in a `with` item, called into a name like a session's (`session = SessionLocal()`), or given a
+    session's method (`db.query(...)`).
+
+    Only these are looked up in the project, so that a module's other imports are never read for this.
+    """
+    return ctx.derived("sqlalchemy.session_like_uses", lambda: _session_like_uses(ctx))
+
+
+def _session_like_uses(ctx: ModuleContext) -> set[str]:
+    names: set[str] = set()
+    imported = ctx.import_names
+    for item in ctx.nodes_of(ast.withitem):
+        expr = item.context_expr
+        func = expr.func if isinstance(expr, ast.Call) else expr
+        if isinstance(func, ast.Attribute):
+            func = func.value
+        if isinstance(func, ast.Name) and func.id in imported:
+            names.add(func.id)
+    for call in ctx.nodes_of(ast.Call):
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in SESSION_METHODS:
+            receiver = func.value.func if isinstance(func.value, ast.Call) else func.value
+            if isinstance(receiver, ast.Name) and receiver.id in imported:
+                names.add(receiver.id)
+        elif isinstance(func, ast.Name) and func.id in imported:
+            parent = ctx.parent(call)
+            if isinstance(parent, ast.Assign) and any(
+                isinstance(target, ast.Name) and _session_like(target.id) for target in parent.targets
+            ):
+                names.add(func.id)
+    return names
+
+
+def _session_like(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in SESSION_NAMES or lowered.endswith("_session")
 
 
 class Sessions:
@@ -125,8 +188,9 @@ class Sessions:
 
     def _reference_kind(self, expr: ast.Name | ast.Attribute, depth: int) -> Kind | None:
         qualname = self.ctx.qualname(expr)
-        if qualname is not None:
-            return None  # an imported name: its value is in another module
+        if qualname is not None:  # an imported name: what the other module of the project binds it to
+            kind = self.ctx.in_project.kind(qualname)
+            return kind if kind in {"session", "factory"} else None
         if isinstance(expr, ast.Name):
             bindings = self.ctx.lookup(expr)
             return self._agree(bindings, depth) if bindings else None
@@ -139,7 +203,10 @@ class Sessions:
         if qualname is not None:
             if qualname in SESSION_TYPES:
                 return "session"
-            return "factory" if qualname in FACTORY_TYPES else None
+            if qualname in FACTORY_TYPES:
+                return "factory"
+            built = self.ctx.in_project.built_by(qualname)  # a factory or session getter of the project
+            return built if built in {"session", "factory"} else None
         return "session" if self.kind(call.func, depth + 1) == "factory" else None
 
     def _agree(self, bindings: list[Binding], depth: int) -> Kind | None:
@@ -308,19 +375,26 @@ class ImportTargets:
         layer patterns match without their wildcard): a name such as `get_user_service` or
         `daily_activity_repository` is far more often a function or an object than a module.
         """
-        modules, relative = self._modules(node)
-        return [path for module in modules for path in self._forms(module, relative=relative)]
+        relative = isinstance(node, ast.ImportFrom) and bool(node.level)
+        return [path for module, _ in self._modules(node) for path in self._forms(module, relative=relative)]
 
-    def _modules(self, node: ast.Import | ast.ImportFrom) -> tuple[list[str], bool]:
-        """The modules (as paths without suffix) the statement may load, and whether it is relative."""
+    def _modules(self, node: ast.Import | ast.ImportFrom) -> list[tuple[str, str | None]]:
+        """The modules a statement may load: as a path without suffix, and as a dotted name.
+
+        Relative names are resolved against the module's package in its project (`None` when they cannot be).
+        """
         if isinstance(node, ast.Import):
-            return [alias.name.replace(".", "/") for alias in node.names], False
+            return [(alias.name.replace(".", "/"), alias.name) for alias in node.names]
         base = self.module_path(node)
         if base is None:
-            return [], False
-        modules = [base]
-        modules.extend(posixpath.join(base, alias.name) for alias in node.names if self._bare_layer(alias.name))
-        return modules, bool(node.level)
+            return []
+        place = self.ctx.in_project
+        dotted = place.absolute("." * node.level + (node.module or "")) if node.level else node.module
+        modules = [(base, dotted)]
+        for alias in node.names:
+            if self._bare_layer(alias.name):
+                modules.append((posixpath.join(base, alias.name), f"{dotted}.{alias.name}" if dotted else None))
+        return modules
 
     def _forms(self, module: str, *, relative: bool) -> tuple[str, ...]:
         """The paths a module may be: `a/b.py` or `a/b/__init__.py`, or the one of them found on disk.
@@ -350,17 +424,29 @@ class ImportTargets:
         return both
 
     def layers(self, node: ast.Import | ast.ImportFrom) -> set[Layer]:
-        """The layers (`store`, `service`, `router`) of the modules the statement may load."""
+        """The layers (`store`, `service`, `router`) of the modules the statement may load.
+
+        A module found in the project is of a layer when its path says so and its content shows it (its
+        summary, see `context/roles.py`): an enum module named `routers.py` or an SDK package under `api/`
+        is no router. A module the project cannot find is of the layers its possible paths give.
+        """
         found: set[Layer] = set()
         config = self.ctx.config
-        modules, relative = self._modules(node)
-        for module in modules:
-            layer = _path_layer(f"{module}.py", config)
-            if layer == _path_layer(f"{module}/__init__.py", config):  # file or package: the disk cannot tell
-                layers: list[Layer | None] = [layer]
-            else:
-                layers = [_path_layer(path, config) for path in self._forms(module, relative=relative)]
-            found.update(layer for layer in layers if layer is not None)
+        place = self.ctx.in_project
+        relative = isinstance(node, ast.ImportFrom) and bool(node.level)
+        for module, dotted in self._modules(node):
+            located = place.locate(dotted) if dotted and place.project is not None else None
+            if located is not None and place.project is not None:
+                path = located.path or os.path.join(located.folder or "", "__init__.py")
+                roles = target_roles(place.project, located, module_roles(normalise_path(path, config.cwd), config))
+                layer = layer_of(roles)
+                if layer is not None:
+                    found.add(layer)
+                continue
+            for path in self._forms(module, relative=relative):
+                layer = layer_of(module_roles(path, config))
+                if layer is not None:
+                    found.add(layer)
         return found
 
     def _bare_layer(self, name: str) -> bool:
@@ -368,36 +454,11 @@ class ImportTargets:
         if name == "*":
             return False
         config = self.ctx.config
-        return _is_bare_layer(name, config.store_modules, config.service_modules, config.router_modules)
-
-
-@functools.lru_cache(maxsize=4096)
-def _is_bare_layer(name: str, *layer_patterns: tuple[str, ...]) -> bool:
-    """`ImportTargets._bare_layer`, asked once per name and layer patterns for the whole run."""
-    for patterns in layer_patterns:
-        bare = tuple(pattern.removeprefix("*") for pattern in patterns)
-        if matches(f"{name}.py", bare) or matches(f"{name}/__init__.py", bare):
-            return True
-    return False
-
-
-#: The layer of each module path, by the path options it was matched under (`_path_layer`).
-_PATH_LAYERS: dict[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], Layer | None] = {}
-
-
-def _path_layer(path: str, config: Config) -> Layer | None:
-    """`layer_of(module_roles(path, config))`, computed once per path and layer patterns for the whole run.
-
-    Only the store, service and router patterns decide a path's layer; many modules import the same modules.
-    """
-    key = (path, config.store_modules, config.service_modules, config.router_modules)
-    try:
-        return _PATH_LAYERS[key]
-    except KeyError:
-        if len(_PATH_LAYERS) >= 16384:  # bounded: a long-lived process (an editor's server) sees many paths
-            _PATH_LAYERS.clear()
-        found = _PATH_LAYERS[key] = layer_of(module_roles(path, config))
-        return found
+        for patterns in (config.store_modules, config.service_modules, config.router_modules):
+            bare = tuple(pattern.removeprefix("*") for pattern in patterns)
+            if matches(f"{name}.py", bare) or matches(f"{name}/__init__.py", bare):
+                return True
+        return False
 
 
 @functools.lru_cache(maxsize=1024)

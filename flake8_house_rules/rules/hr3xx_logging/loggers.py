@@ -4,7 +4,9 @@ A receiver is classified through the module's bindings, never by its spelling: `
 (and `getLogger`, `stdlib.get_logger`, `wrap_logger`, the house factories in `hr-structlog-factories`, also
 under a package prefix: `app.core.logger.get_logger` for `core.logger.get_logger`),
 `loguru.logger`, `logging.getLogger(...)`, `logging.root`, Flask's `current_app.logger`, `.bind()`/`.new()`/`.opt()`
-chains on any of those, parameters
+chains on any of those, the project's own factories and loggers found in their modules (a house
+`get_logger()` whose `return` is `structlog.get_logger(...)`, a `logger = structlog.get_logger()` imported
+from `app/core/logging.py`: see `context/project.py`; no `hr-structlog-factories` needed), parameters
 annotated with a logger type, and `self.<name>` attributes assigned such a logger in the class. A name
 bound in two different ways, or whose origin cannot be seen, is not a logger of any library.
 
@@ -46,6 +48,8 @@ LOGGER_TYPES: dict[str, Library] = {
     "logging.LoggerAdapter": "stdlib",
     "loguru.Logger": "loguru",
 }
+#: What the project model calls the loggers a project builds (`context/project.py`).
+PROJECT_KINDS: dict[str, Library] = {"structlog_logger": "structlog", "stdlib_logger": "stdlib"}
 MAX_DEPTH = 8
 
 
@@ -111,7 +115,9 @@ def _library_of_call(ctx: ModuleContext, call: ast.Call, depth: int) -> Library 
         return None
     if qualname in STRUCTLOG_FACTORIES or is_house_factory(qualname, ctx.config.structlog_factories):
         return "structlog"
-    return "stdlib" if qualname in STDLIB_FACTORIES else None
+    if qualname in STDLIB_FACTORIES:
+        return "stdlib"
+    return PROJECT_KINDS.get(ctx.in_project.built_by(qualname) or "")  # a house factory the project defines
 
 
 def is_house_factory(qualname: str, factories: tuple[str, ...]) -> bool:
@@ -126,7 +132,10 @@ def _library_of_name(ctx: ModuleContext, name: ast.Name, depth: int) -> Library 
     found: set[Library | None] = set()
     for binding in bindings:
         if binding.kind == "import":
-            found.add(KNOWN_LOGGERS.get(binding.origin))
+            known = KNOWN_LOGGERS.get(binding.origin)
+            if known is None:  # a logger another module of the project builds (`from app.log import logger`)
+                known = PROJECT_KINDS.get(ctx.in_project.kind(binding.origin) or "")
+            found.add(known)
         elif binding.kind == "assign" and binding.value is not None:
             found.add(library_of(ctx, binding.value, depth + 1))
         elif binding.kind == "param" and isinstance(binding.node, ast.arg) and binding.node.annotation:

@@ -1,0 +1,369 @@
+"""Module summaries: what one module defines at its top level, read from its tree once, as a small record.
+
+A summary is what other modules may ask of a module without walking it again: for each module-level name,
+how it is bound (`ModuleSummary.names`), whether a star import leaves its names open, which modules it
+imports, and the evidence of its layer. Each entry is a plain tuple of strings, so a summary is stored as
+is in the on-disk cache (`marshal`) and shared between processes:
+
+- `("class", bases, flags)`: a class statement; `bases` are the dotted names of its bases as this module
+  resolves them (an import's origin, `<module>.<Class>` for a class of the module, `builtins.X` for a
+  builtin, `""` for a base it cannot resolve: a call, a name bound elsewhere); `flags` holds `c` when the
+  class sets pydantic configuration (`model_config`, `class Config`, class keywords), `t` for `table=True`
+  (a SQLModel table), `x` when a starred base or `**kwargs` may add anything;
+- `("import", origin)`: an import (its absolute dotted origin; relative imports resolved against the
+  module's own package);
+- `("call", callee)`: an assignment of a call (`router = APIRouter()`, `SessionLocal = sessionmaker(...)`);
+- `("def", callee)`: a function; `callee` is what every `return` of its own body calls when they agree
+  (`return structlog.get_logger(name)`), else `""`;
+- `("alias", name)`: an assignment of another name (`Base = _Base`, `router = api_router`);
+- `("other",)`: bound some other way, or several ways (unknown).
+
+Evidence letters (`ModuleSummary.evidence`): `d` the module defines a function or class of its own (else it
+only imports and re-exports), `s` it imports a SQLAlchemy/SQLModel session or session factory type, `q` it
+imports anything from SQLAlchemy/SQLModel, `p` a function takes a parameter named like a session
+(`session`, `db`, `db_session`, `*_session`), `r` it builds a FastAPI app or router (`FastAPI(...)`,
+`APIRouter(...)`) or decorates a function as a route. `receivers` are the names route-like decorators are
+called on (`@router.get(...)`), and `calls` the callees of module-level and app-factory assignments, which
+the project resolves when the module's own evidence cannot decide (a router built from a project subclass).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from flake8_house_rules.context.walk import canonical_module
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+Entry = tuple[str, ...]
+
+#: Route decorators of FastAPI apps and routers (`@router.get(...)`).
+ROUTE_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "trace", "api_route", "websocket"})
+APP_AND_ROUTER_CLASSES = frozenset(
+    {"fastapi.FastAPI", "fastapi.applications.FastAPI", "fastapi.APIRouter", "fastapi.routing.APIRouter"}
+)
+#: SQLAlchemy/SQLModel session and session factory types: importing one is evidence of touching a session.
+SESSION_NAMES = frozenset(
+    {
+        "sqlalchemy.orm.Session",
+        "sqlalchemy.orm.session.Session",
+        "sqlalchemy.orm.sessionmaker",
+        "sqlalchemy.orm.session.sessionmaker",
+        "sqlalchemy.orm.scoped_session",
+        "sqlalchemy.orm.scoping.scoped_session",
+        "sqlalchemy.ext.asyncio.AsyncSession",
+        "sqlalchemy.ext.asyncio.session.AsyncSession",
+        "sqlalchemy.ext.asyncio.async_sessionmaker",
+        "sqlalchemy.ext.asyncio.session.async_sessionmaker",
+        "sqlalchemy.ext.asyncio.async_scoped_session",
+        "sqlmodel.Session",
+        "sqlmodel.orm.session.Session",
+        "sqlmodel.ext.asyncio.session.AsyncSession",
+    }
+)
+SQL_PACKAGES = frozenset({"sqlalchemy", "sqlmodel"})
+SESSION_PARAMETERS = frozenset({"session", "db", "db_session", "dbsession", "async_session", "sess"})
+BLOCKS = (ast.If, ast.Try, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While, ast.TryStar)
+MAX_STATEMENTS = 20_000
+MAX_CHAIN = 20
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleSummary:
+    """What a module defines at its top level (see the module docstring). Plain data: tuples of strings."""
+
+    module: str
+    package: bool
+    names: dict[str, Entry]
+    star: bool
+    imports: tuple[str, ...]
+    evidence: str
+    receivers: tuple[str, ...]
+    calls: tuple[str, ...]
+
+    def to_data(self) -> tuple[object, ...]:
+        """The summary as plain tuples, for `marshal`."""
+        return (
+            self.module,
+            self.package,
+            self.names,
+            self.star,
+            self.imports,
+            self.evidence,
+            self.receivers,
+            self.calls,
+        )
+
+    @classmethod
+    def from_data(cls, data: tuple[object, ...]) -> ModuleSummary:
+        """A summary read back from `to_data`."""
+        module, package, names, star, imports, evidence, receivers, calls = data
+        return cls(module, package, names, star, imports, evidence, receivers, calls)  # type: ignore[arg-type] - marshal-ed data
+
+    def has(self, letter: str) -> bool:
+        """Whether the summary holds one evidence letter (see the module docstring)."""
+        return letter in self.evidence
+
+
+def unparsable(module: str, *, package: bool) -> ModuleSummary:
+    """The summary of a module that cannot be read or parsed: every name unknown."""
+    return ModuleSummary(module, package, {}, True, (), "d", (), ())
+
+
+def absolute(origin: str, module: str, *, package: bool) -> str | None:
+    """An import origin with leading dots (`..models.User`) as an absolute dotted name, seen from `module`.
+
+    `None` when the dots climb above the top package. An absolute origin is returned as it is.
+    """
+    if not origin.startswith("."):
+        return origin
+    level = len(origin) - len(origin.lstrip("."))
+    rest = origin[level:]
+    base = module if package else module.rpartition(".")[0]
+    for _ in range(level - 1):
+        if not base:
+            return None
+        base = base.rpartition(".")[0]
+    if not base:
+        return rest or None
+    return f"{base}.{rest}" if rest else base
+
+
+class _Builder:
+    """Reads one module's top level into a `ModuleSummary`."""
+
+    def __init__(self, module: str, *, package: bool) -> None:
+        self.module = module
+        self.package = package
+        self.names: dict[str, Entry] = {}
+        self.imports: list[str] = []
+        self.star = False
+        self.evidence: set[str] = set()
+        self.receivers: set[str] = set()
+        self.calls: set[str] = set()
+
+    def bind(self, name: str, entry: Entry) -> None:
+        known = self.names.get(name)
+        self.names[name] = entry if known is None or known == entry else ("other",)
+
+    def origin(self, node: ast.ImportFrom, alias: ast.alias) -> str | None:
+        module = "." * node.level + (node.module or "")
+        dotted = f"{module}.{alias.name}" if not module.endswith(".") else module + alias.name
+        found = absolute(canonical_module(dotted) if not node.level else dotted, self.module, package=self.package)
+        return found
+
+    def on_import(self, node: ast.Import | ast.ImportFrom) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                name = canonical_module(alias.name)
+                self.imports.append(name)
+                self._import_evidence(name)
+                if alias.asname:
+                    self.bind(alias.asname, ("import", name))
+                else:
+                    head = name.partition(".")[0]
+                    self.bind(head, ("import", head))
+            return
+        base = absolute("." * node.level + (node.module or ""), self.module, package=self.package)
+        if node.level == 0 and base is not None:
+            base = canonical_module(base)
+        if base is not None:
+            self.imports.append(base)
+        for alias in node.names:
+            if alias.name == "*":
+                self.star = True
+                continue
+            origin = self.origin(node, alias)
+            if origin is None:
+                self.bind(alias.asname or alias.name, ("other",))
+                continue
+            self.imports.append(origin)
+            self._import_evidence(origin)
+            self.bind(alias.asname or alias.name, ("import", origin))
+
+    def _import_evidence(self, origin: str) -> None:
+        if origin.partition(".")[0] in SQL_PACKAGES:
+            self.evidence.add("q")
+            if origin in SESSION_NAMES:
+                self.evidence.add("s")
+
+    def dotted(self, node: ast.expr) -> str | None:
+        """A name or attribute chain as this module resolves it, from its module-level bindings."""
+        parts: list[str] = []
+        steps = 0
+        while isinstance(node, ast.Attribute) and steps < MAX_CHAIN:
+            parts.append(node.attr)
+            node = node.value
+            steps += 1
+        if not isinstance(node, ast.Name):
+            return None
+        entry = self.names.get(node.id)
+        if entry is None:
+            head = f"builtins.{node.id}" if not parts and not self.star else None
+            return head
+        if entry[0] == "import":
+            head = entry[1]
+        elif entry[0] in {"class", "call", "def", "alias"}:
+            head = f"{self.module}.{node.id}"
+        else:
+            return None
+        return ".".join([head, *reversed(parts)])
+
+    def on_class(self, node: ast.ClassDef) -> None:
+        self.evidence.add("d")
+        bases: list[str] = []
+        flags = ""
+        for base in node.bases:
+            if isinstance(base, ast.Starred):
+                flags += "x"
+                continue
+            target = base.value if isinstance(base, ast.Subscript) else base
+            bases.append(self.dotted(target) or "")
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                flags += "x"
+            elif keyword.arg == "table" and isinstance(keyword.value, ast.Constant) and keyword.value.value is True:
+                flags += "t"
+            elif keyword.arg != "metaclass":
+                flags += "c"
+        for statement in node.body:
+            if isinstance(statement, ast.ClassDef) and statement.name == "Config":
+                flags += "c"
+            elif isinstance(statement, ast.Assign | ast.AnnAssign):
+                targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+                if any(isinstance(target, ast.Name) and target.id == "model_config" for target in targets):
+                    flags += "c"
+            elif isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
+                self.on_function(statement, top=False)
+        self.bind(node.name, ("class", tuple(bases), "".join(sorted(set(flags)))))
+
+    def on_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, *, top: bool) -> None:
+        self.evidence.add("d")
+        args = node.args
+        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+            name = arg.arg.lower()
+            if name in SESSION_PARAMETERS or name.endswith("_session"):
+                self.evidence.add("p")
+        for decorator in node.decorator_list:
+            func = decorator.func if isinstance(decorator, ast.Call) else None
+            if isinstance(func, ast.Attribute) and func.attr in ROUTE_VERBS and isinstance(func.value, ast.Name):
+                self.receivers.add(func.value.id)
+        if not top:
+            return
+        callees: set[str] = set()
+        returns = 0
+        for statement in self._own_statements(node.body):
+            if isinstance(statement, ast.Return):
+                returns += 1
+                value = statement.value
+                callee = self.dotted(value.func) if isinstance(value, ast.Call) else None
+                callees.add(callee or "")
+            elif isinstance(statement, ast.Assign | ast.AnnAssign) and isinstance(statement.value, ast.Call):
+                callee = self.dotted(statement.value.func)
+                if callee is not None:
+                    self.calls.add(callee)  # an app factory: `app = FastAPI()` inside `create_app()`
+        callee = callees.pop() if len(callees) == 1 and returns else ""
+        self.bind(node.name, ("def", callee))
+
+    def _own_statements(self, body: list[ast.stmt]) -> Iterator[ast.stmt]:
+        """The statements of a function's own body, into `if`/`try`/`with`/loops, not into nested defs."""
+        pending = list(reversed(body))
+        seen = 0
+        while pending and seen < MAX_STATEMENTS:
+            statement = pending.pop()
+            seen += 1
+            yield statement
+            if isinstance(statement, BLOCKS):
+                pending.extend(reversed(_block_statements(statement)))
+
+    def on_assign(self, statement: ast.Assign | ast.AnnAssign) -> None:
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+        value = statement.value
+        entry: Entry = ("other",)
+        if isinstance(value, ast.Call):
+            callee = self.dotted(value.func)
+            if callee is not None:
+                entry = ("call", callee)
+                self.calls.add(callee)
+        elif isinstance(value, ast.Name | ast.Attribute):
+            found = self.dotted(value)
+            if found is not None:
+                entry = ("alias", found)
+        elif value is None:
+            return  # a bare annotation binds nothing
+        for target in targets:
+            if isinstance(target, ast.Name):
+                self.bind(target.id, entry)
+            else:
+                for name in _names_in(target):
+                    self.bind(name, ("other",))
+
+    def build(self, tree: ast.AST) -> ModuleSummary:
+        body = tree.body if isinstance(tree, ast.Module) else []
+        pending = list(reversed(body))
+        seen = 0
+        while pending and seen < MAX_STATEMENTS:
+            statement = pending.pop()
+            seen += 1
+            if isinstance(statement, ast.Import | ast.ImportFrom):
+                self.on_import(statement)
+            elif isinstance(statement, ast.ClassDef):
+                self.on_class(statement)
+            elif isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
+                self.on_function(statement, top=True)
+            elif isinstance(statement, ast.Assign | ast.AnnAssign):
+                self.on_assign(statement)
+            elif isinstance(statement, ast.AugAssign | ast.Delete):
+                for name in _names_in(statement.target if isinstance(statement, ast.AugAssign) else statement):
+                    self.bind(name, ("other",))
+            elif isinstance(statement, BLOCKS):
+                if isinstance(statement, ast.For | ast.AsyncFor):
+                    for name in _names_in(statement.target):
+                        self.bind(name, ("other",))
+                pending.extend(reversed(_block_statements(statement)))
+        if self.calls & APP_AND_ROUTER_CLASSES:
+            self.evidence.add("r")
+        return ModuleSummary(
+            self.module,
+            self.package,
+            self.names,
+            self.star,
+            tuple(dict.fromkeys(self.imports)),
+            "".join(sorted(self.evidence)),
+            tuple(sorted(self.receivers)),
+            tuple(sorted(self.calls)),
+        )
+
+
+def _block_statements(statement: ast.stmt) -> list[ast.stmt]:
+    found: list[ast.stmt] = []
+    for field in ("body", "orelse", "finalbody"):
+        found.extend(getattr(statement, field, None) or ())
+    for handler in getattr(statement, "handlers", None) or ():
+        found.extend(handler.body)
+    return found
+
+
+def _names_in(target: ast.AST) -> list[str]:
+    """The plain names an assignment target (or `del` statement) binds or unbinds."""
+    found: list[str] = []
+    pending: list[ast.AST] = [target]
+    while pending and len(found) < MAX_STATEMENTS:
+        node = pending.pop()
+        if isinstance(node, ast.Name):
+            found.append(node.id)
+        elif isinstance(node, ast.Tuple | ast.List):
+            pending.extend(node.elts)
+        elif isinstance(node, ast.Starred):
+            pending.append(node.value)
+        elif isinstance(node, ast.Delete):
+            pending.extend(node.targets)
+    return found
+
+
+def summarise(tree: ast.AST, module: str, *, package: bool) -> ModuleSummary:
+    """The summary of a parsed module named `module` (`package`: it is a package's `__init__.py`)."""
+    return _Builder(module, package=package).build(tree)
