@@ -23,8 +23,8 @@ STORE = (
     "            raise HTTPException(404)\n        return found\n"
 )
 SERVICE = (
-    '"""User logic."""\n\nfrom fastapi import HTTPException\n\n\n'
-    'def deny(user: str) -> None:\n    """Refuse."""\n    raise HTTPException(403, user)\n'
+    '"""User logic."""\n\nfrom fastapi import HTTPException\n\nfrom app.db.users import UserStore\n\n\n'
+    'def deny(user: str) -> None:\n    """Refuse."""\n    raise HTTPException(403, f"{user} {UserStore.__name__}")\n'
 )
 ROUTER = (
     '"""User routes."""\n\nfrom fastapi import APIRouter\n\nfrom app.db.users import UserStore\n\n'

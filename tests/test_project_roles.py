@@ -21,7 +21,7 @@ STORE = (
     "    async def get_user_by_id(self, payload: object) -> object:\n"  # 12: HR609
     '        """One user."""\n        try:\n'  # 14: HR606
     "            return await self.db.get(object, payload)\n"
-    "        except KeyError:\n            raise\n\n"
+    "        except KeyError:\n            return None\n\n"
     "    async def save(self, payload: object) -> None:\n"
     '        """Save."""\n        self.db.add(payload)\n        await self.db.commit()\n'  # 22: HR605
 )

@@ -141,7 +141,8 @@ def test_settings_from_a_project_base_and_imported_settings(tmp_path: Path) -> N
     )
     write(tmp_path, {**SCHEMA, "app/settings.py": settings})
     found = both(tmp_path, "HR402,HR408,HR411")
-    assert found == ["app/settings.py:19 HR402", "app/settings.py:23 HR408"]
+    # HR402 asks for the delimiter only where a field holds a nested model (none here)
+    assert found == ["app/settings.py:23 HR408"]
 
 
 def test_a_base_outside_the_project_stays_unknown(tmp_path: Path) -> None:
