@@ -55,7 +55,7 @@ def test_target_version_in_ruffs_spelling(project: Path, capsys: pytest.CaptureF
     assert "HR101" in codes(out)
     status, _, err = run(capsys, "check", "--target-version", "python3")
     assert status == 2
-    assert err.startswith("house-rules: error: option 'hr-target-version' has a bad value 'python3'")
+    assert err.startswith("house-rules: error: option '--target-version' has a bad value 'python3'")
 
 
 def test_config_names_the_pyproject_to_read(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,8 +12,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from flake8_house_rules.cli.projects import Projects
 from flake8_house_rules.cli.settings import Overrides, Project
 from flake8_house_rules.config import OPTIONS, PYPROJECT_TABLE, ConfigError
 
@@ -32,8 +34,10 @@ def overrides_of(args: argparse.Namespace) -> Overrides:
         return None if values is None else tuple(item for group in values for item in group)
 
     values = {spec.name: getattr(args, f"hr_option_{spec.dest}", None) for spec in OPTIONS}
-    if values.get("hr-target-version") is None:
-        values["hr-target-version"] = getattr(args, "target_version", None)  # ruff's spelling, `py312`
+    origins: tuple[tuple[str, str], ...] = ()
+    if values.get("hr-target-version") is None and getattr(args, "target_version", None) is not None:
+        values["hr-target-version"] = args.target_version  # ruff's spelling, `py312`
+        origins = (("hr-target-version", "option '--target-version'"),)  # named as given in messages
     options = tuple(
         (spec.name, os.path.abspath(value) if spec.kind == "path" and value else value)  # a path: from here
         for spec in OPTIONS
@@ -47,6 +51,7 @@ def overrides_of(args: argparse.Namespace) -> Overrides:
         exclude=joined(getattr(args, "exclude", None)),
         extend_exclude=joined(getattr(args, "extend_exclude", [])) or (),
         options=options,
+        origins=origins,
     )
 
 
@@ -94,7 +99,7 @@ def _project(config: str | None, cwd: str) -> Project:
     if not os.path.isfile(path):
         msg = f"option '--config' has a bad value {config!r}: no such file"
         raise ConfigError(msg)
-    return Project.locate(os.path.dirname(path))
+    return Project.of_pyproject(Path(path))
 
 
 @dataclass
@@ -107,6 +112,8 @@ class Invocation:
     output: Output = field(default_factory=Output)
     cwd: str = field(default_factory=os.getcwd)
     extra: dict[str, object] = field(default_factory=dict)  # a subcommand's own flags (`rule CODE`, `-o FILE`)
+    #: Whether each file takes its own project's table (else `--config` names the one configuration, as ruff's).
+    hierarchical: bool = True
 
     @classmethod
     def from_args(cls, args: argparse.Namespace, cwd: str | None = None) -> Invocation:
@@ -138,7 +145,9 @@ class Invocation:
         extra = {
             name: value for name, value in vars(args).items() if name not in known and not name.startswith("hr_option_")
         }
-        return cls(_project(getattr(args, "config", None), cwd), overrides_of(args), files, output, cwd, extra)
+        config = getattr(args, "config", None)
+        project = _project(config, cwd)
+        return cls(project, overrides_of(args), files, output, cwd, extra, hierarchical=config is None)
 
     @cached_property
     def repository(self) -> str | None:
@@ -148,11 +157,14 @@ class Invocation:
         return git_root(self.project.root) or git_root(self.cwd)
 
     @cached_property
-    def settings(self) -> Settings:
-        """The validated configuration (loads the rules: a run served by the cache never asks)."""
-        from flake8_house_rules.rule import load_rules  # noqa: PLC0415 - a run served by the cache needs no rules
+    def projects(self) -> Projects:
+        """The run's project and those of the files' own tables (`cli/projects.py`)."""
+        return Projects(self.project, self.overrides, hierarchical=self.hierarchical)
 
-        return self.project.resolve(self.overrides, load_rules())
+    @cached_property
+    def settings(self) -> Settings:
+        """The validated configuration of the run's project (loads the rules: a run served by the cache never asks)."""
+        return self.projects.settings(self.project.root)
 
     @property
     def resolved(self) -> bool:

@@ -25,15 +25,18 @@ if TYPE_CHECKING:
 class Projects:
     """The run's own project and those of the files' own tables, each with its settings built once."""
 
-    def __init__(self, default: Project, overrides: Overrides) -> None:
+    def __init__(self, default: Project, overrides: Overrides, *, hierarchical: bool = True) -> None:
         self.default = default
         self.overrides = overrides
+        self.hierarchical = hierarchical  # False (`--config`): every file takes the run's own project
         self._by_folder: dict[str, Project] = {}
         self._by_root: dict[str, Project] = {default.root: default}
         self._settings: dict[str, Settings] = {}
 
     def project_of(self, path: str) -> Project:
         """The project of a file (an absolute or relative path)."""
+        if not self.hierarchical:
+            return self.default
         folder = os.path.dirname(os.path.abspath(path))
         if folder not in self._by_folder:
             table = find_table(folder)
@@ -57,13 +60,17 @@ class Projects:
         """A project seen so far, by its root."""
         return self._by_root[root]
 
-    def settings(self, root: str, registry: Mapping[str, type[Rule]]) -> Settings:
-        """The validated settings of the project at `root` (built on first need)."""
+    def settings(self, root: str, registry: Mapping[str, type[Rule]] | None = None) -> Settings:
+        """The validated settings of the project at `root` (built on first need; the pack's rules by default)."""
         if root not in self._settings:
+            if registry is None:
+                from flake8_house_rules.rule import load_rules  # noqa: PLC0415 - a cached run needs no rules
+
+                registry = load_rules()
             self._settings[root] = self._by_root[root].resolve(self.overrides, registry)
         return self._settings[root]
 
-    def validate(self, paths: Iterable[str], registry: Mapping[str, type[Rule]]) -> tuple[str, ...]:
+    def validate(self, paths: Iterable[str], registry: Mapping[str, type[Rule]] | None = None) -> tuple[str, ...]:
         """Build the settings of every project of these paths (a bad one raises); their warnings."""
         warnings: list[str] = []
         for root in (self.default.root, *self.group(paths)):

@@ -81,20 +81,40 @@ def discover(invocation: Invocation) -> list[str]:
     return discovery.files(paths)
 
 
-def _cache(invocation: Invocation) -> Cache | None:
+def _cache(invocation: Invocation, files: Sequence[str]) -> Cache | None:
     if invocation.files.no_cache:
         return None
     from flake8_house_rules.cli.cache import Cache  # noqa: PLC0415 - not for --no-cache
 
-    return Cache(invocation.cache_folder, invocation.fingerprint)
+    return Cache(invocation.cache_folder, invocation.projects.fingerprint(files))  # every project of the files
+
+
+def _lint_by_project(invocation: Invocation, todo: Sequence[str]) -> dict[str, FileResult]:
+    """Lint files, each group under the settings of its project, with one progress line for them all."""
+    from flake8_house_rules.cli.lint import lint_files  # noqa: PLC0415 - a fully cached run lints nothing
+
+    progress = Progress(len(todo), enabled=not invocation.output.quiet)
+    fresh: dict[str, FileResult] = {}
+    try:
+        for root, members in invocation.projects.group(todo).items():
+            settings = invocation.projects.settings(root)
+            fresh.update(lint_files(members, settings, jobs=invocation.files.jobs, progress=progress.advance))
+    finally:
+        progress.close()
+    return fresh
 
 
 def lint_all(invocation: Invocation, files: Sequence[str]) -> tuple[dict[str, FileResult], tuple[str, ...]]:
-    """Each file's result, from the cache where it is current; and the configuration's warnings."""
+    """Each file's result, from the cache where it is current; and the configuration's warnings.
+
+    Each file is linted under the settings of its own project (`Invocation.projects`).
+    """
     project = invocation.project
-    cache = _cache(invocation)
+    cache = _cache(invocation, files)
+    warnings: tuple[str, ...] | None = None
     if cache is None or not cache.load():
-        _ = invocation.settings  # validate before any work; a stored cache means this configuration was valid
+        # validate every project before any work; a stored cache means these configurations were valid
+        warnings = invocation.projects.validate(files)
     results: dict[str, FileResult] = {}
     todo: list[str] = []
     targets: dict[str, tuple[int, int]] = {}
@@ -130,18 +150,15 @@ def lint_all(invocation: Invocation, files: Sequence[str]) -> tuple[dict[str, Fi
             f"({project.pyproject or 'no pyproject.toml'}): {where}, {len(todo)} to check\n"
         )
     if todo:
-        from flake8_house_rules.cli.lint import lint_files  # noqa: PLC0415 - a fully cached run lints nothing
-
-        progress = Progress(len(todo), enabled=not invocation.output.quiet)
-        try:
-            fresh = lint_files(todo, invocation.settings, jobs=invocation.files.jobs, progress=progress.advance)
-        finally:
-            progress.close()
+        if warnings is None:
+            warnings = invocation.projects.validate(files)
+        fresh = _lint_by_project(invocation, todo)
         results.update(fresh)
         if cache is not None:
             for path, result in fresh.items():
                 cache.put(key_of(path, project.root), targets[path], result)
-    warnings = invocation.settings.warnings if invocation.resolved else cache.warnings if cache else ()
+    if warnings is None:
+        warnings = cache.warnings if cache else ()
     if cache is not None:
         root = project.root
         cache.save(

@@ -54,6 +54,7 @@ class Overrides:
     exclude: tuple[str, ...] | None = None
     extend_exclude: tuple[str, ...] = ()
     options: tuple[tuple[str, str], ...] = ()  # `--hr-*` values by option name
+    origins: tuple[tuple[str, str], ...] = ()  # how messages name an option given under another flag
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +277,7 @@ class Project:
             dict(overrides.options),
             frozenset(registry),
             cwd=self.root,
+            origins=dict(overrides.origins),
             table=Table(self.pyproject, self.table) if self.pyproject is not None else None,
             fallback=flake8_file_options(self.flake8_file),
         )

@@ -60,7 +60,7 @@ def _check_stdin(invocation: Invocation) -> int:
         discovery = Discovery(project.root, invocation.exclusions, force_exclude=True)
         if discovery.is_excluded(path):
             return 0
-    settings = invocation.settings
+    settings = invocation.projects.settings(invocation.projects.project_of(path).root) if path else invocation.settings
     data = sys.stdin.buffer.read()
     display = relative_to(path, invocation.cwd) if path else "-"
     result = Linter(settings).lint_bytes(data, path, display)
