@@ -29,7 +29,8 @@ class FieldWithoutDescription(ModelRule):
     not reported either, nor one typed so without a default (a required tag): its one value says all a
     description would, and it is fixed, never free input. Nor are the fields of a private model (`class
     _ToolUse(BaseModel)`, a name starting with `_`): a module's own parsing helper for an upstream
-    payload is no schema anyone reads.
+    payload is no schema anyone reads. A `Final[...]` attribute is no field (pydantic 2.11+ keeps it out
+    of the fields, like a `ClassVar`).
 
     ## Why is this bad?
     The description is what the OpenAPI schema, the settings documentation and the next reader see; a field
@@ -80,6 +81,7 @@ class FieldWithoutDescription(ModelRule):
         "    type: Literal['state-changed'] = 'state-changed'\n"
         "    count: int = Field(0, description='Number of changes')\n\nclass Message(BaseModel):\n"
         "    type: Literal['message']\n\nclass _ToolUse(BaseModel):\n    tool_input: object = None\n",
+        "from typing import Final\nfrom pydantic import BaseModel\n\nclass Limits(BaseModel):\n    MAX: Final = 10\n",
     )
     invalid = (
         "from pydantic import BaseModel\n\nclass Credentials(BaseModel):\n"
@@ -109,7 +111,15 @@ class FieldWithoutDescription(ModelRule):
             return
         for field in model.fields:
             if field.described is False and not (model.root and field.name == "root") and not self._tag(field):
+                if self._final(field.annotation):
+                    continue  # pydantic 2.11+ leaves a `Final` attribute out of the fields
                 self.report(field.node)
+
+    def _final(self, annotation: ast.expr) -> bool:
+        """`Final` or `Final[...]`: a class variable to pydantic, not a field."""
+        if isinstance(annotation, ast.Subscript):
+            annotation = annotation.value
+        return self.ctx.qualname(annotation) == "typing.Final"
 
     def _tag(self, field: ModelField) -> bool:
         """Whether a field is a discriminator tag: typed `Literal[<one value>]`, without a default or with that one."""

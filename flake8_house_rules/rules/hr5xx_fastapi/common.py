@@ -34,6 +34,7 @@ RESPONSE_WORDS = ("response", "redirect", "proxy", "passthrough", "pass_through"
 MAX_DEPTH = 4
 #: Words in a variable's name that say it holds a response.
 RESPONSE_NAME_WORDS = frozenset({"response", "resp", "redirect"})
+REQUEST_CLASSES = frozenset({"fastapi.Request", "fastapi.requests.Request", "starlette.requests.Request"})
 WEBSOCKET_CLASSES = frozenset({"fastapi.WebSocket", "fastapi.websockets.WebSocket", "starlette.websockets.WebSocket"})
 
 #: Whether an expression is a response: yes, maybe (a helper whose name says so), unknown, or provably not.
@@ -158,7 +159,9 @@ def is_response(ctx: ModuleContext, expr: ast.expr | None, depth: int = 0) -> Re
     class named like Starlette's (`CustomStreamingResponse`, but not a model named `UserResponse`), a
     function whose name holds `response`, `redirect`, `proxy`, `relay`, `forward`, `stream`
     (`authorize_redirect`, `relay_request`), a callable made by such a call (`handler =
-    create_pass_through_route(...)`, then `handler(...)`), or a call handed a response class
+    create_pass_through_route(...)`, then `handler(...)`), a call handed the route's raw `Request`
+    (`process_request(request=request)`: a pass-through whose helper builds the answer), or a call handed a
+    response class
     (`TypeAdapter(Response).validate_python(...)`).
     `no`: provably something else: a literal, an f-string, a class called (a model), a function of the
     module annotated to return something else, or returning only such values. `unknown`: any other call,
@@ -192,6 +195,8 @@ def is_response(ctx: ModuleContext, expr: ast.expr | None, depth: int = 0) -> Re
     lowered = name.lower()
     if any(word in lowered for word in RESPONSE_WORDS) or _handed_a_response_class(ctx, expr):
         return "maybe"
+    if _handed_the_request(ctx, expr):
+        return "maybe"  # a pass-through: the helper given the raw request builds the answer
     if isinstance(func, ast.Name):  # a callable made earlier: `handler = create_pass_through_route(...)`
         made = ctx.assigned_value(func)
         if isinstance(made, ast.Await):
@@ -199,6 +204,22 @@ def is_response(ctx: ModuleContext, expr: ast.expr | None, depth: int = 0) -> Re
         if isinstance(made, ast.Call) and is_response(ctx, made, depth + 1) in {"yes", "maybe"}:
             return "maybe"
     return "unknown"
+
+
+def _handed_the_request(ctx: ModuleContext, call: ast.Call) -> bool:
+    """`processor.base_process_llm_request(request=request)`: a call handed the route's raw `Request` (a
+    parameter annotated `fastapi.Request`/`starlette.requests.Request`), whose helper then owns the answer.
+    """
+    values = [*call.args, *(keyword.value for keyword in call.keywords)]
+    for value in values:
+        if not isinstance(value, ast.Name):
+            continue
+        bindings = ctx.lookup(value)
+        if bindings and len(bindings) == 1 and bindings[0].kind == "param":
+            annotation = getattr(bindings[0].node, "annotation", None)
+            if annotation is not None and ctx.qualname(annotation) in REQUEST_CLASSES:
+                return True
+    return False
 
 
 def _handed_a_response_class(ctx: ModuleContext, call: ast.Call) -> bool:

@@ -27,7 +27,9 @@ class RouteWithoutResponseModel(RouteRule):
     create_pass_through_route(...)`), unless the callee is a function of the module annotated otherwise;
     nor when a route function named for streaming (`google_stream_generate_content`) returns only such
     helper calls, nor when it returns a variable named for a response (`response = await
-    backend.login(user)`, then `return response`) whose value the module cannot see into.
+    backend.login(user)`, then `return response`) whose value the module cannot see into, nor when it
+    returns what a helper handed the raw `Request` returns (`return await
+    processor.base_process_llm_request(request=request)`): a pass-through, whose helper owns the answer.
     A route answering `204 No Content` has no body to type and is not reported.
     `response_model=None` is an explicit choice and counts as written; so does a `**kwargs` in the
     decorator (it may carry `response_model`). Websocket routes have no response model.
@@ -94,6 +96,8 @@ class RouteWithoutResponseModel(RouteRule):
         "    response = await backend.login(user)\n    return response",
         "from fastapi import APIRouter\n\nrouter = APIRouter()\nTAGS: dict[str, str] = {}\n\n"
         "@router.delete('/{key}', status_code=204)\ndef delete_tag(key: str):\n    TAGS.pop(key, None)",
+        "from fastapi import APIRouter, Request\n\nrouter = APIRouter()\n\n@router.post('/v1/responses/compact')\n"
+        "async def compact(request: Request):\n    return await processor.base_process_llm_request(request=request)",
     )
     invalid = (
         "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
@@ -110,6 +114,9 @@ class RouteWithoutResponseModel(RouteRule):
         # a variable not named for a response; a 200 DELETE
         "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n@router.delete('/{key}')  # error: HR502\n"
         "async def delete_tag(key: str):\n    result = await store.delete(key)\n    return result",
+        # handed the request's data, not the request
+        "from fastapi import APIRouter, Request\n\nrouter = APIRouter()\n\n@router.post('/v1/chat')  # error: HR502\n"
+        "async def chat(request: Request):\n    data = await request.json()\n    return await service.chat(data)",
     )
 
     def finish(self) -> None:
