@@ -77,7 +77,8 @@ class PrintCall(Rule):
     `docopt`, `rich_click`, `cleo`), with a module-level `if __name__ == "__main__":` block (a script, the
     in-module twin of `__main__.py`), or calling `input()` or `getpass.getpass()` (an interactive program,
     which prints its side of the dialogue). Nor in migration scripts (the `migration` role), whose output is
-    the migration tool's console and whose code is frozen history.
+    the migration tool's console and whose code is frozen history, nor in test modules (`hr-test-modules`)
+    and the helpers beside them, whose output pytest captures for the test report.
 
     The rule reports only where a logger is at hand, so that "use the logger" is advice the module can
     follow as it stands and the print is the odd one out: the module imports `logging`, `structlog` or
@@ -121,7 +122,7 @@ class PrintCall(Rule):
     name = "print-call"
     message = "use the logger instead of `print(...)`"
     source = "004 Code Review Checklist; 000 Code Style (ruff T201)"
-    options = ("hr-print-allowed",)
+    options = ("hr-print-allowed", "hr-test-modules")
     valid = (
         "import logging\n\nlogger = logging.getLogger(__name__)\nlogger.info('done')",
         Example("print('usage: sync USERS')", path="scripts/sync.py"),
@@ -140,6 +141,7 @@ class PrintCall(Rule):
         "import getpass\n\ndef ask() -> str:\n    print('Password for the proxy:')\n    return getpass.getpass()",
         "def run() -> None:\n    print('x')\n\nif __name__ == '__main__':\n    run()",
         Example('from alembic import op\n\ndef upgrade() -> None:\n    print("synced")', path="app/db/0001.py"),
+        Example("import logging\n\ndef dump(path: str) -> None:\n    print(open(path).read())", path="tests/infra.py"),
         Example(
             "import json\n\ndef show(run: dict) -> None:\n    print(json.dumps(run))", path="app/cli/commands/show.py"
         ),
@@ -168,8 +170,8 @@ class PrintCall(Rule):
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Modules with a logger at hand, other than command lines, scripts, migrations and allowed paths."""
-        if matches(ctx.path, ctx.config.print_allowed) or ctx.is_migration_module():
+        """Modules with a logger at hand, other than command lines, scripts, tests, migrations, allowed paths."""
+        if matches(ctx.path, ctx.config.print_allowed) or ctx.is_migration_module() or ctx.is_test_module():
             return False
         return has_logger(ctx) and not is_command_line_module(ctx)
 
