@@ -32,17 +32,17 @@ def test_noqa_with_codes_is_not_blanket(flake8_path: Flake8Path) -> None:
 
 
 def test_file_wide_flake8_noqa_shows_with_disable_noqa(flake8_path: Flake8Path) -> None:
-    (flake8_path / "mod.py").write_text('# flake8: noqa\n"""Module."""\n\nprint("x")\n')
+    (flake8_path / "mod.py").write_text('# flake8: noqa\n"""Module."""\nimport logging\n\nprint("x")\n')
     assert flake8_path.run_flake8(["--select", "HR"]).out_lines == []
     assert codes(flake8_path.run_flake8(["--select", "HR", "--disable-noqa"])) == ["HR006", "HR003"]
 
 
 def test_print_allowed_paths_and_noqa(flake8_path: Flake8Path) -> None:
     (flake8_path / "scripts").mkdir()
-    (flake8_path / "scripts" / "sync.py").write_text('"""Sync."""\n\nprint("done")\n')
-    (flake8_path / "app.py").write_text('"""App."""\n\nprint("done")\nprint("kept")  # noqa: HR003\n')
+    (flake8_path / "scripts" / "sync.py").write_text('"""Sync."""\nimport logging\n\nprint("done")\n')
+    (flake8_path / "app.py").write_text('"""App."""\nimport logging\n\nprint("done")\nprint("kept")  # noqa: HR003\n')
     result = flake8_path.run_flake8(["--select", "HR"])
-    assert result.out_lines == ["./app.py:3:1: HR003 use the logger instead of `print(...)`"]
+    assert result.out_lines == ["./app.py:4:1: HR003 use the logger instead of `print(...)`"]
 
 
 def test_module_docstring_is_reported_on_line_one(flake8_path: Flake8Path) -> None:

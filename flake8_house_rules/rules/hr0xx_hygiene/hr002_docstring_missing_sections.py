@@ -43,6 +43,24 @@ PROPERTIES = frozenset({"functools.cached_property", "abc.abstractproperty"})
 NOT_DOCUMENTED_RAISES = frozenset({"NotImplementedError"})
 
 
+def _has_help(annotation: ast.expr | None) -> bool:
+    """Whether a parameter documents itself in its `Annotated` metadata: a call with `help=` in it.
+
+    `Annotated[str, cyclopts.Parameter(help="...")]`, `Annotated[int, typer.Option(help="...")]`: a command
+    line's `--help` shows that text, and an `Args:` section would repeat it.
+    """
+    if not isinstance(annotation, ast.Subscript) or not isinstance(annotation.slice, ast.Tuple):
+        return False
+    func = annotation.value
+    spelled = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+    if spelled != "Annotated":
+        return False
+    return any(
+        isinstance(item, ast.Call) and any(keyword.arg == "help" for keyword in item.keywords)
+        for item in annotation.slice.elts[1:]
+    )
+
+
 def has_section(text: str, section: str) -> bool:
     """Whether a docstring has a section (`Args`, `Returns`, `Raises`) in Google, NumPy or Sphinx spelling."""
     return any(word in text for word in SECTION_WORDS[section]) and SECTION_RES[section].search(text) is not None
@@ -117,7 +135,9 @@ class DocstringMissingSections(Rule):
     `AsyncSession,Session,Request,BackgroundTasks`): a parameter annotated with one of them (also as
     `Annotated[AsyncSession, Depends(...)]` or a dotted or quoted name) needs no `Args:` entry, and a
     function whose parameters are all such needs no `Args:` section. By default the option is empty, as 000
-    asks for every argument.
+    asks for every argument. A command-line parameter with its own help text in its `Annotated` metadata
+    (`Annotated[str, cyclopts.Parameter(help="...")]`, `typer.Option(help=...)`) is documented there: `--help`
+    shows it, and an `Args:` entry would repeat it.
 
     ## Why is this bad?
     A docstring that names neither the arguments, the result nor the failures leaves the caller to read
@@ -157,6 +177,9 @@ class DocstringMissingSections(Rule):
     source = "000 Docstrings; 001 Docstrings; 002 Code Style"
     options = ("hr-self-documenting-types", "hr-test-modules")
     valid = (
+        "from typing import Annotated\n\nimport cyclopts\n\napp = cyclopts.App()\n\n\n@app.command\n"
+        'def resume(name: Annotated[str, cyclopts.Parameter(help="The rule\'s name")]) -> None:\n'
+        '    """Resume a rule."""',
         'def find(key: str) -> int:\n    """Find.\n\n    Args:\n        key: The key.\n\n    Returns:\n'
         '        The id.\n    """\n    return 1',
         'def ping() -> None:\n    """Ping."""',
@@ -186,6 +209,9 @@ class DocstringMissingSections(Rule):
     )
     invalid = (
         'def find(key: str) -> int:\n    """Find a user id."""  # error: HR002\n    return 1',
+        "from typing import Annotated\n\nimport typer\n\n\n"
+        "def resume(name: Annotated[str, typer.Option(help='The name')], force: bool) -> None:\n"
+        '    """Resume a rule."""  # error: HR002',
         'class A:\n    """A."""\n\n    def save(self, user: User) -> None:\n        """Save.  # error: HR002\n\n'
         '        Returns:\n            Nothing.\n        """',
         'def check(x: int) -> None:\n    """Check.  # error: HR002\n\n    Args:\n        x: The value.\n    """\n'
@@ -235,6 +261,7 @@ class DocstringMissingSections(Rule):
             params.append(args.vararg)
         if args.kwarg is not None:
             params.append(args.kwarg)
+        params = [param for param in params if not _has_help(param.annotation)]
         if params:
             skipped = self.ctx.config.self_documenting_types
             if not skipped or any(_type_name(param.annotation) not in skipped for param in params):

@@ -23,8 +23,24 @@ COMMAND_LINE_FRAMEWORKS = frozenset({"argparse", "click", "typer", "cyclopts", "
 #: Calls that make a module an interactive program: it asks its user, and prints its side of the dialogue.
 PROMPT_CALLS = ("input(", "getpass(")
 PROMPT_NAMES = frozenset({"builtins.input", "getpass.getpass"})
-#: ruff's and flake8-print's codes for a print: a `# noqa: T201` says the project decided this print stays.
+#: ruff's and flake8-print's codes for a print: a noqa comment naming T201 says the project decided it stays.
 PRINT_WAIVER_RE = re.compile(r"#\s*noqa:[\s,A-Z0-9]*\bT20[1-3]?\b", re.IGNORECASE)
+
+
+#: Logging libraries: a module importing one has a logger at hand.
+LOGGING_MODULES = frozenset({"logging", "structlog", "loguru"})
+
+
+def has_logger(ctx: ModuleContext) -> bool:
+    """Whether the module has a logger at hand: it imports `logging`, `structlog` or `loguru` (or anything
+    from them), or imports a name ending in `logger` (`from app.log import logger`, `verbose_logger`).
+    """
+    for bound, origins in ctx.import_names.items():
+        if bound.lower().endswith("logger"):
+            return True
+        if any(origin.partition(".")[0] in LOGGING_MODULES for origin in origins):
+            return True
+    return False
 
 
 def is_command_line_module(ctx: ModuleContext) -> bool:
@@ -61,7 +77,15 @@ class PrintCall(Rule):
     `docopt`, `rich_click`, `cleo`), with a module-level `if __name__ == "__main__":` block (a script, the
     in-module twin of `__main__.py`), or calling `input()` or `getpass.getpass()` (an interactive program,
     which prints its side of the dialogue). Nor in migration scripts (the `migration` role), whose output is
-    the migration tool's console and whose code is frozen history.
+    the migration tool's console and whose code is frozen history, nor in test modules (`hr-test-modules`)
+    and the helpers beside them, whose output pytest captures for the test report.
+
+    The rule reports only where a logger is at hand, so that "use the logger" is advice the module can
+    follow as it stands and the print is the odd one out: the module imports `logging`, `structlog` or
+    `loguru` (or anything from them), or a name ending in `logger` (`from app.core.log import logger`). A
+    module without any logging is left alone: on real application code, most such modules are the console
+    side of a command line (its output helpers, its progress reports), which imports alone cannot tell from
+    a stand-in log.
 
     Two kinds of `print` are not output for a log, and are not reported:
     - a print with a `file=` argument other than `sys.stdout` or `sys.stderr`: that writes to a file or a
@@ -98,7 +122,7 @@ class PrintCall(Rule):
     name = "print-call"
     message = "use the logger instead of `print(...)`"
     source = "004 Code Review Checklist; 000 Code Style (ruff T201)"
-    options = ("hr-print-allowed",)
+    options = ("hr-print-allowed", "hr-test-modules")
     valid = (
         "import logging\n\nlogger = logging.getLogger(__name__)\nlogger.info('done')",
         Example("print('usage: sync USERS')", path="scripts/sync.py"),
@@ -109,12 +133,15 @@ class PrintCall(Rule):
         "def write(rows: list[str], handle) -> None:\n    for row in rows:\n        print(row, file=handle)",
         "def main() -> None:\n    pass\n\nif __name__ == '__main__':\n    print('running')\n    main()",
         "callbacks = [print]",
+        "def sync(users: list[str]) -> None:\n    for user in users:\n        print(user)",
+        "from fides.common.utils import echo_red\n\ndef audit() -> None:\n    print('No resources were found.')",
         "def warn(message: str) -> None:\n    print(message)  # noqa: T201",
         "def warn(message: str) -> None:\n    print(  # noqa: E501,T201\n        message\n    )",
         "def ask() -> str:\n    print('Your name?')\n    return input()",
         "import getpass\n\ndef ask() -> str:\n    print('Password for the proxy:')\n    return getpass.getpass()",
         "def run() -> None:\n    print('x')\n\nif __name__ == '__main__':\n    run()",
         Example('from alembic import op\n\ndef upgrade() -> None:\n    print("synced")', path="app/db/0001.py"),
+        Example("import logging\n\ndef dump(path: str) -> None:\n    print(open(path).read())", path="tests/infra.py"),
         Example(
             "import json\n\ndef show(run: dict) -> None:\n    print(json.dumps(run))", path="app/cli/commands/show.py"
         ),
@@ -125,26 +152,28 @@ class PrintCall(Rule):
         "from click import command\n\n@command()\ndef hello() -> None:\n    print('hello')",
     )
     invalid = (
-        "def sync(users: list[str]) -> None:\n    for user in users:\n        print(user)  # error: HR003",
-        "import sys\n\ndef main() -> int:\n    print('bad input', file=sys.stderr)  # error: HR003\n    return 2",
-        "import builtins\n\nbuiltins.print('x')  # error: HR003",
-        "print('x', file=None)  # error: HR003",
-        "print('module import side effect')  # error: HR003",
-        "def run() -> None:\n    print('x')  # noqa: E501  # error: HR003",
-        "def ask() -> None:\n    input_text = read()\n    print(input_text)  # error: HR003",
-        Example("print('x')  # error: HR003", path="app/scripts_helpers.py"),
-        Example("print('x')  # error: HR003", path="app/clients.py"),
-        "import argparse_helpers\n\nprint('x')  # error: HR003",
+        "import logging\n\ndef sync(users: list[str]) -> None:\n    for user in users:\n"
+        "        print(user)  # error: HR003",
+        "import sys\nimport structlog\n\ndef main() -> int:\n    print('bad input', file=sys.stderr)  # error: HR003\n"
+        "    return 2",
+        "import builtins\nfrom loguru import logger\n\nbuiltins.print('x')  # error: HR003",
+        "from app.core.log import logger\n\nprint('x', file=None)  # error: HR003",
+        "from app.log import verbose_logger\n\nprint('module import side effect')  # error: HR003",
+        "import logging\n\ndef run() -> None:\n    print('x')  # noqa: E501  # error: HR003",
+        "import logging\n\ndef ask() -> None:\n    input_text = read()\n    print(input_text)  # error: HR003",
+        Example("import logging\n\nprint('x')  # error: HR003", path="app/scripts_helpers.py"),
+        Example("import logging\n\nprint('x')  # error: HR003", path="app/clients.py"),
+        "import logging\nimport argparse_helpers\n\nprint('x')  # error: HR003",
     )
 
     calls = frozenset({"builtins.print"})
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Not in the modules where printing is allowed, command-line modules, or migration scripts."""
-        if matches(ctx.path, ctx.config.print_allowed) or ctx.is_migration_module():
+        """Modules with a logger at hand, other than command lines, scripts, tests, migrations, allowed paths."""
+        if matches(ctx.path, ctx.config.print_allowed) or ctx.is_migration_module() or ctx.is_test_module():
             return False
-        return not is_command_line_module(ctx)
+        return has_logger(ctx) and not is_command_line_module(ctx)
 
     def visit_call(self, node: ast.Call, name: str) -> None:
         """Report a print to the console outside the module's `__main__` block, unless waived for ruff."""

@@ -110,6 +110,11 @@ def module_assignments(module: ast.Module) -> list[ast.Assign | ast.AnnAssign]:
     return found
 
 
+def _defines_new(node: ast.ClassDef) -> bool:
+    """Whether a class defines `__new__`: a singleton whose constructor hands out the one instance."""
+    return any(isinstance(item, ast.FunctionDef) and item.name == "__new__" for item in node.body)
+
+
 class ModuleLevelServiceSingleton(Rule):
     """## What it does
     Checks for a module-level instance of one of the project's own service classes: `stt_client =
@@ -133,7 +138,9 @@ class ModuleLevelServiceSingleton(Rule):
     (`get_settings()`, `structlog.get_logger()`) are accessors. Also silent: UPPER_CASE names (a constant
     value object such as `DEFAULT_PAGE = Page(size=20)`), the module's own enums, pydantic models, named
     tuples, typed dicts, dataclasses and exceptions (values, not services), the `if __name__ == "__main__":`
-    block, and test modules.
+    block, and test modules. A class of the module that defines `__new__` (a process-wide singleton whose
+    every call returns the same instance) is not reported either: calling it is an accessor, and nothing
+    can be injected at import time.
 
     ## Why is this bad?
     A module-level service is created at import time, shared by every caller and every test, and cannot be
@@ -195,6 +202,12 @@ class ModuleLevelServiceSingleton(Rule):
             path="app/tool.py",
         ),
         Example("from app.services import UserService\n\nservice = UserService()", path="tests/test_users.py"),
+        Example(
+            "class PluginManager:\n    _instance = None\n\n    def __new__(cls):\n        if cls._instance is None:\n"
+            "            cls._instance = super().__new__(cls)\n        return cls._instance\n\n\n"
+            "plugin_manager = PluginManager()",
+            path="app/plugins.py",
+        ),
         Example("from app.services import UserService\n\ndef build() -> None:\n    service = UserService()"),
         Example(
             "from .flags import FeatureStore\n\nflags = FeatureStore()",
@@ -240,7 +253,11 @@ class ModuleLevelServiceSingleton(Rule):
         if self._infrastructure(class_name, names):
             return
         if self._project_class(func):
-            self.report(statement, f"inject the `{class_name}` service instead of a module-level instance")
+            self.report(
+                statement,
+                f"inject the `{class_name}` service (a `Depends(...)` provider or a constructor argument) "
+                "instead of a module-level instance",
+            )
 
     def _infrastructure(self, class_name: str, names: list[str]) -> bool:
         """Whether the class or a variable name says infrastructure, or the options allow the class."""
@@ -253,7 +270,8 @@ class ModuleLevelServiceSingleton(Rule):
         if isinstance(func, ast.Name):
             bindings = self.ctx.lookup(func)
             if bindings and len(bindings) == 1 and isinstance(bindings[0].node, ast.ClassDef):
-                return not self._value_class(bindings[0].node)
+                node = bindings[0].node
+                return not self._value_class(node) and not _defines_new(node)
         origin = self.ctx.qualname(func)
         if origin is None:
             return False

@@ -7,6 +7,7 @@ import builtins
 import re
 from typing import TYPE_CHECKING
 
+from flake8_house_rules.context.fastapi import FastAPIRoutes
 from flake8_house_rules.rule import Example, Rule
 from flake8_house_rules.rules.hr7xx_errors.common import BUILTIN_EXCEPTIONS, exception_name
 
@@ -88,6 +89,12 @@ def _numpy_entries(lines: list[str], header_indent: int) -> set[str]:
     return found
 
 
+#: A route's HTTP answers: raised to FastAPI, which turns them into responses; no caller catches them.
+HTTP_EXCEPTIONS = frozenset(
+    {"fastapi.HTTPException", "fastapi.exceptions.HTTPException", "starlette.exceptions.HTTPException"}
+)
+
+
 class UndocumentedRaise(Rule):
     """## What it does
     Checks for a public function or method whose docstring does not name, in its `Raises:` section, an
@@ -108,7 +115,9 @@ class UndocumentedRaise(Rule):
 
     Public: the name does not start with `_` (dunder methods included), the function is at module level or
     a method of a class whose name does not start with `_`, and the module is not a test module. A function
-    without a docstring is HR001's (missing-docstring), not reported here.
+    without a docstring is HR001's (missing-docstring), not reported here. A FastAPI route's
+    `HTTPException` is left out: it is the route's HTTP answer, which no caller catches, and the route's
+    docstring is the endpoint's OpenAPI description (a helper that raises it is still checked).
 
     ## Why is this bad?
     Callers learn what to catch from the docstring; an exception missing there is one they will not handle.
@@ -165,6 +174,10 @@ class UndocumentedRaise(Rule):
         'def f() -> None:\n    """Run."""\n    def inner() -> None:\n        raise ValueError\n    return inner',
         "def f() -> None:\n    raise ValueError",
         Example('def test_f() -> None:\n    """Run."""\n    raise ValueError', path="tests/test_f.py"),
+        "from fastapi import APIRouter, HTTPException\n\nrouter = APIRouter()\nTASKS: dict[str, str] = {}\n\n\n"
+        "@router.delete('/{task_id}', status_code=204)\nasync def delete_task(task_id: str) -> None:\n"
+        '    """Delete a task by id."""\n    if TASKS.pop(task_id, None) is None:\n'
+        "        raise HTTPException(status_code=404)",
     )
     invalid = (
         'def create(user_id: str) -> str:  # error: HR704\n    """Create a thread."""\n    if not user_id:\n'
@@ -176,6 +189,12 @@ class UndocumentedRaise(Rule):
         "        try:\n            g()\n        except KeyError as err:\n            raise NotFound() from err",
         'from app.errors import QuotaError\n\ndef f() -> None:  # error: HR704\n    """Run.\n\n    Returns:\n'
         '        Nothing.\n    """\n    raise QuotaError',
+        "from fastapi import APIRouter, HTTPException\n\nrouter = APIRouter()\n\n\n"
+        "def find_task(task_id: str) -> str:  # error: HR704\n"
+        '    """Find a task."""\n    raise HTTPException(status_code=404)\n\n\n'
+        "@router.get('/{task_id}')\nasync def get_task(task_id: str) -> str:  # error: HR704\n"
+        '    """Get a task."""\n    if not task_id:\n        raise ValueError(task_id)\n'
+        "    raise HTTPException(status_code=404)",
     )
 
     def start(self) -> None:
@@ -203,10 +222,23 @@ class UndocumentedRaise(Rule):
             self._raised.setdefault(function, []).append(raised)
 
     def finish(self) -> None:
-        """Report each public function whose docstring misses a raised exception."""
-        for function, raised in self._raised.items():
+        """Report each public function whose docstring misses a raised exception.
+
+        A route's `HTTPException` is its HTTP answer, not an exception a caller catches, and its docstring
+        is the endpoint's OpenAPI description: it is left out.
+        """
+        routes = None
+        for function, all_raised in self._raised.items():
             if not self._public(function):
                 continue
+            raised = all_raised
+            if any(name in HTTP_EXCEPTIONS for name, _ in raised):
+                if routes is None:
+                    routes = self.ctx.fact(FastAPIRoutes).by_function
+                if function in routes:
+                    raised = [item for item in raised if item[0] not in HTTP_EXCEPTIONS]
+                    if not raised:
+                        continue
             doc = ast.get_docstring(function)
             if doc is None:
                 continue

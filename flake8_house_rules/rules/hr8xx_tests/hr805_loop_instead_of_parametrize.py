@@ -29,7 +29,11 @@ class LoopInsteadOfParametrize(Rule):
     on the loop variable (the loop then drives steps, not cases), a loop whose only asserts check that each
     case is a member of something (`assert key in info`: fields of one result, which a subset assert or one
     comparison says better than separate tests), a loop in a function nested in the test, and
-    `unittest.TestCase` methods (a class with bases), where `parametrize` does not apply and
+    a loop over objects the test built (a case names a variable bound in the test, such as
+    `for connection in (active, idle):`: a decorator cannot see them), a loop whose constant cases repeat
+    (`for i in [1, 2, 1]:` walks a sequence of steps), a loop whose body only checks fields of one result
+    with the loop variable as the key (`assert response.json()[key] == ...`, `morsel.get(attr) == ...`),
+    and `unittest.TestCase` methods (a class with bases), where `parametrize` does not apply and
     `self.subTest` is the tool.
 
     ## Why is this bad?
@@ -100,6 +104,23 @@ class LoopInsteadOfParametrize(Rule):
             "def test_fields(row) -> None:\n    for key in ('id', 'name'):\n        assert key not in row.hidden",
             path=TEST,
         ),
+        Example(
+            "def test_retries(cluster) -> None:\n    first = cluster.node(1).retry\n"
+            "    second = cluster.node(2).retry\n    for retry in (first, second):\n"
+            "        assert retry.get_retries() == 0",
+            path=TEST,
+        ),
+        Example(
+            "def test_round_robin(lb) -> None:\n    for index in [1, 2, 1]:\n        assert lb.next() == index",
+            path=TEST,
+        ),
+        Example(
+            "def test_fields(client) -> None:\n    response = client.post('/')\n"
+            "    for key in ('profile', 'preferences'):\n        assert response.json()[key]['unknown'] == ['a']\n"
+            "    for attr in ['path', 'domain']:\n        if expected.get(attr):\n"
+            "            assert morsel.get(attr) == expected.get(attr)",
+            path=TEST,
+        ),
     )
     invalid = (
         Example(
@@ -121,7 +142,17 @@ class LoopInsteadOfParametrize(Rule):
         ),
         Example(
             "def test_keys(info) -> None:\n    for key in ['a', 'b']:  # error: HR805\n        assert key in info\n"
-            "        assert info[key] > 0",
+            "        assert parse(key) > 0",
+            path=TEST,
+        ),
+        Example(
+            "from app.clients import Redis, RedisCluster\n\n\ndef test_registry() -> None:\n"
+            "    for cls in (Redis, RedisCluster):  # error: HR805\n        assert cls.registry is not None",
+            path=TEST,
+        ),
+        Example(
+            "def test_paths(client) -> None:\n    for path in ('/required', '/plain'):  # error: HR805\n"
+            "        response = client.get(path)\n        assert response.json()[path]",
             path=TEST,
         ),
     )
@@ -143,9 +174,31 @@ class LoopInsteadOfParametrize(Rule):
             return
         if not is_pytest_test(self.ctx, function):
             return
+        if not self._parametrizable(cases, function) or _repeats(cases):
+            return
         targets = {name.id for name in _names(node.target)}
-        if targets and _asserts_on(node, targets):
+        if targets and _asserts_on(node, targets) and not _field_checks(node, targets):
             self.report(node)
+
+    def _parametrizable(self, cases: ast.List | ast.Tuple, function: ast.AST) -> bool:
+        """Whether every case could move into `parametrize`: no name in it is bound inside the test.
+
+        `for connection in (active, idle):` loops over objects the test built; a decorator cannot see them.
+        """
+        stack: list[ast.AST] = list(cases.elts)
+        seen = 0
+        while stack and seen < MAX_LOOP_NODES:
+            item = stack.pop()
+            seen += 1
+            if isinstance(item, ast.Name):
+                bindings = self.ctx.lookup(item)
+                if bindings and any(self.ctx.scope_of_node.get(function) is binding.scope for binding in bindings):
+                    return False
+            elif isinstance(item, NESTED_SCOPES):
+                return False
+            else:
+                stack.extend(ast.iter_child_nodes(item))
+        return True
 
 
 def _names(target: ast.expr) -> list[ast.Name]:
@@ -180,6 +233,55 @@ def _asserts_on(loop: ast.For, targets: set[str]) -> bool:
                 return True
         elif not isinstance(node, NESTED_SCOPES):
             stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _repeats(cases: ast.List | ast.Tuple) -> bool:
+    """Whether a constant case comes twice (`for i in [1, 2, 1]:`): a sequence of steps, not a set of cases."""
+    values = [case.value for case in cases.elts if isinstance(case, ast.Constant)]
+    return len(values) != len(set(map(repr, values)))
+
+
+#: Calls that read a field by its key: `info.get(key)`, `getattr(obj, name)`.
+FIELD_METHODS = frozenset({"get", "getattr", "hasattr"})
+
+
+def _field_checks(loop: ast.For, targets: set[str]) -> bool:
+    """Whether the loop only checks fields of something built before it, the loop variable being the key.
+
+    Its body is asserts (under `if`s at most) in which each use of a loop variable is a key: a subscript
+    (`response.json()[key]`), the left of `in`, or the key of `.get(key)` / `getattr(obj, key)`. One
+    comparison of the fields says that better than one test per field.
+    """
+    statements: list[ast.stmt] = list(loop.body)
+    asserts: list[ast.Assert] = []
+    while statements:
+        statement = statements.pop()
+        if isinstance(statement, ast.Assert):
+            asserts.append(statement)
+        elif isinstance(statement, ast.If):
+            statements.extend((*statement.body, *statement.orelse))
+        else:
+            return False
+    for statement in asserts:
+        nodes = _subtree(statement)
+        parents = {child: node for node in nodes for child in ast.iter_child_nodes(node)}
+        for node in nodes:
+            if isinstance(node, ast.Name) and node.id in targets and not _as_key(node, parents.get(node)):
+                return False
+    return True
+
+
+def _as_key(name: ast.Name, parent: ast.AST | None) -> bool:
+    """Whether a name is used as a key: a subscript, the left of `in`, `.get(name)`, `getattr(x, name)`."""
+    if isinstance(parent, ast.Subscript):
+        return parent.slice is name
+    if isinstance(parent, ast.Compare):
+        return parent.left is name and all(isinstance(op, ast.In | ast.NotIn) for op in parent.ops)
+    if isinstance(parent, ast.Call):
+        func = parent.func
+        spelled = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        return spelled in FIELD_METHODS and name in parent.args
     return False
 
 
