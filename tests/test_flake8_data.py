@@ -30,6 +30,11 @@ def rows(conn, table: str) -> None:
 
 def find(conn, name: str) -> None:
     conn.execute(text(f"SELECT * FROM users WHERE name = '{name}'"))
+
+
+def pragma(conn, table: str, mode: str) -> None:
+    conn.execute(text(f"PRAGMA table_info({table})"))
+    conn.exec_driver_sql(f"BEGIN {mode}")
 """
 
 
@@ -44,6 +49,10 @@ def test_sql_formatting_messages_say_what_fits_the_position(flake8_path: Flake8P
         "./ddl.py:13:18: HR613 quote the identifier with the dialect's `identifier_preparer.quote(...)` before "
         "formatting it into the SQL: a bound parameter cannot stand for a name",
         "./ddl.py:17:18: HR613 pass values as bound parameters (`text('... :name')`), not by an f-string of the SQL",
+        "./ddl.py:21:18: HR613 bound parameters cannot stand in `PRAGMA`: quote an identifier with the dialect's "
+        "`identifier_preparer.quote(...)` and convert a number with `int(...)` before formatting it in",
+        "./ddl.py:22:5: HR613 bound parameters cannot stand in `BEGIN`: quote an identifier with the dialect's "
+        "`identifier_preparer.quote(...)` and convert a number with `int(...)` before formatting it in",
     ]
 
 
