@@ -30,6 +30,11 @@ def rows(conn, table: str) -> None:
 
 def find(conn, name: str) -> None:
     conn.execute(text(f"SELECT * FROM users WHERE name = '{name}'"))
+
+
+def pragma(conn, table: str, mode: str) -> None:
+    conn.execute(text(f"PRAGMA table_info({table})"))
+    conn.exec_driver_sql(f"BEGIN {mode}")
 """
 
 
@@ -44,6 +49,10 @@ def test_sql_formatting_messages_say_what_fits_the_position(flake8_path: Flake8P
         "./ddl.py:13:18: HR613 quote the identifier with the dialect's `identifier_preparer.quote(...)` before "
         "formatting it into the SQL: a bound parameter cannot stand for a name",
         "./ddl.py:17:18: HR613 pass values as bound parameters (`text('... :name')`), not by an f-string of the SQL",
+        "./ddl.py:21:18: HR613 bound parameters cannot stand in `PRAGMA`: quote an identifier with the dialect's "
+        "`identifier_preparer.quote(...)` and convert a number with `int(...)` before formatting it in",
+        "./ddl.py:22:5: HR613 bound parameters cannot stand in `BEGIN`: quote an identifier with the dialect's "
+        "`identifier_preparer.quote(...)` and convert a number with `int(...)` before formatting it in",
     ]
 
 
@@ -55,25 +64,85 @@ def _lint(source: str, codes: str) -> list[str]:
 
 
 def test_sql_provenance_is_bounded_on_long_chains() -> None:
-    """A value reached through thousands of assignments, or a huge concatenation, costs linear time."""
+    """Values reached through long chains of assignments and deep concatenations cost a bounded amount each:
+    twenty times the functions cost about twenty times the time.
+    """
 
-    def module(n: int) -> str:
-        chain = "".join(f"    v{i} = v{i - 1} + 'x'\n" for i in range(1, n))
-        parts = " + ".join(f"a{i}" for i in range(n // 10))
+    def function(k: int) -> str:
+        chain = "".join(f"    v{i} = v{i - 1} + 'x'\n" for i in range(1, 40))
+        parts = " + ".join(f"a{i}" for i in range(80))
         return (
-            "from sqlalchemy import text\n\ndef f(conn, v0):\n"
-            + chain
-            + f"    conn.execute(text(f'SELECT {{v{n - 1}}}'))\n"
+            f"def f{k}(conn, v0, a79):\n{chain}    conn.execute(text(f'SELECT {{v39}}'))\n"
             f"    conn.execute(text('SELECT ' + {parts}))\n"
         )
 
-    def best(source: str) -> float:
+    rules = load_rules()
+    config = build_config({"hr-enable": "HR"}, frozenset(rules), cwd="/")
+    engine = Engine(config, [rules["HR613"]], strict=True)
+
+    def best(count: int) -> float:
+        source = "from sqlalchemy import text\n\n" + "".join(function(k) for k in range(count))
+        tree, lines = ast.parse(source), source.splitlines(True)
         times = []
         for _ in range(3):
             start = time.perf_counter()
-            _lint(source, "HR613")
+            found = engine.lint(tree, lines, "app/mod.py")
             times.append(time.perf_counter() - start)
+        # past the depth bound `v39` is unknown, not reported; the parameter `a79` is reported
+        assert [violation.code for violation in found] == ["HR613"] * count
         return min(times)
 
-    small, big = best(module(200)), best(module(4000))
-    assert big < small * 20 * 4  # 20 times the input: linear with room for noise (quadratic would be 400)
+    small, big = best(40), best(400)
+    assert big < small * 10 * 4  # 10 times the input: linear with room for noise (quadratic would be 100)
+
+
+STORE_WITH_BASE = """from sqlalchemy.orm import Session
+
+from app.secrets.base import SecretsBackend
+
+
+class SecretsStore(SecretsBackend):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get_secret(self, key: str) -> str | None:
+        return None
+"""
+
+
+def test_a_method_an_imported_base_may_name_is_advised_override(flake8_path: Flake8Path) -> None:
+    (flake8_path / "app").mkdir()
+    (flake8_path / "app" / "store.py").write_text(STORE_WITH_BASE)
+    result = flake8_path.run_flake8(["--select", "HR609"])
+    assert result.out_lines == [
+        "./app/store.py:10:5: HR609 mark `get_secret` `@typing.override` if a base class names it, or rename it "
+        "to `get_one`, `get_list` or `get_plist`: the house names of store and service methods"
+    ]
+
+
+ROUTER_NAMED_STORE = """from fastapi import APIRouter, HTTPException
+from sqlalchemy.exc import NoResultFound
+from sqlalchemy.orm import Session
+
+router = APIRouter()
+
+
+@router.put("/{key}", status_code=204)
+def set_value(key: str, session: Session) -> None:
+    try:
+        session.commit()
+    except NoResultFound as e:
+        raise HTTPException(status_code=404) from e
+"""
+
+
+def test_a_module_of_two_layers_gets_no_layer_rule(flake8_path: Flake8Path) -> None:
+    (flake8_path / "app" / "routes").mkdir(parents=True)
+    (flake8_path / "app" / "routes" / "job_state_store.py").write_text(ROUTER_NAMED_STORE)
+    (flake8_path / "app" / "job_store.py").write_text(ROUTER_NAMED_STORE)
+    result = flake8_path.run_flake8(["--select", "HR605,HR606,HR609,HR610,HR612", "--hr-enable", "HR610"])
+    assert sorted(line.split(": ")[0] + " " + line.split(" ")[1] for line in result.out_lines) == [
+        "./app/job_store.py:10:5 HR606",
+        "./app/job_store.py:11:9 HR605",
+        "./app/job_store.py:13:9 HR612",
+    ]

@@ -19,10 +19,10 @@ TEXT_CALLS = frozenset({"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sq
 class SqlStringFormatting(Rule):
     """## What it does
     Checks for SQL text built by string formatting (an f-string, `%`, `.format()` or `+` concatenation)
-    and passed to `sqlalchemy.text(...)`, `.execute(...)` or `.exec_driver_sql(...)`, in a module that
-    imports SQLAlchemy or SQLModel. The text is followed through a variable that the same function binds
-    (`sql = f"... {name}"`, `sql += f" AND {column} = :v"`; `sql = sql + " AND x = :x"` builds from
-    constants only and is fine).
+    and passed to `sqlalchemy.text(...)`, `.execute(...)`, `.executemany(...)` or `.exec_driver_sql(...)`,
+    in a module that imports SQLAlchemy or SQLModel. The text is followed through a variable that the same
+    function binds (`sql = f"... {name}"`, `sql += f" AND {column} = :v"`; `sql = sql + " AND x = :x"`
+    builds from constants only and is fine).
 
     Formatting counts only when a formatted value can come from outside the function: a parameter, an
     attribute of an object (`self.table`, `request.name`), or the result of a function the module does not

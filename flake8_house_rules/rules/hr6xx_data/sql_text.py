@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 MAX_DEPTH = 10
 MAX_VISITS = 400
 MAX_PARTS = 500
+MAX_ANCESTORS = 64
+CODE_BOUNDARIES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 #: Calls whose result is built from their arguments only (an element, a copy, a string of them).
 PASS_THROUGH_CALLS = frozenset(
     {
@@ -151,8 +153,12 @@ class SqlValues:
         return None if unknown else False
 
     def _name(self, name: ast.Name, depth: int, building: str) -> bool | None:
-        if name.id == building or is_constant_name(name.id) or self._checked(name):
+        if name.id == building or is_constant_name(name.id):
             return False
+        found = self._bindings_outside(name, depth, building)
+        return False if found and self._checked(name) else found
+
+    def _bindings_outside(self, name: ast.Name, depth: int, building: str) -> bool | None:
         bindings = self.ctx.lookup(name)
         if not bindings:
             return False  # a builtin, or nothing the module binds
@@ -176,12 +182,15 @@ class SqlValues:
         "DESC"):`, `if name == "x":`, `if name.isdigit():` or `if re.fullmatch(PATTERN, name):`.
         """
         child: ast.AST = name
-        for ancestor in self.ctx.ancestors_in_function(name):
+        ancestor = self.ctx.parent(name)
+        steps = 0
+        while ancestor is not None and not isinstance(ancestor, CODE_BOUNDARIES) and steps < MAX_ANCESTORS:
+            steps += 1  # bounded: a name deep in a long chain of `+` must not cost the chain's length
             if isinstance(ancestor, ast.If | ast.IfExp) and child is not ancestor.test:
                 in_body = child is ancestor.body if isinstance(ancestor, ast.IfExp) else child in ancestor.body
                 if in_body and _checks(self.ctx, ancestor.test, name.id):
                     return True
-            child = ancestor
+            child, ancestor = ancestor, self.ctx.parent(ancestor)
         return False
 
     def _binding(self, binding: Binding, depth: int, building: str) -> bool | None:
