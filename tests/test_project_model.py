@@ -199,3 +199,28 @@ def test_summary_is_small_plain_data_and_only_reached_modules_are_read(tmp_path:
     # the linted module's own summary comes from its tree; of the others only what the import reached
     assert read == {"app/users/models.py", "app/core/__init__.py", "app/core/schema.py"}
     assert ctx.in_project.kind("app.broken.x") is None
+
+
+def test_facts_for_rules_that_ask_about_imported_names(tmp_path: Path) -> None:
+    from flake8_house_rules.context.pydantic import PydanticModels  # noqa: PLC0415
+    from flake8_house_rules.context.sqlalchemy import Sessions  # noqa: PLC0415
+
+    write(
+        tmp_path,
+        {
+            **APP,
+            "app/config.py": "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings): ...\n",
+            "app/main.py": (
+                "from app.config import Settings\nfrom app.db import SessionLocal\nfrom app.core import Schema\n\n"
+                "settings = Settings()\nschema = Schema()\n\ndef f():\n    session = SessionLocal()\n"
+            ),
+        },
+    )
+    ctx = context_of(tmp_path, "app/main.py")
+    facts = ctx.fact(PydanticModels)
+    calls = {call.func.id: call for call in ctx.nodes_of(ast.Call) if isinstance(call.func, ast.Name)}
+    assert facts.is_imported_settings(calls["Settings"].func)
+    assert not facts.is_imported_settings(calls["Schema"].func)
+    sessions = ctx.fact(Sessions)
+    assert sessions.imports_factory
+    assert sessions.builds_session(calls["SessionLocal"])

@@ -187,6 +187,7 @@ class Project:
         self.store = store
         self._summaries: dict[str, ModuleSummary] = {}
         self._digests: dict[str, bytes] = {}
+        self._offered: set[str] = set()
         self._located: dict[tuple[str, str], Located | None] = {}
         self._ancestry: dict[str, ProjectAncestry | None] = {}
         self._kinds: dict[str, str | None] = {}
@@ -262,10 +263,15 @@ class Project:
             return  # another encoding, a BOM, different newlines or another content: read it when reached
         digest = content_digest(data)
         summary = summarise(tree, module, package=package)
+        self._offered.add(path)
         self._summaries[path] = summary
         self._digests[path] = digest
         if self.store is not None:
             self.store.put(path, digest, summary)
+
+    def offered(self, path: str) -> ModuleSummary | None:
+        """The summary a module being linted gave from its own tree (`offer`), else `None`."""
+        return self._summaries.get(path) if path in self._offered else None
 
     def note(self, path: str, digest: bytes) -> None:
         """Record that the module being linted used a summary (the CLI's cache keys results on these)."""

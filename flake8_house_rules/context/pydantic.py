@@ -210,6 +210,19 @@ class PydanticModels:
         """The model a class statement declares, or `None` when it is not (provably) a model."""
         return self._by_node.get(node)
 
+    def is_imported_settings(self, node: ast.expr) -> bool:
+        """Whether a name is a settings class imported from another module of the project.
+
+        `from app.config import Settings`, with `class Settings(BaseSettings)` (directly or through project
+        bases) in `app/config.py`; a class from outside the project, or one whose bases are out of sight,
+        is not.
+        """
+        if not isinstance(node, ast.Name | ast.Attribute):
+            return False
+        qualname = self.ctx.qualname(node)
+        found = self.ctx.in_project.ancestry(qualname) if qualname is not None else None
+        return found is not None and not found.names.isdisjoint(SETTINGS_BASES)
+
     def model_named(self, node: ast.expr) -> Model | None:
         """The model a name refers to (`User` bound once, by the class statement of a model), else `None`."""
         if not isinstance(node, ast.Name) or not self.models:

@@ -57,7 +57,7 @@ def layer_roles(ctx: ModuleContext) -> frozenset[str]:
     project = place.project
     if project is None:
         return roles
-    summary = summarise(ctx.tree, place.module or "__main__", package=place.package)
+    summary = project.offered(place.path) or summarise(ctx.tree, place.module or "__main__", package=place.package)
     config = ctx.config
 
     def roles_of(path: str) -> frozenset[str]:

@@ -163,6 +163,21 @@ class Sessions:
         """Whether the expression is provably a session factory (`sessionmaker(...)`, `async_sessionmaker(...)`)."""
         return self.kind(expr) == "factory"
 
+    @property
+    def imports_factory(self) -> bool:
+        """Whether the module uses a session factory imported from another module of the project.
+
+        `from app.db import SessionLocal`: its calls are then worth looking for.
+        """
+        place = self.ctx.in_project
+        if place.project is None:
+            return False
+        return any(
+            place.kind(origin) == "factory"
+            for name in session_like_uses(self.ctx)
+            for origin in self.ctx.import_names.get(name, ())
+        )
+
     def builds_session(self, call: ast.Call) -> bool:
         """Whether a call opens a new session: `Session(...)`, `AsyncSession(...)`, or a factory called."""
         if self.ctx.qualname(call.func) in SESSION_CLASSES:
