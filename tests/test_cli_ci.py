@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 DOC = '"""A module of the test project."""\n\n'
-PYPROJECT = '[project]\nname = "demo"\nrequires-python = ">=3.12"\n'
+PYPROJECT = '[project]\nname = "demo"\nrequires-python = ">=3.11"\n'
 LEGACY = (
     '[tool.flake8-house-rules.patterns.HR901]\nname = "legacy-call"\nmessage = "no legacy"\n'
     'pattern = "legacy_client($$$A)"\n'
@@ -412,3 +412,14 @@ def test_statistics_name_a_file_that_does_not_parse(tmp_path: Path) -> None:
     make(tmp_path, {"broken.py": "def f(:\n"})
     result = house_rules(tmp_path, "check", "--no-cache", "--statistics")
     assert (result.returncode, result.stdout) == (1, "1\tE999\tsyntax-error\nFound 1 error.\n")
+
+
+def test_a_syntax_error_in_code_for_a_newer_python_says_so(tmp_path: Path) -> None:
+    newer = f"3.{sys.version_info[1] + 1}"
+    make(tmp_path, {"m.py": "def f(:\n"}, f'[project]\nname = "demo"\nrequires-python = ">={newer}"\n')
+    result = house_rules(tmp_path, "check", "--no-cache", "--output-format", "concise")
+    running = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    assert result.stdout.splitlines()[0] == (
+        f"m.py:1:7: E999 SyntaxError: invalid syntax (this is Python {running} and the file targets {newer}: "
+        f"run house-rules with Python {newer} or later)"
+    )
