@@ -423,3 +423,40 @@ def test_a_syntax_error_in_code_for_a_newer_python_says_so(tmp_path: Path) -> No
         f"m.py:1:7: E999 SyntaxError: invalid syntax (this is Python {running} and the file targets {newer}: "
         f"run house-rules with Python {newer} or later)"
     )
+
+
+# 9.1: gitlab and junit formats
+
+
+def test_gitlab_code_quality_and_junit(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET  # noqa: PLC0415 - only this test reads XML
+
+    subprocess.run(["git", "init", "-q", "."], cwd=tmp_path, check=True)
+    backend = tmp_path / "backend"
+    backend.mkdir()
+    make(backend, {"app/m.py": '"""M."""\n\nprint(1)\nprint(2)\n', "broken.py": "def f(:\n"})
+    gitlab = house_rules(backend, "check", "--no-cache", "--output-format", "gitlab")
+    assert gitlab.returncode == 1
+    items = json.loads(gitlab.stdout)
+    assert [(item["check_name"], item["location"]["path"]) for item in items] == [
+        ("HR003", "backend/app/m.py"),
+        ("HR003", "backend/app/m.py"),
+        ("E999", "backend/broken.py"),
+    ]
+    assert items[0]["location"]["positions"]["begin"] == {"line": 3, "column": 1}
+    assert len({item["fingerprint"] for item in items}) == 3
+    junit = house_rules(backend, "check", "--no-cache", "--output-format", "junit")
+    assert junit.returncode == 1
+    root = ET.fromstring(junit.stdout)
+    assert (root.tag, root.get("tests"), root.get("failures")) == ("testsuites", "3", "3")
+    cases = [(suite.get("name"), case.get("name"), case.get("line")) for suite in root for case in suite]
+    assert cases == [
+        ("app/m.py", "house-rules.HR003", "3"),
+        ("app/m.py", "house-rules.HR003", "4"),
+        ("broken.py", "house-rules.E999", "1"),
+    ]
+    (backend / "broken.py").unlink()
+    (backend / "app" / "m.py").write_text('"""M."""\n')
+    clean = house_rules(backend, "check", "--no-cache", "--output-format", "junit")
+    assert clean.returncode == 0
+    assert ET.fromstring(clean.stdout).get("failures") == "0"
