@@ -460,3 +460,28 @@ def test_gitlab_code_quality_and_junit(tmp_path: Path) -> None:
     clean = house_rules(backend, "check", "--no-cache", "--output-format", "junit")
     assert clean.returncode == 0
     assert ET.fromstring(clean.stdout).get("failures") == "0"
+
+
+# 9.2: ruff's file-level exemption serves HR codes too
+
+
+def test_ruff_file_level_noqa_exempts_hr_codes(tmp_path: Path) -> None:
+    make(
+        tmp_path,
+        {
+            "filewide.py": "# ruff: noqa: HR001, HR003\nprint(1)\n",
+            "prefix.py": "# ruff: noqa: HR0\nprint(1)\n",
+            "bare.py": "# ruff: noqa\nprint(1)\n",
+            "other.py": "# ruff: noqa: E501\nprint(1)\n",
+            "trailing.py": "X = 1  # ruff: noqa: HR001\nprint(1)\n",
+        },
+    )
+    result = house_rules(tmp_path, "check", "--no-cache", "--output-format", "concise", "-q")
+    assert sorted(
+        line.split(": ")[0].rsplit(":", 2)[0] + " " + line.split(" ")[1] for line in result.stdout.splitlines()
+    ) == [
+        "other.py HR001",
+        "other.py HR003",
+        "trailing.py HR001",
+        "trailing.py HR003",
+    ]

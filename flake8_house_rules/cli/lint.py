@@ -27,7 +27,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.cli.common import PROG
-from flake8_house_rules.cli.noqa import NoqaLines, source_is_ignored, without_noqa
+from flake8_house_rules.cli.noqa import NoqaLines, ruff_file_exemptions, source_is_ignored, without_noqa
 from flake8_house_rules.cli.results import (
     READ_ERROR,
     SCOPE_CHARS,
@@ -133,6 +133,9 @@ class Linter:
             violations = [v for v in violations if not any(entry.ignores(posix, v.code) for entry in ignores)]
         noqa = NoqaLines(lines, text)
         violations = without_noqa(violations, noqa, text)
+        exempt = ruff_file_exemptions(text) if "ruff" in text else None
+        if exempt is not None:
+            violations = [v for v in violations if not v.code.startswith(exempt)]
         if not violations:
             return FileResult(digest, errors=errors)
         scopes = Scopes(tree, len(lines))
