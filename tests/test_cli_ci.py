@@ -18,7 +18,7 @@ import pytest
 from flake8_house_rules import __version__
 
 DOC = '"""A module of the test project."""\n\n'
-PYPROJECT = '[project]\nname = "demo"\nrequires-python = ">=3.12"\n'
+PYPROJECT = '[project]\nname = "demo"\nrequires-python = ">=3.11"\n'
 LEGACY = (
     '[tool.flake8-house-rules.patterns.HR901]\nname = "legacy-call"\nmessage = "no legacy"\n'
     'pattern = "legacy_client($$$A)"\n'
@@ -414,3 +414,76 @@ def test_statistics_name_a_file_that_does_not_parse(tmp_path: Path) -> None:
     make(tmp_path, {"broken.py": "def f(:\n"})
     result = house_rules(tmp_path, "check", "--no-cache", "--statistics")
     assert (result.returncode, result.stdout) == (1, "1\tE999\tsyntax-error\nFound 1 error.\n")
+
+
+def test_a_syntax_error_in_code_for_a_newer_python_says_so(tmp_path: Path) -> None:
+    newer = f"3.{sys.version_info[1] + 1}"
+    make(tmp_path, {"m.py": "def f(:\n"}, f'[project]\nname = "demo"\nrequires-python = ">={newer}"\n')
+    result = house_rules(tmp_path, "check", "--no-cache", "--output-format", "concise")
+    running = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    assert result.stdout.splitlines()[0] == (
+        f"m.py:1:7: E999 SyntaxError: invalid syntax (this is Python {running} and the file targets {newer}: "
+        f"run house-rules with Python {newer} or later)"
+    )
+
+
+# 9.1: gitlab and junit formats
+
+
+def test_gitlab_code_quality_and_junit(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET  # noqa: PLC0415 - only this test reads XML
+
+    subprocess.run(["git", "init", "-q", "."], cwd=tmp_path, check=True)
+    backend = tmp_path / "backend"
+    backend.mkdir()
+    make(backend, {"app/m.py": '"""M."""\n\nprint(1)\nprint(2)\n', "broken.py": "def f(:\n"})
+    gitlab = house_rules(backend, "check", "--no-cache", "--output-format", "gitlab")
+    assert gitlab.returncode == 1
+    items = json.loads(gitlab.stdout)
+    assert [(item["check_name"], item["location"]["path"]) for item in items] == [
+        ("HR003", "backend/app/m.py"),
+        ("HR003", "backend/app/m.py"),
+        ("E999", "backend/broken.py"),
+    ]
+    assert items[0]["location"]["positions"]["begin"] == {"line": 3, "column": 1}
+    assert len({item["fingerprint"] for item in items}) == 3
+    junit = house_rules(backend, "check", "--no-cache", "--output-format", "junit")
+    assert junit.returncode == 1
+    root = ET.fromstring(junit.stdout)
+    assert (root.tag, root.get("tests"), root.get("failures")) == ("testsuites", "3", "3")
+    cases = [(suite.get("name"), case.get("name"), case.get("line")) for suite in root for case in suite]
+    assert cases == [
+        ("app/m.py", "house-rules.HR003", "3"),
+        ("app/m.py", "house-rules.HR003", "4"),
+        ("broken.py", "house-rules.E999", "1"),
+    ]
+    (backend / "broken.py").unlink()
+    (backend / "app" / "m.py").write_text('"""M."""\n')
+    clean = house_rules(backend, "check", "--no-cache", "--output-format", "junit")
+    assert clean.returncode == 0
+    assert ET.fromstring(clean.stdout).get("failures") == "0"
+
+
+# 9.2: ruff's file-level exemption serves HR codes too
+
+
+def test_ruff_file_level_noqa_exempts_hr_codes(tmp_path: Path) -> None:
+    make(
+        tmp_path,
+        {
+            "filewide.py": "# ruff: noqa: HR001, HR003\nprint(1)\n",
+            "prefix.py": "# ruff: noqa: HR0\nprint(1)\n",
+            "bare.py": "# ruff: noqa\nprint(1)\n",
+            "other.py": "# ruff: noqa: E501\nprint(1)\n",
+            "trailing.py": "X = 1  # ruff: noqa: HR001\nprint(1)\n",
+        },
+    )
+    result = house_rules(tmp_path, "check", "--no-cache", "--output-format", "concise", "-q")
+    assert sorted(
+        line.split(": ")[0].rsplit(":", 2)[0] + " " + line.split(" ")[1] for line in result.stdout.splitlines()
+    ) == [
+        "other.py HR001",
+        "other.py HR003",
+        "trailing.py HR001",
+        "trailing.py HR003",
+    ]

@@ -27,7 +27,8 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.cli.cache import CHOSEN, UsingResult
-from flake8_house_rules.cli.noqa import NoqaLines, source_is_ignored, without_noqa
+from flake8_house_rules.cli.common import PROG
+from flake8_house_rules.cli.noqa import NoqaLines, ruff_file_exemptions, source_is_ignored, without_noqa
 from flake8_house_rules.cli.results import (
     READ_ERROR,
     SCOPE_CHARS,
@@ -91,6 +92,20 @@ class Linter:
             )
             return FileResult(digest, errors=(*self._errors, message))
 
+    def _newer_target(self, path: str | None) -> str:
+        """A hint for a file that targets a newer Python than this one, whose parser may not know its syntax."""
+        from flake8_house_rules.paths import normalise_path, target_version  # noqa: PLC0415 - only on a failure
+
+        config = self.settings.config
+        target = target_version(normalise_path(path, config.cwd) if path else None, config)
+        running = sys.version_info[:2]
+        if target <= running:
+            return ""
+        return (
+            f" (this is Python {running[0]}.{running[1]} and the file targets {target[0]}.{target[1]}: "
+            f"run {PROG} with Python {target[0]}.{target[1]} or later)"
+        )
+
     def _lint(self, data: bytes, digest: bytes, path: str | None, display: str) -> FileResult:
         text = decode(data)
         if source_is_ignored(text):
@@ -104,7 +119,7 @@ class Linter:
                 warnings.simplefilter("ignore")  # SyntaxWarning for odd escapes is the compiler's business
                 tree = ast.parse(text)
         except SyntaxError as exc:
-            reason = f"{type(exc).__name__}: {exc.msg or exc}"
+            reason = f"{type(exc).__name__}: {exc.msg or exc}{self._newer_target(path)}"
             problem = _unparsed(lines, exc.lineno, exc.offset, exc.end_lineno, exc.end_offset, reason)
             return FileResult(digest, (problem,))
         except (ValueError, RecursionError, MemoryError, OverflowError) as exc:
@@ -125,6 +140,9 @@ class Linter:
             violations = [v for v in violations if not any(entry.ignores(posix, v.code) for entry in ignores)]
         noqa = NoqaLines(lines, text)
         violations = without_noqa(violations, noqa, text)
+        exempt = ruff_file_exemptions(text) if "ruff" in text else None
+        if exempt is not None:
+            violations = [v for v in violations if not v.code.startswith(exempt)]
         if not violations:
             return UsingResult(digest, errors=errors, uses=uses)
         scopes = Scopes(tree, len(lines))

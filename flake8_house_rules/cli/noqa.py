@@ -33,6 +33,15 @@ NOQA_FILE = re.compile(r"\s*# flake8[:=]\s*noqa", re.IGNORECASE)
 _SPLIT = re.compile(r"[,\s]")
 _TRIPLE_QUOTES = re.compile(r"\"\"\"|'''")
 _FILE_NOQA_ANYWHERE = re.compile(r"# flake8[:=]\s*noqa", re.IGNORECASE)
+#: ruff's file-level exemption comment on a line of its own, bare (every code) or with codes (`HR001, HR3`).
+#: Codes are separated by a comma or blanks, so there is one way to split them: no backtracking blows up.
+RUFF_FILE = re.compile(
+    r"[ \t]*#[ \t]*ruff[ \t]*:[ \t]*noqa"
+    r"(?:[ \t]*:[ \t]*(?P<codes>[A-Z]+[0-9]*(?:(?:[ \t]*,[ \t]*|[ \t]+)[A-Z]+[0-9]*)*+))?"
+    r"[ \t]*,?[ \t]*(?:#.*)?$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_RUFF_FILE_ANYWHERE = re.compile(r"#[ \t]*ruff[ \t]*:[ \t]*noqa", re.IGNORECASE)
 
 
 def has_triple_quoted_fstring(source: str) -> bool:
@@ -51,6 +60,27 @@ def source_is_ignored(source: str) -> bool:
         if NOQA_FILE.match(source, start):
             return True
     return False
+
+
+def ruff_file_exemptions(source: str) -> tuple[str, ...] | None:
+    """The code prefixes `# ruff: noqa: ...` lines exempt in the whole file; `("",)` for a bare one; else `None`.
+
+    ruff reads them (a code or prefix per item, separated by commas or spaces); the command honours them for HR
+    codes, so one comment serves both tools. A fast search first, then the line it is on.
+    """
+    found: list[str] = []
+    seen = False
+    for match in _RUFF_FILE_ANYWHERE.finditer(source):
+        start = source.rfind("\n", 0, match.start()) + 1
+        line = RUFF_FILE.match(source, start)
+        if line is None:
+            continue
+        seen = True
+        codes = line.group("codes")
+        if codes is None:
+            return ("",)
+        found.extend(item.upper() for item in re.split(r"[,\s]+", codes) if item)
+    return tuple(found) if seen else None
 
 
 def ignores(code: str, noqa_text: str | None) -> bool:

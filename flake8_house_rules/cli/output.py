@@ -9,6 +9,9 @@
 - `github`: GitHub Actions workflow commands (`::error title=...,file=...,line=...::...`); `file` relative to
   the root of the git work tree (GitHub resolves it there, whatever the step's working directory), else
   absolute.
+- `gitlab`: GitLab's Code Quality report (a JSON array of `description`, `check_name`, `fingerprint`,
+  `severity`, `location` with the path from the git work tree's root and the lines), as ruff writes it.
+- `junit`: JUnit XML, one test suite per file and one failed test case per violation, as ruff writes it.
 - `sarif`: SARIF 2.1.0 for code-scanning uploads; paths relative to the git work tree's root (`%SRCROOT%`;
   the project root outside git), a partial fingerprint per result (file, code, enclosing definition, the
   violation's own text, and its occurrence among results sharing those), so alerts survive unrelated edits
@@ -38,7 +41,7 @@ if TYPE_CHECKING:
     from flake8_house_rules.cli.results import Diagnostic
     from flake8_house_rules.rule import Rule
 
-FORMATS = ("full", "concise", "json", "github", "sarif")
+FORMATS = ("full", "concise", "json", "github", "sarif", "gitlab", "junit")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
@@ -250,6 +253,67 @@ def render_github(reports: Sequence[Report], repository: str | None = None) -> s
         )
         out.append(f"::error {props}::{_escape(f'{report.display}:{d.line}:{d.col + 1}: {d.code} {d.message}')}")
     return "".join(line + "\n" for line in out)
+
+
+def render_gitlab(reports: Sequence[Report], repository: str | None = None) -> str:
+    """GitLab's Code Quality report: fingerprints as SARIF's; paths from the repository's root.
+
+    Outside a git work tree, paths are as `concise` shows them.
+    """
+    items = [
+        {
+            "check_name": report.diagnostic.code,
+            "description": f"{report.diagnostic.code}: {report.diagnostic.message}",
+            "fingerprint": print_.replace(":", "-"),
+            "severity": "major",
+            "location": {
+                "path": repository_path(report, repository) if repository else report.display,
+                "positions": {
+                    "begin": {"line": report.diagnostic.line, "column": report.diagnostic.col + 1},
+                    "end": {"line": report.diagnostic.end_line, "column": report.diagnostic.end_col + 1},
+                },
+            },
+        }
+        for report, print_ in zip(reports, fingerprints(reports), strict=True)
+    ]
+    return json.dumps(items, indent=2) + "\n"
+
+
+def render_junit(reports: Sequence[Report]) -> str:
+    """JUnit XML: a test suite per file, a failed test case per violation."""
+    from xml.sax.saxutils import escape, quoteattr  # noqa: PLC0415 - only this format writes XML
+
+    by_file: dict[str, list[Report]] = {}
+    for report in reports:
+        by_file.setdefault(report.display, []).append(report)
+    count = len(reports)
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<testsuites name="house-rules" tests="{max(count, 1)}" failures="{count}" errors="0">',
+    ]
+    if not reports:
+        out.append(
+            '  <testsuite name="house-rules" tests="1" disabled="0" errors="0" failures="0" package="house-rules">'
+        )
+        out.append('    <testcase name="house-rules.no-violations" classname="house-rules"/>')
+        out.append("  </testsuite>")
+    for display, group in by_file.items():
+        out.append(
+            f'  <testsuite name={quoteattr(display)} tests="{len(group)}" disabled="0" errors="0" '
+            f'failures="{len(group)}" package="house-rules">'
+        )
+        for report in group:
+            d = report.diagnostic
+            out.append(
+                f'    <testcase name="house-rules.{d.code}" classname={quoteattr(display)} '
+                f'line="{d.line}" column="{d.col + 1}">'
+            )
+            text = f"line {d.line}, col {d.col + 1}, {d.message}"
+            out.append(f"      <failure message={quoteattr(d.message)}>{escape(text)}</failure>")
+            out.append("    </testcase>")
+        out.append("  </testsuite>")
+    out.append("</testsuites>")
+    return "\n".join(out) + "\n"
 
 
 def _sarif_rule(code: str, rule: type[Rule] | None) -> dict[str, Any]:  # Any: JSON values

@@ -226,6 +226,10 @@ def render(
         return output.render_json(reports, invocation.registry)
     if style == "github":
         return output.render_github(reports, invocation.repository)
+    if style == "gitlab":
+        return output.render_gitlab(reports, invocation.repository)
+    if style == "junit":
+        return output.render_junit(reports)
     root = invocation.repository or invocation.project.root
     return output.render_sarif(reports, invocation.registry, root, failed=failed)
 
