@@ -183,7 +183,7 @@ class Rule:
 
         `fix` is the violation's fix, or a function without arguments that builds it (or gives `None` when
         this finding has no safe rewrite); it is called only when fixes are wanted, so a rule pays nothing
-        for fixes under flake8.
+        for fixes under flake8. Without `fix`, the rule's `fix_for(node)` is asked (when fixes are wanted).
         """
         end_line = end_col = None
         if isinstance(node, tuple):
@@ -192,12 +192,20 @@ class Rule:
             line, col = getattr(node, "lineno", 1), getattr(node, "col_offset", 0)
             end_line, end_col = getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None)
         built = None
-        if fix is not None and self.wants_fixes:
-            built = fix if isinstance(fix, Fix) else fix()
+        if self.wants_fixes:
+            built = self.fix_for(node) if fix is None else (fix if isinstance(fix, Fix) else fix())
         self._sink(Violation(line, col, self.code, message or self.message, end_line, end_col, built))
 
     def finish(self) -> None:
         """Called once after the walk, for rules that report on what the whole module holds."""
+
+    def fix_for(self, node: ast.AST | tuple[int, int]) -> Fix | None:
+        """The fix of a violation reported at `node` without an explicit `fix=`; `None` (no fix) by default.
+
+        A fixable rule may define it instead of passing `fix=` to `report`, so that its fix sits apart from
+        its detection code. Called only when fixes are wanted, while the module's context is alive.
+        """
+        return None
 
     def review(self, violations: list[Violation], broken: set[str]) -> None:
         """Called after every rule's `finish`, with the module's violations and the codes of rules that failed.

@@ -4,8 +4,10 @@ One round takes the fixes of the current violations in source order and keeps ea
 edit already kept (an edit identical to a kept one, such as the same `import asyncio` two fixes need, is
 shared); the others wait for the next round, which lints the new text again. Rounds stop when no fix is
 left, when a round changes nothing, or after `MAX_ROUNDS`. The result must parse (and compile) on the
-project's target Python; a round that breaks it is retried fix by fix to name the rule and line at fault,
-and the file's fixing stops there with an error: nothing of it is to be written.
+project's target Python. A round that breaks it is applied again one fix more at a time, keeping the
+fixes that parse together (the others wait a round: a parameter may lose its default only once the earlier
+ones have); when none does, the fix that breaks the text on its own is named with its rule and line, and
+the file's fixing stops there with an error: nothing of it is to be written.
 """
 
 from __future__ import annotations
@@ -84,9 +86,15 @@ def apply_fixes(text: str, fixes: Sequence[tuple[Violation, Fix]]) -> tuple[str,
             continue
         kept.extend(span for span in spans if span not in kept)
         applied.append(violation)
-    for start, end, content in sorted(kept, reverse=True):
-        text = text[:start] + content + text[end:]
-    return text, applied
+    # forward, in order of position; insertions at one point in the order the fixes list them
+    order = {span: index for index, span in reversed(list(enumerate(kept)))}
+    pieces, cursor = [], 0
+    for start, end, content in sorted(kept, key=lambda span: (span[0], span[1], order[span])):
+        pieces.append(text[cursor:start])
+        pieces.append(content)
+        cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces), applied
 
 
 def _self_overlapping(spans: list[tuple[int, int, str]]) -> bool:
@@ -138,11 +146,16 @@ def fix_source(
             break
         problem = parse_error(new, target, compiles=compiles)
         if problem is not None:
-            outcome.error = _blame(outcome.source, fixes, target, problem, compiles=compiles)
-            outcome.source = text
-            outcome.fixed.clear()
-            outcome.remaining = current
-            return outcome
+            # keep the fixes that parse together (a parameter may lose its default only once the earlier ones
+            # have), the others wait for the next round; when none does, nothing of the file is kept
+            new, applied = _compatible(outcome.source, fixes, applied, target, compiles=compiles)
+            if not applied:
+                blamed = _blame(outcome.source, fixes, target, compiles=compiles)
+                outcome.error = blamed or f"the fixes would leave the file unparsable: {problem}"
+                outcome.source = text
+                outcome.fixed.clear()
+                outcome.remaining = current
+                return outcome
         outcome.source = new
         outcome.fixed.update(violation.code for violation in applied)
         current = lint(new)
@@ -152,19 +165,34 @@ def fix_source(
     return outcome
 
 
-def _blame(
-    text: str, fixes: list[tuple[Violation, Fix]], target: tuple[int, int], problem: str, *, compiles: bool
-) -> str:
-    """Name the fix that breaks the text on its own, else the first of the round."""
+def _blame(text: str, fixes: list[tuple[Violation, Fix]], target: tuple[int, int], *, compiles: bool) -> str | None:
+    """The error naming the fix that breaks the text on its own, if one does."""
     for violation, fix in sorted(fixes, key=lambda item: (item[0].line, item[0].col)):
         alone, _ = apply_fixes(text, [(violation, fix)])
         found = parse_error(alone, target, compiles=compiles)
         if found is not None:
             return f"the {violation.code} fix at line {violation.line} would leave the file unparsable: {found}"
-    violation = fixes[0][0]
-    return (
-        f"the fixes at line {violation.line} ({violation.code} among them) would leave the file unparsable: {problem}"
-    )
+    return None
+
+
+def _compatible(
+    text: str,
+    fixes: list[tuple[Violation, Fix]],
+    applied: list[Violation],
+    target: tuple[int, int],
+    *,
+    compiles: bool,
+) -> tuple[str, list[Violation]]:
+    """Apply the round's fixes one more at a time, keeping each that still leaves the text parsing."""
+    by_violation = {id(violation): fix for violation, fix in fixes}
+    kept: list[tuple[Violation, Fix]] = []
+    result = text
+    for violation in applied:
+        trial = [*kept, (violation, by_violation[id(violation)])]
+        candidate, _ = apply_fixes(text, trial)
+        if parse_error(candidate, target, compiles=compiles) is None:
+            kept, result = trial, candidate
+    return result, [violation for violation, _ in kept]
 
 
 def edits_of(fix: Fix) -> tuple[Edit, ...]:

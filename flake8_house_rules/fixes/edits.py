@@ -241,6 +241,10 @@ def delete_statement(ctx: ModuleContext, statement: ast.stmt, body: list[ast.stm
     tail = ctx.lines[last - 1].encode("utf-8", "surrogatepass")[statement.end_col_offset or 0 :]
     if tail.strip():
         return None
+    lines = ctx.lines
+    blank_before = first == 1 or not lines[first - 2].strip()
+    if blank_before and last < len(lines) and not lines[last].strip():
+        last += 1  # the blank line that separated it goes too
     return Edit("", (first, 0), (last + 1, 0))
 
 
@@ -338,3 +342,12 @@ def after_parameters(ctx: ModuleContext, node: ast.FunctionDef | ast.AsyncFuncti
         return None
     line, column = closing
     return first + line - 1, column
+
+
+def span_text(ctx: ModuleContext, start: Position, end: Position) -> str:
+    """The source text between two positions of the module."""
+    lines = ctx.lines
+    if start[0] == end[0]:
+        return lines[start[0] - 1][start[1] : end[1]]
+    middle = lines[start[0] : end[0] - 1]
+    return "".join([lines[start[0] - 1][start[1] :], *middle, lines[end[0] - 1][: end[1]]])

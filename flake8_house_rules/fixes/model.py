@@ -29,7 +29,10 @@ class Edit:
 
 @dataclass(frozen=True, slots=True)
 class Fix:
-    """One rule's fix for one violation: its edits (applied together or not at all) and what it does."""
+    """One rule's fix for one violation: its edits (applied together or not at all) and what it does.
+
+    Insertions at one point land in the order the edits are listed (list an import first).
+    """
 
     applicability: Applicability
     message: str

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import ast
+import os
+import re
 
-from flake8_house_rules.rule import Rule
+from flake8_house_rules.fixes import Edit, Fix, edits
+from flake8_house_rules.rule import FixExample, Rule
 
 
 class RelativeImport(Rule):
@@ -55,3 +58,62 @@ class RelativeImport(Rule):
         if node.level:
             module = "." * node.level + (node.module or "")
             self.report(node, f"use an absolute import instead of the relative `from {module} import ...`")
+
+    def fix_for(self, node: ast.AST | tuple[int, int]) -> Fix | None:
+        """The dots replaced by the package they stand for, read from the `__init__.py` files above the module
+        on disk (`from .models import User` in `app/api/users.py` becomes `from app.api.models import User`).
+        Unsafe: it picks a module name, which is right only when the project is imported from that root.
+        """
+        if not isinstance(node, ast.ImportFrom) or not node.level:
+            return None
+        package = _package_of(self.ctx.filename, self.ctx.config.cwd)
+        if not package or node.level > len(package):
+            return None
+        base = package[: len(package) - node.level + 1]
+        absolute = ".".join([*base, *([node.module] if node.module else [])])
+        text = self.ctx.lines[node.lineno - 1]
+        start = edits.char_column(self.ctx, node.lineno, node.col_offset)
+        found = RELATIVE_RE.match(text, start)
+        if found is None or found.group("dots") != "." * node.level or found.group("module") != (node.module or ""):
+            return None
+        edit = Edit(absolute, (node.lineno, found.start("dots")), (node.lineno, found.end("module")))
+        return Fix.unsafe(f"Import from `{absolute}`", edit)
+
+    fixes = (
+        FixExample(
+            "from .common import MAX_LENGTH  # error: HR011\nfrom ...rule import Rule  # error: HR011",
+            "from flake8_house_rules.rules.hr0xx_hygiene.common import MAX_LENGTH\n"
+            "from flake8_house_rules.rule import Rule",
+            path="flake8_house_rules/rules/hr0xx_hygiene/example.py",
+        ),
+        FixExample(
+            "from . import common  # error: HR011",
+            "from flake8_house_rules.rules.hr0xx_hygiene import common",
+            path="flake8_house_rules/rules/hr0xx_hygiene/__init__.py",
+        ),
+    )
+
+
+#: `from ..models import`: the dots and the module, as the fix rewrites them.
+RELATIVE_RE = re.compile(r"from\s+(?P<dots>\.+)\s*(?P<module>[\w.]*)\s+import\b")
+
+
+def _package_of(filename: str, root: str) -> list[str]:
+    """The dotted package a module file belongs to, from the `__init__.py` files of its folders (`[]` if none).
+
+    A relative file name is under the project root the run was configured from (else the working folder).
+    """
+    path = filename if os.path.isabs(filename) else os.path.join(root, filename)
+    if not os.path.exists(path):
+        path = os.path.abspath(filename)
+    folder = os.path.dirname(path)
+    parts: list[str] = []
+    for _ in range(64):
+        if not os.path.isfile(os.path.join(folder, "__init__.py")):
+            break
+        parts.append(os.path.basename(folder))
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return parts[::-1]

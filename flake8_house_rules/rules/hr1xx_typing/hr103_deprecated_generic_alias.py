@@ -110,7 +110,7 @@ class DeprecatedGenericAlias(Rule):
         edit = edits.replace(self.ctx, node, spelling)
         if edit is None:
             return None
-        return Fix.safe(f"Replace with `{replacement}`", edit, *([import_edit] if import_edit else []))
+        return Fix.safe(f"Replace with `{replacement}`", *([import_edit] if import_edit else []), edit)
 
     fixes = (
         FixExample(

@@ -122,7 +122,7 @@ class QuotedAnnotation(Rule):
             return None
         edit = edits.replace(self.ctx, string, value)
         message = "Add `from __future__ import annotations` and unquote"
-        return None if edit is None else Fix.safe(message, edit, future[1])
+        return None if edit is None else Fix.safe(message, future[1], edit)
 
     fixes = (
         FixExample(

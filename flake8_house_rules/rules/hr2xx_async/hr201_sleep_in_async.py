@@ -90,7 +90,7 @@ class SleepInAsync(Rule):
         callee = edits.replace(self.ctx, node.func, f"await {module}.sleep")
         if callee is None:
             return None
-        return Fix.safe("Replace with `await asyncio.sleep(...)`", callee, *([import_edit] if import_edit else []))
+        return Fix.safe("Replace with `await asyncio.sleep(...)`", *([import_edit] if import_edit else []), callee)
 
     fixes = (
         FixExample(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+
+from flake8_house_rules.fixes import Fix, edits
+from flake8_house_rules.rule import FixExample
 from flake8_house_rules.rules.hr5xx_fastapi.common import RouteRule, answers_with_responses, route_status
 
 ACCEPTED = frozenset({201, 202, 204})
@@ -96,3 +100,41 @@ class PostWithout201(RouteRule):
                 continue
             if not answers_with_responses(self.ctx, self.facts, route):
                 self.report(route.decorator)
+
+    def fix_for(self, node: ast.AST | tuple[int, int]) -> Fix | None:
+        """`status_code=201` added to the route decorator (or its value replaced: `status.HTTP_201_CREATED` where
+        the route spelled a `status.HTTP_*` constant).
+        """
+        if not isinstance(node, ast.Call):
+            return None
+        for keyword in node.keywords:
+            if keyword.arg == "status_code":
+                value = keyword.value
+                text = "201"
+                if isinstance(value, ast.Attribute) and value.attr.startswith("HTTP_"):
+                    owner = edits.text_of(self.ctx, value.value)
+                    if owner is None:
+                        return None
+                    text = f"{owner}.HTTP_201_CREATED"
+                edit = edits.replace(self.ctx, value, text)
+                return None if edit is None else Fix.safe("Answer with `201`", edit)
+        arguments = [*node.args, *node.keywords]
+        if not arguments:
+            return None
+        last = max(arguments, key=lambda item: (item.end_lineno or 0, item.end_col_offset or 0))
+        return Fix.safe("Add `status_code=201`", edits.insert_at(edits.end_of(self.ctx, last), ", status_code=201"))
+
+    fixes = (
+        FixExample(
+            "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
+            "@router.post('/users')  # error: HR504\nasync def create_user() -> User: ...",
+            "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
+            "@router.post('/users', status_code=201)\nasync def create_user() -> User: ...",
+        ),
+        FixExample(
+            "from fastapi import FastAPI\nfrom starlette import status\n\napp = FastAPI()\n\n"
+            "@app.post('/users', status_code=status.HTTP_200_OK)  # error: HR504\nasync def create_user() -> User: ...",
+            "from fastapi import FastAPI\nfrom starlette import status\n\napp = FastAPI()\n\n"
+            "@app.post('/users', status_code=status.HTTP_201_CREATED)\nasync def create_user() -> User: ...",
+        ),
+    )
