@@ -128,8 +128,9 @@ class Engine:
         for instance in self._instances:
             instance.wants_fixes = fixes  # rules build their fixes only when asked (the command's --fix, JSON)
         #: Rules that read the module's other violations once they are all found (HR014 unused-noqa): only for a
-        #: caller that applies `# noqa` itself (the command), since flake8 silences a line's codes on its own.
+        #: caller that applies noqa comments itself (the command), since flake8 silences a line's codes on its own.
         self._reviewers = tuple(rule for rule in self._instances if reviews and _overrides(type(rule), "review"))
+        self._codes = frozenset(rule.code for rule in self.rules)
         #: Rules that apply to every module need no per-module question: the others are asked in groups, once
         #: per distinct question (`_condition_key`).
         self._always = tuple(rule for rule in self._instances if not _is_conditional(type(rule)))
@@ -183,7 +184,8 @@ class Engine:
                     self._disable(rule.finish, tables, broken, restore, filename, ctx.tree, exc)
             for rule in self._reviewers:
                 try:
-                    rule.review([v for v in violations if v.code not in broken], broken)
+                    ran = self._codes - broken
+                    rule.review([v for v in violations if v.code not in broken], ran)
                 except Exception as exc:
                     self._disable(rule.review, tables, broken, restore, filename, ctx.tree, exc)
         finally:

@@ -207,8 +207,10 @@ class Rule:
         """
         return None
 
-    def review(self, violations: list[Violation], broken: set[str]) -> None:
-        """Called after every rule's `finish`, with the module's violations and the codes of rules that failed.
+    def review(self, violations: list[Violation], ran: frozenset[str]) -> None:
+        """Called after every rule's `finish`, with the module's violations and the codes of the rules that ran.
+
+        `ran` holds the codes of the run's rules that did not fail on the module.
 
         For a rule about the other findings (HR014 unused-noqa). Most rules do not define it.
         """

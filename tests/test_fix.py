@@ -145,3 +145,18 @@ def test_unsafe_fixes_only_when_asked() -> None:
 def test_flake8_builds_no_fixes() -> None:
     found = lint_source("from typing import Optional\n\nx: Optional[int] = None\n")
     assert all(violation.fix is None for violation in found)
+
+
+def test_unused_noqa_judges_only_the_codes_of_rules_that_ran() -> None:
+    from flake8_house_rules.config import build_config  # noqa: PLC0415 - this test only
+    from flake8_house_rules.engine import Engine  # noqa: PLC0415 - this test only
+    from flake8_house_rules.rule import load_rules  # noqa: PLC0415 - this test only
+
+    rules = load_rules()
+    config = build_config({"hr-target-version": "3.12"}, frozenset(rules), cwd="/nonexistent")
+    source = "import logging  # noqa: HR301, HR104\n"
+    lines = source.splitlines(keepends=True)
+    selected = [rules["HR014"], rules["HR104"]]  # as `house-rules check --select HR014,HR104` runs them
+    found = Engine(config, selected, reviews=True).lint(ast.parse(source), lines, "app/module.py")
+    assert [(v.code, v.message) for v in found] == [("HR014", "unused `# noqa` code: HR104")]
+    assert Engine(config, selected).lint(ast.parse(source), lines, "app/module.py") == []

@@ -8,7 +8,7 @@ import tokenize
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.fixes import Edit, Fix
-from flake8_house_rules.rule import REGISTRY, FixExample, Rule
+from flake8_house_rules.rule import FixExample, Rule
 
 if TYPE_CHECKING:
     from flake8_house_rules.rule import Violation
@@ -79,7 +79,7 @@ class UnusedNoqa(Rule):
         "from typing import (\n    Optional,  # noqa: HR104  # error: HR014\n)",
     )
 
-    def review(self, violations: list[Violation], broken: set[str]) -> None:
+    def review(self, violations: list[Violation], ran: frozenset[str]) -> None:
         """Report the HR codes of each `# noqa:` comment that match no violation on the lines it covers."""
         ctx = self.ctx
         candidates = []
@@ -105,7 +105,7 @@ class UnusedNoqa(Rule):
         ranges: dict[int, tuple[int, int]] | None = None
         for line, column, comment, match in candidates:
             codes = [code for code in SPLIT_RE.split(match.group("codes")) if code]
-            checked = [code for code in codes if self._checkable(code, broken)]
+            checked = [code for code in codes if code in ran and code != self.code and HR_CODE_RE.fullmatch(code)]
             if not checked:
                 continue
             seen = reported.get(line, set())
@@ -120,17 +120,6 @@ class UnusedNoqa(Rule):
                 message = f"unused `# noqa` code{'s' if len(unused) > 1 else ''}: {', '.join(unused)}"
                 arguments = (ctx.lines[line - 1], line, column, comment, match, unused)
                 self.report((line, column), message, lambda arguments=arguments: _fix(*arguments))
-
-    def _checkable(self, code: str, broken: set[str]) -> bool:
-        """An HR code whose rule ran in this configuration (enabled, not failed), and not this rule's own."""
-        rule = REGISTRY.get(code)
-        return (
-            HR_CODE_RE.fullmatch(code) is not None
-            and rule is not None
-            and code != self.code
-            and code not in broken
-            and self.ctx.config.is_enabled(code, rule.tier)
-        )
 
     fixes = (
         FixExample("import os  # noqa: HR104  # error: HR014", "import os"),
