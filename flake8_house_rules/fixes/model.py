@@ -7,7 +7,7 @@ the AST counts), end exclusive. An insertion has `start == end`; a deletion has 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Applicability = Literal["safe", "unsafe"]
 Position = tuple[int, int]
@@ -51,3 +51,20 @@ class Fix:
     def sorted_edits(self) -> tuple[Edit, ...]:
         """The edits in source order."""
         return tuple(sorted(self.edits, key=lambda edit: (edit.start, edit.end)))
+
+    def to_data(self) -> tuple[Any, ...]:  # Any: plain, marshal-able parts
+        """The fix as plain tuples, for worker processes and the cache: `(applicability, message, edits)`."""
+        edits = tuple((edit.content, *edit.start, *edit.end) for edit in self.sorted_edits())
+        return self.applicability, self.message, edits
+
+    @classmethod
+    def from_data(cls, data: Any) -> Fix | None:  # Any: what `to_data` gave, maybe read back from the cache
+        """The inverse of `to_data` (`None` for no fix)."""
+        if not data:
+            return None
+        applicability, message, edits = data
+        return cls(
+            applicability,
+            message,
+            tuple(Edit(content, (line, col), (end_line, end_col)) for content, line, col, end_line, end_col in edits),
+        )
