@@ -1,38 +1,62 @@
-"""One frozen `Config` built from flake8's options and `[tool.flake8-house-rules]` in `pyproject.toml`.
+"""One frozen `Config` per project, built from flake8's options, `[tool.flake8-house-rules]`, and defaults.
 
 Every option is declared once in `OPTIONS`; that table registers the flake8 options (`--hr-*`, also readable
 from `setup.cfg`, `tox.ini` and `.flake8`), names the `pyproject.toml` keys, validates values, and generates
-`docs/configuration.md`. A value given to flake8 (command line or flake8 config file) wins over the
-`pyproject.toml` table, which wins over the default. Bad values raise `ConfigError`, whose message names the
-option and the value; the plugin turns it into one line on stderr and exit status 2.
+`docs/configuration.md`. A value given to flake8 (command line or flake8 config file) wins over the project's
+`pyproject.toml` table, which wins over the default; the `house-rules` command reads a `[flake8]` section
+below the table (`fallback`). Each value travels with where it came from, so that a bad one raises
+`ConfigError` with one line naming the option (or key), its origin and the value; the front ends turn it
+into that line on stderr and exit status 2. Where the files are and how they are read is `sources.py`.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-if TYPE_CHECKING:
-    from flake8_house_rules.patterns.spec import PatternSpec
+from flake8_house_rules.errors import ConfigError
+from flake8_house_rules.patterns.spec import PatternSpec, pattern_specs
+from flake8_house_rules.sources import (
+    PYPROJECT_TABLE,
+    Flake8File,
+    Table,
+    find_pyproject,
+    find_table,
+    glob_problem,
+    load_pyproject_table,
+    split_list,
+)
+
+__all__ = [
+    "OPTIONS",
+    "OPTIONS_BY_NAME",
+    "OWNED_KEYS",
+    "PYPROJECT_TABLE",
+    "Config",
+    "ConfigError",
+    "OptionSpec",
+    "build_config",
+    "find_pyproject",
+    "load_pyproject_table",
+    "parse_version",
+    "split_list",
+]
 
 OptionKind = Literal[
     "codes", "version", "patterns", "modules", "names", "identifiers", "numbers", "integer", "choice", "path"
 ]
 
-CODE_PREFIX_RE = re.compile(r"^HR\d{0,3}$")
+CODE_PREFIX_RE = re.compile(r"^HR[0-9]{0,3}$")
 DOTTED_RE = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
-VERSION_RE = re.compile(r"^(?:py)?3\.?(\d{1,2})$")
+VERSION_RE = re.compile(r"^(?:py)?3\.?([0-9]{1,2})$")
 IDENTIFIER_RE = re.compile(r"^[A-Za-z_]\w*$")
-PYPROJECT_TABLE = "flake8-house-rules"
-
-
-class ConfigError(Exception):
-    """A configuration value the pack cannot use; the message names the option and the value."""
+#: The Python versions a target version may name (as ruff's py37 to py315).
+OLDEST_VERSION, NEWEST_VERSION = (3, 7), (3, 15)
+#: A value and where it came from, as messages name it (`option '--hr-enable'`, `key 'enable' in ...`).
+Sourced = tuple[object, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +103,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec(
         "hr-settings-modules",
         "patterns",
-        "*settings.py,*config.py",
+        "*settings.py,*config.py,*/settings/*",
         "Path patterns of settings modules, where environment reads belong.",
     ),
     OptionSpec(
@@ -195,8 +219,9 @@ OPTIONS: tuple[OptionSpec, ...] = (
         "path",
         "",
         "A TOML or YAML file of project pattern rules (HR900-HR999, see docs/patterns.md), besides "
-        "[tool.flake8-house-rules.patterns] in pyproject.toml. A relative path is taken from the working "
-        "directory (as pattern-file in pyproject.toml: from that file's folder).",
+        "[tool.flake8-house-rules.patterns] in pyproject.toml. A relative path is taken from the folder of the "
+        "file that names it (pyproject.toml, or flake8's configuration file), or the working directory on a "
+        "command line.",
     ),
     OptionSpec(
         "hr-self-documenting-types",
@@ -238,6 +263,8 @@ class Config:
     pattern_file: str = ""
     #: The project's pattern rules (HR900-HR999), validated and sorted by code.
     patterns: tuple[PatternSpec, ...] = ()
+    #: The project's root, which module paths are relative to: the folder of the `pyproject.toml` whose table
+    #: configures the project, else the working directory (the name is older than per-project configuration).
     cwd: str = ""
     stdin_display_name: str = "stdin"
 
@@ -246,19 +273,8 @@ class Config:
         return tier == "default" or any(code.startswith(prefix) for prefix in self.enable)
 
 
-def split_list(value: object) -> list[str]:
-    """Split a comma- or newline-separated string (or a TOML list) into stripped, non-empty items."""
-    if isinstance(value, str):
-        items: list[object] = re.split(r"[,\s]+", value)
-    elif isinstance(value, list | tuple):
-        items = list(value)
-    else:
-        return [str(value)]
-    return [str(item).strip() for item in items if str(item).strip()]
-
-
 def parse_version(text: str) -> tuple[int, int]:
-    """Parse `3.12`, `py312` or `312` into `(3, 12)`; raise `ValueError` otherwise."""
+    """Parse `3.12`, `py312` or `312` (ASCII digits) into `(3, 12)`; raise `ValueError` otherwise."""
     match = VERSION_RE.match(text.strip())
     if match is None:
         msg = f"not a Python 3 version: {text!r}"
@@ -266,12 +282,17 @@ def parse_version(text: str) -> tuple[int, int]:
     return (3, int(match.group(1)))
 
 
-def _fail(spec: OptionSpec, value: object, why: str) -> ConfigError:
-    return ConfigError(f"option '{spec.name}' has a bad value {value!r}: {why}")
+def _fail(where: str, value: object, why: str) -> ConfigError:
+    return ConfigError(f"{where} has a bad value {value!r}: {why}")
 
 
-def _convert(spec: OptionSpec, raw: object, known_codes: frozenset[str]) -> object:
-    """Check one raw option value and convert it to the `Config` field's type."""
+def cli_where(spec: OptionSpec) -> str:
+    """How messages name an option given on a command line: `option '--hr-enable'`."""
+    return f"option '--{spec.name}'"
+
+
+def convert_value(spec: OptionSpec, raw: object, where: str, known_codes: frozenset[str]) -> object:
+    """Check one raw option value and convert it to the `Config` field's type; `where` names its origin."""
     if spec.kind == "version":
         text = str(raw).strip()
         if not text:
@@ -279,58 +300,55 @@ def _convert(spec: OptionSpec, raw: object, known_codes: frozenset[str]) -> obje
         try:
             version = parse_version(text)
         except ValueError:
-            raise _fail(spec, raw, "expected a Python 3 version such as 3.12") from None
+            raise _fail(where, raw, "expected a Python 3 version such as 3.12") from None
+        if not OLDEST_VERSION <= version <= NEWEST_VERSION:
+            oldest, newest = (".".join(map(str, bound)) for bound in (OLDEST_VERSION, NEWEST_VERSION))
+            raise _fail(where, raw, f"expected a Python version from {oldest} to {newest}, such as 3.12")
         return version
     if spec.kind == "choice":
         text = str(raw).strip().lower()
         if text and text not in spec.choices:
-            raise _fail(spec, raw, f"expected one of {', '.join(spec.choices)}")
+            raise _fail(where, raw, f"expected one of {', '.join(spec.choices)}")
         return text
     if spec.kind == "path":
         return str(raw).strip()
     if spec.kind == "integer":
         text = str(raw).strip()
-        if not text.isdigit():
-            raise _fail(spec, raw, "expected a whole number such as 50")
+        if not (text.isascii() and text.isdigit()):  # `isdigit` alone takes superscripts, which `int` refuses
+            raise _fail(where, raw, "expected a whole number such as 50")
         return int(text)
     items = split_list(raw)
     if spec.kind == "numbers":
         numbers: set[float] = set()
         for item in items:
             try:
+                if not item.isascii():  # `float` takes Arabic-Indic and other Unicode digits
+                    raise ValueError(item)
                 numbers.add(float(item))
             except ValueError:
-                raise _fail(spec, item, "expected a number such as 100 or 0.5") from None
+                raise _fail(where, item, "expected a number such as 100 or 0.5") from None
         return frozenset(numbers)
+    if spec.kind == "patterns":
+        items = [item.removeprefix("./") for item in items]
+        for item in items:
+            if (problem := glob_problem(item)) is not None:
+                raise _fail(where, item, f"a path pattern with {problem}")
     if spec.kind == "identifiers":
         for item in items:
             if not IDENTIFIER_RE.match(item):
-                raise _fail(spec, item, "expected a Python identifier")
+                raise _fail(where, item, "expected a Python identifier")
     if spec.kind == "codes":
         for item in items:
             code = item.upper()
             if not CODE_PREFIX_RE.match(code) or not any(known.startswith(code) for known in known_codes):
-                raise _fail(spec, item, "no HR rule has that code or prefix")
+                raise _fail(where, item, "no HR rule has that code or prefix")
         return frozenset(item.upper() for item in items)
     if spec.kind in {"modules", "names"}:
         for item in items:
             if not DOTTED_RE.match(item) or (spec.kind == "names" and "." not in item):
                 expected = "a dotted name such as core.logger.get_logger" if spec.kind == "names" else "a module"
-                raise _fail(spec, item, f"expected {expected}")
+                raise _fail(where, item, f"expected {expected}")
     return tuple(items)
-
-
-def find_pyproject(start: str) -> Path | None:
-    """The nearest `pyproject.toml` at or above `start`."""
-    here = Path(start).resolve()
-    for folder in (here, *here.parents):
-        candidate = folder / "pyproject.toml"
-        try:
-            if candidate.is_file():
-                return candidate
-        except OSError:  # an unreadable folder on the way up holds no configuration we can use
-            return None
-    return None
 
 
 #: Keys of `[tool.flake8-house-rules]` that are not `--hr-*` options. Their owners read them (the
@@ -338,25 +356,8 @@ def find_pyproject(start: str) -> Path | None:
 #: leaves them alone.
 OWNED_KEYS = frozenset(
     {"select", "ignore", "extend-select", "extend-ignore", "per-file-ignores", "exclude", "extend-exclude", "patterns"}
+    | {"fix", "unsafe-fixes", "fixable", "unfixable"}  # read by `house-rules check` (cli/fix.py)
 )
-
-
-def load_pyproject_table(start: str) -> tuple[Path | None, dict[str, Any]]:  # Any: TOML values of every type
-    """The nearest `pyproject.toml` and its raw `[tool.flake8-house-rules]` table (`{}` when it has none)."""
-    path = find_pyproject(start)
-    if path is None:
-        return None, {}
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        msg = f"cannot read {path}: {exc}"
-        raise ConfigError(msg) from None
-    tool = data.get("tool", {})
-    table = tool.get(PYPROJECT_TABLE, {}) if isinstance(tool, dict) else {}
-    if not isinstance(table, dict):
-        msg = f"[tool.{PYPROJECT_TABLE}] in {path} must be a table, not {table!r}"
-        raise ConfigError(msg)
-    return path, table
 
 
 def _numbers_as_text(value: object) -> object:
@@ -368,25 +369,50 @@ def _numbers_as_text(value: object) -> object:
     return value
 
 
-def read_pyproject_table(start: str) -> dict[str, object]:
-    """Read the `--hr-*` options from `[tool.flake8-house-rules]` of the nearest `pyproject.toml`, by option name."""
-    path, table = load_pyproject_table(start)
+def table_options(table: Table | None) -> dict[str, Sourced]:
+    """The `--hr-*` options a `[tool.flake8-house-rules]` table sets, by option name, each with its origin."""
+    if table is None:
+        return {}
     by_key = {spec.pyproject_key: spec for spec in OPTIONS}
-    values: dict[str, object] = {}
-    for key, value in table.items():
+    values: dict[str, Sourced] = {}
+    for key, value in table.values.items():
         if key in OWNED_KEYS:
             continue
         spec = by_key.get(key) or OPTIONS_BY_NAME.get(key)
         if spec is None:
             known = ", ".join(sorted({*by_key, *OWNED_KEYS}))
-            msg = f"unknown key {key!r} in [tool.{PYPROJECT_TABLE}] of {path} (known keys: {known})"
+            msg = f"unknown key {key!r} in [tool.{PYPROJECT_TABLE}] of {table.path} (known keys: {known})"
             raise ConfigError(msg)
         value = _numbers_as_text(value) if spec.kind in {"integer", "numbers"} else value  # noqa: PLW2901
         if not isinstance(value, str) and not (
             isinstance(value, list) and all(isinstance(item, str) for item in value)
         ):
-            raise _fail(spec, value, f"in {path}, expected a string or a list of strings")
-        values[spec.name] = value
+            raise _fail(table.where(key), value, "expected a string or a list of strings")
+        if spec.kind == "path" and isinstance(value, str) and value.strip() and table.root is not None:
+            value = os.path.join(table.root, value.strip())  # noqa: PLW2901 - from the pyproject.toml's folder
+        values[spec.name] = (value, table.where(key))
+    return values
+
+
+def read_pyproject_table(start: str) -> dict[str, object]:
+    """The `--hr-*` options of the nearest `[tool.flake8-house-rules]` at or above `start`, by option name."""
+    return {name: value for name, (value, _) in table_options(find_table(start)).items()}
+
+
+def flake8_file_options(found: Flake8File | None) -> dict[str, Sourced]:
+    """The `hr-*` options a flake8 configuration file sets, by option name, each with its origin.
+
+    A relative `hr-pattern-file` is taken from the file's folder, as flake8 takes the paths it reads there.
+    """
+    if found is None or found.path is None:
+        return {}
+    values: dict[str, Sourced] = {}
+    for spec in OPTIONS:
+        if spec.name in found.values:
+            value: object = found.values[spec.name]
+            if spec.kind == "path" and str(value).strip():
+                value = os.path.join(found.path.parent, str(value).strip())
+            values[spec.name] = (value, found.where(spec.name))
     return values
 
 
@@ -396,18 +422,32 @@ def build_config(
     *,
     cwd: str | None = None,
     stdin_display_name: str = "stdin",
+    origins: Mapping[str, str] | None = None,
+    table: Table | Literal["find"] | None = "find",
+    fallback: Mapping[str, Sourced] | None = None,
 ) -> Config:
-    """Merge flake8's values (`None` when unset) over the pyproject table over defaults, and validate."""
-    cwd = cwd or os.getcwd()
-    pyproject = read_pyproject_table(cwd)
-    from flake8_house_rules.patterns.spec import load_pattern_specs  # noqa: PLC0415 - it imports this module
+    """Merge flake8's values (`None` when unset) over the table over `fallback` over defaults, and validate.
 
-    patterns = load_pattern_specs(cwd, flake8_values.get("hr-pattern-file"))
+    `cwd` is the project root (default: the working directory); `table` the project's table (default: the
+    nearest at or above `cwd`). `origins` says where each of `flake8_values` came from, for messages (default:
+    the command line, `option '--hr-enable'`). A relative `hr-pattern-file` among `flake8_values` is taken
+    from `cwd` (the table's `pattern-file` from its pyproject.toml's folder, a `fallback` one as given).
+    """
+    cwd = cwd or os.getcwd()
+    found = find_table(cwd) if table == "find" else table
+    layered: dict[str, Sourced] = dict(fallback or {})
+    layered.update(table_options(found))
+    for name, value in flake8_values.items():
+        if value is not None and name in OPTIONS_BY_NAME:
+            layered[name] = (value, (origins or {}).get(name) or cli_where(OPTIONS_BY_NAME[name]))
+    pattern_file, where = layered.get("hr-pattern-file", ("", ""))
+    pattern_path = None
+    if isinstance(pattern_file, str) and pattern_file.strip():
+        pattern_path = os.path.join(cwd, pattern_file.strip())  # the other sources made theirs absolute
+    patterns = pattern_specs(found, pattern_path, cwd, where)
     known_codes = known_codes | {spec.code for spec in patterns}
     fields: dict[str, Any] = {}  # Any: one converted value per Config field, each of its own type
     for spec in OPTIONS:
-        raw = flake8_values.get(spec.name)
-        if raw is None:
-            raw = pyproject.get(spec.name, spec.default)
-        fields[spec.dest.removeprefix("hr_")] = _convert(spec, raw, known_codes)
+        raw, where = layered.get(spec.name, (spec.default, f"the default of '{spec.name}'"))
+        fields[spec.dest.removeprefix("hr_")] = convert_value(spec, raw, where, known_codes)
     return Config(**fields, patterns=patterns, cwd=cwd, stdin_display_name=stdin_display_name)

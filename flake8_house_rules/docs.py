@@ -11,7 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-from flake8_house_rules.config import OPTIONS, OPTIONS_BY_NAME, OptionSpec
+from flake8_house_rules.config import OPTIONS_BY_NAME, OptionSpec
 from flake8_house_rules.patterns import PatternRule, pattern_page
 from flake8_house_rules.rule import Rule, load_rules
 
@@ -80,7 +80,7 @@ def rule_page(rule: type[Rule]) -> str:
     else:
         parts.extend(["", "None besides `hr-enable` and the usual flake8 selection and `# noqa`."])
     parts.extend(["", "## Fix", "", FIX_TEXT[rule.fix], *_fix_examples(rule), "", "## Source", ""])
-    parts.append(f"Style guides: {rule.source} (in `shared/seeds/`). Implemented in `{_source_file(rule)}`.")
+    parts.append(f"Style guides: {rule.source}. Implemented in `{_source_file(rule)}`.")
     return "\n".join(parts).rstrip() + "\n"
 
 
@@ -109,46 +109,10 @@ def index_page(rules: dict[str, type[Rule]]) -> str:
 
 
 def configuration_page() -> str:
-    """Every option: its flake8 spelling, its pyproject key, default, and meaning."""
-    parts = [
-        "# Configuration",
-        "",
-        "Every option is an ordinary flake8 option: pass it on the command line (`--hr-enable=HR112`) or",
-        "write it in flake8's config (`[flake8]` in `setup.cfg`, `tox.ini` or `.flake8`, as `hr-enable = HR112`).",
-        "The same options can live in `pyproject.toml` (the nearest one at or above the folder flake8 runs in),",
-        "in a `[tool.flake8-house-rules]` table, keyed by the option name without its `hr-` prefix. A value",
-        "given to flake8 wins over the `pyproject.toml` table.",
-        "",
-        "```toml",
-        "[tool.flake8-house-rules]",
-        'enable = ["HR112", "HR6"]',
-        'target-version = "3.12"',
-        'logging-library = "structlog"',
-        "```",
-        "",
-        "Lists are comma-separated in flake8's config and on the command line, and TOML lists (or one",
-        "comma-separated string) in `pyproject.toml`. A bad value stops flake8 with one line naming the option",
-        "and the value, and exit status 2.",
-        "",
-        "| flake8 option | pyproject key | Default | Meaning |",
-        "|---|---|---|---|",
-    ]
-    for spec in OPTIONS:
-        parts.append(f"| `--{spec.name}` | `{spec.pyproject_key}` | {_option_default(spec)} | {spec.help} |")
-    parts.extend(
-        [
-            "",
-            "Path patterns are matched against the module's path relative to the working directory: a pattern",
-            "without `/` matches the file name (`test_*.py`), one with `/` the whole path (`*/tests/*`). A",
-            "buffer linted from stdin takes its path from `--stdin-display-name`; without one it has no path",
-            "and so no role, and no rule that depends on a role fires.",
-            "",
-            "The `house-rules` command reads the same table and options, and also the keys `select`,",
-            "`extend-select`, `ignore`, `extend-ignore`, `per-file-ignores`, `exclude` and `extend-exclude`, which",
-            "the flake8 plugin leaves to flake8's own settings: see [cli.md](cli.md).",
-        ]
-    )
-    return "\n".join(parts).rstrip() + "\n"
+    """Every option: its flake8 spelling, its pyproject key, default, and meaning; how configuration is found."""
+    from flake8_house_rules import config_docs  # noqa: PLC0415 - the page's text lives beside the configuration
+
+    return config_docs.page(_option_default)
 
 
 def expected_files() -> dict[str, str]:

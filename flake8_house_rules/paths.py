@@ -1,13 +1,17 @@
 """Module paths and roles, and the target Python version, whatever name the caller passes.
 
 flake8 hands a plugin `stdin` (or the `--stdin-display-name` value) for an editor buffer, a path relative to
-the working directory for files on disk, or sometimes an absolute path. `normalise_path` reduces each of
-them to one form, a POSIX path relative to the working directory where possible; `stdin` with no display
-name has no path, and so no role: unknown stays unknown, and no layer rule fires on a guess.
+the working directory for files on disk, or sometimes an absolute path; the plugin makes a path absolute
+when the module's project root is not the working directory. `normalise_path` reduces each of them to one
+form, a POSIX path relative to the project root (`Config.cwd`) where the file is under it, else absolute;
+`stdin` with no display name has no path, and so no role: unknown stays unknown, and no layer rule fires
+on a guess. Path patterns match that form: one with `/` from the project root (`scripts/*`, `app/db/*`),
+or at any depth when it starts with `*/` (`*/tests/*`).
 """
 
 from __future__ import annotations
 
+import ast
 import configparser
 import contextlib
 import fnmatch
@@ -17,6 +21,7 @@ import posixpath
 import re
 import sys
 import tomllib
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -60,15 +65,22 @@ def normalise_path(filename: str, cwd: str) -> str | None:
 def matches(path: str | None, patterns: tuple[str, ...]) -> bool:
     """Whether a normalised path matches any pattern; a pattern without '/' matches the file name only.
 
-    Each pattern matches as `fnmatch.fnmatchcase` would; the patterns of a tuple are compiled once, into one
-    regular expression for those with a '/' and one for the others.
+    A pattern with '/' matches the whole path from the project root (`scripts/*` matches `scripts/run.py`,
+    not `tools/scripts/run.py`), and also the path with a leading '/', so that `*/scripts/*` matches at any
+    depth, the root's own `scripts/` included, and `/scripts/*` is anchored as in a `.gitignore`. Each pattern
+    matches as `fnmatch.fnmatchcase` would (`*` crosses folders); the patterns of a tuple are compiled once,
+    into one regular expression for those with a '/' and one for the others.
     """
     if path is None or not patterns:
         return False
     whole, name = _compiled(patterns)
     if name is not None and name.match(path.rpartition("/")[2]):  # the file name, as posixpath.basename
         return True
-    return whole is not None and whole.match("/" + path.lstrip("/")) is not None
+    if whole is None:
+        return False
+    if whole.match(path) is not None:
+        return True
+    return not path.startswith("/") and whole.match("/" + path) is not None
 
 
 @functools.lru_cache(maxsize=256)
@@ -156,13 +168,16 @@ def asyncio_mode_from_options(options: dict[str, object]) -> str | None:
     """pytest-asyncio's mode from one pytest configuration's options, or `None` when they do not set it.
 
     `asyncio_mode`, else `--asyncio-mode` in `addopts`; `trio_mode = true` (pytest-trio then runs every
-    async test) counts as `auto`.
+    async test) and a plugin that runs coroutine tests loaded by `-p` in `addopts` (`-p aiohttp.pytest_plugin`)
+    count as `auto`.
     """
     mode = options.get("asyncio_mode")
-    if isinstance(mode, str) and mode.strip():
-        return mode.strip().lower()
     addopts = options.get("addopts")
     text = " ".join(str(item) for item in addopts) if isinstance(addopts, list) else str(addopts or "")
+    if any(plugin in ASYNCIO_MODE_COROUTINE_PLUGINS for plugin in ASYNCIO_MODE_PLUGIN_OPTION_RE.findall(text)):
+        return "auto"
+    if isinstance(mode, str) and mode.strip():
+        return mode.strip().lower()
     if found := ASYNCIO_MODE_OPTION_RE.search(text):
         return found.group(1).lower()
     trio = options.get("trio_mode")
@@ -216,10 +231,61 @@ def _pyproject_pytest_options(text: str) -> dict[str, object] | None:
     return options if isinstance(options, dict) else pytest
 
 
+#: pytest plugins that run every coroutine test without a mark: aiohttp's, and those the catalogue names for
+#: anyio and pytest-trio. A project loading one (`pytest_plugins` in a `conftest.py`, or `-p` in `addopts`)
+#: runs its async tests another way than pytest-asyncio's marks.
+ASYNCIO_MODE_COROUTINE_PLUGINS = frozenset(
+    {"aiohttp.pytest_plugin", "pytest_aiohttp", "pytest_aiohttp.plugin", "anyio", "anyio.pytest_plugin", "pytest_trio"}
+)
+ASYNCIO_MODE_PLUGIN_OPTION_RE = re.compile(r"(?:^|\s)-p\s*([\w.]+)")
+
+
+def asyncio_mode_plugins(source: str) -> frozenset[str]:
+    """The plugins a module's source loads by a module-level `pytest_plugins = ...`.
+
+    The value is a string, or a list, tuple or set of strings (`+=` too). Unparseable source loads nothing.
+    """
+    if "pytest_plugins" not in source:
+        return frozenset()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        return frozenset()
+    found: set[str] = set()
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign):
+            targets, value = statement.targets, statement.value
+        elif isinstance(statement, ast.AnnAssign | ast.AugAssign):
+            targets, value = [statement.target], statement.value
+        else:
+            continue
+        if value is None or not any(isinstance(item, ast.Name) and item.id == "pytest_plugins" for item in targets):
+            continue
+        items = value.elts if isinstance(value, ast.List | ast.Tuple | ast.Set) else [value]
+        found.update(item.value for item in items if isinstance(item, ast.Constant) and isinstance(item.value, str))
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=1024)
+def _asyncio_mode_conftest(folder: str) -> bool:
+    """Whether the folder's `conftest.py` loads a plugin that runs coroutine tests."""
+    text = _read_text(Path(folder) / "conftest.py")
+    return text is not None and not asyncio_mode_plugins(text).isdisjoint(ASYNCIO_MODE_COROUTINE_PLUGINS)
+
+
 @functools.lru_cache(maxsize=1024)
 def _asyncio_mode_for_folder(folder: str) -> str | None:
+    """The mode for a folder: `auto` when a `conftest.py` loads a plugin that runs coroutine tests.
+
+    The `conftest.py` files read are those from here up to pytest's configuration folder (the rootdir, whose
+    own `conftest.py` counts); else the mode is the configuration's.
+    """
     here = Path(folder)
     for candidate in (here, *here.parents):
+        if _asyncio_mode_conftest(str(candidate)):
+            return "auto"
         options = pytest_options_in(candidate)
         if options is not None:
             return asyncio_mode_from_options(options)

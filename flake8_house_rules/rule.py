@@ -191,6 +191,10 @@ class Rule:
         else:
             line, col = getattr(node, "lineno", 1), getattr(node, "col_offset", 0)
             end_line, end_col = getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None)
+            # the AST counts UTF-8 bytes; flake8's own checks, ruff and editors count characters
+            col = character_column(self.ctx, line, col)
+            if end_line is not None and end_col is not None:
+                end_col = character_column(self.ctx, end_line, end_col)
         built = None
         if self.wants_fixes:
             built = self.fix_for(node) if fix is None else (fix if isinstance(fix, Fix) else fix())
@@ -214,6 +218,33 @@ class Rule:
 
         For a rule about the other findings (HR014 unused-noqa). Most rules do not define it.
         """
+
+
+def character_column(ctx: ModuleContext, line: int, offset: int) -> int:
+    """A node's UTF-8 byte offset on a line as a character offset (the same on an ASCII line).
+
+    A non-ASCII line's byte-to-character table is built once per module (on first report there), so many
+    reports on one long line stay linear.
+    """
+    if not offset:
+        return offset
+    lines = ctx.lines
+    if not 0 < line <= len(lines):
+        return offset
+    tables: dict[int, list[int] | None] = ctx.derived("rule.character-columns", dict)
+    table = tables.get(line, ())
+    if table == ():
+        text = lines[line - 1]
+        table = None
+        if not text.isascii():
+            table = []
+            for index, char in enumerate(text):
+                table.extend([index] * len(char.encode("utf-8", "surrogatepass")))
+            table.append(len(text))
+        tables[line] = table
+    if table is None:
+        return offset
+    return table[offset] if offset < len(table) else offset - (len(table) - 1 - len(lines[line - 1]))
 
 
 def family_of(code: str) -> str:

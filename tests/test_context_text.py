@@ -70,3 +70,36 @@ def test_comment_only_lines_agree_with_the_tokenizer_on_this_package() -> None:
 )
 def test_find_comment_fast_path_agrees_with_the_scanner(line: str, col: int | None) -> None:
     assert find_comment(line) == col
+
+
+STRING_LINE_SOURCES = [
+    # a line that ends a multi-line string, then code and a comment
+    'def f():\n    x = g("""a\n  # not a comment\nb""")  # type: ignore\n    return x\n',
+    # implicit concatenation: the node spans lines whose code between the pieces holds comments
+    'x = (\n    "a"  # one\n    "b # two"  # three\n    "c"\n)  # four\n',
+    # the fragment closes more brackets than it opens, and dedents below its first line
+    'class A:\n    def f(self):\n        return h(\n            f"""{self}\n# in\n""",  # five\n        )\n# six\n',
+    # two triple-quoted strings on one line: the second starts inside the line the first ends on
+    'a = """x\ny""" + """# no\nz"""  # seven\n',
+    # a `#` inside a string that opens after the first one closes
+    's = ("""1\n2""", "# eight")  # nine\n',
+]
+
+
+@pytest.mark.parametrize("source", STRING_LINE_SOURCES)
+def test_comments_on_lines_inside_multiline_strings_agree_with_the_tokenizer(source: str) -> None:
+    expected: dict[int, list[tuple[int, str]]] = {}
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type == tokenize.COMMENT:
+            expected.setdefault(token.start[0], []).append((token.start[1], token.string))
+    ctx = context(source)
+    found = {line: ctx.comments_on(line) for line in range(1, len(ctx.lines) + 1) if ctx.comments_on(line)}
+    assert found == expected
+    assert ctx._comments is None  # read from a few lines each, never by tokenizing the whole module
+
+
+def test_comments_on_a_line_inside_deeply_nested_brackets_tokenizes_the_module() -> None:
+    source = "x = " + "(" * 160 + '"""a\nb"""' + ")" * 160 + "  # deep\n"
+    ctx = context(source)
+    assert ctx.comments_on(2) == [(len('b"""') + 160 + 2, "# deep")]
+    assert ctx._comments is not None

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pytest_flake8_path import Flake8Path
 
-ENV_READ = '"""Reads the environment."""\n\nimport os\n\nTIMEOUT = os.getenv("TIMEOUT", "10")\nURL = "https://id.example.io/api"\n'
+ENV_READ = '"""Reads the environment."""\n\nimport os\n\nTIMEOUT = os.getenv("TIMEOUT", "10")\nCLIENT = Client(base_url="https://id.acme.io/api")\n'
 MODELS = (
     '"""Models."""\n'
     "\n"
@@ -91,3 +91,34 @@ def test_v1_api_only_on_models_the_module_shows(flake8_path: Flake8Path) -> None
     assert result.out_lines == [
         "./dump.py:17:13: HR409 use `.model_dump()` (pydantic v2) instead of `.dict()`",
     ]
+
+
+def test_v1_call_over_several_lines_reports_at_the_method_line(flake8_path: Flake8Path) -> None:
+    source = (
+        '"""Sync."""\n\nfrom pydantic import BaseModel, Field\n\n\n'
+        'class SyncResponse(BaseModel):\n    """A sync."""\n\n    worker_id: str = Field(description="Worker")\n\n\n'
+        "def publish(worker_id: str) -> dict[str, str]:\n"
+        '    """Publish."""\n'
+        "    return SyncResponse(\n"
+        "        worker_id=worker_id,\n"
+        "    ).dict()  # noqa: HR409\n"
+    )
+    (flake8_path / "sync.py").write_text(source)
+    assert flake8_path.run_flake8(["--select", "HR409"]).out_lines == []
+    (flake8_path / "sync.py").write_text(source.replace("  # noqa: HR409", ""))
+    assert [line.split(" ")[0] for line in flake8_path.run_flake8(["--select", "HR409"]).out_lines] == [
+        "./sync.py:16:6:"
+    ]
+
+
+def test_url_in_a_call_on_a_line_of_its_own_is_reported(flake8_path: Flake8Path) -> None:
+    source = (
+        '"""Health."""\n\nimport httpx\nimport requests\n\n\n'
+        "async def ping(client: httpx.AsyncClient) -> None:\n"
+        '    """Ping."""\n'
+        '    requests.get("https://api.acme.io/health", timeout=5)\n'
+        '    await client.post("https://api.acme.io/ping")\n'
+    )
+    (flake8_path / "health.py").write_text(source)
+    result = flake8_path.run_flake8(["--select", "HR410"])
+    assert [line.split(" ")[0] for line in result.out_lines] == ["./health.py:9:18:", "./health.py:10:23:"]

@@ -65,3 +65,85 @@ def test_house_rules_cache_follows_the_pytest_configuration(tmp_path: Path) -> N
     assert [line.split(" ")[1] for line in concise(tmp_path, "--select", "HR803")] == ["HR803"]
     (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n")  # not pyproject.toml: still a new key
     assert concise(tmp_path, "--select", "HR803") == []
+
+
+def _reported(result: object) -> list[str]:
+    return [line.split(":")[0] for line in result.out_lines]  # type: ignore[attr-defined] - flake8 result
+
+
+def test_asyncio_mode_auto_in_every_pytest_configuration_file(flake8_path: Flake8Path) -> None:
+    files = {
+        "ini": ("pytest.ini", "[pytest]\nasyncio_mode = auto\n"),
+        "toml": ("pyproject.toml", "[tool.pytest.ini_options]\nasyncio_mode = 'auto'\n"),
+        "cfg": ("setup.cfg", "[tool:pytest]\nasyncio_mode = auto\n"),
+        "tox": ("tox.ini", "[pytest]\nasyncio_mode = auto\n"),
+        "addopts": ("pytest.ini", "[pytest]\naddopts = -q --asyncio-mode=auto\n"),
+        "strict": ("tox.ini", "[pytest]\nasyncio_mode = strict\n"),
+    }
+    for folder, (name, text) in files.items():
+        (flake8_path / folder / "tests").mkdir(parents=True)
+        (flake8_path / folder / name).write_text(text)
+        (flake8_path / folder / "tests" / "test_a.py").write_text(ASYNC_TEST)
+    assert _reported(flake8_path.run_flake8(["--select", "HR803"])) == ["./strict/tests/test_a.py"]
+
+
+def test_a_conftest_loading_a_coroutine_plugin_runs_unmarked_async_tests(flake8_path: Flake8Path) -> None:
+    conftests = {
+        "aiohttp": 'pytest_plugins = ["aiohttp.pytest_plugin", "pytester"]\n',
+        "anyio": 'pytest_plugins = ("anyio",)\n',
+        "trio": 'pytest_plugins = "pytest_trio"\n',
+        "other": 'pytest_plugins = ["pytester"]\n',
+    }
+    for folder, text in conftests.items():
+        (flake8_path / folder / "tests" / "unit").mkdir(parents=True)
+        (flake8_path / folder / "tests" / "conftest.py").write_text(text)
+        (flake8_path / folder / "tests" / "unit" / "test_a.py").write_text(ASYNC_TEST)
+    # the plugin is loaded by the rootdir's conftest too, and by `-p` in addopts
+    (flake8_path / "root" / "tests").mkdir(parents=True)
+    (flake8_path / "root" / "pytest.ini").write_text("[pytest]\n")
+    (flake8_path / "root" / "conftest.py").write_text('pytest_plugins = ["aiohttp.pytest_plugin"]\n')
+    (flake8_path / "root" / "tests" / "test_a.py").write_text(ASYNC_TEST)
+    (flake8_path / "opts" / "tests").mkdir(parents=True)
+    (flake8_path / "opts" / "setup.cfg").write_text("[tool:pytest]\naddopts = -p aiohttp.pytest_plugin\n")
+    (flake8_path / "opts" / "tests" / "test_a.py").write_text(ASYNC_TEST)
+    assert _reported(flake8_path.run_flake8(["--select", "HR803"])) == ["./other/tests/unit/test_a.py"]
+
+
+def test_a_conftest_above_the_pytest_rootdir_does_not_count(flake8_path: Flake8Path) -> None:
+    (flake8_path / "project" / "tests").mkdir(parents=True)
+    (flake8_path / "conftest.py").write_text('pytest_plugins = ["aiohttp.pytest_plugin"]\n')
+    (flake8_path / "project" / "pytest.ini").write_text("[pytest]\n")
+    (flake8_path / "project" / "tests" / "test_a.py").write_text(ASYNC_TEST)
+    assert _reported(flake8_path.run_flake8(["--select", "HR803"])) == ["./project/tests/test_a.py"]
+
+
+def test_unittest_coroutine_tests(flake8_path: Flake8Path) -> None:
+    (flake8_path / "tests").mkdir()
+    (flake8_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n")
+    (flake8_path / "tests" / "test_case.py").write_text(
+        "import unittest\n\n\nclass TestFetch(unittest.TestCase):\n    async def test_fetch(self) -> None:\n"
+        "        self.assertTrue(False)\n\n\nclass TestAsync(unittest.IsolatedAsyncioTestCase):\n"
+        "    async def test_fetch(self) -> None:\n        self.assertTrue(True)\n"
+    )
+    result = flake8_path.run_flake8(["--select", "HR803"])
+    assert result.out_lines == [
+        "./tests/test_case.py:5:5: HR803 `unittest.TestCase` never awaits this coroutine test: derive the class "
+        "from `unittest.IsolatedAsyncioTestCase`"
+    ]
+
+
+def test_loop_instead_of_parametrize_reports_each_loop_at_its_for_line(flake8_path: Flake8Path) -> None:
+    (flake8_path / "tests").mkdir()
+    (flake8_path / "tests" / "test_parse.py").write_text(
+        "def test_parse_bool() -> None:\n    for value in ['1', 'yes']:\n        assert parse_bool(value)\n"
+        "    for value in ['0', 'no']:  # noqa: HR805\n        assert not parse_bool(value)\n"
+    )
+    result = flake8_path.run_flake8(["--select", "HR805"])
+    assert [line.split(": ")[0] for line in result.out_lines] == ["./tests/test_parse.py:2:5"]
+
+
+def test_house_rules_cache_follows_the_conftest_plugins(tmp_path: Path) -> None:
+    make(tmp_path, {"tests/test_a.py": ASYNC_TEST})
+    assert [line.split(" ")[1] for line in concise(tmp_path, "--select", "HR803")] == ["HR803"]
+    (tmp_path / "tests" / "conftest.py").write_text('pytest_plugins = ["aiohttp.pytest_plugin"]\n')
+    assert concise(tmp_path, "--select", "HR803") == []

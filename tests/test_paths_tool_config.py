@@ -112,14 +112,45 @@ def test_coverage_excludes_from_the_nearest_configuration(tmp_path: Path) -> Non
         ("*/stores/*", "*store.py"),
         ("[ab]*.py", "x?.py", "[!c]z.py"),
         ("**/api/*.py", "/app/*"),
+        ("scripts/*",),
+        ("app/db/*", "tests/*"),
+        ("*/scripts/*",),
         (),
     ],
 )
 def test_path_patterns_match_as_fnmatch_does(patterns: tuple[str, ...]) -> None:
-    """The compiled patterns agree with `fnmatchcase`: a pattern with a '/' on the rooted path, else the name."""
+    """The compiled patterns agree with `fnmatchcase`: a pattern with a '/' on the path from the project root
+    or on that path with a leading '/', a pattern without one on the name.
+    """
     paths = ["app/settings.py", "tests/test_x.py", "a/b/stores/x.py", "b1.py", "xy.py", "dz.py", "cz.py"]
     paths += ["app/api/v1/users.py", "app/api/users.py", "/abs/app/x.py", "app/x.py", "src/conftest.py", "a.py\n"]
+    paths += ["scripts/run.py", "tools/scripts/run.py", "/abs/scripts/run.py", "app/db/x.py", "lib/app/db/x.py"]
     for path in paths:
         rooted, name = "/" + path.lstrip("/"), posixpath.basename(path)
-        expected = any(fnmatch.fnmatchcase(rooted if "/" in pattern else name, pattern) for pattern in patterns)
+        expected = any(
+            fnmatch.fnmatchcase(path, pattern) or fnmatch.fnmatchcase(rooted, pattern)
+            if "/" in pattern
+            else fnmatch.fnmatchcase(name, pattern)
+            for pattern in patterns
+        )
         assert matches(path, patterns) is expected, (path, patterns)
+
+
+@pytest.mark.parametrize(
+    ("path", "pattern", "expected"),
+    [
+        ("scripts/run.py", "scripts/*", True),
+        ("tools/scripts/run.py", "scripts/*", False),
+        ("tools/scripts/run.py", "*/scripts/*", True),
+        ("scripts/run.py", "*/scripts/*", True),
+        ("/elsewhere/scripts/run.py", "scripts/*", False),
+        ("/elsewhere/scripts/run.py", "*/scripts/*", True),
+        ("app/db/session.py", "app/db/*", True),
+        ("lib/app/db/session.py", "app/db/*", False),
+        ("scripts/run.py", "/scripts/*", True),
+        ("app/settings.py", "app/settings.py", True),
+    ],
+)
+def test_root_anchored_patterns(path: str, pattern: str, expected: bool) -> None:
+    """A pattern with '/' matches from the project root; `*/x/*` at any depth, the root's own `x/` too."""
+    assert matches(path, (pattern,)) is expected

@@ -5,7 +5,8 @@ one file per pack version and configuration fingerprint (`0.1.0/<fingerprint>`; 
 pack's code, the Python version, the project's `pyproject.toml`, the tool files beside it that rules read
 (`settings.TOOL_FILES`) and the flags). That file maps each checked
 file's path to the digest of its content, its target Python version, and what checking it gave. A file
-whose content, target version, configuration or pack changed is checked again; nothing else is. Results
+whose content, target version, configuration or pack changed is checked again; nothing else is. A folder
+found where a cache file goes (the cache's own subfolder, so nothing of the user's) is replaced. Results
 with an internal error are never stored, so a crash is reported on every run until it is fixed. Entries of
 files that no longer exist are dropped when the cache is written.
 
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 CACHE_DIR_NAME = ".house_rules_cache"
-FORMAT = 1
+FORMAT = 2
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by house-rules.\n"
@@ -88,6 +89,10 @@ class Cache:
         with contextlib.suppress(OSError):  # a read-only tree is still checked, just not cached
             self._prepare()
             temporary = f"{self.path}.{os.getpid()}.tmp"
+            if os.path.isdir(self.path) and not os.path.islink(self.path):
+                import shutil  # noqa: PLC0415 - only to repair a cache folder
+
+                shutil.rmtree(self.path)  # a folder where this cache file goes: the cache would stay off
             try:
                 with open(temporary, "wb") as out:
                     marshal.dump(data, out)

@@ -174,7 +174,7 @@ def _posix(path: str) -> str:
     return path.replace(os.sep, "/")
 
 
-def _git_root(folder: str) -> str | None:
+def git_root(folder: str) -> str | None:
     """The work tree root at or above `folder`: the nearest folder that holds `.git`."""
     here = folder
     while True:
@@ -232,7 +232,7 @@ class Discovery:
         """The ignore files that apply in `folder` from above it: info/exclude, then `.gitignore` downwards."""
         if not self.respect_gitignore:
             return ()
-        top = _git_root(folder)
+        top = git_root(folder)
         if top is None:
             return ()
         found: list[_IgnoreFile] = []
@@ -258,7 +258,7 @@ class Discovery:
 
     def _walk(self, start: str) -> list[str]:
         files: list[str] = []
-        in_git = self.respect_gitignore and _git_root(start) is not None
+        in_git = self.respect_gitignore and git_root(start) is not None
         stack: list[tuple[str, tuple[_IgnoreFile, ...]]] = [(start, self._initial_ignores(start))]
         while stack:
             folder, ignores = stack.pop()

@@ -1,26 +1,36 @@
 """Output formats, in the shapes ruff prints, so that what reads ruff's output reads this command's.
 
-- `full` (the default): each violation with the source lines around it and a marker under it, then a summary.
+- `full` (the default): each violation with the source lines around it and a marker under it, then a summary;
+  a line longer than `SNIPPET_WIDTH` characters is clipped around the marker, as ruff clips it.
 - `concise`: one line per violation, `path:line:col: CODE message`, then a summary.
 - `json`: ruff's JSON array (`code`, `name`, `message`, `filename` absolute, `location`/`end_location` with
-  1-based `row`/`column`, `noqa_row`, `fix` (always `null`: no fixer ships yet), `url`, `cell`, `severity`).
-- `github`: GitHub Actions workflow commands (`::error title=...,file=...,line=...::...`).
-- `sarif`: SARIF 2.1.0 for code-scanning uploads; paths relative to the project root (`%SRCROOT%`), a
-  partial fingerprint per result built like a baseline key, so alerts survive unrelated edits.
+  1-based `row`/`column`, `noqa_row`, `fix` (always `null`: no fixer ships yet), `url` (the rule's page;
+  `null` for a project's pattern rule), `cell`, `severity`).
+- `github`: GitHub Actions workflow commands (`::error title=...,file=...,line=...::...`); `file` relative to
+  the root of the git work tree (GitHub resolves it there, whatever the step's working directory), else
+  absolute.
+- `sarif`: SARIF 2.1.0 for code-scanning uploads; paths relative to the git work tree's root (`%SRCROOT%`;
+  the project root outside git), a partial fingerprint per result (file, code, enclosing definition, the
+  violation's own text, and its occurrence among results sharing those), so alerts survive unrelated edits
+  and distinct results never share one; each rule's `helpUri`; a file that could not be read or parsed is
+  also a tool execution notification, and the run is then not `executionSuccessful`.
 
-Columns are the engine's, as the flake8 plugin reports them (0-based inside, shown 1-based).
+Columns are characters (Unicode code points), as ruff, editors and flake8's own checks count them: 0-based
+inside, shown 1-based.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flake8_house_rules import __version__
-from flake8_house_rules.cli.results import blake2b
+from flake8_house_rules.cli.results import PROBLEM_NAMES, blake2b
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -47,10 +57,52 @@ class Report:
         return (self.display, d.line, d.col, d.code)
 
 
-def fingerprint(key: str, diagnostic: Diagnostic) -> str:
-    """A digest of the file, the code and the offending line's text: unchanged when lines move."""
-    text = f"{key}\0{diagnostic.code}\0{diagnostic.source_line.strip()}"
+def identity(key: str, diagnostic: Diagnostic) -> str:
+    """A digest of what a violation is, wherever it moves: file, code, enclosing definition, its own text."""
+    text = f"{key}\0{diagnostic.code}\0{diagnostic.scope}\0{diagnostic.anchor}"
     return blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+
+def fingerprints(reports: Sequence[Report]) -> list[str]:
+    """Each report's fingerprint: its `identity`, then `:N`, its occurrence among reports with that identity."""
+    seen: Counter[str] = Counter()
+    found = []
+    for report in reports:
+        digest = identity(report.key, report.diagnostic)
+        seen[digest] += 1
+        found.append(f"{digest}:{seen[digest]}")
+    return found
+
+
+def rule_url(code: str, rule: type[Rule] | None) -> str | None:
+    """The published page of a rule (`None` for a project's pattern rule, and for unknown codes)."""
+    if code in PROBLEM_NAMES:
+        return None
+    if rule is None or code.startswith("HR9"):
+        return None
+    return f"{rule_pages()}/{code}.md"
+
+
+def rule_pages() -> str:
+    """Where the rule pages are published: the package metadata's `Rule pages` URL."""
+    if not _PAGES:
+        from importlib import metadata  # noqa: PLC0415 - only formats that link rules read the metadata
+
+        found = RULE_PAGES
+        entries: list[str] = []
+        with contextlib.suppress(metadata.PackageNotFoundError):  # a source tree that is not installed
+            entries = metadata.metadata("flake8-house-rules").get_all("Project-URL") or []
+        for entry in entries:
+            label, _, url = entry.partition(",")
+            if label.strip().lower() == "rule pages" and url.strip():
+                found = url.strip().rstrip("/")
+        _PAGES.append(found)
+    return _PAGES[0]
+
+
+#: The `Rule pages` URL of `pyproject.toml`'s `[project.urls]`, for a source tree that is not installed.
+RULE_PAGES = "https://github.com/flake8-house-rules/flake8-house-rules/blob/main/docs/rules"  # noqa: HR410 - the docs' address, not a setting
+_PAGES: list[str] = []
 
 
 def _summary(count: int, hidden: int) -> str:
@@ -60,21 +112,58 @@ def _summary(count: int, hidden: int) -> str:
     return text
 
 
+#: The widest source text a `full` snippet shows of a line; longer lines are clipped around the marker.
+SNIPPET_WIDTH = 160
+#: How much of a clipped line a snippet keeps before the marker.
+SNIPPET_LEAD = 40
+ELLIPSIS = "…"
+
+
+def _length(line: str) -> int:
+    """A physical line's length without its newline (the text read has line feeds only)."""
+    return len(line) - line.endswith("\n")
+
+
+def _window(line: str, start: int) -> str:
+    """At most `SNIPPET_WIDTH` characters of a line from `start`, with an ellipsis where it was clipped.
+
+    Slices before it strips: a long line is never copied whole.
+    """
+    length = _length(line)
+    if start == 0 and length <= SNIPPET_WIDTH:
+        return line[:length]
+    part = line[start : min(start + SNIPPET_WIDTH, length)]
+    return (ELLIPSIS if start else "") + part + (ELLIPSIS if start + SNIPPET_WIDTH < length else "")
+
+
+def _blank(line: str) -> bool:
+    """Whether a line holds only whitespace (stops at the first other character)."""
+    return not line or line.isspace()
+
+
 def _snippet(lines: Sequence[str], d: Diagnostic) -> list[str]:
-    """The snippet ruff shows: two lines of context either side (blank edges trimmed) and a marker line."""
+    """The snippet ruff shows: two lines of context either side (blank edges trimmed) and a marker line.
+
+    Each line shown is at most `SNIPPET_WIDTH` characters (clipped in one window around the marker), so the
+    output stays proportional to the number of violations, however long the lines.
+    """
     first, last = max(1, d.line - 2), min(len(lines), d.line + 2)
-    while first < d.line and not lines[first - 1].strip():
+    while first < d.line and _blank(lines[first - 1]):
         first += 1
-    while last > d.line and not lines[last - 1].strip():
+    while last > d.line and _blank(lines[last - 1]):
         last -= 1
     width = len(str(last))
+    own = _length(lines[d.line - 1])
+    start = 0 if own <= SNIPPET_WIDTH or d.col < SNIPPET_WIDTH - SNIPPET_LEAD else d.col - SNIPPET_LEAD
     out = [f"{' ' * width} |"]
     for number in range(first, last + 1):
-        text = lines[number - 1].rstrip("\r\n").expandtabs(1)
-        out.append(f"{number:>{width}} | {text}".rstrip())
+        shown = _window(lines[number - 1], start).expandtabs(1)
+        out.append(f"{number:>{width}} | {shown}".rstrip())
         if number == d.line:
-            end = d.end_col if d.end_line == d.line and d.end_col > d.col else max(len(text), d.col + 1)
-            out.append(f"{' ' * width} | {' ' * d.col}{'^' * max(1, min(end, len(text)) - d.col)}")
+            end = d.end_col if d.end_line == d.line and d.end_col > d.col else max(own, d.col + 1)
+            end = min(end, own, start + SNIPPET_WIDTH)
+            lead = d.col - start + (1 if start else 0)
+            out.append(f"{' ' * width} | {' ' * lead}{'^' * max(1, end - d.col)}")
     out.append(f"{' ' * width} |")
     return out
 
@@ -86,21 +175,28 @@ def render_text(
     hidden: int = 0,
     *,
     quiet: bool = False,
+    marked: Callable[[Diagnostic], bool] | None = None,
+    summary: str | None = None,
 ) -> str:
-    """The `full` or `concise` text."""
+    """The `full` or `concise` text.
+
+    `marked` says which diagnostics get `[*]` (fixable); `summary` replaces the summary line (the fix counts
+    of `check --fix`).
+    """
     out: list[str] = []
     for report in reports:
         d = report.diagnostic
+        star = "[*] " if marked is not None and marked(d) else ""
         if style == "concise":
-            out.append(f"{report.display}:{d.line}:{d.col + 1}: {d.code} {d.message}")
+            out.append(f"{report.display}:{d.line}:{d.col + 1}: {d.code} {star}{d.message}")
             continue
-        out.extend([f"{d.code} {d.message}", f" --> {report.display}:{d.line}:{d.col + 1}"])
+        out.extend([f"{d.code} {star}{d.message}", f" --> {report.display}:{d.line}:{d.col + 1}"])
         lines = source(report)
         if lines and 0 < d.line <= len(lines):
             out.extend(_snippet(lines, d))
         out.append("")
     if not quiet:
-        out.append(_summary(len(reports), hidden))
+        out.append(_summary(len(reports), hidden) if summary is None else summary)
     return "\n".join(out) + "\n" if out else ""
 
 
@@ -109,7 +205,9 @@ def _location(row: int, col: int) -> dict[str, int]:
 
 
 def render_json(reports: Sequence[Report], registry: Mapping[str, type[Rule]]) -> str:
-    """The JSON ruff prints."""
+    """The JSON ruff prints (`fix` in ruff's shape where the rule gave one)."""
+    from flake8_house_rules.cli.fix import fix_json  # noqa: PLC0415 - light, but only this format needs it
+
     items = []
     for report in reports:
         d = report.diagnostic
@@ -120,13 +218,13 @@ def render_json(reports: Sequence[Report], registry: Mapping[str, type[Rule]]) -
                 "code": d.code,
                 "end_location": _location(d.end_line, d.end_col),
                 "filename": report.path or report.display,
-                "fix": None,
+                "fix": fix_json(d),
                 "location": _location(d.line, d.col),
                 "message": d.message,
-                "name": rule.name if rule else None,
+                "name": rule.name if rule else PROBLEM_NAMES.get(d.code),
                 "noqa_row": d.noqa_row,
                 "severity": "error",
-                "url": None,
+                "url": rule_url(d.code, rule),
             }
         )
     return json.dumps(items, indent=2) + "\n"
@@ -137,13 +235,26 @@ def _escape(text: str, *, prop: bool = False) -> str:
     return text.replace(":", "%3A").replace(",", "%2C") if prop else text
 
 
-def render_github(reports: Sequence[Report]) -> str:
-    """GitHub Actions workflow commands: one `::error` annotation per violation."""
+def repository_path(report: Report, repository: str | None) -> str:
+    """A report's file as a POSIX path relative to the git work tree's root; absolute outside it."""
+    path = report.path
+    if path is None:
+        return report.display
+    if repository is not None:
+        prefix = repository.rstrip(os.sep) + os.sep
+        if path.startswith(prefix):
+            return path[len(prefix) :].replace(os.sep, "/")
+    return path
+
+
+def render_github(reports: Sequence[Report], repository: str | None = None) -> str:
+    """GitHub Actions workflow commands: one `::error` annotation per violation, the file from the repository."""
     out = []
     for report in reports:
         d = report.diagnostic
+        file = repository_path(report, repository)
         props = (
-            f"title={_escape(f'house-rules ({d.code})', prop=True)},file={_escape(report.display, prop=True)},"
+            f"title={_escape(f'house-rules ({d.code})', prop=True)},file={_escape(file, prop=True)},"
             f"line={d.line},col={d.col + 1},endLine={d.end_line},endColumn={d.end_col + 1}"
         )
         out.append(f"::error {props}::{_escape(f'{report.display}:{d.line}:{d.col + 1}: {d.code} {d.message}')}")
@@ -152,11 +263,12 @@ def render_github(reports: Sequence[Report]) -> str:
 
 def _sarif_rule(code: str, rule: type[Rule] | None) -> dict[str, Any]:  # Any: JSON values
     if rule is None:
-        return {"id": code, "defaultConfiguration": {"level": "error"}}
+        name = PROBLEM_NAMES.get(code)
+        return {"id": code, **({"name": name} if name else {}), "defaultConfiguration": {"level": "error"}}
     import inspect  # noqa: PLC0415 - only SARIF output reads the docs
 
     doc = inspect.cleandoc(rule.__doc__ or "")
-    return {
+    data: dict[str, Any] = {  # Any: JSON values
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.message},
@@ -165,23 +277,41 @@ def _sarif_rule(code: str, rule: type[Rule] | None) -> dict[str, Any]:  # Any: J
         "defaultConfiguration": {"level": "error"},
         "properties": {"tier": rule.tier, "fix": rule.fix, "source": rule.source},
     }
+    url = rule_url(code, rule)
+    if url is not None:
+        data["helpUri"] = url
+    return data
 
 
 def render_sarif(reports: Sequence[Report], registry: Mapping[str, type[Rule]], root: str, *, failed: bool) -> str:
-    """A SARIF 2.1.0 log of one run."""
+    """A SARIF 2.1.0 log of one run; paths relative to `root` (the git work tree's, else the project's)."""
     import urllib.parse  # noqa: PLC0415 - only SARIF needs it; a cached run starts faster without it
+
+    from flake8_house_rules.cli.fix import sarif_fixes  # noqa: PLC0415 - light, but only this format needs it
 
     codes = sorted({report.diagnostic.code for report in reports})
     index = {code: number for number, code in enumerate(codes)}
     results = []
-    for report in reports:
+    notifications = []
+    for report, print_ in zip(reports, fingerprints(reports), strict=True):
         d = report.diagnostic
-        if report.path is not None and not Path(report.key).is_absolute():
-            artifact = {"uri": urllib.parse.quote(report.key), "uriBaseId": "%SRCROOT%"}
+        relative = repository_path(report, root) if report.path is not None else None
+        if relative is not None and not Path(relative).is_absolute():
+            artifact = {"uri": urllib.parse.quote(relative), "uriBaseId": "%SRCROOT%"}
         elif report.path is not None:
             artifact = {"uri": Path(report.path).as_uri()}
         else:
             artifact = {"uri": urllib.parse.quote(report.display)}
+        region = {"startLine": d.line, "startColumn": d.col + 1, "endLine": d.end_line, "endColumn": d.end_col + 1}
+        if d.code in PROBLEM_NAMES:
+            notifications.append(
+                {
+                    "level": "error",
+                    "message": {"text": f"{report.display}: {d.message}; the file is not checked"},
+                    "descriptor": {"id": d.code},
+                    "locations": [{"physicalLocation": {"artifactLocation": artifact, "region": region}}],
+                }
+            )
         results.append(
             {
                 "ruleId": d.code,
@@ -192,16 +322,12 @@ def render_sarif(reports: Sequence[Report], registry: Mapping[str, type[Rule]], 
                     {
                         "physicalLocation": {
                             "artifactLocation": artifact,
-                            "region": {
-                                "startLine": d.line,
-                                "startColumn": d.col + 1,
-                                "endLine": d.end_line,
-                                "endColumn": d.end_col + 1,
-                            },
+                            "region": region,
                         }
                     }
                 ],
-                "partialFingerprints": {"houseRules/v1": fingerprint(report.key, d)},
+                "partialFingerprints": {"houseRules/v2": print_},
+                **({"fixes": fixes} if (fixes := sarif_fixes(d, artifact)) else {}),
             }
         )
     log = {
@@ -218,7 +344,13 @@ def render_sarif(reports: Sequence[Report], registry: Mapping[str, type[Rule]], 
                     }
                 },
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": Path(root).as_uri().rstrip("/") + "/"}},
-                "invocations": [{"executionSuccessful": not failed}],
+                "columnKind": "unicodeCodePoints",
+                "invocations": [
+                    {
+                        "executionSuccessful": not failed and not notifications,
+                        **({"toolExecutionNotifications": notifications} if notifications else {}),
+                    }
+                ],
                 "results": results,
             }
         ],
@@ -227,19 +359,32 @@ def render_sarif(reports: Sequence[Report], registry: Mapping[str, type[Rule]], 
 
 
 def render_statistics(
-    reports: Sequence[Report], registry: Mapping[str, type[Rule]], *, as_json: bool, hidden: int = 0
+    reports: Sequence[Report],
+    registry: Mapping[str, type[Rule]],
+    *,
+    as_json: bool,
+    hidden: int = 0,
+    marked: Callable[[Diagnostic], bool] | None = None,
 ) -> str:
-    """Counts per code, most frequent first, as ruff's `--statistics` prints them."""
+    """Counts per code, most frequent first, as ruff's `--statistics` prints them (`[*]`: some are fixable)."""
     counts = Counter(report.diagnostic.code for report in reports)
+    fixable = Counter(report.diagnostic.code for report in reports if marked is not None and marked(report.diagnostic))
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    names = {code: (registry[code].name if code in registry else "") for code in counts}
+    names = {code: (registry[code].name if code in registry else PROBLEM_NAMES.get(code, "")) for code in counts}
     if as_json:
         rows = [
-            {"code": code, "name": names[code], "count": count, "fixable": False, "fixable_count": 0}
+            {
+                "code": code,
+                "name": names[code],
+                "count": count,
+                "fixable": bool(fixable[code]),
+                "fixable_count": fixable[code],
+            }
             for code, count in ordered
         ]
         return json.dumps(rows, indent=2) + "\n"
     width = max((len(str(count)) for count in counts.values()), default=1)
-    lines = [f"{count:>{width}}\t{code}\t{names[code]}" for code, count in ordered]
+    stars = {code: "[*] " if fixable[code] else "" for code in counts}
+    lines = [f"{count:>{width}}\t{code}\t{stars[code]}{names[code]}" for code, count in ordered]
     lines.append(_summary(len(reports), hidden))
     return "\n".join(lines) + "\n"

@@ -14,6 +14,7 @@ opt-in rules when `enable` names them, exactly as in the flake8 plugin.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from dataclasses import dataclass
@@ -29,9 +30,11 @@ from flake8_house_rules.config import (
     Config,
     ConfigError,
     build_config,
+    flake8_file_options,
     load_pyproject_table,
     split_list,
 )
+from flake8_house_rules.sources import Flake8File, Table, find_flake8_file, find_table, glob_problem, table_in
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -94,6 +97,16 @@ def _strings(key: str, value: object, path: Path | None) -> tuple[str, ...]:
     raise ConfigError(msg)
 
 
+def _globs(key: str, globs: Iterable[str], path: Path | None) -> tuple[str, ...]:
+    """Path globs, each checked: one that leaves a `[` unclosed is an error (as ruff's)."""
+    globs = tuple(globs)
+    for glob in globs:
+        if (problem := glob_problem(glob)) is not None:
+            msg = f"{_where(key, path)} has a bad value {glob!r}: a path pattern with {problem}"
+            raise ConfigError(msg)
+    return globs
+
+
 def _selectors(key: str, value: object, path: Path | None, known: frozenset[str]) -> tuple[str, ...]:
     """Code prefixes (`HR`, `HR1`, `HR101`) or `ALL`, each naming at least one rule."""
     items = tuple(item.upper() for item in _strings(key, value, path) if item)
@@ -126,9 +139,10 @@ def resolve_selection(
     return selected
 
 
-#: Other tools' configuration files that rules read beside `pyproject.toml` (HR803: pytest-asyncio's mode;
-#: HR804: coverage's exclusions); the cache's key includes those of the project's folder.
-TOOL_FILES = ("pytest.ini", ".pytest.ini", "tox.ini", "setup.cfg", ".coveragerc")
+#: Other tools' configuration files that rules read beside `pyproject.toml` (HR803: pytest-asyncio's mode
+#: and the plugins a `conftest.py` loads; HR804: coverage's exclusions); the cache's key includes those of
+#: the project's folder.
+TOOL_FILES = ("pytest.ini", ".pytest.ini", "tox.ini", "setup.cfg", ".coveragerc", "conftest.py", "tests/conftest.py")
 
 
 def _tool_file(path: str) -> bytes:
@@ -140,6 +154,15 @@ def _tool_file(path: str) -> bytes:
         return b""
 
 
+def _read_bytes(path: Path | None) -> bytes:
+    """A configuration file's bytes, for the fingerprint (`b""` without one, or when it cannot be read)."""
+    try:
+        return path.read_bytes() if path is not None else b""
+    except OSError:
+        return b""
+
+
+@functools.lru_cache(maxsize=1)
 def _code_stamp() -> str:
     """Sizes and times of the pack's own modules: a changed rule invalidates the cache, even unreleased."""
     parts = [__version__, f"{sys.version_info[0]}.{sys.version_info[1]}"]
@@ -156,25 +179,39 @@ def _code_stamp() -> str:
 
 @dataclass(frozen=True, slots=True)
 class Project:
-    """Where the command runs: the project root, its `pyproject.toml`, and the raw table."""
+    """A project: its root, its `pyproject.toml` and raw table, and flake8's configuration file found from it."""
 
     root: str
     pyproject: Path | None
     table: dict[str, Any]  # Any: raw TOML values, validated by `resolve`
     text: bytes
+    #: The `[flake8]` configuration flake8 would read run from the root: its `hr-*` options sit under the table.
+    flake8_file: Flake8File | None = None
 
     @classmethod
     def locate(cls, cwd: str) -> Project:
-        """The nearest `pyproject.toml` at or above `cwd`; its folder is the root (else `cwd` is)."""
+        """The project of the working directory: the nearest `[tool.flake8-house-rules]` at or above `cwd`.
+
+        Without one, the nearest `pyproject.toml`'s folder is the root (else `cwd` is), with an empty table.
+        """
+        found = find_table(cwd)
+        if found is not None:
+            return cls.of_table(found)
         path, table = load_pyproject_table(cwd)
-        text = b""
-        if path is not None:
-            try:
-                text = path.read_bytes()
-            except OSError:
-                text = b""
         root = str(path.parent) if path is not None else os.path.abspath(cwd)
-        return cls(root, path, table, text)
+        return cls(root, path, table, _read_bytes(path), find_flake8_file(root))
+
+    @classmethod
+    def of_pyproject(cls, path: Path) -> Project:
+        """The project of one given `pyproject.toml` (`--config`), with or without the table; its folder is the root."""
+        table = table_in(str(path.parent))
+        return cls.of_table(table if table is not None else Table(path, {}))
+
+    @classmethod
+    def of_table(cls, table: Table) -> Project:
+        """The project a `[tool.flake8-house-rules]` table configures; its folder is the root."""
+        root = table.root or os.getcwd()
+        return cls(root, table.path, table.values, _read_bytes(table.path), find_flake8_file(root))
 
     def fingerprint(self, overrides: Overrides) -> str:
         """A digest of everything a file's result depends on besides the file: pack, Python, configuration."""
@@ -186,6 +223,9 @@ class Project:
         for name in TOOL_FILES:
             digest.update(b"\0" + _tool_file(os.path.join(self.root, name)))
         digest.update(b"\0" + self._pattern_file_text(overrides))
+        if self.flake8_file is not None and self.flake8_file.path is not None:  # its `hr-*` options
+            digest.update(b"\0" + str(self.flake8_file.path).encode("utf-8", "surrogateescape"))
+            digest.update(b"\0" + _tool_file(str(self.flake8_file.path)))
         return digest.hexdigest()[:20]
 
     def declares_patterns(self, overrides: Overrides) -> bool:
@@ -201,6 +241,8 @@ class Project:
         from flake8_house_rules.patterns.spec import pattern_file_path  # noqa: PLC0415 - light, but only here
 
         flag = next((value for name, value in overrides.options if name == "hr-pattern-file"), None)
+        if flag is None and "pattern-file" not in self.table:  # then flake8's file may name it
+            flag = flake8_file_options(self.flake8_file).get("hr-pattern-file", (None, ""))[0]
         path = pattern_file_path(self.root, flag, self.pyproject, self.table)
         try:
             return path.read_bytes() if path is not None else b""
@@ -210,17 +252,33 @@ class Project:
     def exclusions(self, overrides: Overrides) -> PathMatcher:
         """The exclusion matcher: `exclude` (or ruff's defaults) plus `extend-exclude`, flags over table."""
         if overrides.exclude is not None:
-            exclude, builtin = overrides.exclude, ()
+            exclude, builtin = _globs("exclude", overrides.exclude, None), ()
         elif "exclude" in self.table:
-            exclude, builtin = _strings("exclude", self.table["exclude"], self.pyproject), ()
+            exclude, builtin = (
+                _globs("exclude", _strings("exclude", self.table["exclude"], self.pyproject), self.pyproject),
+                (),
+            )
         else:
             exclude, builtin = (), DEFAULT_EXCLUDE
         extend = _strings("extend-exclude", self.table.get("extend-exclude", []), self.pyproject)
-        return PathMatcher.build((*exclude, *extend, *overrides.extend_exclude), self.root, builtin=builtin)
+        extend = (
+            *_globs("extend-exclude", extend, self.pyproject),
+            *_globs("extend-exclude", overrides.extend_exclude, None),
+        )
+        return PathMatcher.build((*exclude, *extend), self.root, builtin=builtin)
 
     def resolve(self, overrides: Overrides, registry: Mapping[str, type[Rule]]) -> Settings:
         """Validate the whole configuration against the rule registry."""
-        config = build_config(dict(overrides.options), frozenset(registry), cwd=self.root)
+        if overrides.select is not None and not overrides.select:
+            msg = "option '--select' has a bad value '': expected codes or prefixes such as HR1 (or ALL)"
+            raise ConfigError(msg)
+        config = build_config(
+            dict(overrides.options),
+            frozenset(registry),
+            cwd=self.root,
+            table=Table(self.pyproject, self.table) if self.pyproject is not None else None,
+            fallback=flake8_file_options(self.flake8_file),
+        )
         from flake8_house_rules.patterns import pattern_rules  # noqa: PLC0415 - light; only with a configuration
 
         registry = {**registry, **pattern_rules(config)}  # the project's HR9xx select and ignore as any code
@@ -263,5 +321,6 @@ class Project:
             glob = pattern.removeprefix("!")
             prefixes = _selectors(f"per-file-ignores.{pattern}", codes, self.pyproject, known)
             prefixes = tuple("" if item == "ALL" else item for item in prefixes)
+            _globs(f"per-file-ignores.{pattern}", [glob], self.pyproject)
             entries.append(PerFileIgnore(PathMatcher.build([glob], self.root), negated, prefixes))
         return tuple(entries)

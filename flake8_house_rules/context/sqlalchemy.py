@@ -33,6 +33,7 @@ from flake8_house_rules.context.annotations import parse_annotation
 from flake8_house_rules.paths import matches, module_roles
 
 if TYPE_CHECKING:
+    from flake8_house_rules.config import Config
     from flake8_house_rules.context import ModuleContext
     from flake8_house_rules.context.walk import Binding
 
@@ -307,17 +308,19 @@ class ImportTargets:
         layer patterns match without their wildcard): a name such as `get_user_service` or
         `daily_activity_repository` is far more often a function or an object than a module.
         """
-        modules: list[str] = []
-        if isinstance(node, ast.Import):
-            modules = [alias.name.replace(".", "/") for alias in node.names]
-        else:
-            base = self.module_path(node)
-            if base is None:
-                return []
-            modules = [base]
-            modules.extend(posixpath.join(base, alias.name) for alias in node.names if self._bare_layer(alias.name))
-        relative = isinstance(node, ast.ImportFrom) and bool(node.level)
+        modules, relative = self._modules(node)
         return [path for module in modules for path in self._forms(module, relative=relative)]
+
+    def _modules(self, node: ast.Import | ast.ImportFrom) -> tuple[list[str], bool]:
+        """The modules (as paths without suffix) the statement may load, and whether it is relative."""
+        if isinstance(node, ast.Import):
+            return [alias.name.replace(".", "/") for alias in node.names], False
+        base = self.module_path(node)
+        if base is None:
+            return [], False
+        modules = [base]
+        modules.extend(posixpath.join(base, alias.name) for alias in node.names if self._bare_layer(alias.name))
+        return modules, bool(node.level)
 
     def _forms(self, module: str, *, relative: bool) -> tuple[str, ...]:
         """The paths a module may be: `a/b.py` or `a/b/__init__.py`, or the one of them found on disk.
@@ -349,10 +352,15 @@ class ImportTargets:
     def layers(self, node: ast.Import | ast.ImportFrom) -> set[Layer]:
         """The layers (`store`, `service`, `router`) of the modules the statement may load."""
         found: set[Layer] = set()
-        for path in self.targets(node):
-            layer = layer_of(module_roles(path, self.ctx.config))
-            if layer is not None:
-                found.add(layer)
+        config = self.ctx.config
+        modules, relative = self._modules(node)
+        for module in modules:
+            layer = _path_layer(f"{module}.py", config)
+            if layer == _path_layer(f"{module}/__init__.py", config):  # file or package: the disk cannot tell
+                layers: list[Layer | None] = [layer]
+            else:
+                layers = [_path_layer(path, config) for path in self._forms(module, relative=relative)]
+            found.update(layer for layer in layers if layer is not None)
         return found
 
     def _bare_layer(self, name: str) -> bool:
@@ -360,11 +368,36 @@ class ImportTargets:
         if name == "*":
             return False
         config = self.ctx.config
-        for patterns in (config.store_modules, config.service_modules, config.router_modules):
-            bare = tuple(pattern.removeprefix("*") for pattern in patterns)
-            if matches(f"{name}.py", bare) or matches(f"{name}/__init__.py", bare):
-                return True
-        return False
+        return _is_bare_layer(name, config.store_modules, config.service_modules, config.router_modules)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_bare_layer(name: str, *layer_patterns: tuple[str, ...]) -> bool:
+    """`ImportTargets._bare_layer`, asked once per name and layer patterns for the whole run."""
+    for patterns in layer_patterns:
+        bare = tuple(pattern.removeprefix("*") for pattern in patterns)
+        if matches(f"{name}.py", bare) or matches(f"{name}/__init__.py", bare):
+            return True
+    return False
+
+
+#: The layer of each module path, by the path options it was matched under (`_path_layer`).
+_PATH_LAYERS: dict[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], Layer | None] = {}
+
+
+def _path_layer(path: str, config: Config) -> Layer | None:
+    """`layer_of(module_roles(path, config))`, computed once per path and layer patterns for the whole run.
+
+    Only the store, service and router patterns decide a path's layer; many modules import the same modules.
+    """
+    key = (path, config.store_modules, config.service_modules, config.router_modules)
+    try:
+        return _PATH_LAYERS[key]
+    except KeyError:
+        if len(_PATH_LAYERS) >= 16384:  # bounded: a long-lived process (an editor's server) sees many paths
+            _PATH_LAYERS.clear()
+        found = _PATH_LAYERS[key] = layer_of(module_roles(path, config))
+        return found
 
 
 @functools.lru_cache(maxsize=1024)

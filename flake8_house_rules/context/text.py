@@ -1,8 +1,9 @@
 """The module's source text: short node segments and comments.
 
 Comments are found per line: a small quote-aware scanner reads only lines that contain `#`. A line the AST
-shows may start inside a multi-line string falls back to tokenizing the whole module once (a test checks
-the scanner agrees with the tokenizer on real code). Nothing is tokenized until a rule asks.
+shows may start inside a multi-line string is read by the tokenizer, from the nearest line above that starts
+in code, not from the top of the module (tests check both agree with the tokenizer on real code). Nothing
+is tokenized until a rule asks.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ LINENO = attrgetter("lineno")
 END_LINENO = attrgetter("end_lineno")
 WORD_RE = re.compile(r"[A-Za-z]{2,}")
 #: Words that acknowledge without explaining (`# OK`), or name a tool rather than a reason.
+#: How many brackets a tokenized fragment may be wrapped in (the tokenizer refuses 200 nested brackets).
+MAX_FRAGMENT_DEPTH = 150
 NOT_REASONS = frozenset({"ok", "okay", "fine", "todo", "fixme", "xxx", "hack", "nosec", "noqa", "any", "ignore"})
 
 
@@ -106,17 +109,45 @@ class SourceText:
         """The comment on one line as `[(column, "# text")]`, or `[]`; cheap for a line without `#`.
 
         A line that starts in code is scanned on its own; a line that may start inside a multi-line string
-        (the AST says one spans it) is read from the whole module's tokens instead.
+        (the AST says one spans it) is tokenized with the lines above it back to one that starts in code.
         """
         if not 0 < line <= len(self.lines):
             return []
         text = self.lines[line - 1]
         if "#" not in text:
             return []
-        if self._comments is not None or line in self.string_lines():
-            return self.comments.get(line, [])
+        if self._comments is not None:
+            return self._comments.get(line, [])
+        if line in self.string_lines():
+            return self._comments_after_string(line)
         col = find_comment(text)
         return [] if col is None else [(col, text[col:].rstrip("\r\n"))]
+
+    def _comments_after_string(self, line: int) -> list[tuple[int, str]]:
+        """The comments on a line that may start inside a multi-line string, from tokenizing a few lines only.
+
+        The tokenizer starts at the nearest line above that starts in code (no multi-line string spans it),
+        so it reads the same characters as a whole-module pass would from there on. The lines are fed inside
+        enough open brackets that neither a closing bracket nor a smaller indent among them is an error.
+        Nesting too deep for that: the whole module is tokenized once instead.
+        """
+        strings = self.string_lines()
+        first = line
+        while first > 1 and first in strings:
+            first -= 1
+        fragment = self.lines[first - 1 : line]
+        depth = 1 + sum(text.count(")") + text.count("]") + text.count("}") for text in fragment)
+        if depth > MAX_FRAGMENT_DEPTH:
+            return self.comments.get(line, [])
+        feed = iter(["(" * depth + "\n", *fragment])
+        found: list[tuple[int, str]] = []
+        offset = first - 2  # the tokenizer's line 2 is the fragment's first line
+        # the fragment may end inside a string or a bracket: what was read up to there stands
+        with contextlib.suppress(tokenize.TokenError, SyntaxError):
+            for token in tokenize.generate_tokens(lambda: next(feed, "")):
+                if token.type == tokenize.COMMENT and token.start[0] + offset == line:
+                    found.append((token.start[1], token.string))
+        return found
 
     def string_lines(self) -> set[int]:
         """Lines after the first of a string literal that spans several lines."""

@@ -15,7 +15,7 @@ import inspect
 import json
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from flake8_house_rules.rule import Rule, load_rules
+from flake8_house_rules.rule import Rule, Violation, load_rules
 
 if TYPE_CHECKING:
     from flake8_house_rules.config import Config
@@ -60,15 +60,17 @@ class PatternRule(Rule):
         return all(word in source for word in cls.words) and all(phrase.found_in(source) for phrase in cls.phrases)
 
     def finish(self) -> None:
-        """Report each match at its start (line, and column in characters)."""
+        """Report each match over its own range (lines, and columns in characters, as ast-grep counts them)."""
         from flake8_house_rules.patterns import grep  # noqa: PLC0415 - ast-grep only when a pattern rule runs
 
         ctx = self.ctx
         root = ctx.derived(ROOT_KEY, lambda: grep.parse(_source(ctx)))
         last_line = max(len(ctx.lines), 1)
         for node in grep.matches(root, self.rule_object):
-            start = node.range().start
-            self.report((min(start.line + 1, last_line), start.column))
+            span = node.range()
+            start, end = span.start, span.end
+            line, end_line = min(start.line + 1, last_line), min(end.line + 1, last_line)
+            self._sink(Violation(line, start.column, self.code, self.message, end_line, end.column))
 
 
 def _docstring(spec: PatternSpec) -> str:
@@ -92,6 +94,16 @@ def _rule_text(spec: PatternSpec) -> str:
     return json.dumps(spec.rule, indent=2).replace("\n", "\n    ")
 
 
+def one_line(message: str) -> str:
+    """A declared message with each run of line breaks, tabs and other control characters made one space.
+
+    Every output is read line by line (flake8's, `concise`, `github`): a newline would split a report.
+    """
+    if message.isprintable():
+        return message
+    return " ".join("".join(" " if not char.isprintable() else char for char in message).split())
+
+
 def _class_name(spec: PatternSpec) -> str:
     return spec.code + "".join(part.capitalize() for part in spec.name.split("-"))
 
@@ -110,7 +122,7 @@ def build_rule(spec: PatternSpec) -> type[PatternRule]:
         "words": tuple(sorted(grep.required_words(rule_object))),
         "phrases": grep.required_phrases(rule_object),
         "name": spec.name,
-        "message": spec.message,
+        "message": one_line(spec.message),
         "source": f"project rule in {spec.origin}",
         "fix": "unsafe" if spec.fix else "-",
     }

@@ -21,7 +21,8 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-from flake8_house_rules.config import ConfigError, load_pyproject_table, split_list
+from flake8_house_rules.errors import ConfigError
+from flake8_house_rules.sources import Table, find_table, glob_problem, split_list
 
 PATTERN_CODE_RE = re.compile(r"^HR9\d\d$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -76,7 +77,7 @@ class PatternSpec:
 
 
 def glob_match(path: str | None, globs: tuple[str, ...]) -> bool:
-    """Whether a path relative to the working directory matches any glob.
+    """Whether a module path (relative to the project root when under it) matches any glob.
 
     A glob without `/` matches the file name (`*_test.py`); one with `/` the whole path (`app/routers/*`),
     and also the path with a leading `/`, so `*/routers/*` matches `routers/users.py` too. `*` crosses
@@ -186,6 +187,10 @@ def _validate(code: str, raw: object) -> PatternSpec:
     else:
         rule = raw["rule"]
         check_rule_shape(rule, "rule")
+    for key in ("include", "exclude"):
+        for glob in split_list(raw.get(key, [])):
+            if (problem := glob_problem(glob)) is not None:
+                raise _Problem(key, f"has a path pattern with {problem}: {glob!r}")
     return PatternSpec(
         code=code,
         name=raw["name"],
@@ -227,13 +232,17 @@ def _display(path: Path, cwd: str) -> str:
     return str(path) if relative.startswith("..") else Path(relative).as_posix()
 
 
-def read_pattern_file(path: Path, cwd: str) -> list[PatternSpec]:
-    """The declarations of a TOML or YAML pattern file, whose top-level keys are the codes."""
+def read_pattern_file(path: Path, cwd: str, where: str = "option 'hr-pattern-file'") -> list[PatternSpec]:
+    """The declarations of a TOML or YAML pattern file, whose top-level keys are the codes.
+
+    `where` names the option (or key) that names the file, and where it was set, for messages.
+    """
     origin = _display(path, cwd)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        msg = f"option 'hr-pattern-file' names a file that cannot be read: {origin}: {exc}"
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        msg = f"{where} names a file that cannot be read: {origin}: {reason}"
         raise ConfigError(msg) from None
     suffix = path.suffix.lower()
     if suffix == ".toml":
@@ -245,7 +254,7 @@ def read_pattern_file(path: Path, cwd: str) -> list[PatternSpec]:
     elif suffix in {".yaml", ".yml"}:
         table = _load_yaml(text, origin)
     else:
-        msg = f"option 'hr-pattern-file' has a bad value {origin!r}: expected a .toml, .yaml or .yml file"
+        msg = f"{where} has a bad value {origin!r}: expected a .toml, .yaml or .yml file"
         raise ConfigError(msg)
     return parse_declarations(table if table is not None else {}, origin, f"pattern file {origin}")
 
@@ -300,21 +309,35 @@ def pattern_file_path(
 
 
 def load_pattern_specs(cwd: str, flake8_value: object = None) -> tuple[PatternSpec, ...]:
-    """Every pattern rule of the configuration, validated and compiled once, sorted by code.
+    """Every pattern rule of the configuration found from `cwd`, validated and compiled once, sorted by code.
 
     `flake8_value` is `hr-pattern-file` as flake8 gives it (`None` when unset): a relative path is taken from
-    the working directory. Unset, `pattern-file` in `[tool.flake8-house-rules]` is used, relative to that
-    `pyproject.toml`'s folder.
+    the working directory. Unset, `pattern-file` of the nearest `[tool.flake8-house-rules]` is used, relative
+    to that `pyproject.toml`'s folder.
     """
-    pyproject, table = load_pyproject_table(cwd)
+    table = find_table(cwd)
+    path = pattern_file_path(cwd, flake8_value, table.path if table else None, table.values if table else {})
+    return pattern_specs(table, str(path) if path is not None else None, cwd)
+
+
+def pattern_specs(
+    table: Table | None, pattern_file: str | None, cwd: str, where: str = "option 'hr-pattern-file'"
+) -> tuple[PatternSpec, ...]:
+    """The pattern rules of a project's table and of a pattern file (an absolute path, or `None`).
+
+    Messages name the files relative to the working directory when they are under it, else to `cwd`;
+    `where` says which option (or key) named the pattern file, and where it was set.
+    """
+    display_base = cwd
+    if table is not None and table.path is not None and _display(table.path, os.getcwd()) != str(table.path):
+        display_base = os.getcwd()
     specs: list[PatternSpec] = []
-    if "patterns" in table and pyproject is not None:
-        origin = _display(pyproject, cwd)
+    if table is not None and table.path is not None and "patterns" in table.values:
+        origin = _display(table.path, display_base)
         container = f"[tool.flake8-house-rules.patterns] in {origin}"
-        specs.extend(parse_declarations(table["patterns"], origin, container))
-    pattern_file = pattern_file_path(cwd, flake8_value, pyproject, table)
+        specs.extend(parse_declarations(table.values["patterns"], origin, container))
     if pattern_file is not None:
-        specs.extend(read_pattern_file(pattern_file, cwd))
+        specs.extend(read_pattern_file(Path(pattern_file), display_base, where))
     if not specs:
         return ()
     first_origin: dict[str, str] = {}

@@ -11,6 +11,7 @@ from flake8_house_rules.rules.hr0xx_hygiene.common import (
     documented_elsewhere,
     functions,
     has_docstring,
+    is_generated_module,
     is_method,
     is_private_module,
     is_public,
@@ -19,6 +20,18 @@ from flake8_house_rules.rules.hr0xx_hygiene.common import (
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
+
+
+#: Names of the configuration classes nested in a class: pydantic v1, marshmallow, Django, factory_boy.
+CONFIGURATION_CLASSES = frozenset({"Config", "Meta"})
+CONFIGURATION_STATEMENTS = (ast.Assign, ast.AnnAssign, ast.Pass)
+
+
+def is_nested_configuration(ctx: ModuleContext, node: ast.ClassDef) -> bool:
+    """Whether a class is a `class Config`/`class Meta` nested in a class and holding only assignments."""
+    if node.name not in CONFIGURATION_CLASSES or not isinstance(ctx.parent(node), ast.ClassDef):
+        return False
+    return all(isinstance(statement, CONFIGURATION_STATEMENTS) for statement in node.body)
 
 
 class MissingDocstring(Rule):
@@ -35,6 +48,12 @@ class MissingDocstring(Rule):
     any statement (an empty `__init__.py`) has nothing to document. Test modules (`hr-test-modules`) are
     not checked, and neither are tests elsewhere (a function named `test_*`, a class named `Test*`, as pytest
     and unittest collect them, e.g. in CPython's `test/` folder): a test's name is its documentation.
+
+    Also left alone: a configuration class nested in another class, named `Config` or `Meta` and holding
+    only assignments (pydantic v1's `class Config`, marshmallow's, Django's and factory_boy's `class Meta`):
+    it configures the class around it, which carries the docstring (HR406 covers pydantic's); and migration
+    scripts (the `migration` role: alembic's `versions/` folders, or a module importing `alembic.op`), whose
+    functions alembic generates and whose docstring is the revision's message.
 
     ## Why is this bad?
     A public name without a docstring leaves every reader to reverse-engineer its contract. "Every public
@@ -88,6 +107,16 @@ class MissingDocstring(Rule):
         Example("class Thing:\n    pass\n", path="app/_internal/things.py"),
         Example("", path="app/__init__.py"),
         Example("# only a comment\n", path="app/__init__.py"),
+        '"""Schemas."""\nfrom marshmallow import Schema\nfrom pydantic import BaseModel\n\n\n'
+        'class UserSchema(Schema):\n    """Export row."""\n\n    class Meta:\n        ordered = True\n\n\n'
+        'class User(BaseModel):\n    """A user."""\n\n    class Config:\n        frozen: bool = True\n'
+        '        extra = "forbid"',
+        Example(
+            '"""Add users table."""\nfrom alembic import op\n\nrevision = "0001"\ndown_revision = None\n\n\n'
+            'def upgrade() -> None:\n    op.drop_column("users", "legacy")',
+            path="app/db/revisions/0001_add_users.py",
+        ),
+        Example("def upgrade() -> None:\n    pass\n", path="migrations/versions/0001_add_users.py"),
     )
     invalid = (
         "def find(key: str) -> int:  # error: HR001, HR001\n    return 1",
@@ -95,15 +124,19 @@ class MissingDocstring(Rule):
         "        pass",
         '"""Users."""\nimport typing\n\nif typing.TYPE_CHECKING:\n    pass\nelse:\n'
         "    def fallback() -> None:  # error: HR001\n        pass",
-        '"""Users."""\n\n\nclass User:\n    """A user."""\n\n    class Meta:  # error: HR001\n        pass',
+        '"""Users."""\n\n\nclass User:\n    """A user."""\n\n    class Options:  # error: HR001\n'
+        "        ordered = True",
+        '"""Users."""\n\n\nclass User:\n    """A user."""\n\n    class Meta:  # error: HR001\n'
+        "        def build(self) -> None:  # error: HR001\n            pass",
+        "class Config:  # error: HR001, HR001\n    frozen = True",
         Example("from .users import User  # error: HR001\n", path="app/__init__.py"),
         Example('"""Exports."""\n__all__ = ["public"]\n\n\ndef public() -> None:  # error: HR001\n    pass'),
     )
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Test modules are not checked."""
-        return not ctx.is_test_module()
+        """Test modules, migration scripts and generated modules are not checked."""
+        return not ctx.is_test_module() and not ctx.is_migration_module() and not is_generated_module(ctx)
 
     def visit_Module(self, node: ast.Module) -> None:
         """Report the module (on line 1), then its public classes and functions, that lack a docstring.
@@ -115,7 +148,9 @@ class MissingDocstring(Rule):
         if node.body and docstring_node(node) is None and not is_private_module(ctx.path):
             self.report((1, 0), "add a docstring to the public module")
         for cls in ctx.nodes_of(ast.ClassDef):
-            if not has_docstring(cls) and not is_test_name(cls.name) and is_public(ctx, cls):
+            if has_docstring(cls) or is_test_name(cls.name) or is_nested_configuration(ctx, cls):
+                continue
+            if is_public(ctx, cls):
                 self.report(cls, f"add a docstring to the public class `{cls.name}`")
         for function in functions(ctx):
             name = function.name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.paths import matches
@@ -13,22 +14,63 @@ if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
 
 CONSOLE_STREAMS = frozenset({"sys.stdout", "sys.stderr"})
+#: Where command-line modules live, whatever `hr-print-allowed` says: their standard output is the product.
+COMMAND_LINE_PATHS = ("*/cli/*", "*/commands/*", "cli.py", "*_cli.py", "cli_*.py")
+#: Command-line frameworks: a module importing one parses a command line, and prints its answers.
+COMMAND_LINE_FRAMEWORKS = frozenset({"argparse", "click", "typer", "cyclopts", "fire", "docopt", "rich_click", "cleo"})
+
+
+#: Calls that make a module an interactive program: it asks its user, and prints its side of the dialogue.
+PROMPT_CALLS = ("input(", "getpass(")
+PROMPT_NAMES = frozenset({"builtins.input", "getpass.getpass"})
+#: ruff's and flake8-print's codes for a print: a `# noqa: T201` says the project decided this print stays.
+PRINT_WAIVER_RE = re.compile(r"#\s*noqa:[\s,A-Z0-9]*\bT20[1-3]?\b", re.IGNORECASE)
+
+
+def is_command_line_module(ctx: ModuleContext) -> bool:
+    """Whether a module is a command line or a script, whose standard output is what it is for.
+
+    It sits where commands live, imports a command-line framework, has a module-level
+    `if __name__ == "__main__":` block (a script), or calls `input()` or `getpass()` (an interactive program).
+    """
+    if matches(ctx.path, COMMAND_LINE_PATHS):
+        return True
+    if any(
+        origin.partition(".")[0] in COMMAND_LINE_FRAMEWORKS
+        for origins in ctx.import_names.values()
+        for origin in origins
+    ):
+        return True
+    tree = ctx.tree
+    if isinstance(tree, ast.Module) and any(is_main_guard(statement) for statement in tree.body):
+        return True
+    source = ctx.source()
+    return any(call in source for call in PROMPT_CALLS) and any(
+        ctx.call_name(call) in PROMPT_NAMES for call in ctx.nodes_of(ast.Call)
+    )
 
 
 class PrintCall(Rule):
     """## What it does
     Checks for calls of the builtin `print(...)` (a local function or import called `print` is not the
     builtin) outside the modules matched by `hr-print-allowed` (by default `scripts/*`, `*/scripts/*` and
-    `*/__main__.py`, where output is the point). The rule does not run at all in those modules.
+    `*/__main__.py`, where output is the point). The rule does not run at all in those modules, nor in
+    command-line modules, whose standard output is what scripts and users read ("use the logger" is the
+    wrong advice there): a module under a `cli/` or `commands/` folder, named `cli.py`, `*_cli.py` or
+    `cli_*.py`, importing a command-line framework (`argparse`, `click`, `typer`, `cyclopts`, `fire`,
+    `docopt`, `rich_click`, `cleo`), with a module-level `if __name__ == "__main__":` block (a script, the
+    in-module twin of `__main__.py`), or calling `input()` or `getpass.getpass()` (an interactive program,
+    which prints its side of the dialogue). Nor in migration scripts (the `migration` role), whose output is
+    the migration tool's console and whose code is frozen history.
 
     Two kinds of `print` are not output for a log, and are not reported:
     - a print with a `file=` argument other than `sys.stdout` or `sys.stderr`: that writes to a file or a
       stream object (`print(row, file=report)`), which is I/O, not a stand-in for logging;
-    - a print in the module-level `if __name__ == "__main__":` block, the script part of a module (the
-      in-module twin of `__main__.py`). A print inside a function is reported even when that function is
-      the command line's `main()`, because a function does not know who calls it, and a print to
-      `sys.stderr` counts: it is the classic home-made warning log. Put command-line modules in
-      `hr-print-allowed` (for example `*/cli.py`) instead.
+    - a print whose line says `# noqa: T201` (ruff's and flake8-print's code for the same check): the
+      project has already decided that this print stays.
+
+    A print to `sys.stderr` counts: it is the classic home-made warning log. Put other command-line modules
+    in `hr-print-allowed` (for example `tools/*`).
 
     ## Why is this bad?
     `print` output has no level, no timestamp, no structure, and cannot be routed or silenced. 004's code
@@ -67,6 +109,20 @@ class PrintCall(Rule):
         "def write(rows: list[str], handle) -> None:\n    for row in rows:\n        print(row, file=handle)",
         "def main() -> None:\n    pass\n\nif __name__ == '__main__':\n    print('running')\n    main()",
         "callbacks = [print]",
+        "def warn(message: str) -> None:\n    print(message)  # noqa: T201",
+        "def warn(message: str) -> None:\n    print(  # noqa: E501,T201\n        message\n    )",
+        "def ask() -> str:\n    print('Your name?')\n    return input()",
+        "import getpass\n\ndef ask() -> str:\n    print('Password for the proxy:')\n    return getpass.getpass()",
+        "def run() -> None:\n    print('x')\n\nif __name__ == '__main__':\n    run()",
+        Example('from alembic import op\n\ndef upgrade() -> None:\n    print("synced")', path="app/db/0001.py"),
+        Example(
+            "import json\n\ndef show(run: dict) -> None:\n    print(json.dumps(run))", path="app/cli/commands/show.py"
+        ),
+        Example("def main() -> None:\n    print('done')", path="app/cli.py"),
+        Example("def main() -> None:\n    print('done')", path="app/export_cli.py"),
+        "import argparse\n\ndef main() -> None:\n    args = argparse.ArgumentParser().parse_args()\n    print(args)",
+        "import typer\n\napp = typer.Typer()\n\n@app.command()\ndef hello(name: str) -> None:\n    print(name)",
+        "from click import command\n\n@command()\ndef hello() -> None:\n    print('hello')",
     )
     invalid = (
         "def sync(users: list[str]) -> None:\n    for user in users:\n        print(user)  # error: HR003",
@@ -74,22 +130,29 @@ class PrintCall(Rule):
         "import builtins\n\nbuiltins.print('x')  # error: HR003",
         "print('x', file=None)  # error: HR003",
         "print('module import side effect')  # error: HR003",
-        "if __name__ == '__main__':\n    def run() -> None:\n        print('x')  # error: HR003",
+        "def run() -> None:\n    print('x')  # noqa: E501  # error: HR003",
+        "def ask() -> None:\n    input_text = read()\n    print(input_text)  # error: HR003",
         Example("print('x')  # error: HR003", path="app/scripts_helpers.py"),
+        Example("print('x')  # error: HR003", path="app/clients.py"),
+        "import argparse_helpers\n\nprint('x')  # error: HR003",
     )
 
     calls = frozenset({"builtins.print"})
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Not in the modules where printing is allowed."""
-        return not matches(ctx.path, ctx.config.print_allowed)
+        """Not in the modules where printing is allowed, command-line modules, or migration scripts."""
+        if matches(ctx.path, ctx.config.print_allowed) or ctx.is_migration_module():
+            return False
+        return not is_command_line_module(ctx)
 
     def visit_call(self, node: ast.Call, name: str) -> None:
-        """Report a print to the console outside the module's `__main__` block."""
+        """Report a print to the console outside the module's `__main__` block, unless waived for ruff."""
         for keyword in node.keywords:
             if keyword.arg == "file" and not self._to_console(keyword.value):
                 return
+        if any(PRINT_WAIVER_RE.search(comment) for _, comment in self.ctx.comments_on(node.lineno)):
+            return
         for ancestor in self.ctx.ancestors_in_function(node):
             if is_main_guard(ancestor) and isinstance(self.ctx.parent(ancestor), ast.Module):
                 return

@@ -6,9 +6,14 @@ import ast
 import keyword
 import re
 import warnings
+from typing import TYPE_CHECKING
 
 from flake8_house_rules.fixes import Edit, Fix
 from flake8_house_rules.rule import FixExample, Rule
+from flake8_house_rules.rules.hr0xx_hygiene.common import is_generated_module
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context import ModuleContext
 
 #: Comments that are tool directives or file headers, never code, whatever they parse as.
 MARKER_RE = re.compile(
@@ -23,9 +28,17 @@ CODE_HINT_RE = re.compile(r"[(=\[]|:\s*$|^[#\s]*(?:import|from|return|raise|del|
 PROSE_RE = re.compile(r"[A-Za-z]{2,}\s+[A-Za-z]{2,}")
 CONTINUED = ("(", "[", "{", ",", "\\")
 LABEL_RE = re.compile(r"^[A-Z][a-z]+$")
+#: `IP: distance = 1 - inner_product`, `Note: x = 1`: a capitalised label and a colon open a line of prose.
+LABEL_PREFIX_RE = re.compile(r"^[A-Z][A-Za-z0-9]*\s*:\s+\S")
+#: Block headers that do not parse alone: `try:`, `else:`, `finally:`, `except ...:`, `elif ...:`.
+BARE_HEADER_RE = re.compile(r"^(?:try|else|finally)\s*:$")
+CLAUSE_HEADER_RE = re.compile(r"^(?:except\b.*|elif\s.+):$")
+#: How many comment lines a statement that spans several lines (`op.execute(` ... `)`) may take.
+JOIN_REACH = 30
 #: A line that maps one thing to another (`a -> b`) introduces examples, as unfinished prose does.
 ARROWS = ("->", "=>")
 #: Lines that open an example: a separator or code fence, a doctest prompt, `e.g.`, `Example`, `Usage`.
+FENCE_RE = re.compile(r"^(?:[-=*~_]{3,}|```)")
 EXAMPLE_RE = re.compile(r"^(?:[-=*~_]{3,}|```|>>>|e\.g\.|i\.e\.|for example\b|examples?\b|usage\b)", re.IGNORECASE)
 #: C API names (`PyList_Extend`, `_PyCoreConfig_InitCompatConfig`): a label naming what a test covers.
 C_API_RE = re.compile(r"^_?Py[A-Z][A-Za-z]*_")
@@ -127,12 +140,24 @@ def _is_assignment(statement: ast.Assign | ast.AugAssign, text: bytes) -> bool:
     return not spaced_before and not spaced_after and text.rstrip().endswith(b",")
 
 
+def _is_label_assignment(statement: ast.Assign | ast.AugAssign) -> bool:
+    """Whether an assignment states what a word means: `Public = NULL` (a capitalised word, a name or literal)."""
+    if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
+        return False
+    target = statement.targets[0]
+    return (
+        isinstance(target, ast.Name)
+        and LABEL_RE.match(target.id) is not None
+        and isinstance(statement.value, ast.Name | ast.Constant)
+    )
+
+
 def _is_code_statement(statement: ast.stmt, text: bytes) -> bool:
     """Whether one statement parsed from a comment is code rather than a lone word, number or phrase."""
     if isinstance(statement, ast.Expr):
         return _is_call(statement.value, text)
     if isinstance(statement, ast.Assign | ast.AugAssign):
-        return _is_assignment(statement, text)
+        return not _is_label_assignment(statement) and _is_assignment(statement, text)
     if isinstance(statement, ast.Import | ast.ImportFrom | ast.Delete | ast.Assert):
         return True
     if isinstance(statement, ast.AnnAssign):
@@ -162,18 +187,54 @@ def code_statements(comment: str) -> list[ast.stmt] | None:
         return None
     if (text.endswith(".") and not text.endswith("...")) or "###" in text:
         return None  # a sentence (`... let downstream authorization # return 403.`) or a banner
-    if is_prose(text):
+    if LABEL_PREFIX_RE.match(text) or is_prose(text):
         return None
-    source = text + "\n    pass" if text.endswith(":") else text
+    if BARE_HEADER_RE.match(text):
+        return [ast.Pass()]  # `try:`, `else:`, `finally:` open a block, as `if x is None:` does
+    if CLAUSE_HEADER_RE.match(text):
+        if text.startswith("elif"):
+            return code_statements(text[2:])  # `elif x is None:` is code when `if x is None:` is
+        return [ast.Pass()] if _parses(f"try:\n    pass\n{text}\n    pass") is not None else None
+    return _statements(text)
+
+
+def _parses(source: str) -> ast.Module | None:
+    """The module a source parses to, or `None` when it does not parse (warnings silenced)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            tree = ast.parse(source)
+            return ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        return None
+
+
+def _statements(text: str) -> list[ast.stmt] | None:
+    """The statements a comment's text (one line, or lines joined) holds when each of them is code."""
+    tree = _parses(text + "\n    pass" if text.endswith(":") else text)
+    if tree is None:
         return None
     raw = text.encode("utf-8", "surrogatepass")
     if tree.body and all(_is_code_statement(statement, raw) for statement in tree.body):
         return tree.body
+    return None
+
+
+def joined_statements(texts: list[str]) -> tuple[int, list[ast.stmt]] | None:
+    """A statement that spans several comment lines (`# op.execute(` ... `# )`): how many lines, and it.
+
+    The first line must end inside brackets (with `(`, `[`, `{`, `,` or a backslash); lines are added one at a
+    time, at most `JOIN_REACH`, until the text parses. A line of prose (outside strings) ends the search.
+    """
+    first = texts[0]
+    if not first.endswith(CONTINUED) or MARKER_RE.match(first) or is_prose(first):
+        return None
+    for count in range(2, min(len(texts), JOIN_REACH) + 1):
+        line = texts[count - 1]
+        if is_prose(line) or len(line) > MAX_LENGTH:
+            return None
+        statements = _statements("\n".join(texts[:count]))
+        if statements is not None:
+            return count, statements
     return None
 
 
@@ -189,9 +250,11 @@ def opens_example(text: str, example: bool) -> bool:
     mapping (`a -> b`), a separator or code fence, a doctest prompt, `e.g.` or `Usage` opens an example; a
     finished sentence closes it; anything else (a blank `#`, a fragment such as `# )`) leaves it as it is.
     """
+    if MARKER_RE.match(text):
+        return example  # a `TODO:` or a directive is no prose that introduces what follows
     if text.endswith(":") or EXAMPLE_RE.match(text) or any(arrow in text for arrow in ARROWS):
         return True
-    if PROSE_RE.search(text) and not text.endswith(CONTINUED):
+    if PROSE_RE.search(STRING_RE.sub('""', text)) and not text.endswith(CONTINUED):
         return not text.endswith((".", "!", "?"))
     return example
 
@@ -206,12 +269,23 @@ class CommentedOutCode(Rule):
     `Setup (optional)` with a space is a title), or a block header (`for user in users:`, `def f(x):`,
     `if x is None:`). Not code, though Python would parse them: a lone name, number or string (`# TODO`,
     `# 42`), a dotted name (`# see app.models`), a phrase that happens to parse (`# not found`,
-    `# input/output`, `# multi-line`, `# if needed:`), a `Label: text` line (`# Note: slow`), a
-    bare keyword (`# pass`, `# return`), literals such as `# [1, 2, 3]` or `# {"id": 1}` (example data),
+    `# input/output`, `# multi-line`, `# if needed:`), a `Label: text` line (`# Note: slow`,
+    `# IP: distance = 1 - inner_product`: a capitalised word and a colon, checked before parsing), a
+    `Label = VALUE` line (`# Public = NULL`: a capitalised word given a name or a literal), a bare keyword
+    (`# pass`, `# return`), literals such as `# [1, 2, 3]` or `# {"id": 1}` (example data),
     and conditions such as `# x > 0`. Directives and headers are skipped before parsing: `type:`, `noqa`,
     `pragma`, `fmt:`, `isort:`, `pylint:`, `mypy:`, `pyright:`, `ruff:`, `nosec`, `TODO`/`FIXME`/`XXX`,
     shebang, `-*- coding -*-`, `vim:`, SPDX, copyright and license lines. Comments after code on the same
     line are not checked: they describe that line.
+
+    A statement that spans several comment lines (`# op.execute(`, `#     sa.text("...")`, `# )`) is parsed
+    as a whole and reported at its first line; block headers that do not parse alone count as code too
+    (`# try:`, `# else:`, `# finally:`, `# except KeyError:`, `# elif x is None:`). Code after a line of
+    prose that introduces it (`# This would be used like:`, `# e.g.`, `# Usage`, a code fence) is an
+    example, and is not reported; a `TODO`/`FIXME` line or a string of words inside a statement opens no
+    example. A lone call of a plain name above code that calls it by a longer name (`# pow(0., x)` above
+    `math.pow(0., INF)`) labels that code; any other complete call is code, the old variant of the next
+    line included (`# client.send(old_payload)` above `client.send(payload)`).
 
     ## Why is this bad?
     Commented-out code rots: nobody knows whether it still works or why it was kept, and version control
@@ -272,6 +346,14 @@ class CommentedOutCode(Rule):
         "eval_tests = [\n    # Constant(value=None)\n    'None',\n]",
         '# [{"a": 1}, {"a": 3}] -> {"a": [1, 3]}\n# Schema([ColSpec(long, "a")]) ->\n'
         '# Schema([ColSpec(Array(long), "a")])',
+        "try:\n    hints = f()\nexcept TypeError:\n    # ---\n    # from __future__ import annotations\n    #\n"
+        "    # def f(x: list[str]) -> list[str]:\n    #          ^^^^^^^^^ Evaluating this expression fails in\n"
+        "    #                    Python < 3.9 because list is not subscriptable.\n    #     return x\n    # ---\n"
+        "    hints = {}",
+        "def score(score: float, grants: dict) -> float | None:\n    if grants['is_public']:\n"
+        "        # Public = NULL\n        return None\n    # IP: distance = 1 - inner_product\n    return 1.0 - score",
+        "# Note: x = compute()\n# Otherwise: retry = True\nx = 1",
+        "# else: the default applies\n# try: harder\nx = 1",
     )
     invalid = (
         "def save(user) -> None:\n    # cache.invalidate(user.id)  # error: HR004\n    store.save(user)",
@@ -285,7 +367,34 @@ class CommentedOutCode(Rule):
         "response = client.create(\n    model=model,\n    # top_k=top_k,  # error: HR004\n    top_p=top_p,\n)",
         "# print('x')  # error: HR004\nlogger.info('y')",
         "# self.assertEqual(ceil(INF), INF)  # error: HR004\n# self.assertEqual(ceil(NAN), NAN)\nx = 1",
+        # a statement over several lines is reported at its first line
+        "def downgrade() -> None:\n    pass\n    # op.execute(  # error: HR004\n"
+        "    #     sa.sql.text(\"UPDATE instances SET status = 'STARTING'\")\n    # )",
+        # a string of words inside the statement is no prose that hides the lines after it
+        "def upgrade() -> None:\n    pass\n    # op.execute(  # error: HR004\n    #     sa.sql.text(\n"
+        "    #         \"UPDATE instances SET status = 'A' WHERE status = 'B'\"\n    #     )\n    # )\n"
+        "    # op.execute(sa.sql.text(\"UPDATE instances SET status = 'IDLE'\"))",
+        # a `TODO` line does not introduce the code below it as an example
+        "def handle(prompt: str, files: list) -> list:\n    # TODO: re-enable URL extraction from prompt\n"
+        "    # urls = []  # error: HR004\n    # if prompt and len(prompt) < 500:\n"
+        "    #     urls = extract_urls(prompt)\n\n    return files",
+        # after a closing fence, code is code again
+        "# ```\n# save(user)\n# ```\n# Done with the example.\n# cache.clear()  # error: HR004\nx = 1",
+        # the old variant of the next line
+        "def sync(client, payload, old_payload):\n    # client.send(old_payload)  # error: HR004\n"
+        "    client.send(payload)",
+        # block headers that do not parse alone
+        "x = 1\n# try:  # error: HR004\n#     save(user)\n# except Exception as e:\n#     print(e)",
+        "x = 1\n# else:  # error: HR004\n#     save(user)",
+        "x = 1\n# finally:  # error: HR004\n#     conn.close()",
+        "x = 1\n# except (KeyError, ValueError):  # error: HR004\n#     pass",
+        "x = 1\n# elif user is None:  # error: HR004\n#     return",
     )
+
+    @classmethod
+    def applies_to(cls, ctx: ModuleContext) -> bool:
+        """Generated modules are not checked."""
+        return not is_generated_module(ctx)
 
     def visit_Module(self, node: ast.Module) -> None:
         """Read the comment-only lines in runs, and report each run of commented-out code at its first code line.
@@ -313,26 +422,39 @@ class CommentedOutCode(Rule):
     def _check_run(self, run: list[tuple[int, int, str]]) -> None:
         """Report the first line of code in a run of comment lines that is not an example or a label.
 
-        Only lines with a code hint are parsed; whether an example is open is worked out from the lines
-        above a line of code only when one is found.
+        Only lines with a code hint are parsed; a line that opens brackets and does not parse alone is
+        joined with the lines below it (`# op.execute(` ... `# )`), and the statement is reported at its
+        first line. Whether an example is open is worked out from the lines above a line of code only when
+        one is found.
         """
         search = CODE_HINT_RE.search
-        example = False
+        texts = [raw.lstrip("# \t") for _, _, raw in run]
+        example = fenced = False
         settled = 0
         code_lines: set[int] = set()
-        for index, (line, col, raw) in enumerate(run):
+        index = 0
+        while index < len(run):
+            line, col, raw = run[index]
+            text = texts[index]
+            index += 1
             if not search(raw):
                 continue
-            text = raw.lstrip("# \t")
             statements = code_statements(text)
+            taken = 1
             if statements is None:
-                continue
-            for earlier in range(settled, index):
-                above = run[earlier][2].lstrip("# \t")
-                if above and earlier not in code_lines:
+                joined = joined_statements(texts[index - 1 :])
+                if joined is None:
+                    continue
+                taken, statements = joined
+            for earlier in range(settled, index - 1):
+                above = texts[earlier]
+                if FENCE_RE.match(above):
+                    fenced = not fenced  # between two fences or separators, everything is the example
+                    example = fenced
+                elif above and earlier not in code_lines and not fenced:
                     example = opens_example(above, example)
-            settled = index + 1
-            code_lines.add(index)
+            code_lines.update(range(index - 1, index - 1 + taken))
+            settled = index - 1 + taken
             if (
                 not example
                 and not self._labels_next_lines(statements, line)
@@ -341,16 +463,21 @@ class CommentedOutCode(Rule):
             ):
                 self.report((line, col))
                 return
+            index = settled
 
     def _labels_next_lines(self, statements: list[ast.stmt], line: int) -> bool:
-        """Whether a lone call names what the next lines use: `# pow(0., x)` above `math.pow(0., INF)`."""
+        """Whether a lone call names what the next lines call by a longer name: `# pow(x)` above `math.pow(x)`.
+
+        Only a plain name counts, and only when the code below calls it as an attribute: `# client.send(old)`
+        above `client.send(new)` is the old variant of the next line, and is code.
+        """
         if len(statements) != 1 or not isinstance(statements[0], ast.Expr):
             return False
         call = statements[0].value
-        name = _callee_name(call) if isinstance(call, ast.Call) else None
-        if name is None:
+        if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name):
             return False
-        needle = re.compile(rf"\b{re.escape(name)}\b")
+        name = call.func.id
+        needle = re.compile(rf"\.{re.escape(name)}\b")
         below = (text for text in self.ctx.lines[line : line + LABEL_REACH * 5] if not text.lstrip().startswith("#"))
         return any(needle.search(text) for _, text in zip(range(LABEL_REACH), below, strict=False))
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
-from flake8_house_rules.rules.hr0xx_hygiene.common import is_dunder
+from flake8_house_rules.rules.hr0xx_hygiene.common import is_dunder, is_generated_module
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context import ModuleContext
 
 UPPER_RE = re.compile(r"^_*[A-Z][A-Z0-9_]*$")
 #: Module-level names a framework reads by their lower-case spelling: Alembic migrations, Django apps and
@@ -67,6 +71,9 @@ class ConstantNotUpperCase(Rule):
     (Alembic's `revision`, `down_revision`, `branch_labels`, `depends_on`, Django's `default_app_config` and
     `app_name`, `pytest_plugins`, PEP 249's `apilevel`, `threadsafety`, `paramstyle`); and every name in a
     tool's configuration file (Sphinx's `conf.py`, gunicorn's config), whose names the tool dictates.
+    Migration scripts (the `migration` role: alembic's `versions/` folders, or a module importing
+    `alembic.op`) are not checked: their module-level names (`revision`, a project's own `app_version`) are
+    read by the migration tooling under the spelling it generated.
 
     ## Why is this bad?
     A constant spelled like a variable invites reassignment and hides that the value is fixed. 001 Naming:
@@ -105,6 +112,12 @@ class ConstantNotUpperCase(Rule):
         'name = f"{prefix}-service"',
         Example('project = "example"\nhtml_theme = "alabaster"', path="docs/conf.py"),
         'try:\n    mode = "fast"\nexcept ImportError:\n    mode = "slow"',
+        Example(
+            '"""Add users table."""\nfrom alembic import op\n\nrevision = "0001"\ndown_revision = None\n'
+            'app_version = "3.0.0"\n\n\ndef upgrade() -> None:\n    op.drop_column("users", "legacy")',
+            path="app/db/revisions/0001_add_users.py",
+        ),
+        Example('app_version = "3.0.0"', path="migrations/versions/0001_add_users.py"),
     )
     invalid = (
         "cache_duration_ms = 60_000  # error: HR009",
@@ -115,6 +128,11 @@ class ConstantNotUpperCase(Rule):
         "_default_page_size = 20  # error: HR009",
         'if sys.platform == "win32":\n    separator = "\\\\"  # error: HR009',
     )
+
+    @classmethod
+    def applies_to(cls, ctx: ModuleContext) -> bool:
+        """Migration scripts and generated modules are not checked."""
+        return not ctx.is_migration_module() and not is_generated_module(ctx)
 
     def visit_Module(self, node: ast.Module) -> None:
         """Read the module scope's bindings once."""

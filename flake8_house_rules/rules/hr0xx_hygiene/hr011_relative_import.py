@@ -3,17 +3,60 @@
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import re
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flake8_house_rules.fixes import Edit, Fix, edits
-from flake8_house_rules.rule import FixExample, Rule
+from flake8_house_rules.paths import matches
+from flake8_house_rules.rule import Example, FixExample, Rule
+from flake8_house_rules.rules.hr0xx_hygiene.common import is_generated_module
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context import ModuleContext
+
+#: Vendored trees: copied into a package from elsewhere, they must import relatively to work where they land.
+#: How many folders up a package is looked for, at most.
+MAX_PACKAGE_DEPTH = 30
+#: How many imported names the message spells out.
+MAX_NAMES = 3
+VENDORED_PATHS = ("*/_vendor/*", "_vendor/*", "*/_vendored/*", "_vendored/*", "*/vendor/*", "vendor/*")
+
+
+@functools.lru_cache(maxsize=1024)
+def package_of(folder: str) -> tuple[str, ...]:
+    """The dotted package a folder is (`("app", "users")`), climbing while folders hold an `__init__.py`."""
+    parts: list[str] = []
+    here = Path(folder)
+    while len(parts) < MAX_PACKAGE_DEPTH and (here / "__init__.py").is_file() and here.name:
+        parts.append(here.name)
+        here = here.parent
+    return tuple(reversed(parts))
+
+
+def absolute_module(package: tuple[str, ...], node: ast.ImportFrom) -> str | None:
+    """The absolute module a relative import names from inside a package, or `None` when it climbs out."""
+    if node.level - 1 >= len(package):
+        return None
+    parts = list(package[: len(package) - (node.level - 1)])
+    if node.module:
+        parts.append(node.module)
+    return ".".join(parts)
 
 
 class RelativeImport(Rule):
     """## What it does
     Checks for relative imports: `from . import x`, `from .models import User`, `from ..core import db`.
-    Reported at the import statement.
+    Reported at the import statement, with the absolute import to write when the module's folders are
+    packages on disk (each holds an `__init__.py`): `from .models import User` in `app/users/routes.py`
+    gives `from app.users.models import User`.
+
+    Not checked: vendored code (a module under a `_vendor/`, `_vendored/` or `vendor/` folder), copied into a
+    package from elsewhere, which must import relatively to work wherever it is copied. Other trees that
+    must (a package vendored into several distributions under another name) belong in flake8's
+    `per-file-ignores` (`app/_shared/*: HR011`).
 
     ## Why is this bad?
     A relative import says where a module sits, not what it is: moving a file silently changes what it
@@ -45,19 +88,38 @@ class RelativeImport(Rule):
         "from app.users.models import User",
         "import app.core.db",
         "from __future__ import annotations",
+        Example("from .base import NullMetrics", path="app/_vendor/metrics/stats.py"),
+        Example("from . import packaging", path="pip/_vendor/__init__.py"),
     )
     invalid = (
         "from .models import User  # error: HR011",
         "from . import models  # error: HR011",
         "from ..core.db import get_session  # error: HR011",
         "def f() -> None:\n    from .lazy import thing  # error: HR011",
+        Example("from .base import NullMetrics  # error: HR011", path="app/vendors/stats.py"),
     )
 
+    @classmethod
+    def applies_to(cls, ctx: ModuleContext) -> bool:
+        """Vendored code and generated modules are not checked."""
+        return not matches(ctx.path, VENDORED_PATHS) and not is_generated_module(ctx)
+
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        """Report an import with leading dots."""
-        if node.level:
+        """Report an import with leading dots, naming the absolute module when the packages on disk say it."""
+        if not node.level:
+            return
+        path = self.ctx.path
+        target = None
+        if path is not None:
+            folder = os.path.dirname(os.path.join(self.ctx.config.cwd, path))
+            target = absolute_module(package_of(os.path.abspath(folder)), node)
+        if target is None:
             module = "." * node.level + (node.module or "")
             self.report(node, f"use an absolute import instead of the relative `from {module} import ...`")
+            return
+        names = [alias.name + (f" as {alias.asname}" if alias.asname else "") for alias in node.names]
+        shown = ", ".join(names[:MAX_NAMES]) + (", ..." if len(names) > MAX_NAMES else "")
+        self.report(node, f"use an absolute import instead of a relative one: `from {target} import {shown}`")
 
     def fix_for(self, node: ast.AST | tuple[int, int]) -> Fix | None:
         """The dots replaced by the package they stand for, read from the `__init__.py` files above the module
@@ -66,11 +128,9 @@ class RelativeImport(Rule):
         """
         if not isinstance(node, ast.ImportFrom) or not node.level:
             return None
-        package = _package_of(self.ctx.filename, self.ctx.config.cwd)
-        if not package or node.level > len(package):
+        absolute = self._absolute(node)
+        if absolute is None:
             return None
-        base = package[: len(package) - node.level + 1]
-        absolute = ".".join([*base, *([node.module] if node.module else [])])
         text = self.ctx.lines[node.lineno - 1]
         start = edits.char_column(self.ctx, node.lineno, node.col_offset)
         found = RELATIVE_RE.match(text, start)
@@ -78,6 +138,16 @@ class RelativeImport(Rule):
             return None
         edit = Edit(absolute, (node.lineno, found.start("dots")), (node.lineno, found.end("module")))
         return Fix.unsafe(f"Import from `{absolute}`", edit)
+
+    def _absolute(self, node: ast.ImportFrom) -> str | None:
+        """The module the import names, from the packages on disk (as the message does; else beside the file)."""
+        path = self.ctx.path
+        if path is None:
+            return None
+        folder = os.path.dirname(os.path.join(self.ctx.config.cwd, path))
+        if not os.path.isdir(folder):
+            folder = os.path.dirname(os.path.abspath(self.ctx.filename))
+        return absolute_module(package_of(os.path.abspath(folder)), node)
 
     fixes = (
         FixExample(
@@ -96,24 +166,3 @@ class RelativeImport(Rule):
 
 #: `from ..models import`: the dots and the module, as the fix rewrites them.
 RELATIVE_RE = re.compile(r"from\s+(?P<dots>\.+)\s*(?P<module>[\w.]*)\s+import\b")
-
-
-def _package_of(filename: str, root: str) -> list[str]:
-    """The dotted package a module file belongs to, from the `__init__.py` files of its folders (`[]` if none).
-
-    A relative file name is under the project root the run was configured from (else the working folder).
-    """
-    path = filename if os.path.isabs(filename) else os.path.join(root, filename)
-    if not os.path.exists(path):
-        path = os.path.abspath(filename)
-    folder = os.path.dirname(path)
-    parts: list[str] = []
-    for _ in range(64):
-        if not os.path.isfile(os.path.join(folder, "__init__.py")):
-            break
-        parts.append(os.path.basename(folder))
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            break
-        folder = parent
-    return parts[::-1]

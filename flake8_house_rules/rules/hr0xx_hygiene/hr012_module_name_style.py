@@ -12,16 +12,29 @@ from flake8_house_rules.rule import Example, Rule
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
 
-#: snake_case file names: lower-case letters, digits and underscores (`0001_initial.py` included; doubled
-#: underscores too: `test__locale.py` tests `_locale`).
-SNAKE_RE = re.compile(r"^[a-z0-9_]+$")
-#: kebab-case file names: lower-case letters, digits and hyphens.
-KEBAB_RE = re.compile(r"^_*[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: Where a name's words meet: a camelCase boundary (`userService`), or anything that is not a letter or
+#: digit (`my module`, `2023-08-28`).
+CAMEL_RE = re.compile(r"(?<=[^\W_A-Z])(?=[A-Z])")
+SEPARATORS_RE = re.compile(r"[\W_]+")
 
 
-def split_words(stem: str) -> str:
-    """A file name in lower case with its camelCase words split by `_`: `UserService` -> `user_service`."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", stem).lower()
+def is_snake(stem: str) -> bool:
+    """snake_case, read by Unicode case: letters without upper case, digits and underscores.
+
+    `0001_initial`, `test__locale` (for `_locale`) and `caf\u00e9` pass.
+    """
+    return stem == stem.lower() and stem.replace("_", "a").isalnum()
+
+
+def is_kebab(stem: str) -> bool:
+    """kebab-case: leading underscores, then lower-case words of letters and digits joined by single `-`."""
+    words = stem.lstrip("_").split("-")
+    return stem == stem.lower() and all(word and word.isalnum() for word in words)
+
+
+def split_words(stem: str) -> list[str]:
+    """A file name's words in lower case: `UserService` and `my module` give `user, service` and `my, module`."""
+    return [word for word in SEPARATORS_RE.split(CAMEL_RE.sub("_", stem).lower()) if word]
 
 
 class ModuleNameStyle(Rule):
@@ -34,7 +47,10 @@ class ModuleNameStyle(Rule):
     `kebab`, test modules (`hr-test-modules`: `test_users.py`, `conftest.py`) keep their snake_case names,
     because pytest only collects `test_*.py` files, and no module can be imported under a kebab-case name,
     so only choose `kebab` for files that are run, not imported. Code read from stdin without a file name
-    is not checked.
+    is not checked, nor are migration scripts (the `migration` role), whose file names alembic's
+    `file_template` generates (`2023-08-28_initial_migration.py`) and loads by path. Case is read by Unicode
+    category (`café.py` is snake_case); the name suggested always fits the style (`my module.py` gives
+    `my_module.py`).
 
     ## Why is this bad?
     A mix of styles makes files hard to find and imports hard to guess. 001 Naming: "Functions/variables:
@@ -68,18 +84,24 @@ class ModuleNameStyle(Rule):
         Example("x = 1", path="tests/test_usage_tracker.py", options={"hr-module-naming": "kebab"}),
         Example("x = 1", path="app/__main__.py", options={"hr-module-naming": "kebab"}),
         Example("x = 1", path="stdin"),
+        Example("x = 1", path="app/caf\u00e9.py"),
+        Example("from alembic import op\n", path="app/db/revisions/2023-08-28_initial_migration.py"),
+        Example("x = 1", path="migrations/versions/2023-08-28_initial_migration.py"),
     )
     invalid = (
         Example("x = 1  # error: HR012", path="app/services/UserService.py"),
         Example("x = 1  # error: HR012", path="app/usage-tracker.py"),
         Example("x = 1  # error: HR012", path="app/usage_tracker.py", options={"hr-module-naming": "kebab"}),
         Example("# error: HR012\nx = 1", path="app/userService.py"),
+        Example("x = 1  # error: HR012", path="app/my module.py"),
+        Example("x = 1  # error: HR012", path="app/Caf\u00e9.py"),
+        Example("x = 1  # error: HR012", path="app/2023-08-28_initial.py"),
     )
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Only modules read from a file with a name."""
-        return ctx.path is not None
+        """Only modules read from a file with a name, and not migration scripts."""
+        return ctx.path is not None and not ctx.is_migration_module()
 
     def visit_Module(self, node: ast.Module) -> None:
         """Check the file name against the configured style, once per module."""
@@ -89,13 +111,14 @@ class ModuleNameStyle(Rule):
         stem, extension = posixpath.splitext(posixpath.basename(path))
         if extension not in {".py", ".pyi"} or (stem.startswith("__") and stem.endswith("__")):
             return
+        bare = stem.lstrip("_")
+        prefix = stem[: len(stem) - len(bare)]
         if self.ctx.config.module_naming == "kebab":
-            if self.ctx.is_test_module() or KEBAB_RE.match(stem):
+            if self.ctx.is_test_module() or is_kebab(stem):
                 return
-            bare = stem.lstrip("_")
-            wanted = stem[: len(stem) - len(bare)] + split_words(bare).replace("_", "-")
+            wanted = prefix + "-".join(split_words(bare))
         else:
-            if SNAKE_RE.match(stem):
+            if is_snake(stem):
                 return
-            wanted = split_words(stem).replace("-", "_")
+            wanted = prefix + "_".join(split_words(bare))
         self.report((1, 0), f"rename the module file to `{wanted}{extension}` ({self.ctx.config.module_naming} case)")

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
-from flake8_house_rules.rules.hr0xx_hygiene.common import docstring_node, functions
+from flake8_house_rules.rules.hr0xx_hygiene.common import docstring_node, functions, is_generated_module
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context import ModuleContext
 
 #: The statements that hold nested statement lists, and those lists' fields (a handler's or case's body is
 #: read through `handlers` and `cases`).
@@ -23,7 +27,7 @@ BLOCKS: dict[type[ast.stmt], tuple[str, ...]] = {
 
 
 def count_statements(node: ast.FunctionDef | ast.AsyncFunctionDef, limit: int) -> int:
-    """The statements in a function body, nested blocks included, stopping once past `limit`.
+    """The statements in a function body, nested blocks included, stopping once past `limit` (`-1`: never).
 
     A nested `def` or `class` counts as one statement: its own body is its own length. The docstring does
     not count. Iterative, over statement lists only (never expressions).
@@ -33,7 +37,7 @@ def count_statements(node: ast.FunctionDef | ast.AsyncFunctionDef, limit: int) -
         pending = pending[1:]
     count = 0
     blocks = BLOCKS
-    while pending and count <= limit:
+    while pending and (limit < 0 or count <= limit):
         item = pending.pop()
         kind = type(item)
         if kind is ast.ExceptHandler or kind is ast.match_case:
@@ -59,7 +63,9 @@ class FunctionTooLong(Rule):
     Checks for functions and methods whose body holds more than `hr-max-statements` statements (default
     50). Every statement counts, those nested in `if`, `for`, `while`, `with`, `try` and `match` blocks
     too; a nested `def` or `class` counts as one (its body is measured on its own); the docstring does not
-    count. Reported on the `def` line with the limit.
+    count. Reported on the `def` line with the count and the limit ("60 statements, limit 50").
+    Migration scripts (the `migration` role) are not checked: an `upgrade()` that adds sixty columns is
+    generated, linear and frozen history.
 
     Only a body spanning more lines than the limit is counted: that keeps the rule free on the short functions
     that make up nearly all code, and a shorter body can only hold more statements than lines by packing
@@ -100,6 +106,10 @@ class FunctionTooLong(Rule):
             "def f() -> None:\n    def g() -> None:\n" + "        x = 1\n" * 3 + "    x = 2\n    return None",
             options={"hr-max-statements": "3"},
         ),
+        Example(
+            '"""Add the report columns."""\nimport sqlalchemy as sa\nfrom alembic import op\n\n\n'
+            "def upgrade() -> None:\n" + '    op.add_column("reports", sa.Column("m", sa.Integer()))\n' * 60,
+        ),
     )
     invalid = (
         "def f() -> None:  # error: HR013\n" + "    x = 1\n" * 51,
@@ -115,6 +125,11 @@ class FunctionTooLong(Rule):
         ),
     )
 
+    @classmethod
+    def applies_to(cls, ctx: ModuleContext) -> bool:
+        """Migration scripts and generated modules are not checked."""
+        return not ctx.is_migration_module() and not is_generated_module(ctx)
+
     def visit_Module(self, node: ast.Module) -> None:
         """Count the statements of the functions whose body spans more lines than the limit."""
         limit = self.ctx.config.max_statements
@@ -122,5 +137,6 @@ class FunctionTooLong(Rule):
         long = [item for item in long if body_lines(item) > limit]
         for function in long:
             if count_statements(function, limit) > limit:
-                message = f"split the function: its body has more than {limit} statements (`hr-max-statements`)"
+                count = count_statements(function, -1)
+                message = f"split the function: its body has {count} statements, limit {limit} (`hr-max-statements`)"
                 self.report(function, message)

@@ -92,8 +92,42 @@ DOC_KEYWORDS = frozenset(
         "deprecated",
         "epilog",
         "usage",
+        "link",
+        "homepage",
+        "documentation",
+        # FastAPI's OpenAPI metadata
+        "license_info",
+        "contact",
+        "terms_of_service",
     }
 )
+#: Words that, in the name a value is assigned to, say it is documentation (`documentation_url`, `_INSTALL_DOCS`).
+DOC_NAME_WORDS = frozenset({"doc", "docs", "documentation", "homepage", "license", "tos"})
+#: Words that, in a collection's name, say its URLs are what values are matched against (`allowed_hosts`).
+ALLOW_LIST_WORDS = frozenset(
+    {
+        "allowed",
+        "allow",
+        "allowlist",
+        "whitelist",
+        "trusted",
+        "blocked",
+        "blocklist",
+        "blacklist",
+        "denylist",
+        "denied",
+        "origins",
+        "cors",
+    }
+)
+#: File types a browser loads for a page (scripts, styles, images, fonts), not services the code calls.
+ASSET_SUFFIXES = (".js", ".css", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".woff", ".woff2")
+#: Top-level names reserved for documentation and tests (RFC 2606, RFC 6761).
+RESERVED_TLDS = (".example", ".test", ".invalid")
+COLLECTIONS = (ast.List, ast.Tuple, ast.Set, ast.Dict)
+COLLECTION_WRAPPERS = frozenset({"frozenset", "set", "tuple", "list", "dict", "MappingProxyType", "OrderedDict"})
+#: Endings of class names that say the class holds configuration (`ROISettings`, `OllamaConfig`).
+CONFIG_CLASS_ENDINGS = ("Settings", "Config", "Configuration")
 #: Paths on hosts whose URLs name something rather than locate it (OAuth scopes, SAX properties).
 IDENTIFIER_PREFIXES = ("www.googleapis.com/auth/", "www.python.org/sax/")
 #: String methods whose argument is matched against, not connected to.
@@ -160,11 +194,12 @@ def is_placeholder(value: str) -> bool:
     Templates and masks: `<your-token>`, `{token}`, `${TOKEN}`, `$TOKEN`, `[REDACTED]`, `__sentinel__`,
     `****`. Labels and names: a value of three or more lower-case words (`failed-to-connect-to-db`,
     `gen_ai.server.time_to_first_token`), or one with a word that names a secret or says it is none
-    (`x-goog-api-key`, `fake-api-key`, `null`).
+    (`x-goog-api-key`, `fake-api-key`, `null`), also in the plural (`Passwords`).
     """
     if PLACEHOLDER_RE.match(value) is not None or LABEL_RE.match(value) is not None:
         return True
     words = {word for part in VALUE_WORD_RE.split(value) for word in name_words(part)}
+    words.update(word[:-1] for word in list(words) if word.endswith("s"))  # plurals: `Passwords`, `keys`
     return not NAMING_WORDS.isdisjoint(words)
 
 
@@ -172,10 +207,18 @@ def is_url_literal(value: str) -> bool:
     """Whether a string is entirely a URL or DSN of a scheme the catalogue names, and not an identifier."""
     if "://" not in value or URL_RE.fullmatch(value) is None:
         return False
+    if "\\" in value or "(?" in value:
+        return False  # a regular expression that matches URLs: `r"https://opencode\.ai/(?:zen)?"`
     rest = value.partition("://")[2]
     host = rest.split("/", 1)[0].rpartition("@")[2].split(":", 1)[0].lower()
     if host in IDENTIFIER_HOSTS or host.endswith(tuple("." + known for known in IDENTIFIER_HOSTS)):
         return False
+    if host.startswith("example.") or host.endswith(RESERVED_TLDS) or not STAND_IN_WORDS.isdisjoint(host.split(".")):
+        return False  # a placeholder: `https://example.acme.dev/reset`, `http://api.test/`
+    if host.startswith("docs.") or "#" in rest:
+        return False  # a documentation link: `https://docs.litellm.ai/docs`, `https://github.com/x/y#installation`
+    if rest.split("?", 1)[0].lower().endswith(ASSET_SUFFIXES):
+        return False  # a static asset a page loads in the browser: `https://code.jquery.com/jquery.min.js`
     if rest.startswith(IDENTIFIER_PREFIXES) or rest.endswith("/.default"):
         return False  # an OAuth scope (Google's `.../auth/...`, Microsoft's `https://graph.microsoft.com/.default`)
     return rest.strip("/") not in {"", ":memory:"}
@@ -193,6 +236,13 @@ def matching_context(ctx: ModuleContext, node: ast.AST) -> bool:
         return True  # a %-template: `"http://%s:%d/" % (host, port)`
     if isinstance(parent, ast.Attribute) and parent.attr == "format":
         return True  # a str.format template
+    if (
+        isinstance(parent, ast.Call)
+        and isinstance(parent.func, ast.Attribute)
+        and parent.func.attr == "format"
+        and isinstance(parent.func.value, ast.Constant | ast.BinOp)
+    ):
+        return True  # a value put into a message: `"# {:^59} #".format("https://github.com/.../issues/new")`
     if isinstance(parent, ast.Tuple | ast.List | ast.Set):
         node, parent = parent, ctx.parent(parent)
     if isinstance(parent, ast.Compare):
@@ -209,23 +259,98 @@ def documentation_context(ctx: ModuleContext, node: ast.AST) -> bool:
     """Whether a literal is documentation: a docstring or bare string, under a `description=`/`examples=`
     keyword, or in the value of an assignment to such a name (`json_schema_extra = {...}`).
     """
-    child, parent = node, ctx.parent(node)
+    parent = ctx.parent(node)
+    if isinstance(parent, ast.Expr):
+        return True  # a docstring or bare string (not a call on a line of its own: `requests.get("...")`)
     steps = 0
     while parent is not None and steps < MAX_ANCESTORS:
-        if isinstance(parent, ast.Expr):
-            return True
         if isinstance(parent, ast.keyword):
             if parent.arg in DOC_KEYWORDS:
                 return True
         elif isinstance(parent, ast.Assign | ast.AnnAssign):
             targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
-            return any(isinstance(target, ast.Name) and target.id in DOC_KEYWORDS for target in targets)
+            return any(_documentation_name(target) for target in targets)
         elif isinstance(parent, ast.stmt):
             return False
-        child, parent = parent, ctx.parent(parent)
+        parent = ctx.parent(parent)
         steps += 1
-    del child
     return False
+
+
+def _documentation_name(target: ast.expr) -> bool:
+    """`description = ...`, `documentation_url = ...`, `self.docs_url = ...`, `_INSTALL_DOCS = {...}`."""
+    name = target.id if isinstance(target, ast.Name) else target.attr if isinstance(target, ast.Attribute) else ""
+    return bool(name) and (name in DOC_KEYWORDS or not DOC_NAME_WORDS.isdisjoint(name_words(name)))
+
+
+def assigned_collection_name(ctx: ModuleContext, node: ast.AST) -> tuple[str, ast.AST] | None:
+    """The name a literal is assigned or passed to, directly or as an item of a literal collection, with the
+    statement or keyword (`API_URL = "..."`, `HOSTS = ["...", ...]`, `LINKS: Final = {"a": "..."}`,
+    `allow_origins=[...]`); `None` otherwise.
+    """
+    parent = collection_holder(ctx, node)
+    if isinstance(parent, ast.keyword) and parent.arg:
+        return parent.arg, parent  # a keyword: `CORSMiddleware(app, allow_origins=[...])`
+    if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+        return parent.targets[0].id, parent
+    if isinstance(parent, ast.AnnAssign) and isinstance(parent.target, ast.Name) and parent.value is not None:
+        return parent.target.id, parent
+    return None
+
+
+def collection_holder(ctx: ModuleContext, node: ast.AST) -> ast.AST | None:
+    """What holds a literal, past the literal collections (and freezing calls) it is an item of."""
+    parent = ctx.parent(node)
+    for _ in range(MAX_ANCESTORS):
+        if isinstance(parent, COLLECTIONS) or (isinstance(parent, ast.Call) and _wraps_collection(parent)):
+            parent = ctx.parent(parent)
+            continue
+        break
+    return parent
+
+
+def _wraps_collection(call: ast.Call) -> bool:
+    """`frozenset({...})`, `MappingProxyType({...})`, `tuple([...])`: a call that only freezes a collection."""
+    func = call.func
+    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    return name in COLLECTION_WRAPPERS and len(call.args) == 1 and not call.keywords
+
+
+def matched_names(ctx: ModuleContext) -> frozenset[str]:
+    """Names the module only matches values against: the right side of `in`/`not in` (`host in ALLOWED`), or the
+    iterable of a comprehension whose element matches its target (`any(url.startswith(h) for h in hosts)`).
+    Built once per module, on first use.
+    """
+    return ctx.derived("config.matched_names", lambda: _matched_names(ctx))
+
+
+def _matched_names(ctx: ModuleContext) -> frozenset[str]:
+    found: set[str] = set()
+    for compare in ctx.nodes_of(ast.Compare):
+        for op, right in zip(compare.ops, compare.comparators, strict=True):
+            if isinstance(op, ast.In | ast.NotIn) and isinstance(right, ast.Name):
+                found.add(right.id)
+    for kind in (ast.GeneratorExp, ast.ListComp, ast.SetComp):
+        for comprehension in ctx.nodes_of(kind):
+            element = comprehension.elt
+            matches = isinstance(element, ast.Compare) or (
+                isinstance(element, ast.Call)
+                and isinstance(element.func, ast.Attribute)
+                and element.func.attr in MATCHING_METHODS
+            )
+            if matches:
+                found.update(
+                    generator.iter.id for generator in comprehension.generators if isinstance(generator.iter, ast.Name)
+                )
+    return frozenset(found)
+
+
+def config_class_around(ctx: ModuleContext, node: ast.AST) -> bool:
+    """Whether the node sits directly in the body of a class named for configuration (`ROISettings`,
+    `OllamaConfig`, whatever its bases), not inside a method.
+    """
+    owner = ctx.enclosing_class(node)
+    return owner is not None and owner.name.endswith(CONFIG_CLASS_ENDINGS) and ctx.enclosing_function(node) is None
 
 
 def settings_class_around(ctx: ModuleContext, node: ast.AST) -> Model | None:

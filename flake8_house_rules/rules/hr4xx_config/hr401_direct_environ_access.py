@@ -11,14 +11,57 @@ if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
 
 
+#: Variables the operating system sets for every process: where it keeps things, not application configuration.
+PLATFORM_VARIABLES = frozenset(
+    {
+        "HOME",
+        "PATH",
+        "PATHEXT",
+        "USER",
+        "USERNAME",
+        "LOGNAME",
+        "SHELL",
+        "TERM",
+        "PWD",
+        "LANG",
+        "TMPDIR",
+        "TEMP",
+        "TMP",
+        "WINDIR",
+        "SYSTEMROOT",
+        "SYSTEMDRIVE",
+        "COMSPEC",
+        "APPDATA",
+        "LOCALAPPDATA",
+        "PROGRAMDATA",
+        "PROGRAMFILES",
+        "PROGRAMFILES(X86)",
+        "USERPROFILE",
+        "HOMEDRIVE",
+        "HOMEPATH",
+    }
+)
+
+
 class DirectEnvironAccess(Rule):
     """## What it does
     Checks for reads of the environment outside a settings module (`hr-settings-modules`, default
-    `*settings.py,*config.py`) and outside test modules: `os.environ[...]`, `os.environ.get(...)` and
-    `os.getenv(...)`, resolved through imports (`from os import environ, getenv` too). Writes and deletions
-    (`os.environ["X"] = ...`, `del os.environ["X"]`) are not configuration reads and are not reported; nor
-    are other uses of `os.environ` (`"X" in os.environ`, `os.environ.copy()`, `os.environ.setdefault(...)`):
-    the catalogue names three read forms and the rule keeps to them.
+    `*settings.py,*config.py,*/settings/*`) and outside test modules: `os.environ[...]`,
+    `os.environ.get(...)` and `os.getenv(...)`, resolved through imports (`from os import environ, getenv`
+    too). Writes and deletions (`os.environ["X"] = ...`, `del os.environ["X"]`) are not configuration reads
+    and are not reported; nor are other uses of `os.environ` (`"X" in os.environ`, `os.environ.copy()`,
+    `os.environ.setdefault(...)`): the catalogue names three read forms and the rule keeps to them.
+
+    Also left alone, for precision:
+
+    - a save-and-restore: a read assigned to a name that the same module writes back to `os.environ[...]`
+      (`saved = os.environ.get(key)`, later `os.environ[key] = saved`): the code puts the environment back
+      as it found it, it does not configure itself from it;
+    - a copy into another mapping (`child_env[key] = os.environ[key]`, `{k: os.environ[k] for k in keys}`):
+      the environment handed on to a child process, not read for the code's own configuration;
+    - the operating system's own variables, named by a literal (`HOME`, `PATH`, `USERPROFILE`, `APPDATA`,
+      `WINDIR`, `SYSTEMROOT`, `TMPDIR`, `XDG_*`, ...): where the platform keeps things is not the
+      application's configuration, and no settings class would declare them.
 
     ## Why is this bad?
     A value read from the environment in the middle of the code is configuration nobody can find, validate
@@ -63,12 +106,29 @@ class DirectEnvironAccess(Rule):
             path="app/core/env.py",
             options={"hr-settings-modules": "*/env.py"},
         ),
+        # a settings package
+        Example(
+            "import os\n\ndef profiles_path() -> str:\n    return os.getenv('APP_PROFILES_PATH', '~/.app/p.toml')\n",
+            path="app/settings/sources.py",
+        ),
+        # the platform's own variables; a save-and-restore around a call
+        "import os\n\ndef ssh_exe() -> str | None:\n    windir = os.getenv('WINDIR')\n"
+        "    return windir and windir + 'ssh.exe'\n\nHOME = os.environ['HOME']\n"
+        "CACHE = os.environ.get('XDG_CACHE_HOME', '~/.cache')\n",
+        "import os\n\ndef run_with_env(key: str, value: str, run) -> None:\n"
+        "    saved = os.environ.get(key)\n    os.environ[key] = value\n    run()\n"
+        "    if saved is None:\n        del os.environ[key]\n    else:\n        os.environ[key] = saved\n",
+        "import os\n\ndef child_env(keys: list[str]) -> dict[str, str]:\n    env = {}\n    for key in keys:\n"
+        "        env[key] = os.environ[key]\n    return env | {k: os.environ[k] for k in keys}\n",
     )
     invalid = (
         "import os\n\ndef timeout() -> float:\n    return float(os.getenv('TIMEOUT', '10'))  # error: HR401\n",
         "import os\n\nURL = os.environ['DATABASE_URL']  # error: HR401\n",
         "from os import environ, getenv\n\nA = environ.get('A')  # error: HR401\nB = getenv('B')  # error: HR401\n",
         "import os as system\n\nKEY = system.environ.get('KEY', '')  # error: HR401\n",
+        # a platform-looking name that is the application's, and a read kept, not restored
+        "import os\n\nAPP_HOME = os.getenv('APP_HOME')  # error: HR401\n\ndef run(key: str) -> str:\n"
+        "    saved = os.environ.get(key)  # error: HR401\n    os.environ[key] = 'x'\n    return saved\n",
     )
 
     calls = frozenset({"os.getenv", "os.environ.get"})
@@ -79,12 +139,55 @@ class DirectEnvironAccess(Rule):
         """Neither settings modules nor test modules."""
         return not ({"settings", "test"} & ctx.roles)
 
+    def start(self) -> None:
+        """Per module: the reads seen, and the values written back to `os.environ[...]`."""
+        self._reads: list[ast.expr] = []
+        self._restored: set[int] = set()
+
     def visit_call(self, node: ast.Call, name: str) -> None:
-        """Report `os.getenv(...)` and `os.environ.get(...)`."""
-        self.report(node)
+        """Note `os.getenv(...)` and `os.environ.get(...)`, unless they name a platform variable."""
+        key = node.args[0] if node.args else None
+        if not _platform_variable(key):
+            self._reads.append(node)
 
     def visit_reference(self, node: ast.Name | ast.Attribute, name: str) -> None:
-        """Report `os.environ[...]` when it is read."""
+        """Note `os.environ[...]` when it is read, and the names written back to it."""
         parent = self.ctx.parent(node)
-        if isinstance(parent, ast.Subscript) and parent.value is node and isinstance(parent.ctx, ast.Load):
-            self.report(parent)
+        if not isinstance(parent, ast.Subscript) or parent.value is not node:
+            return
+        if isinstance(parent.ctx, ast.Load):
+            if not _platform_variable(parent.slice) and not self._copied(parent):
+                self._reads.append(parent)
+            return
+        statement = self.ctx.parent(parent)
+        if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Name):
+            for binding in self.ctx.lookup(statement.value) or ():
+                if binding.value is not None:
+                    self._restored.add(id(binding.value))
+
+    def _copied(self, read: ast.Subscript) -> bool:
+        """`env[key] = os.environ[key]`, `{k: os.environ[k] for k in keys}`: the environment copied into another
+        mapping (a child process's environment), not configuration read.
+        """
+        holder = self.ctx.parent(read)
+        if isinstance(holder, ast.DictComp) and holder.value is read:
+            return True
+        return (
+            isinstance(holder, ast.Assign)
+            and holder.value is read
+            and all(isinstance(target, ast.Subscript) for target in holder.targets)
+        )
+
+    def finish(self) -> None:
+        """Report each read that is not only saved to be written back."""
+        for node in self._reads:
+            if id(node) not in self._restored:
+                self.report(node)
+        self._reads = []
+
+
+def _platform_variable(key: ast.expr | None) -> bool:
+    """Whether a key is a literal naming one of the operating system's variables (`HOME`, `XDG_*`)."""
+    if not isinstance(key, ast.Constant) or not isinstance(key.value, str):
+        return False
+    return key.value.upper() in PLATFORM_VARIABLES or key.value.startswith("XDG_")

@@ -10,6 +10,7 @@ from flake8_house_rules.rules.hr4xx_config.common import ModelRule
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
+    from flake8_house_rules.context.pydantic import ModelField
 
 
 class FieldWithoutDescription(ModelRule):
@@ -23,7 +24,12 @@ class FieldWithoutDescription(ModelRule):
     Narrower than the catalogue, for precision: a field whose default or metadata is a call of unknown origin
     (a house helper may return a described `FieldInfo`), or passes `**kwargs`, is not reported; nor is the
     `root` field of a `RootModel` (the class docstring describes it), nor a model in a test module (a test's
-    fixture models are no API). SQLModel tables (`table=True`) are not models.
+    fixture models are no API). SQLModel tables (`table=True`) are not models. A discriminator tag, a field
+    typed `Literal[<one value>]` whose default is that value (`type: Literal["created"] = "created"`), is
+    not reported either, nor one typed so without a default (a required tag): its one value says all a
+    description would, and it is fixed, never free input. Nor are the fields of a private model (`class
+    _ToolUse(BaseModel)`, a name starting with `_`): a module's own parsing helper for an upstream
+    payload is no schema anyone reads.
 
     ## Why is this bad?
     The description is what the OpenAPI schema, the settings documentation and the next reader see; a field
@@ -69,6 +75,11 @@ class FieldWithoutDescription(ModelRule):
         Example(
             "from pydantic import BaseModel\n\nclass Payload(BaseModel):\n    name: str\n", path="tests/test_api.py"
         ),
+        # a discriminator tag
+        "from typing import Literal\nfrom pydantic import BaseModel, Field\n\nclass StateChanged(BaseModel):\n"
+        "    type: Literal['state-changed'] = 'state-changed'\n"
+        "    count: int = Field(0, description='Number of changes')\n\nclass Message(BaseModel):\n"
+        "    type: Literal['message']\n\nclass _ToolUse(BaseModel):\n    tool_input: object = None\n",
     )
     invalid = (
         "from pydantic import BaseModel\n\nclass Credentials(BaseModel):\n"
@@ -81,6 +92,9 @@ class FieldWithoutDescription(ModelRule):
         "    debug: bool  # error: HR403\n",
         "import pydantic\n\nclass Base(pydantic.BaseModel):\n    id: int  # error: HR403\n\n"
         "class User(Base):\n    name: str  # error: HR403\n",
+        # a literal of several values, or a tag without its default, is input to describe
+        "from typing import Literal\nfrom pydantic import BaseModel\n\nclass Event(BaseModel):\n"
+        "    kind: Literal['a', 'b'] = 'a'  # error: HR403\n    name: str = 'x'  # error: HR403\n",
     )
 
     @classmethod
@@ -91,8 +105,24 @@ class FieldWithoutDescription(ModelRule):
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         """Report each field of a model that is provably not described."""
         model = self.model_of(node)
-        if model is None:
+        if model is None or node.name.startswith("_"):
             return
         for field in model.fields:
-            if field.described is False and not (model.root and field.name == "root"):
+            if field.described is False and not (model.root and field.name == "root") and not self._tag(field):
                 self.report(field.node)
+
+    def _tag(self, field: ModelField) -> bool:
+        """Whether a field is a discriminator tag: typed `Literal[<one value>]`, without a default or with that one."""
+        annotation, default = field.annotation, field.default
+        if not isinstance(annotation, ast.Subscript) or self.ctx.qualname(annotation.value) != "typing.Literal":
+            return False
+        value = annotation.slice
+        if not isinstance(value, ast.Constant):
+            return False
+        if default is None:
+            return True
+        return (
+            isinstance(default, ast.Constant)
+            and value.value == default.value
+            and type(value.value) is type(default.value)
+        )

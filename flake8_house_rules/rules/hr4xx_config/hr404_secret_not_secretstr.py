@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from flake8_house_rules.context.pydantic import unwrap_optional
 from flake8_house_rules.fixes import Fix, edits
@@ -11,6 +12,9 @@ from flake8_house_rules.rules.hr4xx_config.common import ModelRule, is_secret_na
 
 #: Fields that make a model a page of results: a `token` beside them is a pagination cursor.
 PAGINATION_FIELDS = frozenset({"offset", "page", "cursor", "has_more", "next_page"})
+#: Words of a model's name that say its values are passed on as they are (see the docs).
+PASSING_WORDS = frozenset({"Response", "Params", "Cache", "Cached"})
+CAMEL_WORDS = re.compile(r"[A-Z][a-z0-9]*")
 
 
 class SecretNotSecretstr(ModelRule):
@@ -29,6 +33,13 @@ class SecretNotSecretstr(ModelRule):
     settings class) that also has a pagination field (`offset`, `page`, `cursor`, `has_more`, `next_page`) is
     a page cursor (mlflow's `CompositeToken(backend_token, offset)`) and is not reported either. Reported at
     the field's line.
+
+    Also left alone: the fields of a model whose name says it carries its values on rather than holding
+    them: a response or a token payload (`TokenResponse`, `AccessToken`, a name ending `Token`, or with the
+    word `Response`), the parameters of a message template (`PasswordResetBodyParams`, the word `Params`),
+    or a cache entry (`CopilotCachedKey`, the word `Cache`/`Cached`): those values must be serialised as
+    they are, and `SecretStr` would serialise them as `"**********"`. And a field declared `Field(...,
+    repr=False)`, which already keeps the value out of `repr()` and logs.
 
     ## Why is this bad?
     A `str` secret is printed in full by `repr()`, by logging the settings object, in tracebacks and in
@@ -51,7 +62,10 @@ class SecretNotSecretstr(ModelRule):
 
     code = "HR404"
     name = "secret-not-secretstr"
-    message = "type the secret field as `SecretStr` (read it with `.get_secret_value()`)"
+    message = (
+        "type the secret field as `SecretStr` (read it with `.get_secret_value()`; it serialises as "
+        '`"**********"`, so a field sent to clients needs `repr=False` instead)'
+    )
     fix = "unsafe"
     source = "003 Configuration; 003 Pydantic Models (v2)"
     valid = (
@@ -67,6 +81,12 @@ class SecretNotSecretstr(ModelRule):
         # mlflow: a pagination cursor
         "from pydantic import BaseModel\n\nclass CompositeToken(BaseModel):\n    backend_token: str | None\n"
         "    offset: int = 0\n",
+        # a token a response must carry; a field kept out of repr()
+        "from pydantic import BaseModel, Field\n\nclass TokenResponse(BaseModel):\n    access_token: str\n\n"
+        "class Workload(BaseModel):\n    token: str = Field(repr=False)\n\n"
+        "class AccessToken(BaseModel):\n    access_token: str\n\n"
+        "class PasswordResetBodyParams(BaseModel):\n    reset_token: str\n\n"
+        "class CopilotCachedKey(BaseModel):\n    token: str\n",
     )
     invalid = (
         "from pydantic import BaseModel\n\nclass Credentials(BaseModel):\n    access_token: str  # error: HR404\n",
@@ -77,16 +97,20 @@ class SecretNotSecretstr(ModelRule):
         "    client_secret: Annotated[str, Field(description='OAuth secret')]  # error: HR404\n"
         "    page: int = 1\n"
         "    apiKey: str = ''  # error: HR404\n",
+        "from pydantic import BaseModel, Field\n\nclass TokenRequest(BaseModel):\n"
+        "    client_secret: str = Field(repr=True)  # error: HR404\n",
     )
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         """Report each secret-named field typed `str`."""
         model = self.model_of(node)
-        if model is None:
+        if model is None or _passes_values_on(node.name):
             return
         paginated = not model.settings and any(field.name in PAGINATION_FIELDS for field in model.fields)
         for field in model.fields:
             if not is_secret_name(field.name) or (paginated and name_words(field.name)[-1] == "token"):
+                continue
+            if any(_hidden_from_repr(call) for call in field.field_calls):
                 continue
             inner = unwrap_optional(self.ctx, field.annotation)
             if isinstance(inner, ast.Name) and inner.id == "str" and self.ctx.is_builtin(inner):
@@ -121,4 +145,18 @@ class SecretNotSecretstr(ModelRule):
             "import os\n\nfrom pydantic import SecretStr\nfrom pydantic_settings import BaseSettings\n\n"
             "class Settings(BaseSettings):\n    db_password: SecretStr | None = None\n",
         ),
+    )
+
+
+def _passes_values_on(name: str) -> bool:
+    """Whether a model's name says it carries its values on: a response, token payload, template params, cache."""
+    words = set(CAMEL_WORDS.findall(name))
+    return name.endswith("Token") or not PASSING_WORDS.isdisjoint(words)
+
+
+def _hidden_from_repr(call: ast.Call) -> bool:
+    """Whether a `Field(...)` call passes `repr=False`."""
+    return any(
+        keyword.arg == "repr" and isinstance(keyword.value, ast.Constant) and keyword.value.value is False
+        for keyword in call.keywords
     )

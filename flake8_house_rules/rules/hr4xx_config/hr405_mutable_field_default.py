@@ -30,6 +30,10 @@ class MutableFieldDefault(ModelRule):
     given directly (`tags: list[str] = []`) or through `Field(default=...)` / `Field([...])`. Reported at
     the field's line.
 
+    Left alone: a `Final[...]` attribute, which pydantic (2.11+) leaves out of the fields like a `ClassVar`;
+    and models built on `pydantic.v1`, which HR406 and HR409 also treat as deliberately v1 (that API's own
+    copying rules apply, and the rule does not second-guess a file kept on it).
+
     ## Why is this bad?
     pydantic copies such a default for each instance, but the same spelling on a dataclass or a plain class
     shares one object between every instance, and a reader has to know which case applies. `default_factory`
@@ -63,6 +67,9 @@ class MutableFieldDefault(ModelRule):
         "from typing import ClassVar\nfrom pydantic import BaseModel\n\nclass Item(BaseModel):\n"
         "    registry: ClassVar[dict[str, int]] = {}\n    _seen: set[str] = set()\n",
         "from app.base import Base\n\nclass Item(Base):\n    tags: list[str] = []\n",
+        "from typing import Final\nfrom pydantic import BaseModel\n\nclass Limits(BaseModel):\n"
+        "    defaults: Final[list[int]] = []\n    other: Final = {}\n",
+        "from pydantic.v1 import BaseModel\n\nclass Item(BaseModel):\n    tags: list[str] = []\n",
     )
     invalid = (
         "from pydantic import BaseModel, Field\n\nclass ItemPayload(BaseModel):\n"
@@ -79,11 +86,19 @@ class MutableFieldDefault(ModelRule):
         if model is None:
             return
         for field in model.fields:
+            if self._final(field.annotation):
+                continue
             default = field.default
             if isinstance(default, ast.Call) and self.ctx.call_name(default) in FIELD_FUNCTIONS:
                 default = _field_default(default)
             if default is not None and self._is_mutable(default):
                 self.report(field.node)
+
+    def _final(self, annotation: ast.expr) -> bool:
+        """`Final` or `Final[...]`: a class variable to pydantic, not a field."""
+        if isinstance(annotation, ast.Subscript):
+            annotation = annotation.value
+        return self.ctx.qualname(annotation) == "typing.Final"
 
     def _is_mutable(self, value: ast.expr) -> bool:
         if isinstance(value, MUTABLE_LITERALS):

@@ -34,7 +34,8 @@ class PydanticV1Api(ModelRule):
     (`User(...).dict()`), `self` in a model's method, or a name whose every binding is annotated with a model
     or built by calling one (`user: User`, `user = User(...)`). `.dict()` or `.json()` on anything else (a
     response, a dict-like, a model imported from another module) is never reported. Imports from
-    `pydantic.v1` are v1 on purpose and are not reported.
+    `pydantic.v1` are v1 on purpose and are not reported. A method call is reported at its receiver, or, when
+    the call spans lines, at the line of `.dict`/`.json`/... itself, where a `# noqa` goes.
 
     ## Why is this bad?
     pydantic v2 deprecates these names and removes them in v3: `field_validator`/`model_validator`,
@@ -94,7 +95,9 @@ class PydanticV1Api(ModelRule):
         "    def payload(self) -> dict:\n        return self.dict()  # error: HR409\n\n"
         "def load(data: dict) -> str:\n    user = User.parse_obj(data)  # error: HR409\n"
         "    return user.json()  # error: HR409\n\n"
-        "def dump(user: User | None) -> dict:\n    return user.dict()  # error: HR409\n",
+        "def dump(user: User | None) -> dict:\n    return user.dict()  # error: HR409\n\n"
+        "def publish(worker_id: str) -> dict:\n    return User(\n        name=worker_id,\n"
+        "    ).dict()  # error: HR409\n",
         "from pydantic import BaseModel\n\nclass User(BaseModel):\n    name: str\n\n"
         "    @classmethod\n    def load(cls, row: object) -> 'User':\n"
         "        return cls.from_orm(row)  # error: HR409\n",
@@ -134,7 +137,16 @@ class PydanticV1Api(ModelRule):
             if facts.model_named(receiver) is None and self._bound_first_parameter(receiver) != "cls":
                 return
             replacement = CLASS_METHODS[method]
-        self.report(node, f"use `.{replacement}` (pydantic v2) instead of `.{method}()`")
+        message = f"use `.{replacement}` (pydantic v2) instead of `.{method}()`"
+        if func.end_lineno is not None and func.end_col_offset is not None and func.end_lineno != node.lineno:
+            # a call over several lines: at `.dict` (the dot when it is on that line), where `# noqa` goes
+            column = func.end_col_offset - len(method)
+            line = self.ctx.lines[func.end_lineno - 1] if func.end_lineno <= len(self.ctx.lines) else ""
+            if column > 0 and line.encode()[column - 1 : column] == b".":  # ast columns count UTF-8 bytes
+                column -= 1
+            self.report((func.end_lineno, column), message)
+        else:
+            self.report(node, message)
 
     def _bound_first_parameter(self, receiver: ast.expr) -> str | None:
         """`self` or `cls` when the receiver is the first parameter of a method of one of the module's models."""

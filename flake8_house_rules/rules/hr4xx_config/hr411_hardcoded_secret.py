@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 VALUE = attrgetter("value")
 VALUE_SEPARATORS = re.compile(r"[-.:/ ]+")
+EQUALITY = (ast.Eq, ast.NotEq)
+PATH_PREFIXES = ("/", "./", "../", "~/")
 
 
 class HardcodedSecret(Rule):
@@ -30,8 +32,9 @@ class HardcodedSecret(Rule):
     Checks for a non-empty string literal assigned to, or passed as, a name that looks like a secret (the
     whole-word reading of HR404: `password`, `access_token`, `client_secret`, `api_key`, ...): an assignment
     (`API_KEY = "..."`, `self.password = "..."`, `token: str = "..."`), a keyword argument
-    (`connect(password="...")`) or a parameter default (`def login(password: str = "...")`), outside test
-    modules. Reported at the literal.
+    (`connect(password="...")`), a parameter default (`def login(password: str = "...")`), a store under a
+    secret-looking string key (`config["password"] = "..."`), or a comparison of a secret-looking name with
+    a literal (`password == "..."`), outside test modules. Reported at the literal.
 
     Placeholders, names and labels are not secrets and are not reported (a narrower reading, for precision;
     litellm passes many such strings where a key is expected):
@@ -40,10 +43,17 @@ class HardcodedSecret(Rule):
     - templates, masks and sentinels: `"<your-token>"`, `"{token}"`, `"${API_TOKEN}"`, `"$API_TOKEN"`,
       `"[REDACTED]"`, `"__team_scope_check__"`, `"****"`;
     - labels: three or more lower-case words (`"failed-to-connect-to-db"`), or a value with a word that
-      names a secret or says it is none (`"x-goog-api-key"`, `"fake-api-key"`, `"null"`, `"test"`);
+      names a secret (also in the plural: `"Passwords"`) or says it is none (`"x-goog-api-key"`,
+      `"fake-api-key"`, `"null"`, `"test"`);
     - a value assigned to a name that says it stands in (`PLACEHOLDER_API_KEY`, `SENTINEL_TOKEN`);
     - an enum member, or a variable whose value only repeats its own name's words (`api_key = "api_key"`,
-      `static_token = "static-token"`): a key or kind name, not a secret.
+      `static_token = "static-token"`): a key or kind name, not a secret;
+    - a path (`"/.gcs"`, `"./key.pem"`, `"~/.ssh/id_rsa"`): where a secret is kept, not the secret;
+    - a class attribute whose value is a word of its class's name (`api_key: str = "ollama"` in
+      `OllamaConfig`): the stand-in key a local server that needs none is sent;
+    - a comparison with a literal without both letters and digits (`api_key == "undefined"`, `credential
+      == "present"`): such literals are sentinels the code tests for; a literal like `"s3cr3t-admin"` is
+      still reported.
 
     `"changeme"`, `"hunter2"`, `"password1234"` and `"sk-ant-api03-abc123"` are still secrets: code that
     ships with them runs with them. Defaults in a settings class body are not reported (the issue's
@@ -83,6 +93,16 @@ class HardcodedSecret(Rule):
         "XGOOGLE_API_KEY = 'x-goog-api-key'\nPLACEHOLDER_API_KEY = 'dummy'\n"
         "auth = UserAPIKeyAuth(token='failed-to-connect-to-db', api_key='[REDACTED]')\n",
         Example("client = Client(api_key='test-key')\n", path="tests/test_client.py"),
+        # labels naming the word, also in the plural
+        "RESOURCE_MY_PASSWORD = 'My Password'\nRESOURCE_API_KEY = 'API keys'\nRESOURCE_PASSWORD = 'Passwords'\n",
+        "def check(config: dict, token: str) -> bool:\n    config['password'] = ''\n    config[key] = 'x1'\n"
+        "    return token == 'null' or token != '' or config['mode'] == 'abc123'\n",
+        # sentinels compared with, paths, and a local server's stand-in key
+        "def check(api_key: str | None, credential: str, envs: dict) -> bool:\n"
+        "    envs['GOOGLE_APPLICATION_CREDENTIALS'] = '/.gcs'\n"
+        "    return api_key == 'undefined' or credential == 'present'\n\n"
+        "class OllamaConfig(Base):\n    api_key: str = 'ollama'\n\n"
+        "class LemonadeChatConfig(Base):\n    _DEFAULT_API_KEY = 'lemonade'\n",
         "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n"
         "    secret_key: str = 'dev-only-secret'\n",
     )
@@ -95,6 +115,10 @@ class HardcodedSecret(Rule):
         "class Db:\n    def __init__(self) -> None:\n        self.password = 'hunter2'  # error: HR411\n",
         "def connect(user: str = 'app', password: str = 'app') -> None:  # error: HR411\n    ...\n",
         "from pydantic import BaseModel\n\nclass Login(BaseModel):\n    token: str = 'abc123'  # error: HR411\n",
+        # a secret stored under a key, and one compared with
+        "def configure(config: dict) -> None:\n    config['password'] = 's3cr3t-admin'  # error: HR411\n\n"
+        "def is_admin(password: str) -> bool:\n    return password == 's3cr3t-admin'  # error: HR411\n\n"
+        "def is_root(user) -> bool:\n    return 'r00t-pw' != user.password  # error: HR411\n",
     )
 
     @classmethod
@@ -123,6 +147,13 @@ class HardcodedSecret(Rule):
                 else:
                     for target in node.targets:
                         self._check(_target_name(target), value, constant=type(target) is ast.Name)
+        for compare in ctx.nodes_of(ast.Compare):
+            if len(compare.ops) == 1 and type(compare.ops[0]) in EQUALITY:
+                left, right = compare.left, compare.comparators[0]
+                if type(left) is ast.Constant:
+                    left, right = right, left
+                if type(right) is ast.Constant and type(right.value) is str and _letters_and_digits(right.value):
+                    self._check(_target_name(left), right, constant=False)
 
     def visit_arguments(self, node: ast.arguments) -> None:
         """`def f(name="...")`."""
@@ -139,7 +170,7 @@ class HardcodedSecret(Rule):
         if not name or not is_secret_name(name):
             return
         text = value.value
-        if any(char.isspace() for char in text) or is_placeholder(text):
+        if any(char.isspace() for char in text) or is_placeholder(text) or text.startswith(PATH_PREFIXES):
             return
         words = name_words(name)
         if not STAND_IN_WORDS.isdisjoint(words):
@@ -149,7 +180,16 @@ class HardcodedSecret(Rule):
             return
         if settings_class_around(self.ctx, value) is not None:
             return
+        if self._names_its_class(value, text):
+            return
         self.report(value)
+
+    def _names_its_class(self, value: ast.Constant, text: str) -> bool:
+        """A class attribute whose value is one word of its class's name (`"ollama"` in `OllamaConfig`)."""
+        if not text.isalpha() or self.ctx.enclosing_function(value) is not None:
+            return False
+        owner = self.ctx.enclosing_class(value)
+        return owner is not None and text.lower() in name_words(owner.name)
 
     def _in_enum(self, node: ast.AST) -> bool:
         owner = self.ctx.enclosing_class(node)
@@ -162,13 +202,22 @@ class HardcodedSecret(Rule):
         )
 
 
+def _letters_and_digits(text: str) -> bool:
+    """Whether a literal has both letters and digits (`s3cr3t-admin`), unlike a sentinel word (`undefined`)."""
+    return any(char.isdigit() for char in text) and any(char.isalpha() for char in text)
+
+
 def _spelled(node: ast.Name | ast.Attribute) -> str:
     return node.id if isinstance(node, ast.Name) else node.attr
 
 
 def _target_name(target: ast.expr) -> str | None:
+    """The name a value is stored to or compared with: `name`, `obj.name`, `obj["name"]`."""
     if isinstance(target, ast.Name):
         return target.id
     if isinstance(target, ast.Attribute):
         return target.attr
+    if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant):
+        key = target.slice.value
+        return key if isinstance(key, str) and key.isidentifier() else None
     return None

@@ -8,7 +8,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Literal
 
 from flake8_house_rules.context.fastapi import FastAPIRoutes, Route, imports_fastapi
-from flake8_house_rules.rule import Rule
+from flake8_house_rules.rule import Rule, Violation
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -32,6 +32,8 @@ STARLETTE_RESPONSE_NAMES = (
 #: Words in a function's name that say it may build a response: `authorize_redirect`, `_base_vertex_proxy_route`.
 RESPONSE_WORDS = ("response", "redirect", "proxy", "passthrough", "pass_through", "relay", "forward", "stream")
 MAX_DEPTH = 4
+#: Words in a variable's name that say it holds a response.
+RESPONSE_NAME_WORDS = frozenset({"response", "resp", "redirect"})
 WEBSOCKET_CLASSES = frozenset({"fastapi.WebSocket", "fastapi.websockets.WebSocket", "starlette.websockets.WebSocket"})
 
 #: Whether an expression is a response: yes, maybe (a helper whose name says so), unknown, or provably not.
@@ -76,6 +78,24 @@ class RouteRule(Rule):
     def http_routes(self) -> list[Route]:
         """The module's HTTP routes (not websocket routes), in registration order."""
         return [route for route in self.facts.routes if not route.is_websocket]
+
+    def report_route(self, route: Route, message: str | None = None) -> None:
+        """Report at the route decorator's `@` (column 1 of a top-level decorator line), like every other rule."""
+        decorator = route.decorator
+        line, column = at_sign(self.ctx, decorator)
+        end_line, end_column = decorator.end_lineno, decorator.end_col_offset
+        fix = self.fix_for(decorator) if self.wants_fixes else None  # HR504's `status_code=201`
+        self._sink(Violation(line, column, self.code, message or self.message, end_line, end_column, fix))
+
+
+def at_sign(ctx: ModuleContext, decorator: ast.expr) -> tuple[int, int]:
+    """Where a decorator's `@` is: its line, and the column of the `@` (ast columns count UTF-8 bytes)."""
+    line, column = decorator.lineno, decorator.col_offset
+    text = ctx.lines[line - 1].encode() if 0 < line <= len(ctx.lines) else b""
+    found = text.rfind(b"@", 0, column)
+    if found >= 0 and text[found + 1 : column].strip(b" \t(") == b"":
+        return line, found
+    return line, column
 
 
 def hidden(route: Route) -> bool:
@@ -134,11 +154,13 @@ def is_response(ctx: ModuleContext, expr: ast.expr | None, depth: int = 0) -> Re
     `yes`: a response class called (also through a name assigned one, or a parameter annotated with one),
     `templates.TemplateResponse(...)`, a function of the module annotated to return a response class, or
     unannotated with a `return` that answers so (followed a few calls deep).
-    `maybe`: a call the module cannot see into whose name says it may build a response: a class named like
-    Starlette's (`CustomStreamingResponse`, but not a model named `UserResponse`), a function whose name
-    holds `response`, `redirect`, `proxy`, `relay`, `forward`, `stream` (`authorize_redirect`,
-    `relay_request`), a callable made by such a call (`handler = create_pass_through_route(...)`, then
-    `handler(...)`), or a call handed a response class (`TypeAdapter(Response).validate_python(...)`).
+    `maybe`: a name of unknown value called for a response (`response = await backend.login(user)`, see
+    `_named_response`), or a call the module cannot see into whose name says it may build a response: a
+    class named like Starlette's (`CustomStreamingResponse`, but not a model named `UserResponse`), a
+    function whose name holds `response`, `redirect`, `proxy`, `relay`, `forward`, `stream`
+    (`authorize_redirect`, `relay_request`), a callable made by such a call (`handler =
+    create_pass_through_route(...)`, then `handler(...)`), or a call handed a response class
+    (`TypeAdapter(Response).validate_python(...)`).
     `no`: provably something else: a literal, an f-string, a class called (a model), a function of the
     module annotated to return something else, or returning only such values. `unknown`: any other call,
     attribute or name.
@@ -214,10 +236,19 @@ def _is_response_name(ctx: ModuleContext, name: ast.Name, depth: int) -> Respons
             annotation = getattr(binding.node, "annotation", None)
             answers.add("yes" if annotation is not None and response_class(ctx, annotation) else "unknown")
         elif binding.kind == "assign" and binding.value is not None:
-            answers.add(is_response(ctx, binding.value, depth + 1))
+            answer = is_response(ctx, binding.value, depth + 1)
+            answers.add("maybe" if answer == "unknown" and _named_response(name.id) else answer)
         else:
             answers.add("unknown")
     return _strongest(answers)
+
+
+def _named_response(name: str) -> bool:
+    """A variable named for a response (`response`, `resp`, `auth_response`, `redirect`): a value of unknown
+    type held under that name may be one (`response = await backend.login(user)`).
+    """
+    words = name.lower().strip("_").split("_")
+    return not RESPONSE_NAME_WORDS.isdisjoint(words)
 
 
 def _strongest(answers: set[ResponseAnswer]) -> ResponseAnswer:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flake8_house_rules.rules.hr5xx_fastapi.common import RouteRule, returns_response
+from flake8_house_rules.rules.hr5xx_fastapi.common import RouteRule, returns_response, route_status
+
+NO_CONTENT = 204
 
 
 class RouteWithoutResponseModel(RouteRule):
@@ -24,7 +26,9 @@ class RouteWithoutResponseModel(RouteRule):
     `relay_*`, `forward_*`, `stream_*`, or a callable made by such a call: `handler =
     create_pass_through_route(...)`), unless the callee is a function of the module annotated otherwise;
     nor when a route function named for streaming (`google_stream_generate_content`) returns only such
-    helper calls.
+    helper calls, nor when it returns a variable named for a response (`response = await
+    backend.login(user)`, then `return response`) whose value the module cannot see into.
+    A route answering `204 No Content` has no body to type and is not reported.
     `response_model=None` is an explicit choice and counts as written; so does a `**kwargs` in the
     decorator (it may carry `response_model`). Websocket routes have no response model.
 
@@ -84,6 +88,12 @@ class RouteWithoutResponseModel(RouteRule):
         "@router.post('/models/{name}:streamGenerateContent')\n"
         "async def google_stream_generate_content(name: str, request):\n"
         "    return await processor.base_process_llm_request(request=request)",
+        # a response from an imported `-> Response` function; a 204 without a body
+        "from fastapi import APIRouter\n\nfrom app.auth_backend import backend\n\nrouter = APIRouter()\n\n"
+        "@router.post('/login', summary='Log in')\nasync def login(user: str):\n"
+        "    response = await backend.login(user)\n    return response",
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\nTAGS: dict[str, str] = {}\n\n"
+        "@router.delete('/{key}', status_code=204)\ndef delete_tag(key: str):\n    TAGS.pop(key, None)",
     )
     invalid = (
         "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
@@ -97,6 +107,9 @@ class RouteWithoutResponseModel(RouteRule):
         "    return build_metadata_response(request)",
         "from fastapi import FastAPI\nfrom app.schemas import ChatResponse\n\napp = FastAPI()\n\n"
         "@app.post('/chat', status_code=201)  # error: HR502\nasync def chat():\n    return ChatResponse(text='hi')",
+        # a variable not named for a response; a 200 DELETE
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n@router.delete('/{key}')  # error: HR502\n"
+        "async def delete_tag(key: str):\n    result = await store.delete(key)\n    return result",
     )
 
     def finish(self) -> None:
@@ -104,6 +117,8 @@ class RouteWithoutResponseModel(RouteRule):
         for route in self.http_routes():
             if route.function.returns is not None or route.may_have("response_model"):
                 continue
+            if route_status(self.ctx, route) == NO_CONTENT:
+                continue
             if route.may_have("response_class") or returns_response(self.ctx, self.facts, route) in {"yes", "maybe"}:
                 continue
-            self.report(route.decorator)
+            self.report_route(route)

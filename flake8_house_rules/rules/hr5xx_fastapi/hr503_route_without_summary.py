@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from flake8_house_rules.rules.hr5xx_fastapi.common import RouteRule, hidden
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context.fastapi import Route
 
 
 class RouteWithoutSummary(RouteRule):
@@ -15,9 +19,10 @@ class RouteWithoutSummary(RouteRule):
     A `description=` in the decorator counts as the docstring would: FastAPI shows the one in place of the
     other, so a route documented that way is not reported.
 
-    Routes hidden from the schema (`include_in_schema=False`, or a value only known at run time) have no
-    documentation to write and are not reported, nor are websocket routes (OpenAPI does not describe them),
-    nor a decorator with `**kwargs`.
+    Routes hidden from the schema (`include_in_schema=False` on the route or on the router's own
+    `APIRouter(...)`, or a value only known at run time; any route of an app built with
+    `FastAPI(openapi_url=None)`, which serves no schema) have no documentation to write and are not
+    reported, nor are websocket routes (OpenAPI does not describe them), nor a decorator with `**kwargs`.
 
     Test modules (`hr-test-modules`) are not checked: the apps they build are fixtures, not the API.
 
@@ -57,12 +62,19 @@ class RouteWithoutSummary(RouteRule):
         "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
         "@router.delete('/toolset/{id}', description='Delete a toolset')\nasync def delete(id: str) -> None: ...",
         "from app.api import router\n\n@router.get('/users')\nasync def list_users() -> list[User]: ...",
+        # an app without a schema; a router hidden from it
+        "from fastapi import FastAPI\n\napp = FastAPI(openapi_url=None)\n\n"
+        "@app.get('/users')\nasync def list_users() -> dict:\n    return {}",
+        "from fastapi import APIRouter\n\nrouter = APIRouter(include_in_schema=False)\n\n"
+        "@router.get('/users')\nasync def list_users() -> dict:\n    return {}",
     )
     invalid = (
         "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
         "@router.get('/users')  # error: HR503\nasync def list_users() -> list[User]:\n    return []",
         "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
         "@router.get('/internal', include_in_schema=True)  # error: HR503\nasync def internal() -> None: ...",
+        "from fastapi import FastAPI\n\napp = FastAPI(openapi_url='/openapi.json')\n\n"
+        "@app.get('/users')  # error: HR503\nasync def list_users() -> dict:\n    return {}",
     )
 
     def finish(self) -> None:
@@ -74,5 +86,23 @@ class RouteWithoutSummary(RouteRule):
                 or ast.get_docstring(route.function, clean=False) is not None
             ):
                 continue
-            if not hidden(route):
-                self.report(route.decorator)
+            if not hidden(route) and not _schema_off(route):
+                self.report_route(route)
+
+
+def _schema_off(route: Route) -> bool:
+    """Whether the route's app serves no schema (`FastAPI(openapi_url=None)`), or its router is hidden from it
+    (`APIRouter(include_in_schema=False)`).
+    """
+    constructor = route.router.node
+    if not isinstance(constructor, ast.Call):
+        return False
+    for keyword in constructor.keywords:
+        value = keyword.value
+        if not isinstance(value, ast.Constant):
+            continue
+        if route.router.kind == "app" and keyword.arg == "openapi_url" and value.value is None:
+            return True
+        if route.router.kind == "router" and keyword.arg == "include_in_schema" and value.value is False:
+            return True
+    return False

@@ -6,15 +6,24 @@ import ast
 
 from flake8_house_rules.fixes import Fix, edits
 from flake8_house_rules.rule import FixExample
-from flake8_house_rules.rules.hr5xx_fastapi.common import RouteRule, answers_with_responses, route_status
+from flake8_house_rules.rules.hr5xx_fastapi.common import (
+    RouteRule,
+    answers_with_responses,
+    response_class,
+    route_status,
+)
 
 ACCEPTED = frozenset({201, 202, 204})
+#: Written out, 200 is a decision (an OAuth2 token endpoint answers 200: RFC 6749, 5.1); only the default is not.
+EXPLICIT = frozenset({200})
 
 
 class PostWithout201(RouteRule):
     """## What it does
     Checks for a POST route (`@router.post(...)`, or `api_route(..., methods=["POST"])`) whose status code
-    is not 201, 202 or 204: no `status_code=` (FastAPI then answers 200), or another value. The status code
+    is not 201, 202 or 204: no `status_code=` (FastAPI then answers 200), or another value. An explicit
+    `status_code=200` is accepted too: written out, it is a decision, not an oversight (an OAuth2 token
+    endpoint must answer 200, RFC 6749 section 5.1; an RPC-style action answers 200). The status code
     is read as a number (`201`) or a name (`status.HTTP_201_CREATED` from `fastapi`/`starlette`,
     `HTTPStatus.CREATED`). Reported at the route decorator.
 
@@ -22,13 +31,14 @@ class PostWithout201(RouteRule):
     route that answers several methods (`methods=["GET", "POST"]`: one status code cannot suit both), nor a
     route that answers with `Response` objects (some `return` is, or may be, a response: a proxy or redirect
     helper, see HR502; and no other `return` is provably a plain value): FastAPI then sends that response's
-    own status code and ignores the decorator's. A route that also returns a dict or a model (an error
+    own status code and ignores the decorator's; so does a route annotated to return a response class
+    (`-> Response`, `-> JSONResponse`). A route that also returns a dict or a model (an error
     response on one path, the created resource on another) answers the decorator's code there, and is
     reported.
 
     Action-style POSTs (`/login`, `/search`, `/key/bulk_update`) are reported like any other: the guide
-    makes no exception for them, and its answer is a `PUT`/`PATCH` for updates, or an explicit `202`/`204`
-    (or a `# noqa: HR504`) where a POST deliberately answers otherwise.
+    makes no exception for them, and its answer is a `PUT`/`PATCH` for updates, or an explicit
+    `200`/`202`/`204` where a POST deliberately answers otherwise.
 
     Test modules (`hr-test-modules`) are not checked: the apps they build are fixtures, not the API.
 
@@ -52,7 +62,7 @@ class PostWithout201(RouteRule):
 
     code = "HR504"
     name = "post-without-201"
-    message = "answer a POST with `status_code=201` (or an explicit 202/204)"
+    message = "answer a POST with `status_code=201` (or write the 200/202/204 it answers instead)"
     fix = "safe"
     source = "001 FastAPI Routes"
     valid = (
@@ -77,12 +87,27 @@ class PostWithout201(RouteRule):
         "from fastapi import APIRouter\nfrom fastapi.responses import JSONResponse\n\nrouter = APIRouter()\n\n"
         "async def exchange_token(request):\n    return JSONResponse(await mint(request))\n\n"
         "@router.post('/token')\nasync def token(request):\n    return await exchange_token(request)",
+        # the OAuth2 token endpoint answers 200 (RFC 6749 5.1), written out
+        "from fastapi import APIRouter, status\n\nrouter = APIRouter()\n\n"
+        "@router.post('/token', status_code=200)\nasync def token() -> dict:\n"
+        "    return {'access_token': '...', 'token_type': 'bearer'}\n\n"
+        "@router.post('/introspect', status_code=status.HTTP_200_OK)\nasync def introspect() -> dict: ...",
+        # a response from an imported function, held in a variable named for it
+        "from fastapi import APIRouter\n\nfrom app.auth_backend import backend\n\nrouter = APIRouter()\n\n"
+        "@router.post('/login', summary='Log in')\nasync def login(user: str):\n"
+        "    response = await backend.login(user)\n    return response",
+        "from fastapi import APIRouter, Form, Response\n\nrouter = APIRouter()\n\n"
+        "@router.post('/introspect')\nasync def introspect(token: str = Form(...)) -> Response:\n"
+        "    return await introspect_token(token)",
     )
     invalid = (
         "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
         "@router.post('/users')  # error: HR504\nasync def create_user() -> User: ...",
         "from fastapi import FastAPI\nfrom starlette import status\n\napp = FastAPI()\n\n"
-        "@app.post('/users', status_code=status.HTTP_200_OK)  # error: HR504\nasync def create_user() -> User: ...",
+        "@app.post('/users', status_code=status.HTTP_302_FOUND)  # error: HR504\nasync def create_user() -> User: ...",
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
+        "@router.post('/sessions/{sid}/refresh')  # error: HR504\n"
+        "async def refresh(sid: str) -> dict:\n    return {'refreshed': sid}",
         "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
         "@router.api_route('/users', methods=['post'])  # error: HR504\nasync def create_user() -> User: ...",
         "from fastapi import APIRouter\nfrom fastapi.responses import JSONResponse\n\nrouter = APIRouter()\n\n"
@@ -96,28 +121,20 @@ class PostWithout201(RouteRule):
             if route.methods != {"POST"}:
                 continue
             status = route_status(self.ctx, route)
-            if status is None or status in ACCEPTED:
+            if status is None or status in ACCEPTED or (status in EXPLICIT and route.may_have("status_code")):
                 continue
+            returns = route.function.returns
+            if returns is not None and response_class(self.ctx, returns) is not None:
+                continue  # annotated `-> Response`: it answers with a response object and its status
             if not answers_with_responses(self.ctx, self.facts, route):
-                self.report(route.decorator)
+                self.report_route(route)
 
     def fix_for(self, node: ast.AST | tuple[int, int]) -> Fix | None:
-        """`status_code=201` added to the route decorator (or its value replaced: `status.HTTP_201_CREATED` where
-        the route spelled a `status.HTTP_*` constant).
+        """`status_code=201` added after the route decorator's last argument; a route that writes another
+        `status_code=` (`302`, a setting) made a decision, so it has no fix.
         """
-        if not isinstance(node, ast.Call):
+        if not isinstance(node, ast.Call) or any(keyword.arg in {"status_code", None} for keyword in node.keywords):
             return None
-        for keyword in node.keywords:
-            if keyword.arg == "status_code":
-                value = keyword.value
-                text = "201"
-                if isinstance(value, ast.Attribute) and value.attr.startswith("HTTP_"):
-                    owner = edits.text_of(self.ctx, value.value)
-                    if owner is None:
-                        return None
-                    text = f"{owner}.HTTP_201_CREATED"
-                edit = edits.replace(self.ctx, value, text)
-                return None if edit is None else Fix.safe("Answer with `201`", edit)
         arguments = [*node.args, *node.keywords]
         if not arguments:
             return None
@@ -132,9 +149,11 @@ class PostWithout201(RouteRule):
             "@router.post('/users', status_code=201)\nasync def create_user() -> User: ...",
         ),
         FixExample(
-            "from fastapi import FastAPI\nfrom starlette import status\n\napp = FastAPI()\n\n"
-            "@app.post('/users', status_code=status.HTTP_200_OK)  # error: HR504\nasync def create_user() -> User: ...",
-            "from fastapi import FastAPI\nfrom starlette import status\n\napp = FastAPI()\n\n"
-            "@app.post('/users', status_code=status.HTTP_201_CREATED)\nasync def create_user() -> User: ...",
+            "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
+            "@router.api_route(  # error: HR504\n    '/users',\n    methods=['post'],\n)\n"
+            "async def create_user() -> User: ...",
+            "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
+            "@router.api_route(\n    '/users',\n    methods=['post'], status_code=201,\n)\n"
+            "async def create_user() -> User: ...",
         ),
     )

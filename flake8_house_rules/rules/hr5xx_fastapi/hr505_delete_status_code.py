@@ -94,7 +94,7 @@ class DeleteStatusCode(RouteRule):
             if status is None or status == OK:
                 continue
             if status != NO_CONTENT or self._has_body(route):
-                self.report(route.decorator)
+                self.report_route(route)
 
     def _has_body(self, route: Route) -> bool:
         """Whether a 204 route declares or returns a body."""

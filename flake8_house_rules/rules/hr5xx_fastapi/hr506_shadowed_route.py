@@ -154,8 +154,8 @@ class ShadowedRoute(RouteRule):
                 break
         if first is not None and not uncovered:
             line = getattr(first.decorator, "lineno", 0)
-            self.report(
-                later.decorator,
+            self.report_route(
+                later,
                 f"route `{later.path}` can never be reached: `{first.path}` (line {line}) on the same router "
                 "matches it first; declare it before that route",
             )

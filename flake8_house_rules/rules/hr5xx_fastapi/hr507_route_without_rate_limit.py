@@ -11,6 +11,7 @@ from flake8_house_rules.rules.hr5xx_fastapi.common import RouteRule
 LIMIT_METHODS = frozenset({"limit", "shared_limit", "exempt"})
 DEPENDS = frozenset({"fastapi.Depends", "fastapi.params.Depends", "fastapi.param_functions.Depends"})
 MAX_DEPTH = 2
+PROBES = frozenset({"/health", "/healthz", "/livez", "/readyz", "/ping"})
 
 
 class RouteWithoutRateLimit(RouteRule):
@@ -22,7 +23,11 @@ class RouteWithoutRateLimit(RouteRule):
     A limit given as a dependency also counts, on the route, on its router's constructor, or as a
     parameter (`limiter: Annotated[None, Depends(ApiUserRateLimiter(...))]`, `= Depends(...)`):
     `dependencies=[Depends(RateLimiter(times=2, seconds=5))]` (fastapi-limiter), that is, a dependency that
-    names a limiter or something whose name contains `limit`. Websocket routes are not checked (slowapi does
+    names a limiter or something whose name contains `limit`. So does a limit applied in the body: a call
+    of a method of a limiter (a name in `hr-limiter-names`, or one ending in `limiter`: `if await
+    login_limiter.is_limited(email): raise HTTPException(429)`). Liveness and readiness probes (`GET` at
+    `/health`, `/healthz`, `/livez`, `/readyz`, `/ping`) are not checked: an orchestrator polls them, and
+    a limit would make it restart a healthy service. Websocket routes are not checked (slowapi does
     not limit them). The rule is opt-in: which endpoints are public is the team's call.
 
     Test modules (`hr-test-modules`) are not checked: the apps they build are fixtures, not the API.
@@ -73,10 +78,19 @@ class RouteWithoutRateLimit(RouteRule):
         "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n@router.websocket('/ws')\n"
         "async def ws(websocket): ...",
         "from app.api import router\n\n@router.get('/search')\nasync def search(request): ...",
+        # a limit applied in the body; a liveness probe
+        "from fastapi import APIRouter, HTTPException\n\nfrom app.rate_limit import login_limiter\n\n"
+        "router = APIRouter()\n\n@router.post('/signin', status_code=201)\nasync def signin(email: str) -> dict:\n"
+        "    if await login_limiter.is_limited(email):\n        raise HTTPException(status_code=429)\n"
+        "    return {}\n\n@router.get('/health')\nasync def health() -> dict:\n    return {'status': 'ok'}",
     )
     invalid = (
         "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
         "@router.get('/search')  # error: HR507\nasync def search(request): ...",
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
+        "@router.post('/health')  # error: HR507\nasync def report_health(request): ...\n\n"
+        "@router.get('/signin')  # error: HR507\nasync def signin(email: str) -> dict:\n"
+        "    if await cache.is_limited(email):\n        return {}\n    return {}",
         "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
         "@router.get('/search')  # error: HR507\n@throttle.limit('30/minute')\nasync def search(request): ...",
     )
@@ -87,10 +101,37 @@ class RouteWithoutRateLimit(RouteRule):
 
     def finish(self) -> None:
         """Report each route without a limit."""
-        for route in self.http_routes():
-            if route.splat or self._limited(route):
+        routes = self.http_routes()
+        limited = self._limited_in_body() if routes else set()
+        for route in routes:
+            if route.splat or route.function in limited or self._probe(route) or self._limited(route):
                 continue
-            self.report(route.decorator)
+            self.report_route(route)
+
+    def _probe(self, route: Route) -> bool:
+        """A `GET` liveness or readiness probe (`/health`, `/healthz`, `/livez`, `/readyz`, `/ping`)."""
+        return route.methods == {"GET"} and route.path is not None and route.path.rstrip("/") in PROBES
+
+    def _limited_in_body(self) -> set[ast.AST]:
+        """The functions whose body calls a method of a limiter (`login_limiter.is_limited(...)`)."""
+        found: set[ast.AST] = set()
+        for call in self.ctx.nodes_of(ast.Call):
+            func = call.func
+            if not isinstance(func, ast.Attribute):
+                continue
+            receiver = func.value
+            name = (
+                receiver.id
+                if isinstance(receiver, ast.Name)
+                else receiver.attr
+                if isinstance(receiver, ast.Attribute)
+                else ""
+            )
+            if name in self._names or name.lower().endswith("limiter"):
+                function = self.ctx.enclosing_function(call)
+                if function is not None:
+                    found.add(function)
+        return found
 
     def _limited(self, route: Route) -> bool:
         if any(self._is_limit_decorator(decorator) for decorator in route.function.decorator_list):

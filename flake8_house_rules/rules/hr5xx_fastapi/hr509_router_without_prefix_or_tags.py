@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from flake8_house_rules.context.fastapi import ROUTER_CLASSES
 from flake8_house_rules.rules.hr5xx_fastapi.common import RouteRule
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context.fastapi import Route
 
 REQUIRED = ("prefix", "tags")
 
@@ -15,6 +19,18 @@ class RouterWithoutPrefixOrTags(RouteRule):
     Checks for an `APIRouter(...)` call (`fastapi.APIRouter`, `fastapi.routing.APIRouter`) that lacks
     `prefix=` or `tags=`; the message says which. Reported at the call. A call with `**kwargs` may carry
     both and is not reported; `FastAPI(...)` apps are not routers.
+
+    The rule judges a router by the routes the module declares on it, for precision:
+
+    - a missing `tags=` is reported only when some route of the router has no `tags=` of its own (when
+      every route is tagged, the operations are grouped on the OpenAPI page already);
+    - a missing `prefix=` is reported only when every route of the router has a literal path and they all
+      start with the same literal segment (`/telemetry/...`): that segment is the prefix the router should
+      carry. Routes under several top-level paths (an OpenAI-compatible API) have no prefix to factor out;
+    - a router the module declares no route on (one that only includes others, or one built and returned
+      by a factory function, whose caller sets prefix and tags in `include_router()`), a router assembled
+      from `routes=`, and a router stored on `self` (a framework's own router, as `FastAPI` builds one) are
+      not reported.
 
     The rule reads the router's own definition, as style guide 002 writes it: a router included
     elsewhere with `app.include_router(router, prefix=..., tags=...)` is still reported, because the
@@ -33,6 +49,9 @@ class RouterWithoutPrefixOrTags(RouteRule):
 
     @router.get("/feature/items")
     async def list_items() -> list[Item]: ...
+
+    @router.get("/feature/items/{item_id}")
+    async def get_item(item_id: str) -> Item: ...
     ```
 
     Use instead:
@@ -41,6 +60,9 @@ class RouterWithoutPrefixOrTags(RouteRule):
 
     @router.get("/items")
     async def list_items() -> list[Item]: ...
+
+    @router.get("/items/{item_id}")
+    async def get_item(item_id: str) -> Item: ...
     ```
     """
 
@@ -49,27 +71,97 @@ class RouterWithoutPrefixOrTags(RouteRule):
     message = "give the router `prefix=` and `tags=`: `APIRouter(prefix='/feature', tags=['feature'])`"
     source = "002 Router Definition"
     valid = (
-        "from fastapi import APIRouter\n\nrouter = APIRouter(prefix='/feature', tags=['feature'])",
-        "from fastapi import APIRouter\n\nrouter = APIRouter(**router_options)",
-        "from fastapi import FastAPI\n\napp = FastAPI()",
-        "from app.routing import APIRouter\n\nrouter = APIRouter()",
+        "from fastapi import APIRouter\n\nrouter = APIRouter(prefix='/feature', tags=['feature'])\n\n"
+        "@router.get('/items')\nasync def items() -> list[Item]: ...",
+        "from fastapi import APIRouter\n\nrouter = APIRouter(**router_options)\n\n"
+        "@router.get('/items')\nasync def items() -> list[Item]: ...",
+        "from fastapi import FastAPI\n\napp = FastAPI()\n\n@app.get('/items')\nasync def items() -> list[Item]: ...",
+        "from app.routing import APIRouter\n\nrouter = APIRouter()\n\n"
+        "@router.get('/items')\nasync def items() -> list[Item]: ...",
+        # a router factory: the application sets prefix and tags in include_router()
+        "from fastapi import APIRouter\n\ndef build_verify_router() -> APIRouter:\n    router = APIRouter()\n\n"
+        "    @router.post('/verify', summary='Verify', status_code=202)\n    async def verify() -> None:\n"
+        "        return None\n\n    return router\n",
+        # an aggregating router; fastapi's own app router
+        "from fastapi import APIRouter\n\nfrom app.items import items_router\n\nrouter = APIRouter()\n"
+        "router.include_router(items_router)\n",
+        "from fastapi import routing\n\nclass App:\n    def __init__(self, routes) -> None:\n"
+        "        self.router = routing.APIRouter(routes=routes)\n",
+        # every route tagged, and no common first segment to factor out
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
+        "@router.post('/key/generate', tags=['keys'])\nasync def generate() -> Key: ...\n\n"
+        "@router.get('/v2/key/info', tags=['keys'])\nasync def info() -> Key: ...\n\n"
+        "@router.get(PATH, tags=['keys'])\nasync def other() -> Key: ...",
     )
     invalid = (
-        "from fastapi import APIRouter\n\nrouter = APIRouter()  # error: HR509",
-        "from fastapi import routing\n\nrouter = routing.APIRouter(prefix='/feature')  # error: HR509",
-        "import fastapi\n\nrouter = fastapi.APIRouter(tags=['feature'], redirect_slashes=False)  # error: HR509",
+        "from fastapi import APIRouter\n\nrouter = APIRouter()  # error: HR509\n\n"
+        "@router.get('/feature/items')\nasync def items() -> list[Item]: ...\n\n"
+        "@router.get('/feature/items/{id}')\nasync def item(id: str) -> Item: ...",
+        "from fastapi import routing\n\nrouter = routing.APIRouter(prefix='/feature')  # error: HR509\n\n"
+        "@router.get('/items', tags=['items'])\nasync def items() -> list[Item]: ...\n\n"
+        "@router.get('/other')\nasync def other() -> list[Item]: ...",
+        "import fastapi\n\nrouter = fastapi.APIRouter(tags=['feature'], redirect_slashes=False)  # error: HR509\n\n"
+        "@router.get('/telemetry/reports', tags=['Telemetry'])\nasync def reports() -> list[Item]: ...\n\n"
+        "@router.put('/telemetry/settings', tags=['Telemetry'])\nasync def settings() -> Item: ...",
     )
 
     calls = ROUTER_CLASSES
 
     def visit_call(self, node: ast.Call, name: str) -> None:
-        """Report a router definition without its prefix or tags."""
+        """Report a router definition without the prefix or tags its routes call for."""
         written = {keyword.arg for keyword in node.keywords}
-        if None in written:
+        if None in written or "routes" in written or self._on_self(node) or self._returned(node):
             return
-        missing = [keyword for keyword in REQUIRED if keyword not in written]
+        routes = [route for route in self.facts.routes if route.router.node is node]
+        if not routes:
+            return
+        missing = []
+        if "prefix" not in written and _common_segment(routes):
+            missing.append("prefix")
+        if "tags" not in written and any(not route.may_have("tags") for route in routes):
+            missing.append("tags")
         if missing:
             self.report(node, f"give the router {' and '.join(f'`{k}=`' for k in missing)}: " + _example(missing))
+
+    def _returned(self, node: ast.Call) -> bool:
+        """Whether a function builds the router and returns it (a factory: its caller includes it with a prefix)."""
+        function = self.ctx.enclosing_function(node)
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            return False
+        statement = self.ctx.parent(node)
+        names = set()
+        if isinstance(statement, ast.Assign):
+            names = {target.id for target in statement.targets if isinstance(target, ast.Name)}
+        elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+            names = {statement.target.id}
+        return any(
+            returned.value is node or (isinstance(returned.value, ast.Name) and returned.value.id in names)
+            for returned in self.facts.returns(function)
+        )
+
+    def _on_self(self, node: ast.Call) -> bool:
+        """`self.router = APIRouter(...)`: a class's own router, as `FastAPI` keeps one."""
+        statement = self.ctx.parent(node)
+        if isinstance(statement, ast.AnnAssign):
+            targets = [statement.target]
+        elif isinstance(statement, ast.Assign):
+            targets = statement.targets
+        else:
+            return False
+        return any(isinstance(target, ast.Attribute) for target in targets)
+
+
+def _common_segment(routes: list[Route]) -> bool:
+    """Whether every route has a literal path and all start with the same literal segment (`/telemetry/...`)."""
+    firsts = set()
+    for route in routes:
+        if route.path is None or not route.path.startswith("/"):
+            return False
+        first = route.path[1:].split("/", 1)[0]
+        if not first or "{" in first:
+            return False
+        firsts.add(first)
+    return len(firsts) == 1
 
 
 def _example(missing: list[str]) -> str:

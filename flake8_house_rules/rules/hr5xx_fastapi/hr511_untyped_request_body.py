@@ -24,8 +24,14 @@ MAX_DEPTH = 8
 class UntypedRequestBody(RouteRule):
     """## What it does
     Checks for a parameter of an HTTP route handler that FastAPI reads from the request body without a
-    model: one typed `dict`, `dict[...]`, `Dict[...]` or `Mapping[...]` (also `| None`), or one typed `Any`
-    or not annotated but marked `Body(...)`. Reported at the parameter.
+    model: one typed `dict`, `Dict` or `Mapping`, bare or with values of any type (`dict[str, Any]`,
+    `Dict[str, object]`; also `| None`), or one typed `Any` or not annotated but marked `Body(...)`.
+    Reported at the parameter.
+
+    Left alone, for precision: a mapping whose values are typed (`dict[str, float]`, `dict[str, Item]`):
+    FastAPI validates every value, and the schema says what they are; and a pass-through, a `dict` body
+    whose every use in the handler is to hand it whole to a call (`return await forward(path, body)`): the
+    upstream API it is forwarded to owns the schema (an OpenAI-compatible proxy).
 
     FastAPI's own rules decide what is a body: a mapping type with no marker is a body; `Any` and a
     parameter without annotation are *query* parameters unless marked `Body()`, so they are reported only
@@ -81,6 +87,13 @@ class UntypedRequestBody(RouteRule):
             "async def echo(body: dict) -> dict: ...",
             path="tests/test_app.py",
         ),
+        # typed values; a pass-through proxy
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n@router.post('/discounts')\n"
+        "async def update(config: dict[str, float], nested: dict[str, dict[str, int]]) -> None: ...",
+        "from fastapi import APIRouter\n\nfrom app.upstream import forward\n\nrouter = APIRouter()\n\n"
+        "@router.post('/v1/chat/completions', status_code=201)\n"
+        "async def chat_completions(form_data: dict) -> dict:\n"
+        "    return await forward('/v1/chat/completions', form_data)",
     )
     invalid = (
         "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
@@ -92,19 +105,51 @@ class UntypedRequestBody(RouteRule):
         "from typing import Annotated\nfrom fastapi import FastAPI, Body\n\napp = FastAPI()\n\n"
         "@app.post('/events')\n"
         "def ingest(event: Annotated[dict[str, object] | None, Body()]) -> None: ...  # error: HR511",
+        # read into, not passed on whole
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n@router.post('/v1/chat')\n"
+        "async def chat(form_data: dict) -> dict:  # error: HR511\n"
+        "    model = form_data['model']\n    return await forward(model, form_data)",
     )
 
     def finish(self) -> None:
         """Report each untyped body parameter of each HTTP route handler."""
         seen: set[ast.AST] = set()
+        found: list[ast.arg] = []
         for route in self.http_routes():
             function = route.function
             if function in seen:
                 continue
             seen.add(function)
-            for param, default in _parameters(function.args):
-                if self._untyped_body(param, default):
-                    self.report(param)
+            found.extend(param for param, default in _parameters(function.args) if self._untyped_body(param, default))
+        if not found:
+            return
+        uses = self._uses({param.arg for param in found})
+        for param in found:
+            if not self._passed_through(param, uses.get(param.arg, [])):
+                self.report(param)
+
+    def _uses(self, names: set[str]) -> dict[str, list[ast.Name]]:
+        """The loads of the given names in the module (asked only when a route has an untyped body)."""
+        found: dict[str, list[ast.Name]] = {}
+        for node in self.ctx.nodes_of(ast.Name):
+            if node.id in names and isinstance(node.ctx, ast.Load):
+                found.setdefault(node.id, []).append(node)
+        return found
+
+    def _passed_through(self, param: ast.arg, uses: list[ast.Name]) -> bool:
+        """Whether every use of the parameter in its function hands it whole to a call, and there is one."""
+        mine = [use for use in uses if any(binding.node is param for binding in self.ctx.lookup(use) or ())]
+        if not mine:
+            return False
+        for use in mine:
+            parent = self.ctx.parent(use)
+            if isinstance(parent, ast.keyword):
+                parent = self.ctx.parent(parent)
+                if not isinstance(parent, ast.Call):
+                    return False
+            elif not isinstance(parent, ast.Call) or use not in parent.args:
+                return False
+        return True
 
     def _untyped_body(self, param: ast.arg, default: ast.expr | None) -> bool:
         annotation = param.annotation
@@ -141,10 +186,22 @@ class UntypedRequestBody(RouteRule):
                 return any(self._is_mapping(part, depth + 1) for part in parts) and all(
                     _is_none(part) or self._is_mapping(part, depth + 1) for part in parts
                 )
+            if not self._untyped_values(annotation.slice):
+                return False  # `dict[str, float]`: FastAPI validates each value
             annotation = annotation.value
         if isinstance(annotation, ast.Name) and annotation.id == "dict" and self.ctx.is_builtin(annotation):
             return True
         return self.ctx.qualname(annotation) in MAPPINGS
+
+    def _untyped_values(self, arguments: ast.expr) -> bool:
+        """Whether a mapping's type arguments leave its values untyped: `[str, Any]`, `[str, object]`."""
+        parts = arguments.elts if isinstance(arguments, ast.Tuple) else [arguments]
+        if len(parts) != 2:
+            return True
+        value = parts[1]
+        if isinstance(value, ast.Name) and value.id == "object" and self.ctx.is_builtin(value):
+            return True
+        return self.ctx.qualname(value) == "typing.Any"
 
 
 def _parameters(args: ast.arguments) -> list[tuple[ast.arg, ast.expr | None]]:

@@ -116,7 +116,7 @@ class UndocumentedBinaryResponse(RouteRule):
             if route.splat or hidden(route) or not self._binary(route):
                 continue
             if not _documents_content(route.keyword("responses")):
-                self.report(route.decorator)
+                self.report_route(route)
 
     def _binary(self, route: Route) -> bool:
         contents = {self._content(node.value) for node in self.facts.returns(route.function)}

@@ -29,13 +29,17 @@ SYNC_CALLS = {
 class SyncSqlalchemySession(Rule):
     """## What it does
     Checks for a call of SQLAlchemy's synchronous `Session(...)`, `sessionmaker(...)`, `create_engine(...)`
-    or `scoped_session(...)` (also as re-exported by `sqlmodel`) in a module that defines an `async def`.
-    Calls inside a `@staticmethod` whose name starts with `sync_` are exempt: style guide 002 asks for such
+    or `scoped_session(...)` (also as re-exported by `sqlmodel`) that async code uses: a call inside an
+    `async def`, or one bound to a name that an `async def` of the module reads, directly or through another
+    such name (`engine = create_engine(...)` feeding `SessionLocal = sessionmaker(bind=engine)`). Calls
+    inside a `@staticmethod` whose name starts with `sync_` are exempt: style guide 002 asks for such
     synchronous twins of store methods for Celery tasks.
 
     `sessionmaker(class_=AsyncSession)`, the SQLAlchemy 1.4 spelling of an async factory, is reported too:
-    2.0 spells it `async_sessionmaker(...)`. Modules without any `async def` (scripts, migrations, sync
-    services) are not checked.
+    2.0 spells it `async_sessionmaker(...)`. Sync sessions and engines that only sync code uses (a metrics
+    callback, a test engine, a factory chosen for a sync `Engine` beside an async one, stored on an
+    attribute) are synchronous by design and not reported, even beside async code; modules without any
+    `async def` (scripts, migrations, sync services) are not checked.
 
     ## Why is this bad?
     A sync session or engine in async code blocks the event loop on every query. Style guide 001
@@ -82,6 +86,21 @@ class SyncSqlalchemySession(Rule):
         "        with Session(engine) as session:\n            session.add_all(payloads)",
         "from app.db import create_engine, Session\n\nasync def f() -> None:\n    Session(create_engine(URL))",
         "import sqlalchemy\n\nasync def f(session: sqlalchemy.orm.Session) -> None:\n    await g(session)",
+        # a sync gauge callback beside unrelated async code, a sync engine only sync code uses
+        "from sqlalchemy import func, select\nfrom sqlalchemy.orm import Session\n\n"
+        "def count_users(engine, users) -> int:\n    with Session(engine) as session:\n"
+        "        return session.execute(select(func.count()).select_from(users)).scalar()\n\n"
+        "async def metrics_middleware(request, call_next):\n    return await call_next(request)",
+        "from sqlalchemy import create_engine\nfrom sqlalchemy.orm import sessionmaker\n\n"
+        "sync_engine = create_engine(URL)\nsync_session = sessionmaker(sync_engine)\n\n"
+        "def get_sync_db():\n    with sync_session() as s:\n        yield s\n\n"
+        "async def get_db():\n    async with async_session() as s:\n        yield s",
+        # sqladmin: a sync factory for a sync `Engine`, an async one otherwise
+        "from sqlalchemy.engine import Engine\nfrom sqlalchemy.ext.asyncio import async_sessionmaker\n"
+        "from sqlalchemy.orm import Session, sessionmaker\n\nclass Admin:\n    def __init__(self, engine) -> None:\n"
+        "        if isinstance(engine, Engine):\n            self.maker = sessionmaker(bind=engine, class_=Session)\n"
+        "        else:\n            self.maker = async_sessionmaker(bind=engine)\n\n"
+        "    async def count(self): ...",
     )
     invalid = (
         "from sqlalchemy import create_engine\nfrom sqlalchemy.orm import sessionmaker\n\n"
@@ -92,7 +111,7 @@ class SyncSqlalchemySession(Rule):
         "from sqlalchemy.ext.asyncio import AsyncSession\nfrom sqlalchemy.orm import sessionmaker\n\n"
         "async_session = sessionmaker(engine, class_=AsyncSession)  # error: HR602\n\nasync def f() -> None: ...",
         "from sqlmodel import Session, create_engine\n\nclass Store:\n    @staticmethod\n"
-        "    def create(engine) -> None:\n        Session(engine)  # error: HR602\n\nasync def f() -> None: ...",
+        "    async def create(engine) -> None:\n        Session(engine)  # error: HR602",
     )
 
     calls = frozenset(SYNC_CALLS)
@@ -102,8 +121,12 @@ class SyncSqlalchemySession(Rule):
         """Only modules that define an `async def`."""
         return bool(ctx.nodes_of(ast.AsyncFunctionDef))
 
+    def start(self) -> None:
+        """Per module: the sync constructors seen, reported in `finish()` once their uses are known."""
+        self._candidates: list[tuple[ast.Call, str]] = []
+
     def visit_call(self, node: ast.Call, name: str) -> None:
-        """Report a sync session, factory or engine built outside a `@staticmethod def sync_*` helper."""
+        """Collect a sync session, factory or engine built outside a `@staticmethod def sync_*` helper."""
         function = self.ctx.enclosing_function(node)
         while function is not None:
             if (
@@ -113,6 +136,76 @@ class SyncSqlalchemySession(Rule):
             ):
                 return
             function = self.ctx.enclosing_function(function)
-        self.report(
-            node, f"use `{SYNC_CALLS[name]}` instead of `{name.rpartition('.')[2]}` in a module with async code"
+        self._candidates.append((node, name))
+
+    def finish(self) -> None:
+        """Report the constructors built in an `async def`, spelled the 1.4 way for `AsyncSession`, or bound
+        to a name that async code uses (directly, or through another such name: `sessionmaker(bind=engine)`).
+        """
+        if not self._candidates:
+            return
+        bound: dict[str, list[ast.Call]] = {}  # name -> the constructors its binding builds
+        targets: dict[ast.AST, str] = {}  # the binding's target node -> its name
+        for node, _ in self._candidates:
+            for target in self._bound_names(node):
+                bound.setdefault(target.id, []).append(node)
+                targets[target] = target.id
+        used = self._used_in_async(bound, targets)
+        for node, name in self._candidates:
+            if (
+                self.ctx.in_async_function(node)
+                or self._async_class(node)
+                or any(node in bound[target] for target in used)
+            ):
+                self.report(
+                    node, f"use `{SYNC_CALLS[name]}` instead of `{name.rpartition('.')[2]}` in a module with async code"
+                )
+
+    def _async_class(self, node: ast.Call) -> bool:
+        """`sessionmaker(..., class_=AsyncSession)`: the 1.4 spelling of `async_sessionmaker`."""
+        return any(
+            keyword.arg == "class_" and (self.ctx.qualname(keyword.value) or "").endswith(".AsyncSession")
+            for keyword in node.keywords
         )
+
+    def _bound_names(self, node: ast.Call) -> list[ast.Name]:
+        """The names the assignment holding a constructor binds (`engine = create_engine(...)`), if any."""
+        for ancestor in self.ctx.ancestors_in_function(node):
+            if isinstance(ancestor, ast.Assign):
+                return [target for target in ancestor.targets if isinstance(target, ast.Name)]
+            if isinstance(ancestor, ast.AnnAssign):
+                return [ancestor.target] if isinstance(ancestor.target, ast.Name) else []
+            if isinstance(ancestor, ast.stmt):
+                return []
+        return []
+
+    def _used_in_async(self, bound: dict[str, list[ast.Call]], targets: dict[ast.AST, str]) -> set[str]:
+        """The bound names that an `async def` reads, directly or through the value of another bound name."""
+        if not bound:
+            return set()
+        ctx = self.ctx
+        used: set[str] = set()
+        feeds: dict[str, set[str]] = {}  # name -> the bound names whose value reads it
+        for name in ctx.nodes_of(ast.Name):
+            if name.id not in bound or not isinstance(name.ctx, ast.Load):
+                continue
+            if not any(binding.node in targets for binding in ctx.lookup(name) or ()):
+                continue
+            if ctx.in_async_function(name):
+                used.add(name.id)
+                continue
+            for ancestor in ctx.ancestors_in_function(name):
+                if isinstance(ancestor, ast.Assign | ast.AnnAssign):
+                    assigned = ancestor.targets if isinstance(ancestor, ast.Assign) else [ancestor.target]
+                    feeds.setdefault(name.id, set()).update(targets[target] for target in assigned if target in targets)
+                    break
+                if isinstance(ancestor, ast.stmt):
+                    break
+        pending = list(used)
+        while pending:  # what feeds a used name is used too
+            current = pending.pop()
+            for source, fed in feeds.items():
+                if current in fed and source not in used:
+                    used.add(source)
+                    pending.append(source)
+        return used

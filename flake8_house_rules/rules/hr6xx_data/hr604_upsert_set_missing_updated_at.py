@@ -22,15 +22,36 @@ def column_name(key: ast.expr | None) -> str | None:
     return None
 
 
+TIMESTAMP_FUNCTIONS = frozenset(
+    {"now", "utcnow", "current_timestamp", "localtimestamp", "sysdate", "getdate", "getutcdate", "clock_timestamp"}
+    | {"statement_timestamp", "transaction_timestamp", "time", "time_ns", "today"}
+)
+
+
+def stamps_time(value: ast.expr | None) -> bool:
+    """Whether a `set_` value is a timestamp call (`func.now()`, `datetime.now(UTC)`, `sa.func.current_timestamp()`):
+    the column it goes to is the row's update time, whatever it is called.
+    """
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return name.lower() in TIMESTAMP_FUNCTIONS
+
+
 def set_columns(value: ast.expr) -> list[str] | None:
     """The columns of a literal `set_` mapping (`{...}` or `dict(a=...)`), or `None` when one may be hidden
     (`**other`, a key held in a variable) or the mapping is not a literal.
     """
     if isinstance(value, ast.Dict):
+        if any(stamps_time(item) for item in value.values):
+            return None  # the update time is set, under another name (`updated`, `modified_on`)
         names = [column_name(key) for key in value.keys]
     elif (
         isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict" and not value.args
     ):
+        if any(stamps_time(keyword.value) for keyword in value.keywords):
+            return None
         names = [keyword.arg for keyword in value.keywords]
     else:
         return None
@@ -45,7 +66,9 @@ class UpsertSetMissingUpdatedAt(Rule):
     `dict(name=...)`) that leaves out a column of `hr-upsert-columns` (default `updated_at`). Keys are read
     as column names from strings (`"updated_at"`) and attributes (`Price.updated_at`, `prices.c.updated_at`).
     A mapping built elsewhere, spread from another (`**values`), or with a key held in a variable may hold
-    the column and is not reported; so is a module that imports neither SQLAlchemy nor SQLModel.
+    the column and is not reported; so is a module that imports neither SQLAlchemy nor SQLModel, and a
+    mapping that already sets a column to a timestamp call (`"updated": func.now()`, `modified_on=
+    datetime.now(UTC)`): that column is the row's update time under another name.
 
     ## Why is this bad?
     Python-side column defaults and `onupdate=` hooks do not run for the update half of an upsert: the
@@ -94,6 +117,11 @@ class UpsertSetMissingUpdatedAt(Rule):
         "from sqlalchemy.dialects.postgresql import insert\n\ndef upsert(table, rows, pk, columns):\n"
         "    stmt = insert(table).values(rows)\n    return stmt.on_conflict_do_update(\n"
         "        index_elements=pk, set_={col: stmt.excluded[col] for col in columns}\n    )",
+        # the update time under another name
+        "from sqlalchemy import func\nfrom sqlalchemy.dialects.postgresql import insert\n\n"
+        "def upsert(bucket, values: dict):\n    stmt = insert(bucket).values(**values)\n"
+        "    return stmt.on_conflict_do_update(\n        index_elements=['key'],\n"
+        "        set_={'count': stmt.excluded.count, 'updated': func.now()},\n    )",
         Example(
             "from sqlalchemy.dialects.postgresql import insert\n\n"
             "stmt = insert(T).on_conflict_do_update(index_elements=['id'], set_=dict(name='x', modified=now()))",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from flake8_house_rules.context.sqlalchemy import imports_sql_package
 from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.rules.hr6xx_data.common import single_layer
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -94,7 +95,7 @@ class CommitInStore(Rule):
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
         """Only store modules that import SQLAlchemy or SQLModel."""
-        return "store" in ctx.roles and imports_sql_package(ctx)
+        return single_layer(ctx) == "store" and imports_sql_package(ctx)
 
     def visit_method_call(self, node: ast.Call, method: str) -> None:
         """Report `.commit()` without arguments (a git or VCS commit takes a message)."""

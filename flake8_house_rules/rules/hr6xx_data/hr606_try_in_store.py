@@ -5,20 +5,29 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from flake8_house_rules.context.sqlalchemy import imports_sql_package
 from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.rules.hr6xx_data.common import single_layer
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
 
-IMPORT_ERRORS = frozenset({"builtins.ImportError", "builtins.ModuleNotFoundError"})
+ORM_PACKAGES = ("sqlalchemy.", "sqlmodel.")
 
 
 class TryInStore(Rule):
     """## What it does
-    Checks for a `try` statement with `except` handlers in a function of a store module
-    (`hr-store-modules`); `try`/`finally` without a handler is cleanup, not handling, and is not
-    reported. A `try` at module level, and one whose handlers catch only `ImportError`/`ModuleNotFoundError`
-    (an optional dependency imported lazily), guard imports rather than data access and are not reported.
+    Checks for a `try` statement in a function of a store module (`hr-store-modules`) that imports
+    SQLAlchemy or SQLModel, whose handlers catch one of SQLAlchemy's exceptions (`NoResultFound`,
+    `IntegrityError`, `sqlalchemy.exc.DBAPIError`, ...): the ORM errors the guide asks the store to let
+    through. Handlers of other errors (parsing a page token, an artifact upload, an optional import, a
+    broad `except Exception` around a call of another system) are not about the ORM and are not reported;
+    nor is `try`/`finally` (cleanup, not handling), nor a `try` around a savepoint (`with
+    session.begin_nested():`), which is how style guide 001 catches an expected duplicate (see HR614).
+    A module without SQLAlchemy (a YAML- or Redis-backed "store", a REST client) is no data-access layer in
+    the guide's sense, and a module whose path matches two layers (`app/api/routes/job_state_store.py`) is
+    ambiguous: neither is checked. A `try` at module level guards an import rather than data access and is
+    not reported.
 
     ## Why is this bad?
     The store is raw data access: the service above it knows what a missing row or a violated constraint
@@ -72,21 +81,56 @@ class TryInStore(Rule):
             path="app/users/store.py",
         ),
         Example(
-            "class UserStore:\n    async def stream(self):\n        try:\n            yield self.db\n"
-            "        finally:\n            await self.db.close()",
+            "import sqlalchemy\n\nclass UserStore:\n    async def stream(self):\n        try:\n"
+            "            yield self.db\n        finally:\n            await self.db.close()",
             path="app/users/store.py",
+        ),
+        # a pydantic models module and a router named `*_store.py` under `*/api/*`: two layers, no layer rule
+        Example(
+            "import json\nimport sqlalchemy\nfrom pydantic import BaseModel, field_validator\n\n"
+            "class JobStateBody(BaseModel):\n    value: str\n\n    @field_validator('value')\n    @classmethod\n"
+            "    def value_is_json(cls, v: str) -> str:\n        try:\n            json.loads(v)\n"
+            "        except ValueError:\n            raise ValueError('not JSON') from None\n        return v",
+            path="app/api/datamodels/job_state_store.py",
+        ),
+        Example(
+            "import sqlalchemy\nfrom fastapi import APIRouter, HTTPException\n\nrouter = APIRouter()\n\n"
+            "@router.put('/{key}', status_code=204)\ndef set_value(key: str, value: str) -> None:\n    try:\n"
+            "        backend.set(key, value)\n    except KeyError as e:\n"
+            "        raise HTTPException(status_code=404) from e",
+            path="app/api/routes/job_state_store.py",
+        ),
+        # mlflow: handlers of other errors than the ORM's, and a savepoint around an expected duplicate
+        Example(
+            "import base64\nfrom sqlalchemy.exc import IntegrityError\n\nclass RunStore:\n"
+            "    def runs(self, page_token: str):\n        try:\n"
+            "            created, run_id = base64.b64decode(page_token).decode().split(':', 1)\n"
+            "        except ValueError as e:\n            raise InvalidToken(page_token) from e\n\n"
+            "    def archive(self, repo, data):\n        try:\n            repo.upload(data)\n"
+            "        except Exception as e:\n            raise ArchivalFailed() from e\n\n"
+            "    def grant(self, session, role):\n        try:\n            with session.begin_nested():\n"
+            "                session.add(role)\n        except IntegrityError:\n            pass",
+            path="mlflow/server/auth/sqlalchemy_store.py",
+        ),
+        # a store that is not SQL: profiles in a YAML file
+        Example(
+            "from pathlib import Path\n\nimport yaml\n\nclass ProfileStore:\n    def load(self, path: Path) -> dict:\n"
+            "        try:\n            return yaml.safe_load(path.read_text())\n        except OSError as e:\n"
+            "            raise ValueError(f'cannot read {path}') from e",
+            path="app/cli/services/profiles/store.py",
         ),
     )
     invalid = (
         Example(
-            "class UserStore:\n    async def get_one(self, payload):\n        try:  # error: HR606\n"
-            "            return (await self.db.execute(stmt)).scalar_one()\n        except NoResultFound:\n"
-            "            return None",
+            "from sqlalchemy.exc import NoResultFound\n\nclass UserStore:\n    async def get_one(self, payload):\n"
+            "        try:  # error: HR606\n            return (await self.db.execute(stmt)).scalar_one()\n"
+            "        except NoResultFound:\n            return None",
             path="app/users/store.py",
         ),
         Example(
-            "def delete_run(session, run_id):\n    try:  # error: HR606\n        session.delete(run_id)\n"
-            "    except (ImportError, KeyError):\n        pass",
+            "import sqlalchemy.exc\nfrom sqlalchemy.orm import Session\n\ndef delete_run(session: Session, run_id):\n"
+            "    try:  # error: HR606\n        session.delete(run_id)\n"
+            "    except (KeyError, sqlalchemy.exc.IntegrityError):\n        pass",
             path="app/stores/runs.py",
         ),
     )
@@ -94,7 +138,7 @@ class TryInStore(Rule):
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
         """Only store modules."""
-        return "store" in ctx.roles
+        return single_layer(ctx) == "store" and imports_sql_package(ctx)
 
     def visit_Try(self, node: ast.Try) -> None:
         """Report a `try` with handlers in a function."""
@@ -107,15 +151,26 @@ class TryInStore(Rule):
     def _check(self, node: ast.Try | ast.TryStar) -> None:
         if not node.handlers or self.ctx.enclosing_function(node) is None:
             return
-        if all(self._guards_import(handler) for handler in node.handlers):
+        if not any(self._catches_orm_error(handler) for handler in node.handlers) or _around_savepoint(node):
             return
         self.report(node)
 
-    def _guards_import(self, handler: ast.ExceptHandler) -> bool:
+    def _catches_orm_error(self, handler: ast.ExceptHandler) -> bool:
+        """Whether a handler catches an exception of SQLAlchemy's (`NoResultFound`, `IntegrityError`, ...)."""
         caught = handler.type
-        if caught is None:
-            return False
-        names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
-        return all(isinstance(name, ast.Name) and f"builtins.{name.id}" in IMPORT_ERRORS for name in names) and all(
-            isinstance(name, ast.Name) and self.ctx.is_builtin(name) for name in names
+        names = caught.elts if isinstance(caught, ast.Tuple) else [caught] if caught is not None else []
+        return any((self.ctx.qualname(name) or "").startswith(ORM_PACKAGES) for name in names)
+
+
+def _around_savepoint(node: ast.Try | ast.TryStar) -> bool:
+    """`try: with session.begin_nested(): ...`: the savepoint HR614 asks for around an expected duplicate."""
+    return any(
+        isinstance(statement, ast.With | ast.AsyncWith)
+        and any(
+            isinstance(item.context_expr, ast.Call)
+            and isinstance(item.context_expr.func, ast.Attribute)
+            and item.context_expr.func.attr == "begin_nested"
+            for item in statement.items
         )
+        for statement in node.body
+    )

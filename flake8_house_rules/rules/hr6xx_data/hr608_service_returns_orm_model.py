@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from flake8_house_rules.context.annotations import parse_annotation
 from flake8_house_rules.context.sqlalchemy import resolve_name
 from flake8_house_rules.rule import Example, Rule
-from flake8_house_rules.rules.hr6xx_data.common import public_method_class
+from flake8_house_rules.rules.hr6xx_data.common import public_method_class, single_layer
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -104,7 +104,7 @@ class ServiceReturnsOrmModel(Rule):
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
         """Only service modules."""
-        return "service" in ctx.roles
+        return single_layer(ctx) == "service"
 
     def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
         """Report a public async service method annotated to return an ORM model."""

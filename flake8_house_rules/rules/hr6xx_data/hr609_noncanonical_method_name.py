@@ -6,7 +6,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
-from flake8_house_rules.rules.hr6xx_data.common import decorator_names, public_method_class
+from flake8_house_rules.rules.hr6xx_data.common import decorator_names, public_method_class, single_layer
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -14,6 +14,10 @@ if TYPE_CHECKING:
 PREFIXES = ("get_", "create_", "delete_", "fetch_", "list_", "find_", "add_", "remove_")
 CANONICAL = frozenset({"get_one", "get_list", "get_plist", "create_one", "create_batch", "delete_one", "delete_batch"})
 OVERRIDE = frozenset({"typing.override", "override"})
+#: Bases that name no methods of their subclasses.
+NEUTRAL_BASES = frozenset(
+    {"builtins.object", "abc.ABC", "typing.Generic", "typing.Protocol", "typing.NamedTuple", "builtins.Exception"}
+)
 
 
 def canonical_names(name: str) -> str:
@@ -35,7 +39,9 @@ class NoncanonicalMethodName(Rule):
     private methods and classes (`_find_project`) are not checked.
 
     A method decorated `@override`, and one that overrides a method of a base class defined in the same
-    module, does not choose its name: the base does, and is reported instead.
+    module, does not choose its name: the base does, and is reported instead. In a class with a base from
+    another module (or one the module cannot resolve), the base may name the method: the message then says
+    to mark it `@typing.override` if it does, and to rename it otherwise.
 
     ## Why is this bad?
     One vocabulary across stores, services and handlers tells a reader what each call returns and whether
@@ -99,12 +105,20 @@ class NoncanonicalMethodName(Rule):
             "class UserService:\n    @staticmethod\n    def remove_user(uuid): ...  # error: HR609",
             path="app/services/users.py",
         ),
+        # an imported base may name the method: the message says to mark it `@typing.override`
+        Example(
+            "from sqlalchemy.orm import Session\nfrom app.secrets.base import SecretsBackend\n\n"
+            "class SecretsStore(SecretsBackend):\n    def __init__(self, session: Session) -> None:\n"
+            "        self.session = session\n\n"
+            "    def get_secret(self, key: str) -> str | None:  # error: HR609\n        return None",
+            path="app/secrets/store.py",
+        ),
     )
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
         """Only store and service modules."""
-        return "store" in ctx.roles or "service" in ctx.roles
+        return single_layer(ctx) in {"store", "service"}
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         """Check a method name."""
@@ -123,7 +137,20 @@ class NoncanonicalMethodName(Rule):
             return
         if self._overrides_local_base(cls, name):
             return
+        if self._may_override(cls):
+            self.report(
+                node,
+                f"mark `{name}` `@typing.override` if a base class names it, or rename it to "
+                f"{canonical_names(name)}: the house names of store and service methods",
+            )
+            return
         self.report(node, f"rename `{name}` to {canonical_names(name)}: the house names of store and service methods")
+
+    def _may_override(self, cls: ast.ClassDef) -> bool:
+        """Whether the class has a base from elsewhere (imported, or not resolved) that may name its methods."""
+        ancestry = self.ctx.classes.ancestry(cls)
+        local = {base.name for base in ancestry.classes}
+        return not ancestry.complete or any(name not in local and name not in NEUTRAL_BASES for name in ancestry.names)
 
     def _overrides_local_base(self, cls: ast.ClassDef, name: str) -> bool:
         """Whether a base class defined in this module defines a method of that name."""

@@ -6,7 +6,8 @@ import ast
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
-from flake8_house_rules.rules.hr6xx_data.common import decorator_names, public_method_class
+from flake8_house_rules.rules.hr6xx_data.common import decorator_names, public_method_class, single_layer
+from flake8_house_rules.rules.hr6xx_data.hr609_noncanonical_method_name import CANONICAL, PREFIXES
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -16,6 +17,13 @@ NOT_METHODS = frozenset(
     {"staticmethod", "property", "functools.cached_property", "cached_property", "setter", "typing.override"}
 )
 MAX_NODES = 100
+#: The CRUD-style names HR609 governs: lifecycle and helper methods (`start`, `shutdown`) are not CRUD.
+CRUD_PREFIXES = (*PREFIXES, "update_")
+VALIDATORS = frozenset(
+    {f"pydantic.{name}" for name in ("field_validator", "model_validator", "validator", "root_validator")}
+    | {"pydantic.field_serializer", "pydantic.model_serializer", "pydantic.computed_field"}
+)
+PYDANTIC_BASES = ("pydantic.BaseModel", "pydantic_settings.BaseSettings")
 
 
 def names_payload(annotation: ast.expr | None) -> bool:
@@ -46,13 +54,17 @@ def names_payload(annotation: ast.expr | None) -> bool:
 
 class MethodWithoutPayload(Rule):
     """## What it does
-    Checks the signature of each public method of a public class in a store or service module
-    (`hr-store-modules`, `hr-service-modules`): the first parameter after `self`/`cls` must be annotated
-    with a `*Payload` type (`UserGetPayload`, `list[UserCreatePayload]`), and at most `hr-max-extra-params`
-    (default 1, such as a `user_id`) parameters may follow it. A method without parameters besides `self`
-    has nothing to bundle and is not reported; `*args`/`**kwargs` are not counted. Static methods (the
+    Checks the signature of each public CRUD method (the names HR609 governs: `get_*`, `create_*`,
+    `update_*`, `delete_*`, `fetch_*`, `list_*`, `find_*`, `add_*`, `remove_*`) of a public class in a
+    store or service module (`hr-store-modules`, `hr-service-modules`): the first parameter after
+    `self`/`cls` must be annotated with a `*Payload` type (`UserGetPayload`, `list[UserCreatePayload]`),
+    and at most `hr-max-extra-params` (default 1, such as a `user_id`) parameters may follow it. A method
+    without parameters besides `self` has nothing to bundle and is not reported; `*args`/`**kwargs` are
+    not counted. Static methods (the
     guide's `sync_*` Celery helpers take a session first), properties and `@override` methods, whose
-    signature a base class decides, are not checked.
+    signature a base class decides, are not checked; nor are lifecycle and helper methods (`start`,
+    `shutdown`, `build`), and methods of pydantic models and validators (`@field_validator`), whose
+    signatures pydantic fixes.
 
     ## Why is this bad?
     A payload is one typed, validated object that travels unchanged from the router through the service
@@ -97,6 +109,19 @@ class MethodWithoutPayload(Rule):
             path="app/resources/service.py",
             options={"hr-max-extra-params": "2"},
         ),
+        # lifecycle methods of a background service; a pydantic model's validator in a store module
+        Example(
+            "import asyncio\n\nclass EventQueueService:\n"
+            "    async def start(self, loop: asyncio.AbstractEventLoop) -> None:\n        ...\n"
+            "    async def shutdown(self, timeout: float) -> None:\n        ...",
+            path="app/services/queue.py",
+        ),
+        Example(
+            "from pydantic import BaseModel, field_validator\n\nclass JobStateBody(BaseModel):\n    value: str\n\n"
+            "    @field_validator('value')\n    @classmethod\n    def update_value(cls, v: str) -> str:\n"
+            "        return v",
+            path="app/jobs/job_state_store.py",
+        ),
     )
     invalid = (
         Example(
@@ -107,7 +132,7 @@ class MethodWithoutPayload(Rule):
         ),
         Example(
             "class ProjectService:\n    @classmethod\n"
-            "    def build(cls, config: dict) -> 'ProjectService':  # error: HR610\n        ...",
+            "    def create_one(cls, config: dict) -> 'ProjectService':  # error: HR610\n        ...",
             path="app/services/projects.py",
         ),
     )
@@ -115,7 +140,7 @@ class MethodWithoutPayload(Rule):
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
         """Only store and service modules."""
-        return "store" in ctx.roles or "service" in ctx.roles
+        return single_layer(ctx) in {"store", "service"}
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         """Check a method signature."""
@@ -131,8 +156,14 @@ class MethodWithoutPayload(Rule):
         params = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
         if len(params) < 2 or params[0].arg not in {"self", "cls"}:
             return
-        if not NOT_METHODS.isdisjoint(decorator_names(self.ctx, node)):
+        if not node.name.startswith(CRUD_PREFIXES) and node.name not in CANONICAL:
             return
+        decorators = decorator_names(self.ctx, node)
+        if not NOT_METHODS.isdisjoint(decorators) or not VALIDATORS.isdisjoint(decorators):
+            return
+        cls = public_method_class(self.ctx, node)
+        if cls is not None and self.ctx.classes.inherits(cls, *PYDANTIC_BASES):
+            return  # a model's methods: pydantic fixes the validators' signatures
         first, extra = params[1], len(params) - 2
         if not names_payload(first.annotation):
             self.report(node, f"take a `*Payload` model as the first parameter instead of `{first.arg}`")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import posixpath
+import re
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
@@ -20,13 +21,19 @@ PYDANTIC_MODELS = (
 )
 
 
+MAX_NODES = 100
+WORDS = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 class ModelNameSuffix(Rule):
     """## What it does
     Checks for a class in a `types.py` or `schemas.py` module that provably subclasses pydantic's
     `BaseModel` (directly, through `RootModel`, or through the module's own model classes) and whose name
     ends in none of `hr-model-suffixes` (default `Payload`, `Response`, `Params`, `Filter`, `Base`). A class
     whose bases come from another module of the project is not known to be a model and is not reported;
-    enums and plain classes are not models.
+    enums and plain classes are not models. A model used as the type of a field of a class in the module
+    (`primary: RgbColor` in `ThemeResponse`) is a value type nested in another model, not an input or an
+    output of its own, and is not reported.
 
     ## Why is this bad?
     The suffix tells what a model is for wherever it is used: what comes in (`Payload`), what goes out
@@ -74,6 +81,13 @@ class ModelNameSuffix(Rule):
             path="app/users/types.py",
             options={"hr-model-suffixes": "DTO"},
         ),
+        # a value type nested in another model
+        Example(
+            "from pydantic import BaseModel, Field\n\nclass RgbColor(BaseModel):\n"
+            "    red: int = Field(description='Red, 0-255')\n\nclass ThemeResponse(BaseModel):\n"
+            "    primary: RgbColor = Field(description='Primary colour')\n    accents: 'list[RgbColor]'",
+            path="app/types.py",
+        ),
     )
     invalid = (
         Example(
@@ -92,11 +106,44 @@ class ModelNameSuffix(Rule):
         """Only `types.py` and `schemas.py` modules."""
         return ctx.path is not None and posixpath.basename(ctx.path) in TYPE_MODULES
 
+    def start(self) -> None:
+        """Per module: the names used in the field annotations of classes, found when first needed."""
+        self._fields: set[str] | None = None
+
+    def _field_types(self) -> set[str]:
+        """Names in class-body annotations (`primary: RgbColor`, `items: list["Item"]`): a model used as a
+        field's type is a value type inside another model, not an input or an output of its own.
+        """
+        if self._fields is None:
+            found: set[str] = set()
+            for statement in self.ctx.nodes_of(ast.AnnAssign):
+                if not isinstance(self.ctx.parent(statement), ast.ClassDef):
+                    continue
+                pending: list[ast.AST] = [statement.annotation]
+                steps = 0
+                while pending and steps < MAX_NODES:
+                    steps += 1
+                    part = pending.pop()
+                    if isinstance(part, ast.Name):
+                        found.add(part.id)
+                    elif isinstance(part, ast.Attribute):
+                        found.add(part.attr)
+                    elif isinstance(part, ast.Constant) and isinstance(part.value, str):
+                        found.update(WORDS.findall(part.value))
+                    elif isinstance(part, ast.Subscript):
+                        pending.extend((part.value, part.slice))
+                    elif isinstance(part, ast.Tuple | ast.List):
+                        pending.extend(part.elts)
+                    elif isinstance(part, ast.BinOp):
+                        pending.extend((part.left, part.right))
+            self._fields = found
+        return self._fields
+
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         """Report a pydantic model without a house suffix."""
         suffixes = self.ctx.config.model_suffixes
         if not suffixes or node.name.endswith(tuple(suffixes)):
             return
-        if self.ctx.classes.inherits(node, *PYDANTIC_MODELS):
+        if self.ctx.classes.inherits(node, *PYDANTIC_MODELS) and node.name not in self._field_types():
             joined = ", ".join(f"`{suffix}`" for suffix in suffixes)
             self.report(node, f"end the model's name `{node.name}` in one of {joined}")

@@ -6,6 +6,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.rules.hr6xx_data.common import single_layer
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -22,7 +23,9 @@ HTTP_EXCEPTIONS = frozenset(
 class HttpExceptionOutsideRouter(Rule):
     """## What it does
     Checks for `raise HTTPException(...)` (FastAPI's or Starlette's, also raised bare or `from` another
-    error) in a store or service module (`hr-store-modules`, `hr-service-modules`). The project's own
+    error) in a store or service module (`hr-store-modules`, `hr-service-modules`); a module whose path
+    matches two layers (`app/api/routes/job_state_store.py` is a router and a store by name) is ambiguous
+    and not checked. The project's own
     domain errors are not reported, even when they subclass `HTTPException` (style guide 002's `errors.py`
     does that on purpose); only the framework class itself is.
 
@@ -78,6 +81,13 @@ class HttpExceptionOutsideRouter(Rule):
             "from werkzeug.exceptions import HTTPException\n\ndef f():\n    raise HTTPException()",
             path="app/users/service.py",
         ),
+        # a router module named `*_store.py` under `*/routes/*`: two layers, so no layer rule
+        Example(
+            "from fastapi import APIRouter, HTTPException\n\nrouter = APIRouter()\n\n"
+            "@router.put('/{key}', status_code=204)\ndef set_value(key: str, value: str) -> None:\n"
+            "    if key not in backend:\n        raise HTTPException(status_code=404)",
+            path="app/api/routes/job_state_store.py",
+        ),
     )
     invalid = (
         Example(
@@ -102,7 +112,7 @@ class HttpExceptionOutsideRouter(Rule):
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
         """Only store and service modules."""
-        return "store" in ctx.roles or "service" in ctx.roles
+        return single_layer(ctx) in {"store", "service"}
 
     def visit_reference(self, node: ast.Name | ast.Attribute, name: str) -> None:
         """Report `raise HTTPException(...)` and `raise HTTPException`, at the `raise`."""

@@ -6,7 +6,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.context.sqlalchemy import FACTORY_TYPES, SESSION_CLASSES, Sessions, imports_sql_package
-from flake8_house_rules.rule import Rule
+from flake8_house_rules.rule import Example, Rule
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -27,7 +27,9 @@ class SessionWithoutContextManager(Rule):
     - `return factory()`: the caller owns the session (a factory wrapper);
     - `self.<attr> = factory()`: an object that owns a session for its whole life.
 
-    A factory imported from another module (`from app.db import SessionLocal`) is unknown and not reported.
+    A factory imported from another module (`from app.db import SessionLocal`) is unknown and not reported,
+    and migration scripts (alembic's `versions/`, or a module importing `alembic.op`) are not checked: they
+    are frozen history, and their `Session(bind=op.get_bind())` shares the migration's own connection.
     The FastAPI tutorial's `db = SessionLocal(); try: yield db; finally: db.close()` is reported: the
     house style spells it `with SessionLocal() as db: yield db`.
 
@@ -60,6 +62,11 @@ class SessionWithoutContextManager(Rule):
     message = "open the session with `async with factory() as session:` (or `with`) so that it is closed"
     source = "002 Store Layer Best Practices; 000/001 Async Patterns"
     valid = (
+        Example(
+            "import sqlalchemy.orm as orm\nfrom alembic import op\n\ndef upgrade():\n"
+            "    session = orm.Session(bind=op.get_bind())\n    session.execute(UPDATE)",
+            path="app/migrations/versions/89d4b8295536_latest_metrics.py",
+        ),
         "from sqlalchemy.ext.asyncio import async_sessionmaker\n\nasync_session = async_sessionmaker(engine)\n\n"
         "async def get_db():\n    async with async_session() as session:\n        yield session",
         "from sqlalchemy.orm import Session\n\ndef run(engine):\n    with Session(engine) as s, s.begin():\n"
@@ -96,8 +103,8 @@ class SessionWithoutContextManager(Rule):
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Only modules that import SQLAlchemy or SQLModel."""
-        return imports_sql_package(ctx)
+        """Only modules that import SQLAlchemy or SQLModel, migration scripts aside."""
+        return imports_sql_package(ctx) and not ctx.is_migration_module()
 
     def start(self) -> None:
         """Per module: the session constructions seen, and whether any factory is in sight."""

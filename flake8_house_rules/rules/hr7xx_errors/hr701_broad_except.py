@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 from flake8_house_rules.rule import Rule
+from flake8_house_rules.rules.hr0xx_hygiene.common import waived
 from flake8_house_rules.rules.hr7xx_errors.common import (
     BROAD_EXCEPTIONS,
     caught_types,
@@ -14,6 +15,21 @@ from flake8_house_rules.rules.hr7xx_errors.common import (
 )
 
 LOOPS = (ast.For, ast.AsyncFor, ast.While)
+#: Other linters' codes for the same check (ruff's and flake8-blind-except's `BLE001`, bugbear's `B902`,
+#: pycodestyle's `E722` and bugbear's `B001` for a bare `except:`, pylint's): waived there, the handler stays.
+WAIVERS = (
+    "BLE001",
+    "BLE",
+    "B902",
+    "E722",
+    "B001",
+    "W0702",
+    "W0703",
+    "W0718",
+    "broad-except",
+    "bare-except",
+    "broad-exception-caught",
+)
 #: Calls that hand the traceback on: it is logged or printed, not lost.
 TRACEBACK_CALLS = frozenset(
     {
@@ -33,10 +49,23 @@ REPORT_METHODS = frozenset(
     {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log", "msg", "write"}
 )
 REPORT_CALLS = frozenset({"builtins.print", "warnings.warn"})
+#: The standard library's module-level log function that records the traceback (`from logging import exception`).
+TRACEBACK_LOG_CALLS = frozenset({"logging.exception"})
+#: Return annotations of a function that never returns: calling it raises (or exits) in effect.
+NO_RETURN = frozenset({"typing.NoReturn", "typing.Never"})
+#: Where a call's result is kept: a call that receives the exception there keeps it (`return Failed(exc=e)`).
+KEEPING_STATEMENTS = (ast.Assign, ast.AnnAssign, ast.Return, ast.Yield)
 #: Methods that hand an exception object on to be raised or inspected later.
 HAND_ON_METHODS = frozenset({"append", "put", "put_nowait", "set_exception", "send", "throw"})
 CLI_ENTRY_NAMES = frozenset({"main"})
-RESOLVED_LAST_NAMES = frozenset(name.rpartition(".")[2] for name in TRACEBACK_CALLS | EXIT_CALLS | REPORT_CALLS)
+SELF_NAMES = frozenset({"self", "cls"})
+#: Builtins that read an exception rather than keep it: `str(e)`, `repr(e)`, `type(e)`.
+READING_BUILTINS = frozenset(
+    {"str", "repr", "type", "format", "print", "len", "bool", "hash", "id", "vars", "getattr", "hasattr", "isinstance"}
+)
+RESOLVED_LAST_NAMES = frozenset(
+    name.rpartition(".")[2] for name in TRACEBACK_CALLS | EXIT_CALLS | REPORT_CALLS | TRACEBACK_LOG_CALLS
+)
 BROAD_NAMES = frozenset(name.removeprefix("builtins.") for name in BROAD_EXCEPTIONS)
 
 
@@ -49,13 +78,17 @@ class BroadExcept(Rule):
     The handler is fine, and not reported, when its body (outside functions defined there):
 
     - has a `raise` statement, in any form and under any condition (bare `raise`, `raise ... from err`,
-      `raise NewError(...)`: HR702 checks the chaining), or ends the program (`sys.exit(...)`, `os._exit`);
-    - logs the traceback: `<logger>.exception(...)`, a log call with `exc_info=...` (not `False`/`None`),
+      `raise NewError(...)`: HR702 checks the chaining), ends the program (`sys.exit(...)`, `os._exit`), or
+      calls a function of the module annotated `-> NoReturn` or `-> Never` (`fail_credentials("creds")`,
+      `self._fail(...)`), which raises in effect;
+    - logs the traceback: `<logger>.exception(...)`, `logging.exception(...)` however it is imported
+      (`from logging import exception`), a log call with `exc_info=...` (not `False`/`None`),
       loguru's `logger.opt(exception=...)`, or `traceback.print_exc()` / `format_exc()` /
       `print_exception(...)` / `format_exception(...)`, `sys.exc_info()`, `sys.exception()`;
     - keeps the caught exception object for later (a deferred re-raise): assigns it (`self._error = exc`),
-      returns or yields it, or hands it to `.append(...)`, `.put(...)`, `.put_nowait(...)`,
-      `.set_exception(...)`, `.send(...)` or `.throw(...)` (`exc.with_traceback(...)` counts as `exc`);
+      returns or yields it, hands it to `.append(...)`, `.put(...)`, `.put_nowait(...)`,
+      `.set_exception(...)`, `.send(...)` or `.throw(...)` (`exc.with_traceback(...)` counts as `exc`), or
+      passes it to a call whose result is returned, yielded or assigned (`return Decrypted(None, exc=e)`);
     - is the top-level guard of a worker loop that reports and continues: the `try` is a statement directly
       in the body of a `for`/`while` loop, the handler reports the failure (a log call of any level,
       `print(...)`, `warnings.warn(...)`, a `.write(...)`, or any use of the caught exception's name, such
@@ -63,6 +96,9 @@ class BroadExcept(Rule):
       next item;
     - is the top-level guard of a command line: the handler is in a function named `main`, or in module
       code under `if __name__ == "__main__":`, and reports the failure (as above).
+
+    Not reported either: a handler whose `except` line waives another linter's code for the same check
+    (`# noqa: BLE001`, `B902`, `E722`, `# pylint: disable=broad-exception-caught`): the project has decided.
 
     A handler that only logs the message (`logger.error(f"failed: {e}")`) outside those guards is reported:
     the traceback is lost and unexpected errors are hidden together with the expected ones.
@@ -126,6 +162,25 @@ class BroadExcept(Rule):
         # a raise in a function defined in the handler does not re-raise; but here the handler also logs
         "try:\n    f()\nexcept Exception:\n    log.exception('failed')\n    def later():\n        raise",
         "import sys\n\ntry:\n    f()\nexcept Exception:\n    record(sys.exception())",
+        "try:\n    f()\nexcept Exception:  # noqa: BLE001 - a failed probe is no failure\n    value = None",
+        "try:\n    f()\nexcept:  # noqa: E722\n    value = None",
+        "try:\n    f()\nexcept Exception:  # pylint: disable=broad-exception-caught\n    value = None",
+        # a helper that never returns raises in effect
+        "from typing import NoReturn\n\n\ndef fail_credentials(field: str) -> NoReturn:\n"
+        "    raise ValueError(f'invalid {field}')\n\n\ndef validate(creds: object) -> None:\n    try:\n"
+        "        authenticate(creds)\n    except Exception:\n        fail_credentials('creds')",
+        "import typing\n\n\nclass Api:\n    def _fail(self, message: str) -> typing.Never:\n"
+        "        raise ApiError(message)\n\n    def call(self) -> None:\n        try:\n            send()\n"
+        "        except Exception as exc:\n            self._fail(str(exc))",
+        # the exception is kept in a returned or stored object
+        "class Decrypted:\n    def __init__(self, plaintext, exc=None) -> None:\n"
+        "        self.plaintext, self.exc = plaintext, exc\n\n\ndef decrypt_value(value: str) -> Decrypted:\n"
+        "    try:\n        return Decrypted(_decrypt(value))\n    except Exception as e:\n"
+        "        return Decrypted(None, exc=e)",
+        "try:\n    f()\nexcept Exception as e:\n    result = Failure(e)",
+        # logging's module-level `exception` records the traceback however it is imported
+        "from logging import exception\n\n\ndef load(parse, body):\n    try:\n        return parse(body)\n"
+        "    except Exception:\n        exception('load failed')\n        return None",
     )
     invalid = (
         "try:\n    f()\nexcept:  # error: HR701\n    value = None",
@@ -141,13 +196,22 @@ class BroadExcept(Rule):
         "try:\n    f()\nexcept Exception:  # error: HR701\n    def later():\n        raise",
         "try:\n    f()\nexcept Exception as e:  # error: HR701\n    message = str(e)",
         "try:\n    f()\nexcept* Exception:  # error: HR701\n    log.error('failed')",
+        # a helper that returns is no re-raise; nor is a call that only reads the exception
+        "def fail(field: str) -> None:\n    print(field)\n\n\ntry:\n    f()\n"
+        "except Exception:  # error: HR701\n    fail('x')",
+        "from app.errors import fail\n\ntry:\n    f()\nexcept Exception:  # error: HR701\n    fail('x')",
+        "try:\n    f()\nexcept Exception as e:  # error: HR701\n    notify(e)",
+        "try:\n    f()\nexcept Exception:  # noqa: S110  # error: HR701\n    value = None",
+        "try:\n    f()\nexcept Exception as e:  # error: HR701\n    message = str(e)",
+        "def exception(message: str) -> None:\n    pass\n\n\ntry:\n    f()\n"
+        "except Exception:  # error: HR701\n    exception('x')",
     )
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         """Report a broad handler that does not re-raise, log the traceback, or guard a loop or a CLI."""
         if node.type is not None and not any(self._broad(expr) for expr in caught_types(node)):
             return
-        if not self._handled(node):
+        if not self._handled(node) and not waived(self.ctx, node.lineno, WAIVERS):
             self.report(node)
 
     def _broad(self, expr: ast.expr) -> bool:
@@ -181,7 +245,11 @@ class BroadExcept(Rule):
         return (not stops and self._guards_loop(handler)) or self._guards_cli(handler)
 
     def _hands_on(self, name: ast.Name) -> bool:
-        """Whether the caught exception object is kept for later: stored, returned, queued or sent on."""
+        """Whether the caught exception object is kept for later: stored, returned, queued or sent on.
+
+        Kept too: the exception passed to a call (as an argument or a keyword's value) whose result is
+        returned, yielded or assigned, such as `return Decrypted(None, exc=e)`. `str(e)` is no keeping.
+        """
         value: ast.AST = name
         parent = self.ctx.parent(name)
         if isinstance(parent, ast.Attribute) and parent.attr == "with_traceback":
@@ -189,12 +257,44 @@ class BroadExcept(Rule):
             parent = self.ctx.parent(value)
         if isinstance(parent, ast.Assign | ast.AnnAssign | ast.Return | ast.Yield):
             return parent.value is value
-        return (
-            isinstance(parent, ast.Call)
-            and isinstance(parent.func, ast.Attribute)
-            and parent.func.attr in HAND_ON_METHODS
-            and any(arg is value for arg in parent.args)
-        )
+        if isinstance(parent, ast.keyword):
+            value, parent = parent, self.ctx.parent(parent)
+        if not isinstance(parent, ast.Call) or not any(arg is value for arg in (*parent.args, *parent.keywords)):
+            return False
+        if isinstance(parent.func, ast.Attribute) and parent.func.attr in HAND_ON_METHODS:
+            return True
+        func = parent.func
+        if isinstance(func, ast.Name) and func.id in READING_BUILTINS and self.ctx.is_builtin(func):
+            return False  # `str(e)`, `repr(e)`, `type(e)`: read, not kept
+        holder = self.ctx.parent(parent)
+        return isinstance(holder, KEEPING_STATEMENTS) and holder.value is parent
+
+    def _never_returns(self, call: ast.Call) -> bool:
+        """Whether a call calls a function of this module annotated `-> NoReturn`/`-> Never`.
+
+        A plain name bound once to a `def`, or `self.name(...)` in a method of a class that defines `name`.
+        """
+        func = call.func
+        definition: ast.AST | None = None
+        if isinstance(func, ast.Name):
+            bindings = self.ctx.lookup(func)
+            if bindings and len(bindings) == 1 and bindings[0].kind == "def":
+                definition = bindings[0].node
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in SELF_NAMES:
+            cls = self.ctx.enclosing_class(call)
+            if cls is not None:
+                methods = [
+                    item
+                    for item in cls.body
+                    if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and item.name == func.attr
+                ]
+                definition = methods[0] if len(methods) == 1 else None
+        if not isinstance(definition, ast.FunctionDef | ast.AsyncFunctionDef) or definition.returns is None:
+            return False
+        returns = definition.returns
+        if isinstance(returns, ast.Constant) and isinstance(returns.value, str):
+            return returns.value.rpartition(".")[2] in {"NoReturn", "Never"}
+        return self.ctx.qualname(returns) in NO_RETURN
 
     def _call(self, node: ast.Call) -> str:
         """`handled` for a call that keeps the traceback or exits, `reports` for a report, else `other`."""
@@ -204,6 +304,8 @@ class BroadExcept(Rule):
                 return "handled"
             if func.attr == "opt" and any(keyword.arg == "exception" for keyword in node.keywords):
                 return "handled"
+        if self._never_returns(node):
+            return "handled"
         for keyword in node.keywords:
             if keyword.arg == "exc_info" and not (
                 isinstance(keyword.value, ast.Constant) and keyword.value.value in {False, None}
@@ -212,7 +314,7 @@ class BroadExcept(Rule):
         spelled = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
         if spelled in RESOLVED_LAST_NAMES:  # resolve only what could be a call of interest
             name = self.ctx.call_name(node)
-            if name in TRACEBACK_CALLS or name in EXIT_CALLS:
+            if name in TRACEBACK_CALLS or name in EXIT_CALLS or name in TRACEBACK_LOG_CALLS:
                 return "handled"
             if name in REPORT_CALLS:
                 return "reports"

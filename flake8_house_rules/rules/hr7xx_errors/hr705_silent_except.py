@@ -5,6 +5,14 @@ from __future__ import annotations
 import ast
 
 from flake8_house_rules.rule import Rule
+from flake8_house_rules.rules.hr0xx_hygiene.common import waived
+from flake8_house_rules.rules.hr7xx_errors.common import caught_types, exception_name
+
+LOOPS = (ast.For, ast.AsyncFor, ast.While)
+#: Other linters' codes for the same check: bandit's and ruff's `S110`/`S112` (try-except-pass/-continue),
+#: ruff's `SIM105` (use `suppress`): waived on the `except` line, the handler is the project's decision.
+WAIVERS = ("S110", "S112", "B110", "B112", "SIM105")
+IMPORT_ERRORS = frozenset({"builtins.ImportError", "builtins.ModuleNotFoundError"})
 
 
 class SilentExcept(Rule):
@@ -13,6 +21,16 @@ class SilentExcept(Rule):
     `...` or `continue`. It is reported at the `except` line, so a `# noqa: HR705` there documents a
     deliberate exception. A handler that does anything else (assigns a fallback, logs, counts) is not
     silent; HR701 judges broad handlers on their own.
+
+    Reported only where `contextlib.suppress(...)` would say the same in one line, as ruff's SIM105 does: the
+    `try` has this one handler, and no `else:` or `finally:` (beside other handlers, or before an `else:`
+    that must run only on success, `suppress` does not fit, and the empty handler is the plain way to write
+    it). A `continue` counts only when the `try` is the last statement of its loop's body (there it is a
+    `pass`); elsewhere it skips the rest of the loop for an invalid item, which is control flow. Not
+    reported either: an optional import, a `try` holding only imports whose handler catches `ImportError`
+    or `ModuleNotFoundError` (`try: import ujson as json`), the usual guard for an optional speed-up; and a
+    handler whose `except` line waives another linter's code for the same check (`# noqa: S110`, `S112`,
+    `SIM105`): the project has decided.
 
     ## Why is this bad?
     The exception vanishes without a trace: nobody learns that the code failed, or why. Style guide 004's
@@ -47,6 +65,17 @@ class SilentExcept(Rule):
         "for item in items:\n    try:\n        f(item)\n    except KeyError:\n        skipped += 1\n        continue",
         "def first(items: list[int]) -> int | None:\n    try:\n        return items[0]\n    except IndexError:\n"
         "        return None",
+        "try:\n    import ujson as json  # optional speed-up\nexcept ImportError:\n    pass",
+        "try:\n    f()\nexcept Exception:  # noqa: BLE001, S110 # Safe catch-all for cleanup logic\n    pass",
+        "try:\n    from rich import print\n    import rich.console\nexcept ModuleNotFoundError:\n    pass",
+        "import logging\n\n\ndef read_optional(path: str) -> str | None:\n    try:\n        f = open(path)\n"
+        "    except FileNotFoundError:\n        pass\n    except OSError:\n"
+        "        logging.exception('cannot read %s', path)\n    else:\n        return f.read()\n    return None",
+        "try:\n    value = int(text)\nexcept ValueError:\n    pass\nelse:\n    save(value)",
+        "try:\n    os.remove(path)\nexcept OSError:\n    pass\nfinally:\n    release()",
+        "from ipaddress import AddressValueError, IPv4Address\n\n\ndef valid(values: list[str]) -> list[IPv4Address]:\n"
+        "    result = []\n    for value in values:\n        try:\n            address = IPv4Address(value)\n"
+        "        except AddressValueError:\n            continue\n        result.append(address)\n    return result",
     )
     invalid = (
         "try:\n    os.remove(path)\nexcept OSError:  # error: HR705\n    pass",
@@ -55,12 +84,40 @@ class SilentExcept(Rule):
         "        continue",
         "try:\n    f()\nexcept ValueError:  # error: HR705\n    # the value may be missing\n    pass",
         "try:\n    f()\nexcept* OSError:  # error: HR705\n    pass",
+        "try:\n    import ujson as json\n    json.configure()\nexcept ImportError:  # error: HR705\n    pass",
+        "try:\n    import ujson as json\nexcept Exception:  # error: HR705\n    pass",
+        "from ipaddress import AddressValueError, IPv4Address\n\n\ndef valid(values: list[str]) -> list[IPv4Address]:\n"
+        "    result = []\n    for value in values:\n        result.append(value)\n        try:\n"
+        "            check(value)\n        except AddressValueError:  # error: HR705\n            continue\n"
+        "    return result",
     )
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
-        """Report a handler whose body only passes, is `...`, or continues."""
-        if all(_is_silent(statement) for statement in node.body):
-            self.report(node)
+        """Report a handler whose body only passes, is `...`, or continues, where `suppress` would fit."""
+        if not all(_is_silent(statement) for statement in node.body):
+            return
+        statement = self.ctx.parent(node)
+        if not isinstance(statement, ast.Try | ast.TryStar) or len(statement.handlers) != 1:
+            return
+        if statement.orelse or statement.finalbody:
+            return
+        if any(isinstance(item, ast.Continue) for item in node.body) and not self._last_in_loop(statement):
+            return
+        if self._optional_import(statement, node) or waived(self.ctx, node.lineno, WAIVERS):
+            return
+        self.report(node)
+
+    def _last_in_loop(self, statement: ast.stmt) -> bool:
+        """Whether a statement ends its loop's body, so that a `continue` in it does what `pass` would."""
+        loop = self.ctx.parent(statement)
+        return isinstance(loop, LOOPS) and bool(loop.body) and loop.body[-1] is statement
+
+    def _optional_import(self, statement: ast.Try | ast.TryStar, handler: ast.ExceptHandler) -> bool:
+        """Whether a `try` holds only imports and its handler catches only `ImportError`/`ModuleNotFoundError`."""
+        if not all(isinstance(item, ast.Import | ast.ImportFrom) for item in statement.body):
+            return False
+        caught = caught_types(handler)
+        return bool(caught) and all(exception_name(self.ctx, item) in IMPORT_ERRORS for item in caught)
 
 
 def _is_silent(statement: ast.stmt) -> bool:

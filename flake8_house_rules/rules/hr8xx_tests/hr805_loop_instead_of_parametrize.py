@@ -22,11 +22,14 @@ class LoopInsteadOfParametrize(Rule):
     Checks, in test modules (`hr-test-modules`), for a pytest test function (a `test*` function at module
     level or a method of a `Test*` class without bases) with a `for` loop over a literal list or tuple of
     at least two cases (`for url in ["", "ftp://x"]:`, `for a, b in [(1, 2), (3, 4)]:`) whose body has an
-    `assert` that uses the loop's variable. Reported once per test, at its `def` line.
+    `assert` that uses the loop's variable. Reported at the `for` line (the loop is what must change), once
+    per loop.
 
     Not reported: a loop over anything else (a call, a name, a `range`), an `assert` that does not depend
-    on the loop variable (the loop then drives steps, not cases), a loop in a function nested in the
-    test, and `unittest.TestCase` methods (a class with bases), where `parametrize` does not apply and
+    on the loop variable (the loop then drives steps, not cases), a loop whose only asserts check that each
+    case is a member of something (`assert key in info`: fields of one result, which a subset assert or one
+    comparison says better than separate tests), a loop in a function nested in the test, and
+    `unittest.TestCase` methods (a class with bases), where `parametrize` does not apply and
     `self.subTest` is the tool.
 
     ## Why is this bad?
@@ -87,24 +90,41 @@ class LoopInsteadOfParametrize(Rule):
         ),
         Example("def check_urls() -> None:\n    for url in ['', 'x']:\n        assert not valid(url)", path=TEST),
         Example("def test_a() -> None:\n    for url in ['', 'x']:\n        assert not valid(url)", path="app/urls.py"),
+        Example(
+            "def test_info_fields(client) -> None:\n    info = client.ft('idx').info()\n"
+            "    for key in ['index_name', 'num_docs', 'num_terms']:\n        assert key in info\n"
+            "    assert info['num_docs'] == 500",
+            path=TEST,
+        ),
+        Example(
+            "def test_fields(row) -> None:\n    for key in ('id', 'name'):\n        assert key not in row.hidden",
+            path=TEST,
+        ),
     )
     invalid = (
         Example(
-            "def test_invalid_url() -> None:  # error: HR805\n    for url in ['not-a-url', '', 'ftp://x']:\n"
+            "def test_invalid_url() -> None:\n    for url in ['not-a-url', '', 'ftp://x']:  # error: HR805\n"
             "        assert not valid(url)",
             path=TEST,
         ),
         Example(
-            "class TestMath:\n    def test_add(self) -> None:  # error: HR805\n"
-            "        for a, b, total in [(1, 2, 3), (2, 2, 4)]:\n            if a:\n"
-            "                assert add(a, b) == total\n        for x in (1, 2):\n            assert x",
+            "class TestMath:\n    def test_add(self) -> None:\n"
+            "        for a, b, total in [(1, 2, 3), (2, 2, 4)]:  # error: HR805\n            if a:\n"
+            "                assert add(a, b) == total\n        for x in (1, 2):  # error: HR805\n            assert x",
+            path=TEST,
+        ),
+        Example(
+            "from app.parse import parse_bool\n\n\ndef test_parse_bool() -> None:\n"
+            '    """Truthy spellings."""\n    for value in ["1", "yes", "true"]:  # error: HR805\n'
+            "        assert parse_bool(value)",
+            path=TEST,
+        ),
+        Example(
+            "def test_keys(info) -> None:\n    for key in ['a', 'b']:  # error: HR805\n        assert key in info\n"
+            "        assert info[key] > 0",
             path=TEST,
         ),
     )
-
-    def start(self) -> None:
-        """Per module: the tests already reported."""
-        self._reported: set[ast.AST] = set()
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
@@ -112,21 +132,20 @@ class LoopInsteadOfParametrize(Rule):
         return ctx.is_test_module()
 
     def visit_For(self, node: ast.For) -> None:
-        """Report the test around a loop over literal cases that asserts on each case."""
+        """Report a loop over literal cases, in a test, that asserts on each case."""
         cases = node.iter
         if not isinstance(cases, ast.List | ast.Tuple) or len(cases.elts) < MIN_CASES:
             return
         if any(isinstance(case, ast.Starred) for case in cases.elts):
             return
         function = self.ctx.enclosing_function(node)
-        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef) or function in self._reported:
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
             return
         if not is_pytest_test(self.ctx, function):
             return
         targets = {name.id for name in _names(node.target)}
         if targets and _asserts_on(node, targets):
-            self._reported.add(function)
-            self.report(function)
+            self.report(node)
 
 
 def _names(target: ast.expr) -> list[ast.Name]:
@@ -145,18 +164,33 @@ def _names(target: ast.expr) -> list[ast.Name]:
 
 
 def _asserts_on(loop: ast.For, targets: set[str]) -> bool:
-    """Whether the loop body has an `assert` (outside nested defs) that reads one of the loop's variables."""
+    """Whether the loop body has an `assert` (outside nested defs) that reads one of the loop's variables.
+
+    A membership check of the variable alone (`assert key in info`) does not count.
+    """
     stack: list[ast.AST] = list(loop.body)
     seen = 0
     while stack and seen < MAX_LOOP_NODES:
         node = stack.pop()
         seen += 1
         if isinstance(node, ast.Assert):
+            if _membership(node.test, targets):
+                continue
             if any(isinstance(name, ast.Name) and name.id in targets for name in _subtree(node)):
                 return True
         elif not isinstance(node, NESTED_SCOPES):
             stack.extend(ast.iter_child_nodes(node))
     return False
+
+
+def _membership(test: ast.expr, targets: set[str]) -> bool:
+    """`key in info` or `key not in info`: a loop variable checked against something that does not use it."""
+    if not isinstance(test, ast.Compare) or len(test.ops) != 1 or not isinstance(test.ops[0], ast.In | ast.NotIn):
+        return False
+    left, right = test.left, test.comparators[0]
+    if not isinstance(left, ast.Name) or left.id not in targets:
+        return False
+    return not any(isinstance(name, ast.Name) and name.id in targets for name in _subtree(right))
 
 
 def _subtree(node: ast.AST) -> list[ast.AST]:

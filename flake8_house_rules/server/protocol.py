@@ -1,0 +1,125 @@
+"""The pack's findings in the Language Server Protocol's terms: diagnostics, `# noqa` edits, hover text.
+
+Positions: the engine counts columns in characters (code points) of the line, as ruff does; a client counts
+in the position encoding agreed at start-up (UTF-16 unless it offers another). pygls's position codec turns
+each column into the client's units, so a line with non-ASCII text does not shift the underline.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from flake8_house_rules.cli.noqa import NOQA_INLINE
+from flake8_house_rules.cli.output import rule_url as output_rule_url
+from flake8_house_rules.cli.results import PROBLEM_NAMES
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from pygls.workspace.position_codec import PositionCodec
+
+    from flake8_house_rules.cli.results import Diagnostic
+    from flake8_house_rules.rule import Rule
+
+SOURCE = "house-rules"
+_CODE_IN_NOQA = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
+_SECTION = re.compile(r"^## (.+)$", re.MULTILINE)
+
+
+def _position(lines: Sequence[str], line: int, column: int, codec: PositionCodec) -> types.Position:
+    """A 1-based line and a character column as an LSP position in the client's units."""
+    row = max(0, line - 1)
+    text = lines[row] if row < len(lines) else ""
+    point = types.Position(line=row, character=max(0, min(column, len(text.rstrip("\n")))))
+    return codec.position_to_client_units(list(lines), point)
+
+
+def rule_url(code: str) -> str | None:
+    """The address of a rule's page, as the command's outputs link it (`None` for pattern rules)."""
+    from flake8_house_rules.rule import load_rules  # noqa: PLC0415 - loaded by the first lint already
+
+    return output_rule_url(code, load_rules().get(code))
+
+
+def to_diagnostic(found: Diagnostic, lines: Sequence[str], codec: PositionCodec) -> types.Diagnostic:
+    """One finding as an LSP diagnostic: code, message, a warning, a link to the rule's page, and its range."""
+    start = _position(lines, found.line, found.col, codec)
+    end = _position(lines, found.end_line, found.end_col, codec)
+    if (end.line, end.character) <= (start.line, start.character):  # a point: underline to the line's end
+        row = lines[start.line].rstrip("\n") if start.line < len(lines) else ""
+        end = codec.position_to_client_units(list(lines), types.Position(start.line, len(row)))
+        if (end.line, end.character) <= (start.line, start.character):
+            end = types.Position(start.line, start.character + 1)
+    url = rule_url(found.code)
+    problem = found.code in PROBLEM_NAMES  # the file could not be read or parsed: it is not checked
+    return types.Diagnostic(
+        range=types.Range(start=start, end=end),
+        message=found.message,
+        severity=types.DiagnosticSeverity.Error if problem else types.DiagnosticSeverity.Warning,
+        code=found.code,
+        code_description=types.CodeDescription(href=url) if url else None,
+        source=SOURCE,
+        data={"noqa_row": found.noqa_row},
+    )
+
+
+def noqa_edit(lines: Sequence[str], row: int, code: str) -> types.TextEdit | None:
+    """The edit that adds `code` to the `# noqa` of 1-based line `row` (a new comment when it has none).
+
+    `None` when the line already silences the code (or holds a blanket `# noqa`, which silences all).
+    Positions are code points, which is what the client's units are for ASCII lines; callers convert them.
+    """
+    if not 0 < row <= len(lines):
+        return None
+    text = lines[row - 1].rstrip("\r\n")
+    match = NOQA_INLINE.search(text)
+    if match is None:
+        stripped = text.rstrip()
+        start = types.Position(row - 1, len(stripped))
+        end = types.Position(row - 1, len(text))
+        return types.TextEdit(range=types.Range(start, end), new_text=f"  # noqa: {code}")
+    codes = match.group("codes")
+    if codes is None:
+        return None
+    listed = [item.upper() for item in _CODE_IN_NOQA.findall(codes)]
+    if code in listed or code.startswith(tuple(listed)):
+        return None
+    end_of_codes = match.start("codes") + len(codes.rstrip(", \t"))
+    at = types.Position(row - 1, end_of_codes)
+    return types.TextEdit(range=types.Range(at, at), new_text=f", {code}")
+
+
+def noqa_code_at(line: str, character: int) -> str | None:
+    """The code under the cursor when it stands inside the line's `# noqa: ...` comment."""
+    match = NOQA_INLINE.search(line)
+    if match is None or match.group("codes") is None:
+        return None
+    for found in _CODE_IN_NOQA.finditer(line, match.start("codes"), match.end("codes")):
+        if found.start() <= character <= found.end():
+            return found.group().upper()
+    return None
+
+
+def _section(doc: str, title: str) -> str:
+    """The text of one `## title` section of a rule's page (empty when it has none)."""
+    headings = list(_SECTION.finditer(doc))
+    for index, heading in enumerate(headings):
+        if heading.group(1).strip().lower() == title.lower():
+            end = headings[index + 1].start() if index + 1 < len(headings) else len(doc)
+            return doc[heading.end() : end].strip()
+    return ""
+
+
+def hover_text(rule: type[Rule]) -> str:
+    """What a hover shows: the rule's code and name, what it reports, what to write instead, and its page."""
+    doc = inspect.cleandoc(rule.__doc__ or "")
+    what = _section(doc, "What it does").split("\n\n")[0].strip()
+    parts = [f"**{rule.code}** `{rule.name}` ({rule.tier} tier, fix: {rule.fix})", what, f"Instead: {rule.message}."]
+    url = rule_url(rule.code)
+    if url:
+        parts.append(f"[Rule page]({url})")
+    return "\n\n".join(part for part in parts if part)
