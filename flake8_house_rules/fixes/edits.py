@@ -223,7 +223,21 @@ def text_of(ctx: ModuleContext, node: ast.AST) -> str | None:
     positions = ctx.type_positions
     if positions.is_parsed(node):
         return positions.segment(node, limit=10_000)
-    return ast.get_source_segment(ctx.source(), node)
+    return source_segment(ctx, node)
+
+
+def source_segment(ctx: ModuleContext, node: ast.AST) -> str | None:
+    """A node's text from the module's lines (as `ast.get_source_segment`, without splitting the whole source)."""
+    first, last = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+    start, end = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
+    if first is None or last is None or start is None or end is None or not 0 < first <= last <= len(ctx.lines):
+        return None
+    lines = ctx.lines
+    if first == last:
+        return lines[first - 1].encode("utf-8", "surrogatepass")[start:end].decode("utf-8", "replace")
+    head = lines[first - 1].encode("utf-8", "surrogatepass")[start:].decode("utf-8", "replace")
+    tail = lines[last - 1].encode("utf-8", "surrogatepass")[:end].decode("utf-8", "replace")
+    return "".join([head, *lines[first : last - 1], tail])
 
 
 def delete_statement(ctx: ModuleContext, statement: ast.stmt, body: list[ast.stmt]) -> Edit | None:
@@ -313,7 +327,7 @@ def remove_aliases(
 
 def text_of_alias(ctx: ModuleContext, alias: ast.alias) -> str:
     """An import name as written (`List as L`)."""
-    return ast.get_source_segment(ctx.source(), alias) or alias.name
+    return source_segment(ctx, alias) or alias.name
 
 
 def after_parameters(ctx: ModuleContext, node: ast.FunctionDef | ast.AsyncFunctionDef) -> Position | None:
