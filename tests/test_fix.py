@@ -179,3 +179,25 @@ def test_building_fixes_stays_linear_in_the_module_size() -> None:
 
     small, large = cost(500), cost(2000)
     assert large / small < 8  # 4 when linear; 16 when each fix reads the whole module
+
+
+def test_a_pattern_rules_fix_template_rewrites_the_match(tmp_path: object) -> None:
+    from pathlib import Path  # noqa: PLC0415 - this test only
+
+    folder = Path(str(tmp_path))
+    (folder / "house.toml").write_text(
+        "[HR901]\n"
+        'name = "legacy-client-call"\nmessage = "use the shared client"\n'
+        'pattern = "legacy_client($$$ARGS)"\nfix = "shared_client($$$ARGS)"\n\n'
+        "[HR902]\n"
+        'name = "old-get"\nmessage = "use fetch"\npattern = "old_get($URL)"\nfix = "fetch($URL, $MISSING)"\n'
+    )
+    options = {"hr-pattern-file": str(folder / "house.toml")}
+    source = "client = legacy_client(retries=3,  # keep\n    timeout=1)\nbare = legacy_client()\nold_get(u)\n"
+    outcome = fix_string(source, "app/module.py", options, codes={"HR901", "HR902"})
+    assert outcome.error is None
+    assert outcome.source == (
+        "client = shared_client(retries=3,  # keep\n    timeout=1)\nbare = shared_client()\nold_get(u)\n"
+    )
+    assert outcome.fixed["HR901"] == 2
+    assert fix_string(source, "app/module.py", options, codes={"HR901"}, unsafe=False).source == source
