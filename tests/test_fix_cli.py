@@ -160,3 +160,13 @@ def test_remaining_after_fix_are_reported(tmp_path: Path, fmt: str) -> None:
     assert result.returncode == 1
     assert "HR003" in result.stdout
     assert "Found 3 errors (2 fixed, 1 remaining)." in result.stdout
+
+
+def test_stdin_fix_prints_the_fixed_buffer(tmp_path: Path) -> None:
+    make(tmp_path, {})
+    result = house_rules(tmp_path, "check", "--fix", "--stdin-filename", "app/mod.py", "-", stdin=FIXABLE)
+    assert (result.returncode, result.stdout) == (0, FIXED), result.stderr
+    diff = house_rules(tmp_path, "check", "--diff", "--stdin-filename", "app/mod.py", "-", stdin=FIXABLE)
+    assert diff.returncode == 1
+    assert "+def find(key: str) -> int | None:" in diff.stdout
+    assert not (tmp_path / "app").exists()
