@@ -356,6 +356,7 @@ def convert_value(spec: OptionSpec, raw: object, where: str, known_codes: frozen
 #: leaves them alone.
 OWNED_KEYS = frozenset(
     {"select", "ignore", "extend-select", "extend-ignore", "per-file-ignores", "exclude", "extend-exclude", "patterns"}
+    | {"fix", "unsafe-fixes", "fixable", "unfixable"}  # read by `house-rules check` (cli/fix.py)
 )
 
 

@@ -7,6 +7,7 @@ committed pages differ from what this produces.
 from __future__ import annotations
 
 import inspect
+import re
 import sys
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from flake8_house_rules.config import OPTIONS_BY_NAME, OptionSpec
 from flake8_house_rules.patterns import PatternRule, pattern_page
 from flake8_house_rules.rule import Rule, load_rules
 
+MARKER_RE = re.compile(r"\s*#\s*error:\s*HR\d{3}(?:\s*,\s*HR\d{3})*\s*$")
 FAMILIES = {
     "HR0": "General hygiene",
     "HR1": "Typing",
@@ -26,8 +28,11 @@ FAMILIES = {
     "HR8": "Tests",
 }
 FIX_TEXT = {
-    "safe": "A safe automatic fix is specified for this rule (it keeps behaviour); the fixer is not shipped yet.",
-    "unsafe": "An unsafe fix is specified (it may change behaviour, so it needs review); not shipped yet.",
+    "safe": "Safe: `house-rules check --fix` rewrites it (the fix keeps behaviour).",
+    "unsafe": (
+        "Unsafe: it may change behaviour, so `house-rules check --fix` applies it only with `--unsafe-fixes`"
+        " (review the diff: `--diff`)."
+    ),
     "-": "No automatic fix: the change needs a person's judgement.",
 }
 
@@ -74,9 +79,19 @@ def rule_page(rule: type[Rule]) -> str:
             parts.append(f"| `{spec.name}` | {_option_default(spec)} | {spec.help} |")
     else:
         parts.extend(["", "None besides `hr-enable` and the usual flake8 selection and `# noqa`."])
-    parts.extend(["", "## Fix", "", FIX_TEXT[rule.fix], "", "## Source", ""])
+    parts.extend(["", "## Fix", "", FIX_TEXT[rule.fix], *_fix_examples(rule), "", "## Source", ""])
     parts.append(f"Style guides: {rule.source}. Implemented in `{_source_file(rule)}`.")
     return "\n".join(parts).rstrip() + "\n"
+
+
+def _fix_examples(rule: type[Rule]) -> list[str]:
+    """The rule's before/after fix examples, as Markdown (markers removed)."""
+    parts: list[str] = []
+    for example in rule.fixes:
+        before = "\n".join(MARKER_RE.sub("", line) for line in example.before.splitlines())
+        parts.extend(["", "Before:", "```python", before.rstrip(), "```", "", "After:", "```python"])
+        parts.extend([example.after.rstrip(), "```"])
+    return parts
 
 
 def index_page(rules: dict[str, type[Rule]]) -> str:

@@ -118,11 +118,19 @@ class Engine:
         *,
         strict: bool = False,
         on_error: Callable[[str], None] | None = None,
+        fixes: bool = False,
+        reviews: bool = False,
     ) -> None:
         self.config = config
         self.rules = tuple(rule for rule in rules if config.is_enabled(rule.code, rule.tier))
         self.strict = strict
         self._instances = tuple(rule() for rule in self.rules)
+        for instance in self._instances:
+            instance.wants_fixes = fixes  # rules build their fixes only when asked (the command's --fix, JSON)
+        #: Rules that read the module's other violations once they are all found (HR014 unused-noqa): only for a
+        #: caller that applies noqa comments itself (the command), since flake8 silences a line's codes on its own.
+        self._reviewers = tuple(rule for rule in self._instances if reviews and _overrides(type(rule), "review"))
+        self._codes = frozenset(rule.code for rule in self.rules)
         #: Rules that apply to every module need no per-module question: the others are asked in groups, once
         #: per distinct question (`_condition_key`).
         self._always = tuple(rule for rule in self._instances if not _is_conditional(type(rule)))
@@ -174,6 +182,12 @@ class Engine:
                     rule.finish()
                 except Exception as exc:
                     self._disable(rule.finish, tables, broken, restore, filename, ctx.tree, exc)
+            for rule in self._reviewers:
+                try:
+                    ran = self._codes - broken
+                    rule.review([v for v in violations if v.code not in broken], ran)
+                except Exception as exc:
+                    self._disable(rule.review, tables, broken, restore, filename, ctx.tree, exc)
         finally:
             for callbacks, index, callback in restore:
                 callbacks[index] = callback
@@ -298,13 +312,17 @@ def lint_source(
     options: Mapping[str, str] | None = None,
     *,
     strict: bool = True,
+    fixes: bool = False,
+    reviews: bool = True,
 ) -> list[Violation]:
     """Lint a source string in-process as flake8 would, with `--hr-*` option values given by name.
 
     For tests, docs and tools. Options not given take their defaults, except that the target version is
-    3.13 unless set, so results do not depend on the interpreter or on any `pyproject.toml` nearby.
+    3.13 unless set, so results do not depend on the interpreter or on any `pyproject.toml` nearby. As the
+    `house-rules` command does, it runs HR014 unused-noqa (`reviews`); `fixes` builds each violation's fix.
     """
     values: dict[str, object] = {"hr-target-version": "3.13", **(options or {})}
     config = build_config(values, frozenset(load_rules()), cwd="/nonexistent-house-rules-cwd")
     lines = source.splitlines(keepends=True)
-    return Engine(config, all_rules(config).values(), strict=strict).lint(ast.parse(source), lines, path)
+    engine = Engine(config, all_rules(config).values(), strict=strict, fixes=fixes, reviews=reviews)
+    return engine.lint(ast.parse(source), lines, path)

@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Literal
 
+from flake8_house_rules.fixes.model import Edit, Fix
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -36,6 +38,7 @@ NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "Use instead:", "## Source")
 
 REGISTRY: dict[str, type[Rule]] = {}
+__all__ = ["REGISTRY", "Edit", "Example", "Fix", "FixExample", "Rule", "Violation", "load_rules"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,11 +57,27 @@ class Example:
 
 
 @dataclass(frozen=True, slots=True)
+class FixExample:
+    """A fixable rule's fix shown and tested: `before` (with `# error:` markers) becomes exactly `after`.
+
+    The fix is applied with unsafe fixes allowed, in rounds as the command does, and `after` must report
+    none of the rule's code. `path`, `options` and `python` mean what they mean for an `Example`.
+    """
+
+    before: str
+    after: str
+    path: str = "app/module.py"
+    options: dict[str, str] = field(default_factory=dict)
+    python: tuple[int, int] = (3, 11)
+
+
+@dataclass(frozen=True, slots=True)
 class Violation:
     """One reported problem: where, which rule, and the message flake8 shows.
 
     `end_line` and `end_col` are where the reported node ends (`None` for a report at a bare position);
-    flake8 does not read them, the `house-rules` command shows them as ruff does.
+    flake8 does not read them, the `house-rules` command shows them as ruff does. `fix` is the rule's fix,
+    built only when the engine was asked for fixes (`Engine(..., fixes=True)`); most violations have none.
     """
 
     line: int
@@ -67,6 +86,7 @@ class Violation:
     message: str
     end_line: int | None = None
     end_col: int | None = None
+    fix: Fix | None = None
 
     @property
     def text(self) -> str:
@@ -91,6 +111,8 @@ class Rule:
     min_target_version: ClassVar[tuple[int, int] | None] = None
     valid: ClassVar[tuple[str | Example, ...]] = ()
     invalid: ClassVar[tuple[str | Example, ...]] = ()
+    #: A fixable rule's fixes, shown and tested: each `before` becomes exactly its `after`.
+    fixes: ClassVar[tuple[FixExample, ...]] = ()
     handlers: ClassVar[tuple[tuple[type[ast.AST], str], ...]] = ()
     #: Dotted names whose calls the engine hands to `visit_call` (`time.sleep`, `builtins.open`).
     calls: ClassVar[frozenset[str]] = frozenset()
@@ -121,6 +143,8 @@ class Rule:
     #: `start()` (for rules that define it), the rule's handlers, and `finish()`.
     ctx: ModuleContext
     _sink: Callable[[Violation], None]
+    #: Whether `report` builds the fixes it is given (the engine sets it on its rules when asked for fixes).
+    wants_fixes: bool = False
 
     def start(self) -> None:
         """Called once per module before dispatch: (re)set every piece of state the rule collects over a module."""
@@ -149,8 +173,18 @@ class Rule:
     def visit_reference(self, node: ast.Name | ast.Attribute, name: str) -> None:
         """A name or attribute chain that resolves to one of the names in `references`."""
 
-    def report(self, node: ast.AST | tuple[int, int], message: str | None = None) -> None:
-        """Report a violation at a node's start (or at an explicit `(line, col)`) with an optional message."""
+    def report(
+        self,
+        node: ast.AST | tuple[int, int],
+        message: str | None = None,
+        fix: Fix | Callable[[], Fix | None] | None = None,
+    ) -> None:
+        """Report a violation at a node's start (or at an explicit `(line, col)`) with an optional message.
+
+        `fix` is the violation's fix, or a function without arguments that builds it (or gives `None` when
+        this finding has no safe rewrite); it is called only when fixes are wanted, so a rule pays nothing
+        for fixes under flake8. Without `fix`, the rule's `fix_for(node)` is asked (when fixes are wanted).
+        """
         end_line = end_col = None
         if isinstance(node, tuple):
             line, col = node
@@ -161,10 +195,29 @@ class Rule:
             col = character_column(self.ctx, line, col)
             if end_line is not None and end_col is not None:
                 end_col = character_column(self.ctx, end_line, end_col)
-        self._sink(Violation(line, col, self.code, message or self.message, end_line, end_col))
+        built = None
+        if self.wants_fixes:
+            built = self.fix_for(node) if fix is None else (fix if isinstance(fix, Fix) else fix())
+        self._sink(Violation(line, col, self.code, message or self.message, end_line, end_col, built))
 
     def finish(self) -> None:
         """Called once after the walk, for rules that report on what the whole module holds."""
+
+    def fix_for(self, node: ast.AST | tuple[int, int]) -> Fix | None:
+        """The fix of a violation reported at `node` without an explicit `fix=`; `None` (no fix) by default.
+
+        A fixable rule may define it instead of passing `fix=` to `report`, so that its fix sits apart from
+        its detection code. Called only when fixes are wanted, while the module's context is alive.
+        """
+        return None
+
+    def review(self, violations: list[Violation], ran: frozenset[str]) -> None:
+        """Called after every rule's `finish`, with the module's violations and the codes of the rules that ran.
+
+        `ran` holds the codes of the run's rules that did not fail on the module.
+
+        For a rule about the other findings (HR014 unused-noqa). Most rules do not define it.
+        """
 
 
 def character_column(ctx: ModuleContext, line: int, offset: int) -> int:

@@ -335,7 +335,8 @@ def test_rule_page(tmp_path: Path) -> None:
         '{"pattern": "legacy_client($$$ARGS)"}',
         "## Why is this bad?\nThe legacy client has no retries.",
         "Only modules whose path matches `app/*`.",
-        "Fix template (ast-grep rewrite, not applied yet: the fixer is not shipped): `shared_client($$$ARGS)`",
+        "Fix template (ast-grep rewrite, applied by `house-rules check --fix --unsafe-fixes`): "
+        "`shared_client($$$ARGS)`",
         "declared in `pyproject.toml`",
     ):
         assert needle in page

@@ -66,7 +66,7 @@ class Linter:
         # the engine reports failures through `on_error`; its log record must not reach Python's last-resort handler
         logging.getLogger("flake8_house_rules").addHandler(logging.NullHandler())
         rules = settings.rules(all_rules(settings.config))  # the pack's rules and the project's pattern rules
-        self.engine = Engine(settings.config, rules, on_error=self._errors.append)
+        self.engine = Engine(settings.config, rules, on_error=self._errors.append, fixes=True, reviews=True)
 
     def lint_path(self, path: str) -> FileResult:
         """Read and lint the file at an absolute path."""
@@ -161,6 +161,7 @@ class Linter:
                     noqa.row_for(v.line),
                     scopes.at(v.line),
                     anchor(lines, v.line, v.col, end_line, end_col, v.message),
+                    None if v.fix is None else v.fix.to_data(),
                 )
             )
         return UsingResult(digest, tuple(diagnostics), errors=errors, uses=uses)
@@ -243,9 +244,9 @@ PR_SET_PDEATHSIG = 1
 PARENT_CHECK_SECONDS = 1.0
 
 
-def _start_worker(settings: Settings, parent: int) -> None:
+def _start_worker(settings: Settings, parent: int, linter: Callable[[Settings], Linter] | None = None) -> None:
     _end_with_parent(parent)
-    _WORKER.append(Linter(settings))
+    _WORKER.append((linter or Linter)(settings))
 
 
 def _end_with_parent(parent: int) -> None:
@@ -311,8 +312,12 @@ def lint_files(
     *,
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
+    linter: Callable[[Settings], Linter] | None = None,
 ) -> dict[str, FileResult]:
-    """Lint files, in worker processes when there is enough source to share; results by path."""
+    """Lint files, in worker processes when there is enough source to share; results by path.
+
+    `linter` builds each process's `Linter` (`check --fix` passes one that fixes the files it lints).
+    """
     sizes = []
     for path in paths:
         try:
@@ -328,10 +333,10 @@ def lint_files(
     if workers > 1:
         project.preload(paths)  # the stored module summaries, read once here and shared with the workers
         try:
-            return _lint_parallel(paths, sizes, settings, workers, progress)
+            return _lint_parallel(paths, sizes, settings, workers, progress, linter)
         except (BrokenProcessPool, OSError) as exc:  # no worker processes here: lint in this one
             sys.stderr.write(f"house-rules: warning: worker processes failed ({exc}); checking in one process\n")
-    for path, result in lint_each(Linter(settings), paths):
+    for path, result in lint_each((linter or Linter)(settings), paths):
         results[path] = result
         if progress is not None:
             progress(1)
@@ -344,12 +349,13 @@ def _lint_parallel(
     settings: Settings,
     workers: int,
     progress: Callable[[int], None] | None,
+    linter: Callable[[Settings], Linter] | None = None,
 ) -> dict[str, FileResult]:
     # fork shares the rules already imported here; elsewhere the worker imports them once in its initializer
     method = "fork" if sys.platform == "linux" else None
     context = multiprocessing.get_context(method)
     results: dict[str, FileResult] = {}
-    initargs = (settings, os.getpid())
+    initargs = (settings, os.getpid(), linter)
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=initargs)
     previous = _stop_on_sigterm()
     try:

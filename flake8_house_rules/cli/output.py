@@ -178,21 +178,28 @@ def render_text(
     hidden: int = 0,
     *,
     quiet: bool = False,
+    marked: Callable[[Diagnostic], bool] | None = None,
+    summary: str | None = None,
 ) -> str:
-    """The `full` or `concise` text."""
+    """The `full` or `concise` text.
+
+    `marked` says which diagnostics get `[*]` (fixable); `summary` replaces the summary line (the fix counts
+    of `check --fix`).
+    """
     out: list[str] = []
     for report in reports:
         d = report.diagnostic
+        star = "[*] " if marked is not None and marked(d) else ""
         if style == "concise":
-            out.append(f"{report.display}:{d.line}:{d.col + 1}: {d.code} {d.message}")
+            out.append(f"{report.display}:{d.line}:{d.col + 1}: {d.code} {star}{d.message}")
             continue
-        out.extend([f"{d.code} {d.message}", f" --> {report.display}:{d.line}:{d.col + 1}"])
+        out.extend([f"{d.code} {star}{d.message}", f" --> {report.display}:{d.line}:{d.col + 1}"])
         lines = source(report)
         if lines and 0 < d.line <= len(lines):
             out.extend(_snippet(lines, d))
         out.append("")
     if not quiet:
-        out.append(_summary(len(reports), hidden))
+        out.append(_summary(len(reports), hidden) if summary is None else summary)
     return "\n".join(out) + "\n" if out else ""
 
 
@@ -201,7 +208,9 @@ def _location(row: int, col: int) -> dict[str, int]:
 
 
 def render_json(reports: Sequence[Report], registry: Mapping[str, type[Rule]]) -> str:
-    """The JSON ruff prints."""
+    """The JSON ruff prints (`fix` in ruff's shape where the rule gave one)."""
+    from flake8_house_rules.cli.fix import fix_json  # noqa: PLC0415 - light, but only this format needs it
+
     items = []
     for report in reports:
         d = report.diagnostic
@@ -212,7 +221,7 @@ def render_json(reports: Sequence[Report], registry: Mapping[str, type[Rule]]) -
                 "code": d.code,
                 "end_location": _location(d.end_line, d.end_col),
                 "filename": report.path or report.display,
-                "fix": None,
+                "fix": fix_json(d),
                 "location": _location(d.line, d.col),
                 "message": d.message,
                 "name": rule.name if rule else PROBLEM_NAMES.get(d.code),
@@ -342,6 +351,8 @@ def render_sarif(reports: Sequence[Report], registry: Mapping[str, type[Rule]], 
     """A SARIF 2.1.0 log of one run; paths relative to `root` (the git work tree's, else the project's)."""
     import urllib.parse  # noqa: PLC0415 - only SARIF needs it; a cached run starts faster without it
 
+    from flake8_house_rules.cli.fix import sarif_fixes  # noqa: PLC0415 - light, but only this format needs it
+
     codes = sorted({report.diagnostic.code for report in reports})
     index = {code: number for number, code in enumerate(codes)}
     results = []
@@ -380,6 +391,7 @@ def render_sarif(reports: Sequence[Report], registry: Mapping[str, type[Rule]], 
                     }
                 ],
                 "partialFingerprints": {"houseRules/v2": print_},
+                **({"fixes": fixes} if (fixes := sarif_fixes(d, artifact)) else {}),
             }
         )
     log = {
@@ -411,19 +423,32 @@ def render_sarif(reports: Sequence[Report], registry: Mapping[str, type[Rule]], 
 
 
 def render_statistics(
-    reports: Sequence[Report], registry: Mapping[str, type[Rule]], *, as_json: bool, hidden: int = 0
+    reports: Sequence[Report],
+    registry: Mapping[str, type[Rule]],
+    *,
+    as_json: bool,
+    hidden: int = 0,
+    marked: Callable[[Diagnostic], bool] | None = None,
 ) -> str:
-    """Counts per code, most frequent first, as ruff's `--statistics` prints them."""
+    """Counts per code, most frequent first, as ruff's `--statistics` prints them (`[*]`: some are fixable)."""
     counts = Counter(report.diagnostic.code for report in reports)
+    fixable = Counter(report.diagnostic.code for report in reports if marked is not None and marked(report.diagnostic))
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     names = {code: (registry[code].name if code in registry else PROBLEM_NAMES.get(code, "")) for code in counts}
     if as_json:
         rows = [
-            {"code": code, "name": names[code], "count": count, "fixable": False, "fixable_count": 0}
+            {
+                "code": code,
+                "name": names[code],
+                "count": count,
+                "fixable": bool(fixable[code]),
+                "fixable_count": fixable[code],
+            }
             for code, count in ordered
         ]
         return json.dumps(rows, indent=2) + "\n"
     width = max((len(str(count)) for count in counts.values()), default=1)
-    lines = [f"{count:>{width}}\t{code}\t{names[code]}" for code, count in ordered]
+    stars = {code: "[*] " if fixable[code] else "" for code in counts}
+    lines = [f"{count:>{width}}\t{code}\t{stars[code]}{names[code]}" for code, count in ordered]
     lines.append(_summary(len(reports), hidden))
     return "\n".join(lines) + "\n"

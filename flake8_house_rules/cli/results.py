@@ -6,7 +6,7 @@ import io
 import os
 import tokenize
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 try:  # hashlib's own BLAKE2, without loading OpenSSL (which costs a cached run a third of its start-up)
     from _blake2 import blake2b
@@ -41,6 +41,7 @@ class Diagnostic(NamedTuple):
     noqa_row: int
     scope: str = ""
     anchor: str = ""
+    fix: tuple[Any, ...] | None = None  # Any: `Fix.to_data()`, plain tuples
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,8 @@ class FileResult:
     diagnostics: tuple[Diagnostic, ...] = ()
     warnings: tuple[str, ...] = ()
     errors: tuple[str, ...] = ()
+    fixed: tuple[tuple[str, int], ...] = ()  # with --fix: fixes applied per code
+    diff: str = ""  # with --diff: the file's unified diff
 
     def to_data(self) -> tuple[bytes, tuple[tuple[object, ...], ...], tuple[str, ...]]:
         """Plain tuples for the cache (results with internal errors are never cached)."""

@@ -16,7 +16,7 @@ from flake8_house_rules.cli.output import Report
 from flake8_house_rules.cli.results import PROBLEM_NAMES, content_digest, decode, relative_to, split_lines
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from flake8_house_rules.cli.cache import Cache
     from flake8_house_rules.cli.invocation import Invocation
@@ -206,12 +206,24 @@ def _read_lines(path: str) -> list[str] | None:
 
 
 def render(
-    invocation: Invocation, reports: list[Report], hidden: int, *, failed: bool, buffers: dict[str, list[str]]
+    invocation: Invocation,
+    reports: list[Report],
+    hidden: int,
+    *,
+    failed: bool,
+    buffers: dict[str, list[str]],
+    fixed: Mapping[str, int] | None = None,
+    listing: str = "",
 ) -> str:
-    """The report in the run's output format."""
+    """The report in the run's output format (`fixed`: the fixes `check --fix` applied, per code)."""
+    from flake8_house_rules.cli import fix  # noqa: PLC0415 - light; the marks and summary of fixes
+
     style = invocation.output.format
+    marked = fix.marker(invocation)
     if invocation.output.statistics:
-        return output.render_statistics(reports, invocation.registry, as_json=style == "json", hidden=hidden)
+        return output.render_statistics(
+            reports, invocation.registry, as_json=style == "json", hidden=hidden, marked=marked
+        )
     if style in {"full", "concise"}:
         lines_cache: dict[str, Sequence[str] | None] = dict(buffers)
 
@@ -221,7 +233,10 @@ def render(
                 lines_cache[key] = _read_lines(key)
             return lines_cache[key]
 
-        return output.render_text(reports, style, source, hidden, quiet=invocation.output.quiet)
+        summary = listing + fix.summary(invocation, reports, hidden, fixed)
+        return output.render_text(
+            reports, style, source, hidden, quiet=invocation.output.quiet, marked=marked, summary=summary
+        )
     if style == "json":
         return output.render_json(reports, invocation.registry)
     if style == "github":
@@ -278,8 +293,12 @@ def finish(
     failed: bool,
     buffers: dict[str, list[str]],
     checked: set[str],
+    fixed: Mapping[str, int] | None = None,
+    listing: str = "",
 ) -> int:
     """Subtract the baseline, write the report, and give the exit status.
+
+    With `check --fix`, `fixed` holds the fixes applied per code and `listing` what `--show-fixes` prints.
 
     `checked` holds the keys of the files this run checked: only their baseline entries can be stale.
     """
@@ -291,7 +310,8 @@ def finish(
 
         recorded = baseline.load(invocation.output.baseline)
         reports, hidden, stale = baseline.subtract(reports, recorded, checked)
-    write_report(invocation, render(invocation, reports, hidden, failed=failed, buffers=buffers))
+    text = render(invocation, reports, hidden, failed=failed, buffers=buffers, fixed=fixed, listing=listing)
+    write_report(invocation, text)
     if stale and not invocation.output.quiet:
         one = stale == 1
         sys.stderr.write(
@@ -301,6 +321,14 @@ def finish(
         )
     if failed:
         return 2
+    if fixed is not None:
+        from flake8_house_rules.cli.fix import fix_settings  # noqa: PLC0415 - light; a fix run's exit status
+
+        fixes = fix_settings(invocation)
+        if fixes.exit_non_zero_on_fix and sum(fixed.values()):
+            return 1
+        if fixes.fix_only:
+            return 0
     if invocation.output.exit_zero:
         return 0
     return 1 if reports or (stale and invocation.output.strict_baseline) else 0

@@ -70,7 +70,12 @@ class PatternRule(Rule):
             span = node.range()
             start, end = span.start, span.end
             line, end_line = min(start.line + 1, last_line), min(end.line + 1, last_line)
-            self._sink(Violation(line, start.column, self.code, self.message, end_line, end.column))
+            fix = None
+            if self.wants_fixes and self.spec.fix:  # the `fix` template, as the command's --fix applies it
+                from flake8_house_rules.fixes.templates import template_fix  # noqa: PLC0415 - fixes only
+
+                fix = template_fix(ctx.lines, node, self.spec.fix)
+            self._sink(Violation(line, start.column, self.code, self.message, end_line, end.column, fix))
 
 
 def _docstring(spec: PatternSpec) -> str:
@@ -162,7 +167,7 @@ def pattern_page(rule: type[PatternRule]) -> str:
     if spec.exclude:
         where.append("not modules whose path matches " + ", ".join(f"`{glob}`" for glob in spec.exclude))
     fix = (
-        f"Fix template (ast-grep rewrite, not applied yet: the fixer is not shipped): `{spec.fix}`"
+        f"Fix template (ast-grep rewrite, applied by `house-rules check --fix --unsafe-fixes`): `{spec.fix}`"
         if spec.fix
         else "No fix template."
     )

@@ -6,6 +6,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
+from flake8_house_rules.cli import fix
 from flake8_house_rules.cli.common import PROG, UsageError
 from flake8_house_rules.cli.output import FORMATS, Report
 from flake8_house_rules.cli.parser import add_configuration, add_discovery
@@ -44,6 +45,7 @@ def arguments(parser: argparse.ArgumentParser) -> None:
         help="a file that cannot be read or parsed is a warning, not a violation (E902, E999) that fails the run",
     )
     out.add_argument("--quiet", "-q", action="store_true", help="no summary line, no warnings and no progress")
+    fix.add_arguments(parser)
     show = parser.add_argument_group("inspection")
     show.add_argument("--show-settings", action="store_true", help="print the resolved settings and exit")
     show.add_argument("--show-files", action="store_true", help="print the files that would be checked and exit")
@@ -79,7 +81,12 @@ def run(invocation: Invocation) -> int:
     if invocation.extra.get("show_settings"):
         write_report(invocation, show_settings(invocation))
         return 0
+    fixes = fix.fix_settings(invocation)  # a bad `fix`/`fixable` key is an error in any run
     if invocation.files.reads_stdin:
+        if fixes.applies:
+            from flake8_house_rules.cli import fixing  # noqa: PLC0415 - only a fix run loads it
+
+            return fixing.fix_stdin(invocation)
         return _check_stdin(invocation)
     baseline = invocation.output.baseline
     if baseline and not os.path.isfile(baseline):
@@ -95,6 +102,10 @@ def run(invocation: Invocation) -> int:
             sys.stderr.write(f"{PROG}: warning: no Python files found under the given paths\n")
         _ = invocation.settings  # a bad configuration is still an error
         return 0
+    if fixes.applies:
+        from flake8_house_rules.cli import fixing  # noqa: PLC0415 - only a fix run loads it
+
+        return fixing.run(invocation, files)
     results, warnings = lint_all(invocation, files)
     failed = report_problems(results, warnings, quiet=invocation.output.quiet)
     checked = {key_of(path, invocation.project.root) for path in files}

@@ -8,7 +8,8 @@ import re
 import warnings
 from typing import TYPE_CHECKING
 
-from flake8_house_rules.rule import Rule
+from flake8_house_rules.fixes import Edit, Fix
+from flake8_house_rules.rule import FixExample, Rule
 from flake8_house_rules.rules.hr0xx_hygiene.common import is_generated_module
 
 if TYPE_CHECKING:
@@ -494,3 +495,34 @@ class CommentedOutCode(Rule):
             if above and not above.startswith("#"):
                 return above.endswith(OPENERS)
         return False
+
+    def fix_for(self, node: ast.AST | tuple[int, int]) -> Fix | None:
+        """The commented-out lines deleted: the reported line and the comment-only lines right after it that
+        read as code too (a later block after prose or a blank `#` is reported again, and goes in a later
+        round). Unsafe: it deletes text a person may have kept on purpose.
+        """
+        if not isinstance(node, tuple):
+            return None
+        first = node[0]
+        lines = self.ctx.lines
+        last = first
+        while last < len(lines) and self.ctx.is_comment_only_line(last + 1):
+            text = lines[last].strip().lstrip("#")
+            indented = text.startswith(("  ", "\t"))  # `#     save(user)` under `# for user in users:`
+            if not text.strip() or (not indented and code_statements(text.lstrip(" \t")) is None):
+                break
+            last += 1
+        if any(self.ctx.in_multiline_string(number) for number in range(first, last + 1)):
+            return None
+        return Fix.unsafe("Remove the commented-out code", Edit("", (first, 0), (last + 1, 0)))
+
+    fixes = (
+        FixExample(
+            "def save(user) -> None:\n    # cache.invalidate(user.id)  # error: HR004\n    store.save(user)",
+            "def save(user) -> None:\n    store.save(user)",
+        ),
+        FixExample(
+            "# Retries are off for now.\n#\n# retries = 3  # error: HR004\n# backoff = 2\nretries = 0",
+            "# Retries are off for now.\n#\nretries = 0",
+        ),
+    )

@@ -5,11 +5,13 @@ from __future__ import annotations
 import ast
 import functools
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from flake8_house_rules.fixes import Edit, Fix, edits
 from flake8_house_rules.paths import matches
-from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.rule import Example, FixExample, Rule
 from flake8_house_rules.rules.hr0xx_hygiene.common import is_generated_module
 
 if TYPE_CHECKING:
@@ -118,3 +120,49 @@ class RelativeImport(Rule):
         names = [alias.name + (f" as {alias.asname}" if alias.asname else "") for alias in node.names]
         shown = ", ".join(names[:MAX_NAMES]) + (", ..." if len(names) > MAX_NAMES else "")
         self.report(node, f"use an absolute import instead of a relative one: `from {target} import {shown}`")
+
+    def fix_for(self, node: ast.AST | tuple[int, int]) -> Fix | None:
+        """The dots replaced by the package they stand for, read from the `__init__.py` files above the module
+        on disk (`from .models import User` in `app/api/users.py` becomes `from app.api.models import User`).
+        Unsafe: it picks a module name, which is right only when the project is imported from that root.
+        """
+        if not isinstance(node, ast.ImportFrom) or not node.level:
+            return None
+        absolute = self._absolute(node)
+        if absolute is None:
+            return None
+        text = self.ctx.lines[node.lineno - 1]
+        start = edits.char_column(self.ctx, node.lineno, node.col_offset)
+        found = RELATIVE_RE.match(text, start)
+        if found is None or found.group("dots") != "." * node.level or found.group("module") != (node.module or ""):
+            return None
+        edit = Edit(absolute, (node.lineno, found.start("dots")), (node.lineno, found.end("module")))
+        return Fix.unsafe(f"Import from `{absolute}`", edit)
+
+    def _absolute(self, node: ast.ImportFrom) -> str | None:
+        """The module the import names, from the packages on disk (as the message does; else beside the file)."""
+        path = self.ctx.path
+        if path is None:
+            return None
+        folder = os.path.dirname(os.path.join(self.ctx.config.cwd, path))
+        if not os.path.isdir(folder):
+            folder = os.path.dirname(os.path.abspath(self.ctx.filename))
+        return absolute_module(package_of(os.path.abspath(folder)), node)
+
+    fixes = (
+        FixExample(
+            "from .common import MAX_LENGTH  # error: HR011\nfrom ...rule import Rule  # error: HR011",
+            "from flake8_house_rules.rules.hr0xx_hygiene.common import MAX_LENGTH\n"
+            "from flake8_house_rules.rule import Rule",
+            path="flake8_house_rules/rules/hr0xx_hygiene/example.py",
+        ),
+        FixExample(
+            "from . import common  # error: HR011",
+            "from flake8_house_rules.rules.hr0xx_hygiene import common",
+            path="flake8_house_rules/rules/hr0xx_hygiene/__init__.py",
+        ),
+    )
+
+
+#: `from ..models import`: the dots and the module, as the fix rewrites them.
+RELATIVE_RE = re.compile(r"from\s+(?P<dots>\.+)\s*(?P<module>[\w.]*)\s+import\b")

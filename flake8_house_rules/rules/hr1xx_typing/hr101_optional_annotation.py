@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
-from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.rule import Example, FixExample, Rule
 from flake8_house_rules.rules.hr1xx_typing.aliases import PEP_604
 from flake8_house_rules.rules.hr1xx_typing.pep604 import spell_members
+from flake8_house_rules.rules.hr1xx_typing.rewrites import union_fix
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from flake8_house_rules.fixes import Fix
 
 
 class OptionalAnnotation(Rule):
@@ -107,7 +114,33 @@ class OptionalAnnotation(Rule):
             return
         inner = positions.segment(parent.slice)
         where = positions.anchor(parent)
+        fix = self._fixer(parent)
         if spelled[0] and inner:
-            self.report(where, f"use `{spelled[0]} | None` instead of `Optional[{inner}]`")
+            self.report(where, f"use `{spelled[0]} | None` instead of `Optional[{inner}]`", fix)
         else:
-            self.report(where)
+            self.report(where, fix=fix)
+
+    def _fixer(self, subscript: ast.Subscript) -> Callable[[], Fix | None]:
+        """The fix: `Optional[X]` becomes `X | None`, `X`'s text kept."""
+        return lambda: union_fix(self.ctx, subscript, [subscript.slice], "Rewrite as `X | None`", ("None",))
+
+    fixes = (
+        FixExample(
+            "from typing import Optional\n\ndef find(user_id: str) -> Optional[User]: ...  # error: HR101",
+            "from typing import Optional\n\ndef find(user_id: str) -> User | None: ...",
+        ),
+        FixExample(
+            "from typing import Optional\n\nx: 'Optional[int]' = None  # error: HR101",
+            "from typing import Optional\n\nx: 'int | None' = None",
+        ),
+        FixExample(
+            "from __future__ import annotations\n\nimport typing as t\n\n"
+            "def f(owner: t.Optional['User'], n: t.Optional[int | str] = 0) -> None: ...  # error: HR101, HR101",
+            "from __future__ import annotations\n\nimport typing as t\n\n"
+            "def f(owner: User | None, n: int | str | None = 0) -> None: ...",
+        ),
+        FixExample(
+            "from typing import Optional\n\nx: Optional[  # error: HR101\n    dict[str, int]\n] = None",
+            "from typing import Optional\n\nx: dict[str, int] | None = None",
+        ),
+    )

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
-from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.rule import Example, FixExample, Rule
 from flake8_house_rules.rules.hr1xx_typing.aliases import PEP_604
 from flake8_house_rules.rules.hr1xx_typing.pep604 import members_of, spell_members
+from flake8_house_rules.rules.hr1xx_typing.rewrites import union_fix
+
+if TYPE_CHECKING:
+    from flake8_house_rules.fixes import Fix
 
 
 class UnionAnnotation(Rule):
@@ -97,7 +102,27 @@ class UnionAnnotation(Rule):
             return
         inner = positions.segment(subscript.slice)
         where = positions.anchor(subscript)
+
+        def fix() -> Fix | None:
+            return union_fix(self.ctx, subscript, members, "Rewrite as `X | Y`")
+
         if inner and all(spelled):
-            self.report(where, f"use `{' | '.join(spelled)}` instead of `Union[{inner}]`")
+            self.report(where, f"use `{' | '.join(spelled)}` instead of `Union[{inner}]`", fix)
         else:
-            self.report(where)
+            self.report(where, fix=fix)
+
+    fixes = (
+        FixExample(
+            "from typing import Union\n\ndef parse(raw: Union[str, bytes]) -> int: ...  # error: HR102",
+            "from typing import Union\n\ndef parse(raw: str | bytes) -> int: ...",
+        ),
+        FixExample(
+            "import typing\n\nValue = typing.Union[int, float, None]  # error: HR102\n"
+            "Name = typing.Union[str]  # error: HR102",
+            "import typing\n\nValue = int | float | None\nName = str",
+        ),
+        FixExample(
+            "from typing import Union\n\ndef f(x: 'Union[str, int]') -> None: ...  # error: HR102",
+            "from typing import Union\n\ndef f(x: 'str | int') -> None: ...",
+        ),
+    )

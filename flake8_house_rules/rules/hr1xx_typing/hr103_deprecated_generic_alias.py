@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import ast
 
-from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.fixes import Fix, edits
+from flake8_house_rules.rule import Example, FixExample, Rule
 from flake8_house_rules.rules.hr1xx_typing.aliases import GENERIC_ALIASES, PEP_585
 
 
@@ -78,8 +79,53 @@ class DeprecatedGenericAlias(Rule):
         positions = self.ctx.type_positions
         parent = positions.parent(node)
         if (isinstance(parent, ast.Subscript) and parent.value is node) or positions.in_type_position(node):
-            self._report(positions.anchor(node), name)
+            self._report(positions.anchor(node), name, node)
 
-    def _report(self, node: ast.AST, name: str) -> None:
+    def _report(self, where: ast.AST, name: str, node: ast.Name | ast.Attribute) -> None:
         short = name.removeprefix("typing.")
-        self.report(node, f"use `{GENERIC_ALIASES[name]}` instead of `{short}` from typing")
+        self.report(
+            where, f"use `{GENERIC_ALIASES[name]}` instead of `{short}` from typing", lambda: self._fix(node, name)
+        )
+
+    def _fix(self, node: ast.Name | ast.Attribute, name: str) -> Fix | None:
+        """The alias replaced by its replacement, imported when it needs an import and its name is free.
+
+        A bare name that the replacement spells the same (`Callable`, `OrderedDict`, `Pattern`) is left to
+        HR104's fix, which imports it from its new module instead of `typing`; the uses stay as they are.
+        """
+        replacement = GENERIC_ALIASES[name]
+        module, _, short = replacement.rpartition(".")
+        site = self.ctx.type_positions.anchor(node)
+        if isinstance(node, ast.Name) and node.id == short:
+            return None
+        if not module:
+            if edits.bound_as(self.ctx, short, site) is not None:
+                return None  # `list` is shadowed here
+            edit = edits.replace(self.ctx, node, short)
+            return None if edit is None else Fix.safe(f"Replace with `{short}`", edit)
+        spelled = edits.import_name(self.ctx, module, short, site)
+        if spelled is None:
+            return None
+        spelling, import_edit = spelled
+        edit = edits.replace(self.ctx, node, spelling)
+        if edit is None:
+            return None
+        return Fix.safe(f"Replace with `{replacement}`", *([import_edit] if import_edit else []), edit)
+
+    fixes = (
+        FixExample(
+            "from typing import Dict, List\n\ndef group(rows: List[int]) -> Dict[str, int]: ...  # error: HR103, HR103",
+            "from typing import Dict, List\n\ndef group(rows: list[int]) -> dict[str, int]: ...",
+        ),
+        FixExample(
+            "import typing\n\nhandler: typing.Callable[[int], None]  # error: HR103",
+            "import typing\nfrom collections.abc import Callable\n\nhandler: Callable[[int], None]",
+        ),
+        FixExample(
+            "import logging\nimport typing as t\n\nimport httpx\n\n"
+            "def f(q: t.Deque[int], r: 't.List[str]') -> t.Iterator[int]: ...  # error: HR103, HR103, HR103",
+            "import logging\nimport typing as t\nfrom collections import deque\n"
+            "from collections.abc import Iterator\n\n"
+            "import httpx\n\ndef f(q: deque[int], r: 'list[str]') -> Iterator[int]: ...",
+        ),
+    )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import ast
 
-from flake8_house_rules.rule import Example, Rule
-from flake8_house_rules.rules.hr1xx_typing.aliases import DEPRECATED_IMPORTS, TYPING_MODULES
+from flake8_house_rules.fixes import Fix, edits
+from flake8_house_rules.rule import Example, FixExample, Rule
+from flake8_house_rules.rules.hr1xx_typing.aliases import DEPRECATED_IMPORTS, GENERIC_ALIASES, TYPING_MODULES
 
 
 class DeprecatedTypingImport(Rule):
@@ -65,4 +66,58 @@ class DeprecatedTypingImport(Rule):
         ]
         if names:
             listed = ", ".join(f"`{name}`" for name in names)
-            self.report(node, f"{listed} imported from {node.module}: use the built-in syntax instead")
+            self.report(
+                node, f"{listed} imported from {node.module}: use the built-in syntax instead", lambda: self._fix(node)
+            )
+
+    def _fix(self, node: ast.ImportFrom) -> Fix | None:
+        """Drop the deprecated names nothing uses any more; import a used one that keeps its name from its new
+        module (`Callable` from `collections.abc`). A used name whose replacement is spelled differently
+        (`List`) stays until HR103's fix has rewritten its uses.
+        """
+        version = self.ctx.target_version
+        used = edits.names_in_use(self.ctx)
+        dropped: list[ast.alias] = []
+        moved: dict[str, list[str]] = {}
+        for alias in node.names:
+            if alias.name not in DEPRECATED_IMPORTS or version < DEPRECATED_IMPORTS[alias.name]:
+                continue
+            if (alias.asname or alias.name) not in used:
+                dropped.append(alias)
+                continue
+            module, _, short = GENERIC_ALIASES.get(f"typing.{alias.name}", "").rpartition(".")
+            if module and short == alias.name and alias.asname is None:
+                dropped.append(alias)
+                moved.setdefault(module, []).append(short)
+        if not dropped:
+            return None
+        removal = edits.remove_aliases(self.ctx, node, dropped)
+        if removal is None:
+            return None
+        additions = []
+        for module, names in moved.items():
+            addition = edits.add_import(self.ctx, module, ", ".join(names))
+            if addition is None:
+                return None
+            additions.append(addition)
+        names = ", ".join(f"`{alias.name}`" for alias in dropped)
+        return Fix.safe(f"Remove {names} from the `{node.module}` import", *removal, *additions)
+
+    fixes = (
+        FixExample(
+            "from typing import Any, Dict, Optional  # error: HR104\n\nx: Any = 1",
+            "from typing import Any\n\nx: Any = 1",
+        ),
+        FixExample(
+            "import os\nfrom typing import Callable, List  # error: HR104\n\nf: Callable[[], None]\nrows: list = []",
+            "import os\nfrom collections.abc import Callable\n\nf: Callable[[], None]\nrows: list = []",
+        ),
+        FixExample(
+            "from typing import (  # error: HR104\n    Callable,\n    List as L,\n    cast,\n)\n\ny = cast(int, 0)",
+            "from typing import (\n    cast,\n)\n\ny = cast(int, 0)",
+        ),
+        FixExample(
+            "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from typing import Dict  # error: HR104\n",
+            "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    pass\n",
+        ),
+    )

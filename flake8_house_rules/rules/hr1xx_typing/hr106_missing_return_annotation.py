@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import ast
 
-from flake8_house_rules.rule import Rule
+from flake8_house_rules.fixes import Fix, edits
+from flake8_house_rules.rule import FixExample, Rule
 
 
 class MissingReturnAnnotation(Rule):
@@ -58,8 +59,29 @@ class MissingReturnAnnotation(Rule):
             return
         scope = self.ctx.scope_of_node.get(node)
         if scope is not None and not scope.returns_value and not scope.yields:
-            self.report(node, "add a return annotation: `-> None`")
+            self.report(node, "add a return annotation: `-> None`", lambda: self._fix(node))
         else:
             self.report(node)
 
     visit_AsyncFunctionDef = visit_FunctionDef
+
+    def _fix(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> Fix | None:
+        """`-> None` after the parameters, for a function that returns no value and never yields."""
+        position = edits.after_parameters(self.ctx, node)
+        if position is None:
+            return None
+        return Fix.safe("Add `-> None`", edits.insert_at(position, " -> None"))
+
+    fixes = (
+        FixExample(
+            "class A:\n    def __init__(self, x: int):  # error: HR106\n        self.x = x",
+            "class A:\n    def __init__(self, x: int) -> None:\n        self.x = x",
+        ),
+        FixExample(
+            "def outer() -> int:\n    async def inner(  # error: HR106\n        a: int = (1),\n    ):\n"
+            "        pass\n    return 1",
+            "def outer() -> int:\n    async def inner(\n        a: int = (1),\n    ) -> None:\n"
+            "        pass\n    return 1",
+        ),
+        FixExample("def f[T](x: T): pass  # error: HR106", "def f[T](x: T) -> None: pass", python=(3, 12)),
+    )

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import ast
 
-from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.fixes import Fix, edits
+from flake8_house_rules.rule import Example, FixExample, Rule
+
+QUOTES = ("'", '"')
+TRIPLE_QUOTES = ("'''", '"""')
 
 
 class QuotedAnnotation(Rule):
@@ -92,4 +96,46 @@ class QuotedAnnotation(Rule):
         if self.ctx.future_annotations:
             return
         for string in self.ctx.type_positions.strings:
-            self.report(string)
+            self.report(string, fix=lambda string=string: self._fix(string))
+
+    def _fix(self, string: ast.Constant) -> Fix | None:
+        """The quotes removed, and `from __future__ import annotations` added once (shared by every string's fix).
+
+        Only a plain one-line literal whose text is its value (no prefix, escape, comment or line break) is
+        unquoted: its value then reads as the same expression in place.
+        """
+        literal = self.ctx.segment(string, limit=10_000)
+        value = string.value
+        if (
+            literal is None
+            or len(literal) < len(value) + 2
+            or literal[0] not in QUOTES
+            or literal[1:-1] != value
+            or literal.startswith(TRIPLE_QUOTES)
+            or "#" in value
+            or "\\" in literal
+            or value != value.strip()
+        ):
+            return None
+        future = edits.import_name(self.ctx, "__future__", "annotations", self.ctx.tree.body[0])
+        if future is None or future[1] is None:
+            return None
+        edit = edits.replace(self.ctx, string, value)
+        message = "Add `from __future__ import annotations` and unquote"
+        return None if edit is None else Fix.safe(message, future[1], edit)
+
+    fixes = (
+        FixExample(
+            '"""Nodes."""\n\nimport os\n\nclass Node:\n    def children(self) -> list["Node"]: ...  # error: HR110',
+            '"""Nodes."""\n\nfrom __future__ import annotations\n\nimport os\n\nclass Node:\n'
+            "    def children(self) -> list[Node]: ...",
+        ),
+        FixExample(
+            "def f(user: 'User', *args: 'str') -> 'User | None': ...  # error: HR110, HR110, HR110",
+            "from __future__ import annotations\n\ndef f(user: User, *args: str) -> User | None: ...",
+        ),
+        FixExample(
+            "from __future__ import division\n\nx: 'Node' = 1  # error: HR110",
+            "from __future__ import division, annotations\n\nx: Node = 1",
+        ),
+    )

@@ -6,7 +6,8 @@ import ast
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.context.surroundings import argument_nodes
-from flake8_house_rules.rule import Rule
+from flake8_house_rules.fixes import Edit, Fix
+from flake8_house_rules.rule import FixExample, Rule
 from flake8_house_rules.rules.hr3xx_logging.loggers import LOG_METHODS, STDLIB_FUNCTIONS, log_call, records_traceback
 
 if TYPE_CHECKING:
@@ -134,7 +135,36 @@ class ErrorLogInExcept(Rule):
         for node, handler, message in self._candidates:
             blocks = self._traceback_logged.get(handler)
             if not blocks or not any(block in blocks for block in self._blocks_around(node, handler)):
-                self.report(node, message)
+                self.report(node, message, lambda node=node: self._fix(node))
+
+    def _fix(self, node: ast.Call) -> Fix | None:
+        """`.error(` becomes `.exception(`: only the attribute's name changes (a bare `error(...)` imported from
+        logging, and a call that sets `exc_info` itself, are left alone).
+        """
+        func = node.func
+        if not isinstance(func, ast.Attribute) or func.attr != "error" or func.end_lineno is None:
+            return None
+        if any(keyword.arg in {"exc_info", None} for keyword in node.keywords):
+            return None
+        line = self.ctx.lines[func.end_lineno - 1]
+        end = func.end_col_offset or 0
+        if not line.isascii() or line[end - len("error") : end] != "error":
+            return None
+        edit = Edit("exception", (func.end_lineno, end - len("error")), (func.end_lineno, end))
+        return Fix.safe("Replace with `exception`", edit)
+
+    fixes = (
+        FixExample(
+            "import structlog\n\nlog = structlog.get_logger()\ntry:\n    f()\nexcept E:\n"
+            "    log.error('x.failed', order=1)  # error: HR304",
+            "import structlog\n\nlog = structlog.get_logger()\ntry:\n    f()\nexcept E:\n"
+            "    log.exception('x.failed', order=1)",
+        ),
+        FixExample(
+            "import logging\n\ntry:\n    f()\nexcept OSError:\n    logging.error('failed %s', 1)  # error: HR304",
+            "import logging\n\ntry:\n    f()\nexcept OSError:\n    logging.exception('failed %s', 1)",
+        ),
+    )
 
     def _blocks_around(self, node: ast.AST, handler: ast.ExceptHandler) -> list[tuple[ast.AST, str]]:
         """The statement blocks (owner, field) that hold the node, from the innermost up to the handler's body."""

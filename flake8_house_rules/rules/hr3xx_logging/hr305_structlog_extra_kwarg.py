@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+from keyword import iskeyword
 
-from flake8_house_rules.rule import Rule
+from flake8_house_rules.fixes import Fix, edits
+from flake8_house_rules.rule import FixExample, Rule
 from flake8_house_rules.rules.hr3xx_logging.loggers import LOG_METHODS, log_call
 
 
@@ -68,9 +70,44 @@ class StructlogExtraKwarg(Rule):
             keyword = next(k for k in node.keywords if k.arg == "extra")
             fields = _as_keywords(keyword.value)
             if fields:
-                self.report(node, f"pass fields to structlog as keyword arguments ({fields}), not `extra={{...}}`")
+                message = f"pass fields to structlog as keyword arguments ({fields}), not `extra={{...}}`"
+                self.report(node, message, lambda: self._fix(node, keyword))
             else:
                 self.report(node)
+
+    def _fix(self, node: ast.Call, keyword: ast.keyword) -> Fix | None:
+        """`extra={"user_id": uid}` becomes `user_id=uid`, each value's text kept; only when every key is a
+        plain identifier that is no keyword, no other argument of the call and not structlog's `event`.
+        """
+        value = keyword.value
+        if not isinstance(value, ast.Dict):
+            return None
+        taken = {other.arg for other in node.keywords if other is not keyword} | {"event"}
+        names: list[str] = []
+        for key in value.keys:
+            if not isinstance(key, ast.Constant) or not isinstance(key.value, str):
+                return None
+            name = key.value
+            if not name.isidentifier() or iskeyword(name) or name in taken or name in names:
+                return None
+            names.append(name)
+        texts = [edits.text_of(self.ctx, item) for item in value.values]
+        whole = edits.text_of(self.ctx, value)
+        if whole is None or any(text is None for text in texts):
+            return None
+        if "#" in whole and whole.count("#") != sum(text.count("#") for text in texts if text):
+            return None
+        arguments = ", ".join(f"{name}={text}" for name, text in zip(names, texts, strict=True))
+        edit = edits.replace(self.ctx, keyword, arguments)
+        return None if edit is None else Fix.safe("Pass the fields as keyword arguments", edit)
+
+    fixes = (
+        FixExample(
+            "import structlog\n\nlog = structlog.get_logger()\n"
+            "log.info('user.created', extra={'user_id': user.id, \"plan\": 'pro'})  # error: HR305",
+            "import structlog\n\nlog = structlog.get_logger()\nlog.info('user.created', user_id=user.id, plan='pro')",
+        ),
+    )
 
 
 def _as_keywords(value: ast.expr) -> str | None:

@@ -6,6 +6,8 @@ import ast
 import re
 
 from flake8_house_rules.context.pydantic import unwrap_optional
+from flake8_house_rules.fixes import Fix, edits
+from flake8_house_rules.rule import FixExample
 from flake8_house_rules.rules.hr4xx_config.common import ModelRule, is_secret_name, name_words
 
 #: Fields that make a model a page of results: a `token` beside them is a pagination cursor.
@@ -113,6 +115,37 @@ class SecretNotSecretstr(ModelRule):
             inner = unwrap_optional(self.ctx, field.annotation)
             if isinstance(inner, ast.Name) and inner.id == "str" and self.ctx.is_builtin(inner):
                 self.report(field.node)
+
+    def fix_for(self, node: ast.AST | tuple[int, int]) -> Fix | None:
+        """The field's `str` becomes `SecretStr` (imported from pydantic when the name is free). Unsafe: code that
+        reads the field as a `str` must call `.get_secret_value()`, and a plain default stays a plain `str`.
+        """
+        if not isinstance(node, ast.AnnAssign):
+            return None
+        inner = unwrap_optional(self.ctx, node.annotation)
+        if not (isinstance(inner, ast.Name) and inner.id == "str"):
+            return None
+        spelled = edits.import_name(self.ctx, "pydantic", "SecretStr", node)
+        if spelled is None:
+            return None
+        name, import_edit = spelled
+        edit = edits.replace(self.ctx, inner, name)
+        if edit is None:
+            return None
+        return Fix.unsafe("Type the field `SecretStr`", *([import_edit] if import_edit else []), edit)
+
+    fixes = (
+        FixExample(
+            "from pydantic import BaseModel\n\nclass Credentials(BaseModel):\n    access_token: str  # error: HR404\n",
+            "from pydantic import BaseModel, SecretStr\n\nclass Credentials(BaseModel):\n    access_token: SecretStr\n",
+        ),
+        FixExample(
+            "import os\n\nfrom pydantic_settings import BaseSettings\n\n"
+            "class Settings(BaseSettings):\n    db_password: str | None = None  # error: HR404\n",
+            "import os\n\nfrom pydantic import SecretStr\nfrom pydantic_settings import BaseSettings\n\n"
+            "class Settings(BaseSettings):\n    db_password: SecretStr | None = None\n",
+        ),
+    )
 
 
 def _passes_values_on(name: str) -> bool:

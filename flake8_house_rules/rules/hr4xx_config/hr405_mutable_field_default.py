@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 
 from flake8_house_rules.context.pydantic import FIELD_FUNCTIONS
+from flake8_house_rules.fixes import Fix, edits
+from flake8_house_rules.rule import FixExample
 from flake8_house_rules.rules.hr4xx_config.common import ModelRule
 
 MUTABLE_CALLS = frozenset(
@@ -103,6 +105,72 @@ class MutableFieldDefault(ModelRule):
             return True
         return isinstance(value, ast.Call) and self.ctx.call_name(value) in MUTABLE_CALLS
 
+    def fix_for(self, node: ast.AST | tuple[int, int]) -> Fix | None:
+        """The mutable default becomes `default_factory`: `= []` as `= Field(default_factory=list)`, `Field(default={})`
+        as `Field(default_factory=dict)`; a non-empty literal of constants as `default_factory=lambda: [...]`.
+        """
+        if not isinstance(node, ast.AnnAssign) or node.value is None:
+            return None
+        value = node.value
+        if isinstance(value, ast.Call) and self.ctx.call_name(value) in FIELD_FUNCTIONS:
+            default = _field_default(value)
+            if default is None:
+                return None
+            factory = self._factory(default)
+            if factory is None:
+                return None
+            keyword = next((item for item in value.keywords if item.arg == "default"), None)
+            edit = edits.replace(self.ctx, keyword or default, f"default_factory={factory}")
+            return None if edit is None else Fix.safe("Use `default_factory`", edit)
+        factory = self._factory(value)
+        if factory is None:
+            return None
+        spelled = edits.import_name(self.ctx, "pydantic", "Field", node)
+        if spelled is None:
+            return None
+        name, import_edit = spelled
+        edit = edits.replace(self.ctx, value, f"{name}(default_factory={factory})")
+        if edit is None:
+            return None
+        return Fix.safe("Use `Field(default_factory=...)`", *([import_edit] if import_edit else []), edit)
+
+    def _factory(self, value: ast.expr) -> str | None:
+        """`list`/`dict`/`set` for an empty literal or call, `lambda: <literal>` for a literal of constants."""
+        kinds = {ast.List: "list", ast.Dict: "dict", ast.Set: "set"}
+        empty = (isinstance(value, ast.List | ast.Set) and not value.elts) or (
+            isinstance(value, ast.Dict) and not value.keys
+        )
+        if empty:
+            return kinds[type(value)]
+        if isinstance(value, ast.Call) and not value.args and not value.keywords:
+            name = self.ctx.call_name(value) or ""
+            if name in {"builtins.list", "builtins.dict", "builtins.set"}:
+                return name.removeprefix("builtins.")
+            return None
+        if isinstance(value, ast.List | ast.Dict | ast.Set) and _constant_literal(value):
+            text = edits.text_of(self.ctx, value)
+            return None if text is None or "#" in text else f"lambda: {text}"
+        return None
+
+    fixes = (
+        FixExample(
+            "from pydantic import BaseModel, Field\n\nclass ItemPayload(BaseModel):\n"
+            "    tags: list[str] = []  # error: HR405\n"
+            "    meta: dict[str, str] = Field(default={}, description='Metadata')  # error: HR405\n"
+            "    ids: set[int] = Field(set())  # error: HR405\n",
+            "from pydantic import BaseModel, Field\n\nclass ItemPayload(BaseModel):\n"
+            "    tags: list[str] = Field(default_factory=list)\n"
+            "    meta: dict[str, str] = Field(default_factory=dict, description='Metadata')\n"
+            "    ids: set[int] = Field(default_factory=set)\n",
+        ),
+        FixExample(
+            "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n"
+            "    origins: list[str] = ['http://localhost:3000']  # error: HR405\n",
+            "from pydantic import Field\nfrom pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n"
+            "    origins: list[str] = Field(default_factory=lambda: ['http://localhost:3000'])\n",
+        ),
+    )
+
 
 def _field_default(call: ast.Call) -> ast.expr | None:
     """The default a `Field(...)` call gives: its first argument or `default=`."""
@@ -110,3 +178,20 @@ def _field_default(call: ast.Call) -> ast.expr | None:
         if keyword.arg == "default":
             return keyword.value
     return call.args[0] if call.args else None
+
+
+def _constant_literal(value: ast.expr) -> bool:
+    """Whether a literal holds only constants and literals of constants (a lambda returning it sees no names)."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Constant):
+            continue
+        if isinstance(node, ast.List | ast.Tuple | ast.Set):
+            stack.extend(node.elts)
+        elif isinstance(node, ast.Dict) and all(key is not None for key in node.keys):
+            stack.extend(key for key in node.keys if key is not None)
+            stack.extend(node.values)
+        else:
+            return False
+    return True

@@ -5,7 +5,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.fixes import Fix, edits
+from flake8_house_rules.rule import Example, FixExample, Rule
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -77,6 +78,45 @@ class StrEnumMixin(Rule):
         has_str = any(isinstance(base, ast.Name) and base.id == "str" and self.ctx.is_builtin(base) for base in bases)
         if has_str and any(self.ctx.qualname(base) in ENUM for base in bases):
             self.report(node)
+
+    def fix_for(self, node: ast.AST | tuple[int, int]) -> Fix | None:
+        """`(str, Enum)` becomes `(StrEnum)` (`enum.StrEnum` where the base was spelled `enum.Enum`); only for a
+        class with exactly those two bases and no keywords.
+        """
+        if not isinstance(node, ast.ClassDef) or len(node.bases) != 2 or node.keywords:
+            return None
+        enum_base = next((base for base in node.bases if self.ctx.qualname(base) in ENUM), None)
+        if enum_base is None:
+            return None
+        import_edit = None
+        if isinstance(enum_base, ast.Attribute):
+            owner = edits.text_of(self.ctx, enum_base.value)
+            if owner is None:
+                return None
+            spelled = f"{owner}.StrEnum"
+        else:
+            found = edits.import_name(self.ctx, "enum", "StrEnum", node)
+            if found is None:
+                return None
+            spelled, import_edit = found
+        first, last = node.bases
+        edit = edits.replace_span(self.ctx, first, last, spelled)
+        if edit is None or "#" in edits.span_text(self.ctx, edit.start, edit.end):
+            return None
+        return Fix.safe("Derive from `StrEnum`", *([import_edit] if import_edit else []), edit)
+
+    fixes = (
+        FixExample(
+            "from enum import Enum\n\nclass Color(str, Enum):  # error: HR407\n    RED = 'red'\n",
+            "from enum import Enum, StrEnum\n\nclass Color(StrEnum):\n    RED = 'red'\n",
+            options={"hr-target-version": "3.12"},
+        ),
+        FixExample(
+            "import enum\n\nclass Color(enum.Enum, str):  # error: HR407\n    RED = 'red'\n",
+            "import enum\n\nclass Color(enum.StrEnum):\n    RED = 'red'\n",
+            options={"hr-target-version": "3.11"},
+        ),
+    )
 
 
 def _imports_enum(ctx: ModuleContext) -> bool:

@@ -85,7 +85,8 @@ class RouteRule(Rule):
         decorator = route.decorator
         line, column = at_sign(self.ctx, decorator)
         end_line, end_column = decorator.end_lineno, decorator.end_col_offset
-        self._sink(Violation(line, column, self.code, message or self.message, end_line, end_column))
+        fix = self.fix_for(decorator) if self.wants_fixes else None  # HR504's `status_code=201`
+        self._sink(Violation(line, column, self.code, message or self.message, end_line, end_column, fix))
 
 
 def at_sign(ctx: ModuleContext, decorator: ast.expr) -> tuple[int, int]:

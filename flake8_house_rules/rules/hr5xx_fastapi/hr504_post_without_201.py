@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+
+from flake8_house_rules.fixes import Fix, edits
+from flake8_house_rules.rule import FixExample
 from flake8_house_rules.rules.hr5xx_fastapi.common import (
     RouteRule,
     answers_with_responses,
@@ -124,3 +128,32 @@ class PostWithout201(RouteRule):
                 continue  # annotated `-> Response`: it answers with a response object and its status
             if not answers_with_responses(self.ctx, self.facts, route):
                 self.report_route(route)
+
+    def fix_for(self, node: ast.AST | tuple[int, int]) -> Fix | None:
+        """`status_code=201` added after the route decorator's last argument; a route that writes another
+        `status_code=` (`302`, a setting) made a decision, so it has no fix.
+        """
+        if not isinstance(node, ast.Call) or any(keyword.arg in {"status_code", None} for keyword in node.keywords):
+            return None
+        arguments = [*node.args, *node.keywords]
+        if not arguments:
+            return None
+        last = max(arguments, key=lambda item: (item.end_lineno or 0, item.end_col_offset or 0))
+        return Fix.safe("Add `status_code=201`", edits.insert_at(edits.end_of(self.ctx, last), ", status_code=201"))
+
+    fixes = (
+        FixExample(
+            "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
+            "@router.post('/users')  # error: HR504\nasync def create_user() -> User: ...",
+            "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
+            "@router.post('/users', status_code=201)\nasync def create_user() -> User: ...",
+        ),
+        FixExample(
+            "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
+            "@router.api_route(  # error: HR504\n    '/users',\n    methods=['post'],\n)\n"
+            "async def create_user() -> User: ...",
+            "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
+            "@router.api_route(\n    '/users',\n    methods=['post'], status_code=201,\n)\n"
+            "async def create_user() -> User: ...",
+        ),
+    )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import ast
 
-from flake8_house_rules.rule import Rule
+from flake8_house_rules.fixes import Fix, edits
+from flake8_house_rules.rule import FixExample, Rule
 from flake8_house_rules.rules.hr7xx_errors.common import BUILTIN_EXCEPTIONS, enclosing_handlers, exception_name
 
 #: Exceptions that steer control flow rather than report an error: no traceback shows their cause.
@@ -135,3 +136,37 @@ class RaiseWithoutFrom(Rule):
             bindings = self.ctx.lookup(expr)
             return bool(bindings) and all(binding.kind == "class" for binding in bindings)
         return False
+
+    def fix_for(self, node: ast.AST | tuple[int, int]) -> Fix | None:
+        """` from <name>` after the raised exception, naming the innermost handler's exception; a handler without
+        a name gets ` as exc` when `exc` is spelled nowhere in the module (a bare `except:` is left alone).
+        """
+        if not isinstance(node, ast.Raise) or node.exc is None:
+            return None
+        handlers = enclosing_handlers(self.ctx, node)
+        if not handlers:
+            return None
+        handler = handlers[0]
+        added = []
+        name = handler.name
+        if name is None:
+            if handler.type is None or "exc" in edits.names_in_use(self.ctx):
+                return None
+            name = "exc"
+            added.append(edits.insert_at(edits.end_of(self.ctx, handler.type), " as exc"))
+        cause = edits.insert_at(edits.end_of(self.ctx, node.exc), f" from {name}")
+        return Fix.safe(f"Add `from {name}`", *added, cause)
+
+    fixes = (
+        FixExample(
+            "try:\n    f()\nexcept KeyError as err:\n    if strict:\n"
+            "        raise ValueError(str(err))  # error: HR702",
+            "try:\n    f()\nexcept KeyError as err:\n    if strict:\n        raise ValueError(str(err)) from err",
+        ),
+        FixExample(
+            "try:\n    f()\nexcept (KeyError, IndexError):\n    raise LookupError(  # error: HR702\n        'missing'\n"
+            "    )",
+            "try:\n    f()\nexcept (KeyError, IndexError) as exc:\n    raise LookupError(\n        'missing'\n"
+            "    ) from exc",
+        ),
+    )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.fixes import Fix, edits
+from flake8_house_rules.rule import Example, FixExample, Rule
 from flake8_house_rules.rules.hr8xx_tests.common import is_mocker
 
 if TYPE_CHECKING:
@@ -162,3 +163,28 @@ class PatchWithoutAutospec(Rule):
             ):
                 return
         self.report(node)
+
+    def fix_for(self, node: ast.AST | tuple[int, int]) -> Fix | None:
+        """`autospec=True` added after the call's last argument (unsafe: the mock then checks signatures, and a
+        patched method's mock sees `self`, so `assert_called_once_with` calls may need it).
+        """
+        if not isinstance(node, ast.Call):
+            return None
+        arguments = [*node.args, *node.keywords]
+        if not arguments:
+            return None
+        last = max(arguments, key=lambda item: (item.end_lineno or 0, item.end_col_offset or 0))
+        return Fix.unsafe("Add `autospec=True`", edits.insert_at(edits.end_of(self.ctx, last), ", autospec=True"))
+
+    fixes = (
+        FixExample(
+            "from unittest.mock import patch\n\n@patch('app.billing.charge')  # error: HR801\ndef test_a(charge): ...",
+            "from unittest.mock import patch\n\n@patch('app.billing.charge', autospec=True)\ndef test_a(charge): ...",
+            path=TEST,
+        ),
+        FixExample(
+            "def test_a(mocker):\n    mocker.patch.object(  # error: HR801\n        Client,\n        'send',\n    )",
+            "def test_a(mocker):\n    mocker.patch.object(\n        Client,\n        'send', autospec=True,\n    )",
+            path="tests/test_send.py",
+        ),
+    )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from flake8_house_rules.fixes import Fix, edits
 from flake8_house_rules.paths import ASYNCIO_MODE_COROUTINE_PLUGINS, asyncio_mode, asyncio_mode_plugins
-from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.rule import Example, FixExample, Rule
 from flake8_house_rules.rules.hr8xx_tests.common import decorator_name, is_pytest_test
 
 if TYPE_CHECKING:
@@ -262,3 +263,38 @@ class AsyncTestWithoutMarker(Rule):
             if any(mark is not None and decorator_name(self.ctx, mark) in ASYNC_MARKS for mark in marks):
                 return True
         return False
+
+    def fix_for(self, node: ast.AST | tuple[int, int]) -> Fix | None:
+        """`@pytest.mark.asyncio` added above the test (and `import pytest` when the name is free); not for a
+        method of a class with bases (a `unittest.TestCase` method never runs under the marker).
+        """
+        if not isinstance(node, ast.AsyncFunctionDef):
+            return None
+        cls = self.ctx.parent(node)
+        if isinstance(cls, ast.ClassDef) and (cls.bases or cls.keywords):
+            return None
+        start = node.decorator_list[0].lineno if node.decorator_list else node.lineno
+        indent = self.ctx.lines[start - 1][: node.col_offset]
+        if indent.strip():
+            return None
+        spelled = edits.import_name(self.ctx, "pytest", None, node)
+        if spelled is None:
+            return None
+        module, import_edit = spelled
+        mark = edits.insert_at((start, 0), f"{indent}@{module}.mark.asyncio\n")
+        return Fix.safe("Add `@pytest.mark.asyncio`", *([import_edit] if import_edit else []), mark)
+
+    fixes = (
+        FixExample(
+            "async def test_create() -> None:  # error: HR803\n    assert True",
+            "import pytest\n\n@pytest.mark.asyncio\nasync def test_create() -> None:\n    assert True",
+            path=TEST,
+        ),
+        FixExample(
+            "import pytest\n\nclass TestApi:\n    @pytest.mark.slow\n"
+            "    async def test_a(self) -> None:  # error: HR803\n        pass",
+            "import pytest\n\nclass TestApi:\n    @pytest.mark.asyncio\n    @pytest.mark.slow\n"
+            "    async def test_a(self) -> None:\n        pass",
+            path=TEST,
+        ),
+    )

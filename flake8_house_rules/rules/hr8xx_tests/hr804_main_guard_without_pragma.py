@@ -5,8 +5,9 @@ from __future__ import annotations
 import ast
 import re
 
+from flake8_house_rules.fixes import Fix, edits
 from flake8_house_rules.paths import coverage_excludes
-from flake8_house_rules.rule import Rule
+from flake8_house_rules.rule import FixExample, Rule
 from flake8_house_rules.rules.hr7xx_errors.common import is_main_guard
 
 #: coverage.py's own default exclusion pattern.
@@ -85,3 +86,24 @@ class MainGuardWithoutPragma(Rule):
             return False
         text = self.ctx.lines[line - 1]
         return any(pattern.search(text) for pattern in coverage_excludes(self.ctx.path, self.ctx.config))
+
+    def fix_for(self, node: ast.AST | tuple[int, int]) -> Fix | None:
+        """`  # pragma: no cover` at the end of the guard's line (after any comment already there)."""
+        if not isinstance(node, ast.If) or node.test.end_lineno != node.lineno:
+            return None
+        text = self.ctx.lines[node.lineno - 1]
+        if text.rstrip().endswith("\\"):
+            return None
+        end = len(text.rstrip("\r\n").rstrip())
+        return Fix.safe("Add `# pragma: no cover`", edits.insert_at((node.lineno, end), "  # pragma: no cover"))
+
+    fixes = (
+        FixExample(
+            "if __name__ == '__main__':  # error: HR804\n    main()",
+            "if __name__ == '__main__':  # pragma: no cover\n    main()",
+        ),
+        FixExample(
+            "def run() -> None:\n    pass\n\nif __name__ == '__main__':  # run it  # error: HR804\n    run()",
+            "def run() -> None:\n    pass\n\nif __name__ == '__main__':  # run it  # pragma: no cover\n    run()",
+        ),
+    )
