@@ -27,22 +27,6 @@ PROMPT_NAMES = frozenset({"builtins.input", "getpass.getpass"})
 PRINT_WAIVER_RE = re.compile(r"#\s*noqa:[\s,A-Z0-9]*\bT20[1-3]?\b", re.IGNORECASE)
 
 
-#: Logging libraries: a module importing one has a logger at hand.
-LOGGING_MODULES = frozenset({"logging", "structlog", "loguru"})
-
-
-def has_logger(ctx: ModuleContext) -> bool:
-    """Whether the module has a logger at hand: it imports `logging`, `structlog` or `loguru` (or anything
-    from them), or imports a name ending in `logger` (`from app.log import logger`, `verbose_logger`).
-    """
-    for bound, origins in ctx.import_names.items():
-        if bound.lower().endswith("logger"):
-            return True
-        if any(origin.partition(".")[0] in LOGGING_MODULES for origin in origins):
-            return True
-    return False
-
-
 def is_command_line_module(ctx: ModuleContext) -> bool:
     """Whether a module is a command line or a script, whose standard output is what it is for.
 
@@ -79,13 +63,6 @@ class PrintCall(Rule):
     which prints its side of the dialogue). Nor in migration scripts (the `migration` role), whose output is
     the migration tool's console and whose code is frozen history, nor in test modules (`hr-test-modules`)
     and the helpers beside them, whose output pytest captures for the test report.
-
-    The rule reports only where a logger is at hand, so that "use the logger" is advice the module can
-    follow as it stands and the print is the odd one out: the module imports `logging`, `structlog` or
-    `loguru` (or anything from them), or a name ending in `logger` (`from app.core.log import logger`). A
-    module without any logging is left alone: on real application code, most such modules are the console
-    side of a command line (its output helpers, its progress reports), which imports alone cannot tell from
-    a stand-in log.
 
     Two kinds of `print` are not output for a log, and are not reported:
     - a print with a `file=` argument other than `sys.stdout` or `sys.stderr`: that writes to a file or a
@@ -133,8 +110,6 @@ class PrintCall(Rule):
         "def write(rows: list[str], handle) -> None:\n    for row in rows:\n        print(row, file=handle)",
         "def main() -> None:\n    pass\n\nif __name__ == '__main__':\n    print('running')\n    main()",
         "callbacks = [print]",
-        "def sync(users: list[str]) -> None:\n    for user in users:\n        print(user)",
-        "from fides.common.utils import echo_red\n\ndef audit() -> None:\n    print('No resources were found.')",
         "def warn(message: str) -> None:\n    print(message)  # noqa: T201",
         "def warn(message: str) -> None:\n    print(  # noqa: E501,T201\n        message\n    )",
         "def ask() -> str:\n    print('Your name?')\n    return input()",
@@ -164,16 +139,17 @@ class PrintCall(Rule):
         Example("import logging\n\nprint('x')  # error: HR003", path="app/scripts_helpers.py"),
         Example("import logging\n\nprint('x')  # error: HR003", path="app/clients.py"),
         "import logging\nimport argparse_helpers\n\nprint('x')  # error: HR003",
+        "def sync(users: list[str]) -> None:\n    for user in users:\n        print(user)  # error: HR003",
     )
 
     calls = frozenset({"builtins.print"})
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Modules with a logger at hand, other than command lines, scripts, tests, migrations, allowed paths."""
+        """Modules other than command lines, scripts, tests, migrations and allowed paths."""
         if matches(ctx.path, ctx.config.print_allowed) or ctx.is_migration_module() or ctx.is_test_module():
             return False
-        return has_logger(ctx) and not is_command_line_module(ctx)
+        return not is_command_line_module(ctx)
 
     def visit_call(self, node: ast.Call, name: str) -> None:
         """Report a print to the console outside the module's `__main__` block, unless waived for ruff."""
