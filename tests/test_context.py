@@ -11,7 +11,7 @@ import pytest
 
 from flake8_house_rules.config import Config, build_config
 from flake8_house_rules.context import ModuleContext, find_comment, imported_modules
-from flake8_house_rules.context.surroundings import argument_nodes
+from flake8_house_rules.context.surroundings import always_raises, argument_nodes
 from flake8_house_rules.paths import matches, module_roles, normalise_path, version_from_pyproject
 from flake8_house_rules.rule import load_rules
 
@@ -260,3 +260,17 @@ def test_migration_role_from_path_or_alembic_op() -> None:
     assert context("import alembic.op\n", "app/db/revision_0001.py").is_migration_module()
     assert not context("from alembic import command\n", "app/cli.py").is_migration_module()
     assert not context("op = 1\n", "app/ops.py").is_migration_module()
+
+
+def test_always_raises_follows_if_branches_within_its_limit() -> None:
+    def body(source: str) -> list[ast.stmt]:
+        return ast.parse(source).body
+
+    assert always_raises(body("x = 1\nraise E"))
+    assert always_raises(body("if a:\n    raise E\nelse:\n    raise F"))
+    assert not always_raises(body("if a:\n    raise E"))
+    assert not always_raises(body("raise E\nx = 1"))
+    nested = (
+        "if a:\n" + "".join("    " * i + "if a:\n" for i in range(1, 4)) + "    " * 4 + "raise E\nelse:\n    raise F"
+    )
+    assert not always_raises(body(nested), limit=2)

@@ -29,6 +29,21 @@ def argument_nodes(call: ast.Call, limit: int) -> Iterator[ast.AST]:
             yield part
 
 
+def always_raises(body: list[ast.stmt], depth: int = 0, limit: int = 20) -> bool:
+    """Whether a block ends by raising: a final `raise`, or a final `if` whose every branch raises.
+
+    Nested `if`s deeper than `limit` are not followed (the answer is then `False`, the cautious one).
+    """
+    if not body or depth > limit:
+        return False
+    last = body[-1]
+    if isinstance(last, ast.Raise):
+        return True
+    if isinstance(last, ast.If):
+        return always_raises(last.body, depth + 1, limit) and always_raises(last.orelse, depth + 1, limit)
+    return False
+
+
 def in_function_head(child: ast.AST, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """Whether a direct child of a def is evaluated outside it (decorators, arguments, returns)."""
     if child is node.args or child is node.returns:

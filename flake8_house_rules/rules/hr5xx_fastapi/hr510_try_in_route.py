@@ -6,6 +6,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.context.fastapi import BOUNDARY_TYPES
+from flake8_house_rules.context.surroundings import always_raises
 from flake8_house_rules.rules.hr5xx_fastapi.common import RouteRule, response_class, status_code
 
 if TYPE_CHECKING:
@@ -241,11 +242,11 @@ def _answers(body: list[ast.stmt], depth: int = 0) -> list[ast.expr | None]:
         found: list[ast.expr | None] = []
         for branch in branches:
             values = _answers(branch, depth + 1)
-            if not values and not _always_raises(branch, depth + 1):
+            if not values and not always_raises(branch, depth + 1, MAX_DEPTH):
                 return []
             found.extend(values)
         return found
-    if isinstance(last, ast.If) and _always_raises(last.body, depth + 1):
+    if isinstance(last, ast.If) and always_raises(last.body, depth + 1, MAX_DEPTH):
         return []
     if isinstance(last, ast.Raise) and len(body) > 1:
         return _answers_before_raise(body[:-1], depth)
@@ -258,15 +259,3 @@ def _answers_before_raise(body: list[ast.stmt], depth: int) -> list[ast.expr | N
     if isinstance(last, ast.If) and not last.orelse:
         return _answers(last.body, depth + 1)
     return []
-
-
-def _always_raises(body: list[ast.stmt], depth: int = 0) -> bool:
-    """Whether a block ends by raising: a final `raise`, or a final `if` whose every branch raises."""
-    if not body or depth > MAX_DEPTH:
-        return False
-    last = body[-1]
-    if isinstance(last, ast.Raise):
-        return True
-    if isinstance(last, ast.If):
-        return _always_raises(last.body, depth + 1) and _always_raises(last.orelse, depth + 1)
-    return False

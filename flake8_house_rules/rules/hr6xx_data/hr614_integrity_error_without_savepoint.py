@@ -6,6 +6,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.context.sqlalchemy import Sessions, imports_sql_package
+from flake8_house_rules.context.surroundings import always_raises
 from flake8_house_rules.rule import Rule
 
 if TYPE_CHECKING:
@@ -182,7 +183,7 @@ class IntegrityErrorWithoutSavepoint(Rule):
         """
         for handler in self._handlers:
             statement = self.ctx.parent(handler)
-            if not isinstance(statement, ast.Try | ast.TryStar) or _always_raises(handler.body):
+            if not isinstance(statement, ast.Try | ast.TryStar) or always_raises(handler.body, limit=MAX_DEPTH):
                 continue
             receivers = self._receivers_in(statement, statement.body, proven=True)
             if not receivers or COMMIT in receivers.values():
@@ -319,18 +320,6 @@ def _receiver_key(expr: ast.expr) -> str | None:
 def _leaves(body: list[ast.stmt]) -> bool:
     """Whether a block ends by leaving (`return`, `raise`, `break`, `continue`) rather than falling through."""
     return bool(body) and isinstance(body[-1], ast.Return | ast.Raise | ast.Break | ast.Continue)
-
-
-def _always_raises(body: list[ast.stmt], depth: int = 0) -> bool:
-    """Whether a block ends by raising: a final `raise`, or a final `if` whose every branch raises."""
-    if not body or depth > MAX_DEPTH:
-        return False
-    last = body[-1]
-    if isinstance(last, ast.Raise):
-        return True
-    if isinstance(last, ast.If):
-        return _always_raises(last.body, depth + 1) and _always_raises(last.orelse, depth + 1)
-    return False
 
 
 def _is_savepoint(expr: ast.expr) -> bool:
