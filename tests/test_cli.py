@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import helpers
 import pytest
 
 DOC = '"""A module of the test project."""\n\n'
@@ -26,18 +27,11 @@ IGNORE = "x = int('1')  # type: ignore[arg-type]\n"  # one line: a whole module 
 PYPROJECT = '[project]\nname = "demo"\nrequires-python = ">=3.12"\n'
 
 
-def house_rules(
-    cwd: Path, *args: str, stdin: str | None = None, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "flake8_house_rules.cli", *args]
-    return subprocess.run(
-        command, cwd=cwd, input=stdin, capture_output=True, text=True, check=False, env={**os.environ, **(env or {})}
-    )
+house_rules = helpers.house_rules
 
 
 def flake8(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "flake8", "--select", "HR", *args]
-    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    return helpers.run_module(cwd, "flake8", "--select", "HR", *args)
 
 
 def concise(cwd: Path, *args: str) -> list[str]:
@@ -47,11 +41,7 @@ def concise(cwd: Path, *args: str) -> list[str]:
 
 
 def make(root: Path, files: dict[str, str], pyproject: str = PYPROJECT) -> Path:
-    (root / "pyproject.toml").write_text(pyproject)
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    return root
+    return helpers.make(root, files, pyproject)
 
 
 def codes_by_file(lines: list[str]) -> set[tuple[str, str]]:

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import helpers
 import pytest
 
 from flake8_house_rules import __version__
@@ -29,19 +30,12 @@ FORMATS = ("full", "concise", "json", "github", "sarif")
 def house_rules(
     cwd: Path, *args: str, stdin: str | None = None, stdout: int | None = None
 ) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "flake8_house_rules.cli", *args]
-    env = {**os.environ, "HOUSE_RULES_CACHE_DIR": str(cwd / ".cache")}
-    if stdout is not None:
-        return subprocess.run(command, cwd=cwd, stdout=stdout, stderr=subprocess.PIPE, text=True, check=False, env=env)
-    return subprocess.run(command, cwd=cwd, input=stdin, capture_output=True, text=True, check=False, env=env)
+    env = {"HOUSE_RULES_CACHE_DIR": str(cwd / ".cache")}
+    return helpers.house_rules(cwd, *args, stdin=stdin, env=env, stdout=stdout)
 
 
 def make(root: Path, files: dict[str, str], pyproject: str = PYPROJECT) -> Path:
-    (root / "pyproject.toml").write_text(pyproject)
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    return root
+    return helpers.make(root, files, pyproject)
 
 
 def as_json(cwd: Path, *args: str) -> list[dict[str, object]]:

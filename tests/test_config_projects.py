@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
+import helpers
 import pytest
 
 SELECT = "HR001,HR003,HR401,HR607,HR612"
@@ -68,10 +68,8 @@ WITHOUT_OPTIONS = {
 }
 
 
-def run(cwd: Path, *command: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", *command], cwd=cwd, capture_output=True, text=True, check=False, env=dict(os.environ)
-    )
+def run(cwd: Path, module: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return helpers.run_module(cwd, module, *args, stdin=stdin)
 
 
 def flake8(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -178,23 +176,9 @@ def test_an_editor_buffer_takes_the_configuration_of_its_path(tmp_path: Path) ->
     write(tmp_path, MONOREPO)
     path = tmp_path / "backend/app/tools/main.py"
     for cwd in (tmp_path, Path("/")):
-        result = subprocess.run(
-            [sys.executable, "-m", "flake8", "--select", "HR", "--stdin-display-name", str(path), "-"],
-            cwd=cwd,
-            input=PRINT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        result = run(cwd, "flake8", "--select", "HR", "--stdin-display-name", str(path), "-", stdin=PRINT)
         assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
-    other = subprocess.run(
-        [sys.executable, "-m", "flake8", "--select", "HR", "--stdin-display-name", "backend/app/other.py", "-"],
-        cwd=tmp_path,
-        input=PRINT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    other = run(tmp_path, "flake8", "--select", "HR", "--stdin-display-name", "backend/app/other.py", "-", stdin=PRINT)
     assert other.stdout.split(" ")[1:2] == ["HR003"]
 
 
@@ -284,14 +268,7 @@ def test_the_command_reads_an_editor_buffer_under_its_project(tmp_path: Path) ->
     write(tmp_path, MONOREPO)
     path = tmp_path / "backend/app/tools/main.py"
     for cwd in (tmp_path, Path("/")):
-        result = subprocess.run(
-            [sys.executable, "-m", "flake8_house_rules.cli", "check", "-q", "--stdin-filename", str(path), "-"],
-            cwd=cwd,
-            input=PRINT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        result = run(cwd, "flake8_house_rules.cli", "check", "-q", "--stdin-filename", str(path), "-", stdin=PRINT)
         assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
+import helpers
 import pytest
 
 DOC = '"""A module of the test project."""\n\n'
@@ -24,17 +23,11 @@ RELATIVE = DOC + "from .models import User\n\n__all__ = ['User']\n"  # HR011: an
 
 
 def house_rules(cwd: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "flake8_house_rules.cli", *args]
-    env = {**os.environ, "HOUSE_RULES_PROGRESS_DELAY": "1000"}
-    return subprocess.run(command, cwd=cwd, input=stdin, capture_output=True, text=True, check=False, env=env)
+    return helpers.house_rules(cwd, *args, stdin=stdin, env={"HOUSE_RULES_PROGRESS_DELAY": "1000"})
 
 
 def make(root: Path, files: dict[str, str], pyproject: str = PYPROJECT) -> Path:
-    (root / "pyproject.toml").write_text(pyproject)
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    return root
+    return helpers.make(root, files, pyproject)
 
 
 def test_check_marks_fixable_diagnostics_and_says_how_many(tmp_path: Path) -> None:

@@ -4,11 +4,11 @@ noqa, baseline, cache, `rule` and `rules`, errors, and docs/patterns.md's worked
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
+import helpers
 from test_patterns import LEGACY, SOURCE
 from test_patterns_docs import _blocks, _expected, _modules, _write
 
@@ -20,9 +20,7 @@ FLAGGED = [
 
 
 def house_rules(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "flake8_house_rules.cli", *args]
-    env = {**os.environ, "HOUSE_RULES_CACHE_DIR": str(cwd / ".cache")}
-    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False, env=env)
+    return helpers.house_rules(cwd, *args, env={"HOUSE_RULES_CACHE_DIR": str(cwd / ".cache")})
 
 
 def concise(cwd: Path, *args: str) -> list[str]:
