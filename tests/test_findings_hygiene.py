@@ -818,3 +818,47 @@ def test_hr001_override_of_an_unreadable_base_is_reported(flake8_path: Flake8Pat
         "./app/llms/hf.py:15:5 HR001",
         "./app/llms/hf.py:22:5 HR001",
     ]
+
+
+DJANGO_MIGRATION = """\
+from django.db import migrations, models
+
+
+def forwards(apps, schema_editor):
+    print("Processed 3 file objects")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("database", "0078_previous")]
+    operations = [migrations.AddField("entry", "size", models.CharField(max_length=200))]
+"""
+
+
+def test_django_migrations_are_migrations_for_every_hygiene_rule(flake8_path: Flake8Path) -> None:
+    """Re-read of HR003 (khoj): Django's generated migrations print to `manage.py migrate`'s console."""
+    files = {"khoj/database/migrations/0079_entry_file_object.py": DJANGO_MIGRATION}
+    assert lint(flake8_path, files, "HR001,HR003,HR005,HR009,HR013") == []
+    files = {
+        "khoj/database/migrations/0079_entry_file_object.py": DJANGO_MIGRATION.replace("class Migration", "class Step")
+    }
+    assert {line.split(" ")[1] for line in lint(flake8_path, files, "HR001,HR003")} == {"HR001", "HR003"}
+
+
+def test_hr003_prints_beside_the_command_lines_own_output_helpers(flake8_path: Flake8Path) -> None:
+    """Re-read of HR003 (fides): `fides/core/*.py` print a command's output beside `echo_green` of a click module."""
+    (flake8_path / "pyproject.toml").write_text("")
+    push = '"""Push."""\nfrom fides.common.utils import echo_green\n\n\ndef push() -> None:\n'
+    push += '    print("Processing resources...")\n    echo_green("PUSHED 3 resources")\n'
+    files = {
+        "fides/__init__.py": "",
+        "fides/common/__init__.py": "",
+        "fides/common/utils.py": "import click\n\n\ndef echo_green(text: str) -> None:\n    click.secho(text)\n",
+        "fides/core/__init__.py": "",
+        "fides/core/push.py": push,
+    }
+    assert lint(flake8_path, files, "HR003") == []
+    files["fides/common/utils.py"] = "import logging\n\n\ndef echo_green(text: str) -> None:\n    logging.info(text)\n"
+    assert lint(flake8_path, files, "HR003") == ["./fides/core/push.py:6:5 HR003"]
+    files["fides/common/utils.py"] = files["fides/common/utils.py"].replace("logging", "click")
+    files["fides/core/push.py"] = push.replace('    echo_green("PUSHED 3 resources")\n', "")
+    assert lint(flake8_path, files, "HR003") == ["./fides/core/push.py:6:5 HR003"]

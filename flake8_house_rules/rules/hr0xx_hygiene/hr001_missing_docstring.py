@@ -13,6 +13,7 @@ from flake8_house_rules.rules.hr0xx_hygiene.common import (
     functions,
     has_docstring,
     is_generated_module,
+    is_migration,
     is_private_module,
     is_public,
     is_test_name,
@@ -60,7 +61,8 @@ class MissingDocstring(Rule):
     Also left alone: a configuration class nested in another class, named `Config` or `Meta` and holding
     only assignments (pydantic v1's `class Config`, marshmallow's, Django's and factory_boy's `class Meta`):
     it configures the class around it, which carries the docstring (HR406 covers pydantic's); and migration
-    scripts (the `migration` role: alembic's `versions/` folders, or a module importing `alembic.op`), whose
+    scripts (the `migration` role: alembic's `versions/` folders, or a module importing `alembic.op`; and
+    Django migrations, a module importing `django.db.migrations` that defines a class `Migration`), whose
     functions alembic generates and whose docstring is the revision's message. And a method that provably
     overrides a method of a base, which documents it: a base class of the same module or a project class
     of another module defining that method (read from the project model), or a known library class
@@ -162,7 +164,7 @@ class MissingDocstring(Rule):
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
         """Test modules, migration scripts and generated modules are not checked."""
-        return not ctx.is_test_module() and not ctx.is_migration_module() and not is_generated_module(ctx)
+        return not ctx.is_test_module() and not is_migration(ctx) and not is_generated_module(ctx)
 
     def visit_Module(self, node: ast.Module) -> None:
         """Report the module (on line 1), then its public classes and functions, that lack a docstring.

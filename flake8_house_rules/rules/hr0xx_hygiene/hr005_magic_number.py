@@ -8,7 +8,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
-from flake8_house_rules.rules.hr0xx_hygiene.common import is_generated_module
+from flake8_house_rules.rules.hr0xx_hygiene.common import is_generated_module, is_migration
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -82,7 +82,7 @@ class MagicNumber(Rule):
     - a version tuple compared with `sys.version_info` (`sys.version_info >= (3, 12)`).
     A negative number is judged as a whole (`-5` is reported at the minus sign). Booleans are not numbers
     here. Test modules (`hr-test-modules`) are not checked: expected values are the point of a test; nor
-    are migration scripts (the `migration` role), frozen generated history whose column sizes
+    are migration scripts (the `migration` role, and Django migrations), frozen generated history whose column sizes
     (`sa.String(length=255)`) must stay as they were written.
 
     ## Why is this bad?
@@ -160,7 +160,7 @@ class MagicNumber(Rule):
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
         """Test modules, migration scripts and generated modules are not checked."""
-        return not ctx.is_test_module() and not ctx.is_migration_module() and not is_generated_module(ctx)
+        return not ctx.is_test_module() and not is_migration(ctx) and not is_generated_module(ctx)
 
     def visit_Module(self, node: ast.Module) -> None:
         """Read the module's constants once; numbers are a small share of them, so check the type first.

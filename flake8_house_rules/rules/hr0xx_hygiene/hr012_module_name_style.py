@@ -8,6 +8,7 @@ import re
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.rules.hr0xx_hygiene.common import is_migration
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -47,7 +48,7 @@ class ModuleNameStyle(Rule):
     `kebab`, test modules (`hr-test-modules`: `test_users.py`, `conftest.py`) keep their snake_case names,
     because pytest only collects `test_*.py` files, and no module can be imported under a kebab-case name,
     so only choose `kebab` for files that are run, not imported. Code read from stdin without a file name
-    is not checked, nor are migration scripts (the `migration` role), whose file names alembic's
+    is not checked, nor are migration scripts (the `migration` role, and Django migrations), whose file names alembic's
     `file_template` generates (`2023-08-28_initial_migration.py`) and loads by path. Case is read by Unicode
     category (`café.py` is snake_case); the name suggested always fits the style (`my module.py` gives
     `my_module.py`).
@@ -101,7 +102,7 @@ class ModuleNameStyle(Rule):
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
         """Only modules read from a file with a name, and not migration scripts."""
-        return ctx.path is not None and not ctx.is_migration_module()
+        return ctx.path is not None and not is_migration(ctx)
 
     def visit_Module(self, node: ast.Module) -> None:
         """Check the file name against the configured style, once per module."""
