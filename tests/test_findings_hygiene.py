@@ -862,3 +862,19 @@ def test_hr003_prints_beside_the_command_lines_own_output_helpers(flake8_path: F
     files["fides/common/utils.py"] = files["fides/common/utils.py"].replace("logging", "click")
     files["fides/core/push.py"] = push.replace('    echo_green("PUSHED 3 resources")\n', "")
     assert lint(flake8_path, files, "HR003") == ["./fides/core/push.py:6:5 HR003"]
+
+
+def test_hr011_names_the_module_through_a_namespace_folder_inside_a_package(flake8_path: Flake8Path) -> None:
+    """Re-read of HR011 (litellm): `litellm/llms/azure_ai/` has no `__init__.py` but sits in `litellm.llms`."""
+    files = {
+        "litellm/__init__.py": "",
+        "litellm/llms/__init__.py": "",
+        "litellm/llms/azure_ai/router/__init__.py": "from .transformation import RouterConfig\n",
+        "deep/__init__.py": "",
+        "deep/a/b/c/mod.py": "from .x import y\n",
+    }
+    assert lint(flake8_path, files, "HR011", messages=True) == [
+        "./deep/a/b/c/mod.py:1:1: HR011 use an absolute import instead of the relative `from .x import ...`",
+        "./litellm/llms/azure_ai/router/__init__.py:1:1: HR011 use an absolute import instead of a relative one: "
+        "`from litellm.llms.azure_ai.router.transformation import RouterConfig`",
+    ]
