@@ -878,3 +878,13 @@ def test_hr011_names_the_module_through_a_namespace_folder_inside_a_package(flak
         "./litellm/llms/azure_ai/router/__init__.py:1:1: HR011 use an absolute import instead of a relative one: "
         "`from litellm.llms.azure_ai.router.transformation import RouterConfig`",
     ]
+
+
+def test_hr003_file_level_ruff_waiver_of_t201(flake8_path: Flake8Path) -> None:
+    """Re-read of HR003 (mlflow's `store/fs2db`): the module waives ruff's T201 for the whole file."""
+    source = "# ruff: noqa: T201\nimport warnings\n\n\ndef _log(msg: str) -> None:\n    print(msg)\n"
+    assert lint(flake8_path, {"mlflow/store/fs2db/__init__.py": source}, "HR003") == []
+    other = source.replace("T201", "E501")
+    assert lint(flake8_path, {"mlflow/store/fs2db/__init__.py": other}, "HR003") == [
+        "./mlflow/store/fs2db/__init__.py:6:5 HR003"
+    ]

@@ -25,6 +25,8 @@ PROMPT_CALLS = ("input(", "getpass(")
 PROMPT_NAMES = frozenset({"builtins.input", "getpass.getpass"})
 #: ruff's and flake8-print's codes for a print: a noqa comment naming T201 says the project decided it stays.
 PRINT_WAIVER_RE = re.compile(r"#\s*noqa:[\s,A-Z0-9]*\bT20[1-3]?\b", re.IGNORECASE)
+#: The same waiver for the whole file: ruff's file-level noqa comment naming T201, on a line of its own.
+FILE_WAIVER_RE = re.compile(r"^[ \t]*#\s*(?:ruff|flake8)\s*[:=]\s*noqa\s*:[\s,A-Z0-9]*\bT20[1-3]?\b", re.I | re.M)
 
 
 def is_command_line_module(ctx: ModuleContext) -> bool:
@@ -104,8 +106,8 @@ class PrintCall(Rule):
     Two kinds of `print` are not output for a log, and are not reported:
     - a print with a `file=` argument other than `sys.stdout` or `sys.stderr`: that writes to a file or a
       stream object (`print(row, file=report)`), which is I/O, not a stand-in for logging;
-    - a print whose line says `# noqa: T201` (ruff's and flake8-print's code for the same check): the
-      project has already decided that this print stays.
+    - a print whose line says `# noqa: T201` (ruff's and flake8-print's code for the same check), or in a
+      module whose own line is ruff's file-level noqa naming `T201`: the project has already decided that it stays.
 
     A print to `sys.stderr` counts: it is the classic home-made warning log. Put other command-line modules
     in `hr-print-allowed` (for example `tools/*`).
@@ -198,6 +200,8 @@ class PrintCall(Rule):
         for ancestor in self.ctx.ancestors_in_function(node):
             if is_main_guard(ancestor) and isinstance(self.ctx.parent(ancestor), ast.Module):
                 return
+        if self.ctx.derived("hr003.file_waiver", lambda: FILE_WAIVER_RE.search(self.ctx.source()) is not None):
+            return
         if self.ctx.derived("hr003.command_line_helpers", lambda: calls_command_line_helpers(self.ctx)):
             return
         self.report(node)
