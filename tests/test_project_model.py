@@ -189,7 +189,7 @@ def test_summary_is_small_plain_data_and_only_reached_modules_are_read(tmp_path:
     tree = ast.parse((tmp_path / "app/db.py").read_text())
     summary = summarise(tree, "app.db", package=False)
     assert summary.names["SessionLocal"] == ("call", "sqlalchemy.ext.asyncio.async_sessionmaker")
-    assert summary.names["Base"] == ("class", ("sqlalchemy.orm.DeclarativeBase",), "")
+    assert summary.names["Base"] == ("class", ("sqlalchemy.orm.DeclarativeBase",), "", ())
     assert "s" in summary.evidence
     ctx = context_of(tmp_path, "app/users/models.py")
     ctx.classes.ancestry(classes(ctx)["UserOut"])
@@ -224,3 +224,10 @@ def test_facts_for_rules_that_ask_about_imported_names(tmp_path: Path) -> None:
     sessions = ctx.fact(Sessions)
     assert sessions.imports_factory
     assert sessions.builds_session(calls["SessionLocal"])
+
+
+def test_class_summaries_name_their_methods() -> None:
+    source = "class A(B):\n    def run(self): ...\n    async def stop(self): ...\n"
+    source += "    if X:\n        def extra(self): ...\n"
+    summary = summarise(ast.parse(source), "app.a", package=False)
+    assert summary.names["A"][3] == ("extra", "run", "stop")

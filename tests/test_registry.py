@@ -56,6 +56,15 @@ def test_every_code_is_in_the_changelog() -> None:
     assert not missing
 
 
+#: Deliberate tier changes against `shared/RULES.md` (read-only here), each with its issue: any other
+#: difference of tier from the catalogue still fails.
+TIER_CHANGES = {
+    # issue 20: names a base, protocol, library or domain dictates (`TemplateResponse`, ML's `X`/`y`,
+    # metric names such as `rougeL`) cannot be told from chosen ones: under 95% true on real applications.
+    "HR008": ("default", "opt-in"),
+}
+
+
 @pytest.mark.skipif(not RULES_MD.exists(), reason="shared/RULES.md is not beside this checkout")
 def test_rules_match_the_catalogue() -> None:
     table = {}
@@ -66,4 +75,7 @@ def test_rules_match_the_catalogue() -> None:
     for code, rule in RULES.items():
         assert code in table, f"{code} is not in RULES.md"
         name, tier, fix = table[code]
+        if code in TIER_CHANGES:
+            assert TIER_CHANGES[code][0] == tier, f"{code}: RULES.md now says {tier}, drop the tier change"
+            tier = TIER_CHANGES[code][1]
         assert (rule.name, rule.tier, rule.fix) == (name, tier, fix), code

@@ -5,11 +5,13 @@ how it is bound (`ModuleSummary.names`), whether a star import leaves its names 
 imports, and the evidence of its layer. Each entry is a plain tuple of strings, so a summary is stored as
 is in the on-disk cache (`marshal`) and shared between processes:
 
-- `("class", bases, flags)`: a class statement; `bases` are the dotted names of its bases as this module
+- `("class", bases, flags, methods)`: a class statement; `bases` are the dotted names of its bases as this module
   resolves them (an import's origin, `<module>.<Class>` for a class of the module, `builtins.X` for a
   builtin, `""` for a base it cannot resolve: a call, a name bound elsewhere); `flags` holds `c` when the
   class sets pydantic configuration (`model_config`, `class Config`, class keywords), `t` for `table=True`
-  (a SQLModel table), `x` when a starred base or `**kwargs` may add anything;
+  (a SQLModel table), `x` when a starred base or `**kwargs` may add anything; `methods` are the names of
+  the functions its body defines (directly, or under an `if`/`try` there), sorted, so that a module can
+  tell an override of a base's method in another module (HR001, HR008, HR010's `__new__`);
 - `("import", origin)`: an import (its absolute dotted origin; relative imports resolved against the
   module's own package);
 - `("call", callee)`: an assignment of a call (`router = APIRouter()`, `SessionLocal = sessionmaker(...)`);
@@ -216,6 +218,7 @@ class _Builder:
         self.evidence.add("d")
         bases: list[str] = []
         flags = ""
+        methods: set[str] = set()
         for base in node.bases:
             if isinstance(base, ast.Starred):
                 flags += "x"
@@ -237,8 +240,15 @@ class _Builder:
                 if any(isinstance(target, ast.Name) and target.id == "model_config" for target in targets):
                     flags += "c"
             elif isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
+                methods.add(statement.name)
                 self.on_function(statement, top=False)
-        self.bind(node.name, ("class", tuple(bases), "".join(sorted(set(flags)))))
+            elif isinstance(statement, ast.If | ast.Try | ast.TryStar):
+                methods.update(
+                    item.name
+                    for item in _block_statements(statement)
+                    if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
+                )
+        self.bind(node.name, ("class", tuple(bases), "".join(sorted(set(flags))), tuple(sorted(methods))))
 
     def on_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, *, top: bool) -> None:
         self.evidence.add("d")

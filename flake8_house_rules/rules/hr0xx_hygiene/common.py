@@ -24,6 +24,27 @@ GENERATED_RE = re.compile(
 GENERATED_HEADER_LINES = 5
 
 
+DJANGO_MIGRATIONS = "django.db.migrations"
+
+
+def is_migration(ctx: ModuleContext) -> bool:
+    """Whether a module is a generated migration script: the `migration` role (alembic's `versions/`, or an
+    `alembic.op` import), or a Django migration (it imports `django.db.migrations` and defines a class
+    `Migration`, as `manage.py makemigrations` writes them).
+    """
+    if ctx.is_migration_module():
+        return True
+    if not any(
+        origin == DJANGO_MIGRATIONS or origin.startswith(DJANGO_MIGRATIONS + ".")
+        for origins in ctx.import_names.values()
+        for origin in origins
+    ):
+        return False
+    tree = ctx.tree
+    body = tree.body if isinstance(tree, ast.Module) else []
+    return any(isinstance(statement, ast.ClassDef) and statement.name == "Migration" for statement in body)
+
+
 def is_generated_module(ctx: ModuleContext) -> bool:
     """Whether a module is generated code: a protobuf or gRPC module, or one with a generator's header.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from flake8_house_rules.context.overrides import Overrides
 from flake8_house_rules.rule import Example, Rule
 from flake8_house_rules.rules.hr0xx_hygiene.common import (
     docstring_node,
@@ -12,7 +13,7 @@ from flake8_house_rules.rules.hr0xx_hygiene.common import (
     functions,
     has_docstring,
     is_generated_module,
-    is_method,
+    is_migration,
     is_private_module,
     is_public,
     is_test_name,
@@ -25,6 +26,14 @@ if TYPE_CHECKING:
 #: Names of the configuration classes nested in a class: pydantic v1, marshmallow, Django, factory_boy.
 CONFIGURATION_CLASSES = frozenset({"Config", "Meta"})
 CONFIGURATION_STATEMENTS = (ast.Assign, ast.AnnAssign, ast.Pass)
+
+
+def enclosing_class(ctx: ModuleContext, node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.ClassDef | None:
+    """The class a function is a method of (defined in its body, or under an `if`/`try`/`with` there)."""
+    parent = ctx.parent(node)
+    while isinstance(parent, ast.If | ast.Try | ast.TryStar | ast.With):
+        parent = ctx.parent(parent)
+    return parent if isinstance(parent, ast.ClassDef) else None
 
 
 def is_nested_configuration(ctx: ModuleContext, node: ast.ClassDef) -> bool:
@@ -52,8 +61,14 @@ class MissingDocstring(Rule):
     Also left alone: a configuration class nested in another class, named `Config` or `Meta` and holding
     only assignments (pydantic v1's `class Config`, marshmallow's, Django's and factory_boy's `class Meta`):
     it configures the class around it, which carries the docstring (HR406 covers pydantic's); and migration
-    scripts (the `migration` role: alembic's `versions/` folders, or a module importing `alembic.op`), whose
-    functions alembic generates and whose docstring is the revision's message.
+    scripts (the `migration` role: alembic's `versions/` folders, or a module importing `alembic.op`; and
+    Django migrations, a module importing `django.db.migrations` that defines a class `Migration`), whose
+    functions alembic generates and whose docstring is the revision's message. And a method that provably
+    overrides a method of a base, which documents it: a base class of the same module or a project class
+    of another module defining that method (read from the project model), or a known library class
+    (`logging.Handler.emit`, `json.JSONEncoder.default`, `ast.NodeVisitor.visit`, `threading.Thread.run`,
+    SQLAlchemy's `TypeDecorator.process_bind_param`, ...; see `context/overrides.py`). A method of a class
+    whose base is some other library class is still reported: nothing shows that the base has it.
 
     ## Why is this bad?
     A public name without a docstring leaves every reader to reverse-engineer its contract. "Every public
@@ -117,6 +132,15 @@ class MissingDocstring(Rule):
             path="app/db/revisions/0001_add_users.py",
         ),
         Example("def upgrade() -> None:\n    pass\n", path="migrations/versions/0001_add_users.py"),
+        '"""Configs."""\n\n\nclass BaseConfig:\n    """A provider\'s configuration."""\n\n'
+        '    def transform_request(self, data: dict) -> dict:\n        """The provider\'s request body."""\n'
+        '        return data\n\n\nclass HuggingFaceConfig(BaseConfig):\n    """Hugging Face."""\n\n'
+        "    def transform_request(self, data: dict) -> dict:\n        return data",
+        '"""Logs."""\nimport json\nimport logging\n\n\nclass Shipper(logging.StreamHandler):\n'
+        '    """Ships records."""\n\n'
+        "    def emit(self, record: logging.LogRecord) -> None:\n        pass\n\n\n"
+        'class Encoder(json.JSONEncoder):\n    """Dates too."""\n\n    def default(self, o: object) -> object:\n'
+        "        return str(o)",
     )
     invalid = (
         "def find(key: str) -> int:  # error: HR001, HR001\n    return 1",
@@ -131,12 +155,16 @@ class MissingDocstring(Rule):
         "class Config:  # error: HR001, HR001\n    frozen = True",
         Example("from .users import User  # error: HR001\n", path="app/__init__.py"),
         Example('"""Exports."""\n__all__ = ["public"]\n\n\ndef public() -> None:  # error: HR001\n    pass'),
+        '"""Configs."""\nfrom vendor import BaseConfig\n\n\nclass HuggingFaceConfig(BaseConfig):\n'
+        '    """Hugging Face."""\n\n'
+        "    def transform_request(self, data: dict) -> dict:  # error: HR001\n        return data\n\n"
+        "    def emit(self) -> None:  # error: HR001\n        pass",
     )
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
         """Test modules, migration scripts and generated modules are not checked."""
-        return not ctx.is_test_module() and not ctx.is_migration_module() and not is_generated_module(ctx)
+        return not ctx.is_test_module() and not is_migration(ctx) and not is_generated_module(ctx)
 
     def visit_Module(self, node: ast.Module) -> None:
         """Report the module (on line 1), then its public classes and functions, that lack a docstring.
@@ -158,5 +186,8 @@ class MissingDocstring(Rule):
                 continue
             if not is_public(ctx, function) or documented_elsewhere(ctx, function):
                 continue
-            kind = "method" if is_method(ctx, function) else "function"
+            cls = enclosing_class(ctx, function)
+            if cls is not None and cls.bases and ctx.fact(Overrides).base_defining(cls, name) is not None:
+                continue  # an override: the base documents the method
+            kind = "method" if cls is not None else "function"
             self.report(function, f"add a docstring to the public {kind} `{name}`")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from flake8_house_rules.paths import matches
 from flake8_house_rules.rule import Example, Rule
-from flake8_house_rules.rules.hr0xx_hygiene.common import is_main_guard
+from flake8_house_rules.rules.hr0xx_hygiene.common import is_main_guard, is_migration
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -25,6 +25,8 @@ PROMPT_CALLS = ("input(", "getpass(")
 PROMPT_NAMES = frozenset({"builtins.input", "getpass.getpass"})
 #: ruff's and flake8-print's codes for a print: a noqa comment naming T201 says the project decided it stays.
 PRINT_WAIVER_RE = re.compile(r"#\s*noqa:[\s,A-Z0-9]*\bT20[1-3]?\b", re.IGNORECASE)
+#: The same waiver for the whole file: ruff's file-level noqa comment naming T201, on a line of its own.
+FILE_WAIVER_RE = re.compile(r"^[ \t]*#\s*(?:ruff|flake8)\s*[:=]\s*noqa\s*:[\s,A-Z0-9]*\bT20[1-3]?\b", re.I | re.M)
 
 
 def is_command_line_module(ctx: ModuleContext) -> bool:
@@ -50,6 +52,39 @@ def is_command_line_module(ctx: ModuleContext) -> bool:
     )
 
 
+def calls_command_line_helpers(ctx: ModuleContext) -> bool:
+    """Whether the module calls a function imported from a project module that imports a command-line framework.
+
+    Such a module writes a command's output through the command line's helpers (`echo_green(...)` of a
+    module importing `click`). Each imported module's summary is read once; a library module is not followed.
+    """
+    in_project = ctx.in_project
+    project = in_project.project
+    if project is None:
+        return False
+    imported = {origin for origins in ctx.import_names.values() for origin in origins}
+    verdicts: dict[str, bool] = {}
+    for call in ctx.nodes_of(ast.Call):
+        name = ctx.call_name(call)
+        if name is None or name not in imported:
+            continue
+        module = in_project.absolute(name.rpartition(".")[0])
+        if not module:
+            continue
+        if module not in verdicts:
+            located = project.locate(module, in_project.start)
+            verdicts[module] = (
+                located is not None
+                and located.path is not None
+                and any(
+                    origin.partition(".")[0] in COMMAND_LINE_FRAMEWORKS for origin in project.summary(located).imports
+                )
+            )
+        if verdicts[module]:
+            return True
+    return False
+
+
 class PrintCall(Rule):
     """## What it does
     Checks for calls of the builtin `print(...)` (a local function or import called `print` is not the
@@ -60,15 +95,19 @@ class PrintCall(Rule):
     `cli_*.py`, importing a command-line framework (`argparse`, `click`, `typer`, `cyclopts`, `fire`,
     `docopt`, `rich_click`, `cleo`), with a module-level `if __name__ == "__main__":` block (a script, the
     in-module twin of `__main__.py`), or calling `input()` or `getpass.getpass()` (an interactive program,
-    which prints its side of the dialogue). Nor in migration scripts (the `migration` role), whose output is
-    the migration tool's console and whose code is frozen history, nor in test modules (`hr-test-modules`)
-    and the helpers beside them, whose output pytest captures for the test report.
+    which prints its side of the dialogue). Nor in migration scripts (the `migration` role, and Django
+    migrations), whose output is the migration tool's console and whose code is frozen history, nor in
+    test modules (`hr-test-modules`) and the helpers beside them, whose output pytest captures for the
+    test report. And a module that calls a function imported from a project module which imports a
+    command-line framework (`from app.common.utils import echo_green`, where `utils` imports `click`): it
+    writes a command's console output through the command line's own helpers, so its prints are that
+    output too (read from the project model; a helper of a library is not followed).
 
     Two kinds of `print` are not output for a log, and are not reported:
     - a print with a `file=` argument other than `sys.stdout` or `sys.stderr`: that writes to a file or a
       stream object (`print(row, file=report)`), which is I/O, not a stand-in for logging;
-    - a print whose line says `# noqa: T201` (ruff's and flake8-print's code for the same check): the
-      project has already decided that this print stays.
+    - a print whose line says `# noqa: T201` (ruff's and flake8-print's code for the same check), or in a
+      module whose own line is ruff's file-level noqa naming `T201`: the project has already decided that it stays.
 
     A print to `sys.stderr` counts: it is the classic home-made warning log. Put other command-line modules
     in `hr-print-allowed` (for example `tools/*`).
@@ -147,7 +186,7 @@ class PrintCall(Rule):
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
         """Modules other than command lines, scripts, tests, migrations and allowed paths."""
-        if matches(ctx.path, ctx.config.print_allowed) or ctx.is_migration_module() or ctx.is_test_module():
+        if matches(ctx.path, ctx.config.print_allowed) or is_migration(ctx) or ctx.is_test_module():
             return False
         return not is_command_line_module(ctx)
 
@@ -161,6 +200,10 @@ class PrintCall(Rule):
         for ancestor in self.ctx.ancestors_in_function(node):
             if is_main_guard(ancestor) and isinstance(self.ctx.parent(ancestor), ast.Module):
                 return
+        if self.ctx.derived("hr003.file_waiver", lambda: FILE_WAIVER_RE.search(self.ctx.source()) is not None):
+            return
+        if self.ctx.derived("hr003.command_line_helpers", lambda: calls_command_line_helpers(self.ctx)):
+            return
         self.report(node)
 
     def _to_console(self, stream: ast.expr) -> bool:

@@ -8,7 +8,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
-from flake8_house_rules.rules.hr0xx_hygiene.common import is_generated_module
+from flake8_house_rules.rules.hr0xx_hygiene.common import is_generated_module, is_migration
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -64,11 +64,16 @@ def _compares_status(compare: ast.Compare) -> bool:
     )
 
 
+FINAL = frozenset({"typing.Final", "typing_extensions.Final"})
+
+
 class MagicNumber(Rule):
     """## What it does
     Checks for numeric literals in code outside the places where a number is named or explains itself:
     - the value of an assignment at module or class level (`TIMEOUT_SECONDS = 30`, a class attribute, an
       enum member, a pydantic `Field(default=30)`), anywhere inside that value;
+    - the value of an assignment annotated `Final`, at any level (`max_length: Final = 10_000` in a
+      function names the number as a constant does);
     - a parameter default (`def fetch(retries: int = 3)`);
     - an index or slice (`parts[3]`, `text[:80]`);
     - an annotation (`Literal[3]`);
@@ -82,7 +87,7 @@ class MagicNumber(Rule):
     - a version tuple compared with `sys.version_info` (`sys.version_info >= (3, 12)`).
     A negative number is judged as a whole (`-5` is reported at the minus sign). Booleans are not numbers
     here. Test modules (`hr-test-modules`) are not checked: expected values are the point of a test; nor
-    are migration scripts (the `migration` role), frozen generated history whose column sizes
+    are migration scripts (the `migration` role, and Django migrations), frozen generated history whose column sizes
     (`sa.String(length=255)`) must stay as they were written.
 
     ## Why is this bad?
@@ -115,6 +120,8 @@ class MagicNumber(Rule):
     options = ("hr-allowed-numbers", "hr-test-modules")
     valid = (
         "TIMEOUT_SECONDS = 30\nLIMITS = {'free': 10, 'pro': 500}",
+        "from typing import Final\n\n\ndef clip(text: str) -> str:\n    max_length: Final = 10_000\n"
+        "    return text[:max_length]",
         "class Settings:\n    timeout: float = 2.5\n    port = Field(default=8080)",
         "def fetch(retries: int = 3, *, backoff: float = 0.5) -> None:\n    pass",
         "def head(text: str) -> str:\n    return text[:80] + text[-3] + text[5:10:2]",
@@ -145,6 +152,7 @@ class MagicNumber(Rule):
     invalid = (
         "async def fetch(client, url: str) -> None:\n    await client.get(url, timeout=30)  # error: HR005",
         "def f(x: int) -> bool:\n    return x > 42  # error: HR005",
+        "def clip(text: str) -> str:\n    max_length: int = 10_000  # error: HR005\n    return text[:max_length]",
         "def f(x: float) -> float:\n    return x * 0.75  # error: HR005",
         "def f(x: int) -> int:\n    return x - -5  # error: HR005",
         "for attempt in range(5):  # error: HR005\n    pass",
@@ -160,7 +168,7 @@ class MagicNumber(Rule):
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
         """Test modules, migration scripts and generated modules are not checked."""
-        return not ctx.is_test_module() and not ctx.is_migration_module() and not is_generated_module(ctx)
+        return not ctx.is_test_module() and not is_migration(ctx) and not is_generated_module(ctx)
 
     def visit_Module(self, node: ast.Module) -> None:
         """Read the module's constants once; numbers are a small share of them, so check the type first.
@@ -222,6 +230,11 @@ class MagicNumber(Rule):
                 return any(self._is_version_info(side) for side in sides)
         return False
 
+    def _final(self, annotation: ast.expr) -> bool:
+        """Whether an annotation is `typing.Final` (or `Final[int]`): the assignment names a constant."""
+        target = annotation.value if isinstance(annotation, ast.Subscript) else annotation
+        return self.ctx.qualname(target) in FINAL
+
     def _is_version_info(self, node: ast.expr) -> bool:
         """`sys.version_info`, or a subscript of it (`sys.version_info[:2]`)."""
         if isinstance(node, ast.Subscript):
@@ -265,6 +278,8 @@ class MagicNumber(Rule):
             elif kind is ast.Assign or kind is ast.AnnAssign:
                 if kind is ast.AnnAssign and child is parent.annotation:  # type: ignore[attr-defined]
                     verdict = True
+                elif kind is ast.AnnAssign and self._final(parent.annotation):  # type: ignore[attr-defined]
+                    verdict = child is parent.value  # type: ignore[attr-defined] - `limit: Final = 10_000` names it
                 else:
                     holder = parents.get(parent)
                     while type(holder) in BLOCK_STATEMENTS:

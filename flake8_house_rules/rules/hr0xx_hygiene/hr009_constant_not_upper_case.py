@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
-from flake8_house_rules.rules.hr0xx_hygiene.common import is_dunder, is_generated_module
+from flake8_house_rules.rules.hr0xx_hygiene.common import is_dunder, is_generated_module, is_migration
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -71,7 +71,7 @@ class ConstantNotUpperCase(Rule):
     (Alembic's `revision`, `down_revision`, `branch_labels`, `depends_on`, Django's `default_app_config` and
     `app_name`, `pytest_plugins`, PEP 249's `apilevel`, `threadsafety`, `paramstyle`); and every name in a
     tool's configuration file (Sphinx's `conf.py`, gunicorn's config), whose names the tool dictates.
-    Migration scripts (the `migration` role: alembic's `versions/` folders, or a module importing
+    Migration scripts (Django's, and the `migration` role: alembic's `versions/` folders, or a module importing
     `alembic.op`) are not checked: their module-level names (`revision`, a project's own `app_version`) are
     read by the migration tooling under the spelling it generated.
 
@@ -132,7 +132,7 @@ class ConstantNotUpperCase(Rule):
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
         """Migration scripts and generated modules are not checked."""
-        return not ctx.is_migration_module() and not is_generated_module(ctx)
+        return not is_migration(ctx) and not is_generated_module(ctx)
 
     def visit_Module(self, node: ast.Module) -> None:
         """Read the module scope's bindings once."""

@@ -6,6 +6,7 @@ import ast
 import re
 from typing import TYPE_CHECKING
 
+from flake8_house_rules.context.overrides import Overrides
 from flake8_house_rules.rule import Example, Rule
 from flake8_house_rules.rules.hr0xx_hygiene.common import is_main_guard
 
@@ -138,9 +139,9 @@ class ModuleLevelServiceSingleton(Rule):
     (`get_settings()`, `structlog.get_logger()`) are accessors. Also silent: UPPER_CASE names (a constant
     value object such as `DEFAULT_PAGE = Page(size=20)`), the module's own enums, pydantic models, named
     tuples, typed dicts, dataclasses and exceptions (values, not services), the `if __name__ == "__main__":`
-    block, and test modules. A class of the module that defines `__new__` (a process-wide singleton whose
-    every call returns the same instance) is not reported either: calling it is an accessor, and nothing
-    can be injected at import time.
+    block, and test modules. A class that defines `__new__` (a process-wide singleton whose every call
+    returns the same instance), of the module or of another project module (read from the project model),
+    is not reported either: calling it is an accessor, and nothing can be injected at import time.
 
     ## Why is this bad?
     A module-level service is created at import time, shared by every caller and every test, and cannot be
@@ -275,6 +276,9 @@ class ModuleLevelServiceSingleton(Rule):
         origin = self.ctx.qualname(func)
         if origin is None:
             return False
+        methods = self.ctx.fact(Overrides).class_methods(origin)
+        if methods is not None and "__new__" in methods:
+            return False  # a project singleton read from its module's summary: calling it is an accessor
         if origin.startswith("."):
             return True
         top = origin.partition(".")[0]

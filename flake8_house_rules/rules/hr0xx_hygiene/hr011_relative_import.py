@@ -22,18 +22,35 @@ if TYPE_CHECKING:
 MAX_PACKAGE_DEPTH = 30
 #: How many imported names the message spells out.
 MAX_NAMES = 3
+#: How many folders above the top package are checked for an `__init__.py` (a package the climb missed).
+NAMESPACE_LOOKUP = 3
 VENDORED_PATHS = ("*/_vendor/*", "_vendor/*", "*/_vendored/*", "_vendored/*", "*/vendor/*", "vendor/*")
 
 
 @functools.lru_cache(maxsize=1024)
 def package_of(folder: str) -> tuple[str, ...]:
-    """The dotted package a folder is (`("app", "users")`), climbing while folders hold an `__init__.py`."""
+    """The dotted package a folder is (`("app", "users")`), climbing while folders hold an `__init__.py`.
+
+    A folder without one inside a package (`litellm/llms/azure_ai/`, a namespace portion under the regular
+    `litellm.llms`) is climbed through too. Empty (unknown) when the climb ends below another package
+    (namespace folders two deep): the top package cannot be told, and a wrong name would break the import.
+    """
     parts: list[str] = []
     here = Path(folder)
-    while len(parts) < MAX_PACKAGE_DEPTH and (here / "__init__.py").is_file() and here.name:
+    while len(parts) < MAX_PACKAGE_DEPTH and here.name and _in_package(here):
         parts.append(here.name)
         here = here.parent
+    above = here
+    for _ in range(NAMESPACE_LOOKUP):
+        above = above.parent
+        if (above / "__init__.py").is_file():
+            return ()
     return tuple(reversed(parts))
+
+
+def _in_package(folder: Path) -> bool:
+    """Whether a folder is a package: it holds an `__init__.py`, or its parent does (a namespace portion)."""
+    return (folder / "__init__.py").is_file() or (folder.parent / "__init__.py").is_file()
 
 
 def absolute_module(package: tuple[str, ...], node: ast.ImportFrom) -> str | None:
@@ -51,7 +68,10 @@ class RelativeImport(Rule):
     Checks for relative imports: `from . import x`, `from .models import User`, `from ..core import db`.
     Reported at the import statement, with the absolute import to write when the module's folders are
     packages on disk (each holds an `__init__.py`): `from .models import User` in `app/users/routes.py`
-    gives `from app.users.models import User`.
+    gives `from app.users.models import User`. A folder without `__init__.py` right inside a package is a
+    namespace portion of it (`litellm/llms/azure_ai/` in `litellm.llms`); where the folders do not say which
+    package is the top (namespace folders two deep inside a package), the message names no module and no
+    fix is offered, as a wrong name would break the import.
 
     Not checked: vendored code (a module under a `_vendor/`, `_vendored/` or `vendor/` folder), copied into a
     package from elsewhere, which must import relatively to work wherever it is copied. Other trees that

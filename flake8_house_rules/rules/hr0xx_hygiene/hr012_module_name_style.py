@@ -8,6 +8,7 @@ import re
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.rules.hr0xx_hygiene.common import is_migration
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -47,8 +48,10 @@ class ModuleNameStyle(Rule):
     `kebab`, test modules (`hr-test-modules`: `test_users.py`, `conftest.py`) keep their snake_case names,
     because pytest only collects `test_*.py` files, and no module can be imported under a kebab-case name,
     so only choose `kebab` for files that are run, not imported. Code read from stdin without a file name
-    is not checked, nor are migration scripts (the `migration` role), whose file names alembic's
-    `file_template` generates (`2023-08-28_initial_migration.py`) and loads by path. Case is read by Unicode
+    is not checked, nor are migration scripts (the `migration` role, and Django migrations), whose file
+    names alembic's `file_template` generates (`2023-08-28_initial_migration.py`) and loads by path, nor
+    executable scripts (a first line starting with `#!`, such as a hook run as `mlflow-suggest-hook.py`):
+    they are run by their path, never imported. Case is read by Unicode
     category (`café.py` is snake_case); the name suggested always fits the style (`my module.py` gives
     `my_module.py`).
 
@@ -76,6 +79,7 @@ class ModuleNameStyle(Rule):
     options = ("hr-module-naming", "hr-test-modules")
     valid = (
         Example("x = 1", path="app/services/user_service.py"),
+        Example("#!/usr/bin/env python3\nx = 1", path="skills/hooks/mlflow-suggest-hook.py"),
         Example("x = 1", path="app/__init__.py"),
         Example("x = 1", path="app/_compat.py"),
         Example("x = 1", path="migrations/versions/0001_initial.py"),
@@ -100,8 +104,10 @@ class ModuleNameStyle(Rule):
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Only modules read from a file with a name, and not migration scripts."""
-        return ctx.path is not None and not ctx.is_migration_module()
+        """Only modules read from a file with a name, not migration scripts nor scripts with a `#!` line."""
+        if ctx.path is None or is_migration(ctx):
+            return False
+        return not (ctx.lines and ctx.lines[0].startswith("#!"))
 
     def visit_Module(self, node: ast.Module) -> None:
         """Check the file name against the configured style, once per module."""

@@ -6,7 +6,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
-from flake8_house_rules.rules.hr0xx_hygiene.common import docstring_node, functions, is_generated_module
+from flake8_house_rules.rules.hr0xx_hygiene.common import docstring_node, functions, is_generated_module, is_migration
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -64,8 +64,8 @@ class FunctionTooLong(Rule):
     50). Every statement counts, those nested in `if`, `for`, `while`, `with`, `try` and `match` blocks
     too; a nested `def` or `class` counts as one (its body is measured on its own); the docstring does not
     count. Reported on the `def` line with the count and the limit ("60 statements, limit 50").
-    Migration scripts (the `migration` role) are not checked: an `upgrade()` that adds sixty columns is
-    generated, linear and frozen history.
+    Migration scripts (the `migration` role, and Django migrations) are not checked: an `upgrade()` that
+    adds sixty columns is generated, linear and frozen history.
 
     Only a body spanning more lines than the limit is counted: that keeps the rule free on the short functions
     that make up nearly all code, and a shorter body can only hold more statements than lines by packing
@@ -128,7 +128,7 @@ class FunctionTooLong(Rule):
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
         """Migration scripts and generated modules are not checked."""
-        return not ctx.is_migration_module() and not is_generated_module(ctx)
+        return not is_migration(ctx) and not is_generated_module(ctx)
 
     def visit_Module(self, node: ast.Module) -> None:
         """Count the statements of the functions whose body spans more lines than the limit."""

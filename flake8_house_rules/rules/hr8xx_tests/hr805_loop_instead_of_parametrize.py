@@ -31,7 +31,9 @@ class LoopInsteadOfParametrize(Rule):
     comparison says better than separate tests), a loop in a function nested in the test, and
     a loop over objects the test built (a case names a variable bound in the test, such as
     `for connection in (active, idle):`: a decorator cannot see them), a loop whose constant cases repeat
-    (`for i in [1, 2, 1]:` walks a sequence of steps), a loop whose body only checks fields of one result
+    (`for i in [1, 2, 1]:` walks a sequence of steps), a loop that carries state from one case to the next
+    (it adds to a collection bound before it, `calls.append(...)`, or augments such a name: the cases are
+    a sequence checked as a whole after the loop), a loop whose body only checks fields of one result
     with the loop variable as the key (`assert response.json()[key] == ...`, `morsel.get(attr) == ...`),
     and `unittest.TestCase` methods (a class with bases), where `parametrize` does not apply and
     `self.subTest` is the tool.
@@ -115,6 +117,12 @@ class LoopInsteadOfParametrize(Rule):
             path=TEST,
         ),
         Example(
+            "def test_wrapped_once(client) -> None:\n    calls = []\n    for item in ('first', 'second'):\n"
+            "        wrapper_calls = 0\n        assert client.get(item).ok\n        calls.append(wrapper_calls)\n"
+            "    assert calls == [1, 1]",
+            path=TEST,
+        ),
+        Example(
             "def test_fields(client) -> None:\n    response = client.post('/')\n"
             "    for key in ('profile', 'preferences'):\n        assert response.json()[key]['unknown'] == ['a']\n"
             "    for attr in ['path', 'domain']:\n        if expected.get(attr):\n"
@@ -123,6 +131,11 @@ class LoopInsteadOfParametrize(Rule):
         ),
     )
     invalid = (
+        Example(
+            "def test_sizes(reader) -> None:\n    for size in (6, 7):  # error: HR805\n        chunks = []\n"
+            "        chunks.append(reader.read(size))\n        assert chunks == [b'x' * size]",
+            path=TEST,
+        ),
         Example(
             "def test_invalid_url() -> None:\n    for url in ['not-a-url', '', 'ftp://x']:  # error: HR805\n"
             "        assert not valid(url)",
@@ -177,7 +190,7 @@ class LoopInsteadOfParametrize(Rule):
         if not self._parametrizable(cases, function) or _repeats(cases):
             return
         targets = {name.id for name in _names(node.target)}
-        if targets and _asserts_on(node, targets) and not _field_checks(node, targets):
+        if targets and _asserts_on(node, targets) and not _field_checks(node, targets) and not _accumulates(node):
             self.report(node)
 
     def _parametrizable(self, cases: ast.List | ast.Tuple, function: ast.AST) -> bool:
@@ -234,6 +247,40 @@ def _asserts_on(loop: ast.For, targets: set[str]) -> bool:
         elif not isinstance(node, NESTED_SCOPES):
             stack.extend(ast.iter_child_nodes(node))
     return False
+
+
+#: Methods that add to a collection: a loop calling one on a collection from before it carries state.
+ACCUMULATORS = frozenset({"append", "extend", "add", "update", "insert", "appendleft"})
+
+
+def _accumulates(loop: ast.For) -> bool:
+    """Whether the loop carries state from one case to the next: it adds to a collection bound before it
+    (`calls.append(...)`, `seen.add(...)`) or augments such a name (`total += ...`).
+
+    The cases then form a sequence checked as a whole after the loop (`assert calls == [1, 1, 1]`), which
+    separate tests could not check.
+    """
+    stack: list[ast.AST] = list(loop.body)
+    inside: set[str] = {name.id for name in _names(loop.target)}
+    touched: set[str] = set()
+    seen = 0
+    while stack and seen < MAX_LOOP_NODES:
+        node = stack.pop()
+        seen += 1
+        if isinstance(node, ast.Assign):
+            inside.update(name.id for target in node.targets for name in _names(target))
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            touched.add(node.target.id)
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ACCUMULATORS
+            and isinstance(node.func.value, ast.Name)
+        ):
+            touched.add(node.func.value.id)
+        if not isinstance(node, NESTED_SCOPES):
+            stack.extend(ast.iter_child_nodes(node))
+    return bool(touched - inside)
 
 
 def _repeats(cases: ast.List | ast.Tuple) -> bool:
