@@ -12,7 +12,9 @@
   - `<app>.router` of a known app: it is the app's own router, so it holds the same routes.
 
   - an instance of a subclass of `APIRouter` or `FastAPI` (`router = AppRouter(prefix="/users")`), the
-    subclass defined in the module or in another module of the project (`context/project.py`);
+    subclass defined in the module or in another module of the project (`context/project.py`), however the
+    import spells it (`from app.api import AppRouter` through a re-export, `from ..api import base` then
+    `base.AppRouter()`, a subclass of a project subclass); a name or parameter annotated with such a class;
   - at module level, what the bindings above the decorator made the name: `app = SomeMiddleware(app)`
     after the routes does not hide them.
 
@@ -89,27 +91,32 @@ SEGMENT_COVERS = {
 
 
 def imports_fastapi(ctx: ModuleContext) -> bool:
-    """Whether the module imports anything from `fastapi` (computed once per module).
+    """Whether the module imports anything from `fastapi`, or declares routes on a router it can prove.
 
-    Also when it decorates routes and imports, from another module of the project, a subclass of
-    `APIRouter`/`FastAPI` (`from app.api.base import AppRouter`): its routers are FastAPI's all the same.
+    The second covers a module that builds its routers from a subclass of `APIRouter`/`FastAPI` imported
+    from another module of the project (`from app.api.base import AppRouter`, `from app.api import base`
+    then `base.AppRouter(...)`): its routers are FastAPI's all the same. Computed once per module.
     """
+    return _imports_fastapi_directly(ctx) or bool(ctx.fact(FastAPIRoutes).routes)
+
+
+def _imports_fastapi_directly(ctx: ModuleContext) -> bool:
     return ctx.fact(_imports_fastapi)
 
 
 def _imports_fastapi(ctx: ModuleContext) -> bool:
-    if any(
+    return any(
         origin == "fastapi" or origin.startswith("fastapi.")
         for origins in ctx.import_names.values()
         for origin in origins
-    ):
-        return True
-    place = ctx.in_project
-    if place.project is None or not _decorates_routes(ctx):
-        return False
-    return any(
-        place.built_by(origin) in {"app", "router"} for origins in ctx.import_names.values() for origin in origins
     )
+
+
+def _may_declare_routes(ctx: ModuleContext) -> bool:
+    """Whether the module may hold routes: it imports `fastapi`, or it is in a project and decorates like a route."""
+    if _imports_fastapi_directly(ctx):
+        return True
+    return ctx.in_project.project is not None and _decorates_routes(ctx)
 
 
 def _decorates_routes(ctx: ModuleContext) -> bool:
@@ -283,7 +290,7 @@ class FastAPIRoutes:
         self._objects: dict[object, RouterObject | None] = {}
         self._self_attributes: dict[tuple[ast.ClassDef, str], list[ast.expr | None]] | None = None
         self._returns: dict[ast.AST, list[ast.Return]] | None = None
-        self.routes: list[Route] = self._collect() if imports_fastapi(ctx) else []
+        self.routes: list[Route] = self._collect() if _may_declare_routes(ctx) else []
         self.by_function: dict[Function, list[Route]] = {}
         for route in self.routes:
             self.by_function.setdefault(route.function, []).append(route)
@@ -505,11 +512,20 @@ class FastAPIRoutes:
             return "app"
         if qualname in ROUTER_CLASSES:
             return "router"
-        if qualname is not None:  # a subclass of `APIRouter`/`FastAPI` from another module of the project
+        return self._subclass_kind(call.func, qualname)
+
+    def _subclass_kind(self, expr: ast.expr, qualname: str | None) -> RouterKind | None:
+        """Whether a class expression is a subclass of `FastAPI` (`app`) or `APIRouter` (`router`) the module can prove.
+
+        A class of another project module (imported, or through an imported module: `base.AppRouter`), or
+        a class defined in this module once, whose bases (followed across the project) include one of them.
+        """
+        ctx = self.ctx
+        if qualname is not None:  # a subclass from another module of the project
             built = ctx.in_project.built_by(qualname)
             return built if built in {"app", "router"} else None
-        if isinstance(call.func, ast.Name):  # a subclass defined in this module
-            bindings = ctx.lookup(call.func)
+        if isinstance(expr, ast.Name):  # a subclass defined in this module
+            bindings = ctx.lookup(expr)
             if bindings and len(bindings) == 1 and isinstance(bindings[0].node, ast.ClassDef):
                 names = ctx.classes.ancestry(bindings[0].node).names
                 if not names.isdisjoint(ROUTER_CLASSES):
@@ -524,7 +540,9 @@ class FastAPIRoutes:
         qualname = self.ctx.qualname(annotation)
         if qualname in APP_CLASSES:
             return "app"
-        return "router" if qualname in ROUTER_CLASSES else None
+        if qualname in ROUTER_CLASSES:
+            return "router"
+        return self._subclass_kind(annotation, qualname)
 
 
 def _index(items: list[ast.AST], node: ast.AST) -> int:
