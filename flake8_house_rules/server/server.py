@@ -375,20 +375,17 @@ def code_action_resolve(server: HouseRulesServer, action: types.CodeAction) -> t
     return action
 
 
-@SERVER.feature(types.WORKSPACE_EXECUTE_COMMAND, types.ExecuteCommandOptions(commands=[APPLY_AUTOFIX]))
-async def execute_command(server: HouseRulesServer, params: types.ExecuteCommandParams) -> None:
-    """`house-rules.applyAutofix` with a document's URI (or `{"uri": ...}`): its fix-all applied by the client."""
-    if params.command != APPLY_AUTOFIX:
-        return
-    for argument in params.arguments or ():
+@SERVER.command(APPLY_AUTOFIX)
+async def apply_autofix(ls: HouseRulesServer, *arguments: object) -> None:
+    """`house-rules.applyAutofix` with documents' URIs (or `{"uri": ...}`): each one's fix-all, sent to the client."""
+    for argument in arguments:
         uri = argument.get("uri") if isinstance(argument, dict) else argument
         if not isinstance(uri, str):
             continue
-        change = _fix_all_edit(server, uri)
+        change = _fix_all_edit(ls, uri)
         if change is not None:
-            await server.workspace_apply_edit_async(
-                types.ApplyWorkspaceEditParams(edit=change, label="house-rules: fix all")
-            )
+            params = types.ApplyWorkspaceEditParams(edit=change, label="house-rules: fix all")
+            await ls.workspace_apply_edit_async(params)
 
 
 @SERVER.feature(types.TEXT_DOCUMENT_HOVER)
