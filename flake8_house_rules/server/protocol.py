@@ -86,7 +86,11 @@ def rule_url(code: str) -> str | None:
 
 
 def to_diagnostic(found: Diagnostic, lines: Sequence[str], units: Units) -> types.Diagnostic:
-    """One finding as an LSP diagnostic: code, message, a warning, a link to the rule's page, and its range."""
+    """One finding as an LSP diagnostic: code, message, a warning, a link to the rule's page, and its range.
+
+    `data` holds the line whose `# noqa` silences it when that is not the finding's own first line (a finding
+    inside a multi-line string is silenced at the string's last line).
+    """
     start = units.position(lines, found.line, found.col)
     end = units.position(lines, found.end_line, found.end_col)
     if (end.line, end.character) <= (start.line, start.character):  # a point: underline to the line's end
@@ -101,10 +105,48 @@ def to_diagnostic(found: Diagnostic, lines: Sequence[str], units: Units) -> type
         message=found.message,
         severity=types.DiagnosticSeverity.Error if problem else types.DiagnosticSeverity.Warning,
         code=found.code,
-        code_description=types.CodeDescription(href=url) if url else None,
+        code_description=_description(url) if url else None,
         source=SOURCE,
-        data={"noqa_row": found.noqa_row},
+        data={"noqa_row": found.noqa_row} if found.noqa_row != start.line + 1 else None,
     )
+
+
+@functools.cache
+def _description(url: str) -> types.CodeDescription:
+    return types.CodeDescription(href=url)
+
+
+class Converted:
+    """The LSP diagnostics of the previous version of a document, to reuse for the findings that did not move.
+
+    A finding at the same place, with the same message and the same text on its lines, gives the same
+    diagnostic: an edit elsewhere in a long buffer converts only what it changed. Only the last version's
+    diagnostics are kept.
+    """
+
+    __slots__ = ("_made",)
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[object, ...], types.Diagnostic] = {}
+
+    def convert(self, found: Sequence[Diagnostic], lines: Sequence[str], units: Units) -> list[types.Diagnostic]:
+        """The diagnostics of a version's findings, reusing the previous version's where they are the same."""
+        previous, made = self._made, {}
+        count = len(lines)
+        result = []
+        for item in found:
+            first, last = item.line, item.end_line
+            if not (0 < first <= count and 0 < last <= count):  # at the end of the text: made afresh
+                result.append(to_diagnostic(item, lines, units))
+                continue
+            key = (*item[:7], lines[first - 1], lines[last - 1] if last != first else None)
+            diagnostic = previous.get(key)
+            if diagnostic is None:
+                diagnostic = to_diagnostic(item, lines, units)
+            made[key] = diagnostic
+            result.append(diagnostic)
+        self._made = made
+        return result
 
 
 def noqa_edit(lines: Sequence[str], row: int, code: str) -> types.TextEdit | None:

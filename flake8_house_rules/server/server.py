@@ -35,11 +35,11 @@ from flake8_house_rules.server.fixing import (
 from flake8_house_rules.server.linting import ClientSettings, Linters, Outcome
 from flake8_house_rules.server.protocol import (
     SOURCE,
+    Converted,
     Units,
     hover_text,
     noqa_code_at,
     noqa_edit,
-    to_diagnostic,
 )
 
 if TYPE_CHECKING:
@@ -63,6 +63,7 @@ class HouseRulesServer(LanguageServer):
         super().__init__("house-rules", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.linters = Linters()
         self.latest: dict[str, Snapshot] = {}
+        self.converted: dict[str, Converted] = {}
         self.pending: dict[str, asyncio.TimerHandle] = {}
         self.pull = False
 
@@ -93,7 +94,10 @@ class HouseRulesServer(LanguageServer):
         text = source.replace("\r\n", "\n").replace("\r", "\n") if "\r" in source else source
         lines = split_lines(text)
         units = self.units
-        found = [to_diagnostic(item, lines, units) for item in outcome.diagnostics]
+        converted = self.converted.get(document.uri)
+        if converted is None:
+            converted = self.converted[document.uri] = Converted()
+        found = converted.convert(outcome.diagnostics, lines, units)
         for problem in outcome.problems:
             self.window_log_message(types.LogMessageParams(type=types.MessageType.Warning, message=problem))
         kept = Snapshot(document.version, source, text, lines, outcome.diagnostics, found)
@@ -134,6 +138,7 @@ class HouseRulesServer(LanguageServer):
         """Configuration changed: lint every open document again (or ask a pulling client to ask again)."""
         self.linters.reset()
         self.latest.clear()  # each document's findings were under the old configuration
+        self.converted.clear()
         if self.pull:
             refresh = self.client_capabilities.workspace
             if refresh and refresh.diagnostics and refresh.diagnostics.refresh_support:
@@ -206,6 +211,7 @@ def did_close(server: HouseRulesServer, params: types.DidCloseTextDocumentParams
     if pending is not None:
         pending.cancel()
     server.latest.pop(uri, None)
+    server.converted.pop(uri, None)
     if not server.pull:
         server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
