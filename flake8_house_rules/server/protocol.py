@@ -68,9 +68,13 @@ class Units:
         With `wrap`, a column past the line's end (an edit that takes the line break) is the next line's start.
         """
         row = max(0, line - 1)
-        if row >= len(lines):
-            last = len(lines) - 1
-            return types.Position(last, self.of(lines[last], len(lines[last]))) if lines else types.Position(0, 0)
+        if row >= len(lines):  # past the last line: the end of the text
+            if not lines:
+                return types.Position(0, 0)
+            last = lines[-1]
+            if last.endswith(("\n", "\r")):
+                return types.Position(len(lines), 0)
+            return types.Position(len(lines) - 1, self.of(last, len(last)))
         text = lines[row].rstrip("\r\n")
         if wrap and column > len(text) and row + 1 < len(lines):
             return types.Position(row + 1, 0)
