@@ -189,7 +189,8 @@ async def test_disable_extends_an_existing_noqa(client: LanguageClient, tmp_path
         context=types.CodeActionContext(diagnostics=found),
     )
     actions = await client.text_document_code_action_async(params)
-    edit = actions[0].edit.changes[uri][0]
+    action = next(a for a in actions if a.title == "Disable HR101 for this line")
+    edit = action.edit.changes[uri][0]
     line = text.splitlines()[4]
     first, last = edit.range.start.character, edit.range.end.character
     assert line[:first] + edit.new_text + line[last:] == "x: typing.Optional[int] = None  # noqa: E501, HR101"

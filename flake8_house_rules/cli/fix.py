@@ -89,9 +89,17 @@ def fix_settings(invocation: Invocation) -> FixSettings:
     cached = invocation.extra.get("_fix_settings")
     if isinstance(cached, FixSettings):
         return cached
-    extra = invocation.extra
-    table = invocation.project.table
-    where = invocation.project.pyproject
+    settings = table_fix_settings(invocation.project.table, invocation.project.pyproject, invocation.extra)
+    invocation.extra["_fix_settings"] = settings
+    return settings
+
+
+def table_fix_settings(
+    table: Mapping[str, Any],  # Any: raw TOML values, checked here
+    where: object,
+    extra: Mapping[str, Any],  # Any: parsed flags, as `Invocation.extra` holds them
+) -> FixSettings:
+    """The fix settings of a `[tool.flake8-house-rules]` table (of the file `where`), flags in `extra` over it."""
 
     def flag_or_key(flag: str, key: str) -> bool:
         value = extra.get(flag)
@@ -120,7 +128,7 @@ def fix_settings(invocation: Invocation) -> FixSettings:
         return tuple("" if item.upper() == "ALL" else item.upper() for item in value)
 
     fixable = code_list("fixable", "fixable")
-    settings = FixSettings(
+    return FixSettings(
         fix=flag_or_key("fix", "fix"),
         unsafe=flag_or_key("unsafe_fixes", "unsafe-fixes"),
         diff=bool(extra.get("diff")),
@@ -130,8 +138,6 @@ def fix_settings(invocation: Invocation) -> FixSettings:
         fixable=fixable,
         unfixable=code_list("unfixable", "unfixable") or (),
     )
-    invocation.extra["_fix_settings"] = settings
-    return settings
 
 
 def fix_json(diagnostic: Diagnostic) -> dict[str, Any] | None:  # Any: JSON values

@@ -10,18 +10,39 @@ client's settings change.
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import os
+import tokenize
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from flake8_house_rules.cli.fix import FixSettings, table_fix_settings
 from flake8_house_rules.cli.lint import Linter
 from flake8_house_rules.cli.settings import Overrides, Project
 from flake8_house_rules.config import ConfigError
+from flake8_house_rules.paths import normalise_path, target_version
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from flake8_house_rules.cli.results import Diagnostic
+    from flake8_house_rules.cli.results import Diagnostic, FileResult
+    from flake8_house_rules.cli.settings import Settings
+
+
+def encoded(text: str) -> bytes:
+    """A buffer's text as the bytes of its file: UTF-8, or the encoding its coding line declares (PEP 263).
+
+    So the engine, which reads bytes as Python does, sees the same characters the editor shows.
+    """
+    data = text.encode("utf-8", "surrogatepass")
+    if "coding" not in text[:400]:
+        return data
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data if encoding in {"utf-8", "utf-8-sig"} else text.encode(encoding)
+    except (SyntaxError, LookupError, UnicodeEncodeError):
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,13 +97,34 @@ class Outcome:
     problems: tuple[str, ...] = ()
 
 
+class ProjectLinter(Linter):
+    """A project's `Linter`, with what the project (and the client) allow to fix: the command's `--fix` settings.
+
+    Unsafe fixes are allowed when the client's `fix-unsafe` or the project's `unsafe-fixes` says so;
+    `fixable` and `unfixable` come from the project's table, as for `house-rules check --fix`.
+    """
+
+    def __init__(self, settings: Settings, fixes: FixSettings) -> None:
+        super().__init__(settings)
+        self.fixes = fixes
+
+    def lint_text(self, text: str, path: str) -> FileResult:
+        """Lint a buffer's text as the file at `path`, encoded as its coding line (if any) declares."""
+        return self.lint_bytes(encoded(text), path, path)
+
+    def target(self, path: str) -> tuple[int, int]:
+        """The Python version the file at `path` targets (what a fixed buffer must still parse on)."""
+        config = self.settings.config
+        return target_version(normalise_path(path, config.cwd), config)
+
+
 @dataclass(slots=True)
 class Linters:
     """One `Linter` per project root, built on first use under the current client settings."""
 
     settings: ClientSettings = field(default_factory=ClientSettings)
     folders: tuple[str, ...] = ()
-    _by_root: dict[str, Linter | ConfigError] = field(default_factory=dict)
+    _by_root: dict[str, ProjectLinter | ConfigError] = field(default_factory=dict)
     _projects: dict[str, Project] = field(default_factory=dict)
 
     def reset(self, settings: ClientSettings | None = None, folders: Iterable[str] | None = None) -> None:
@@ -107,7 +149,7 @@ class Linters:
             self._projects[folder] = project
         return project
 
-    def linter_for(self, path: str) -> Linter | ConfigError:
+    def linter_for(self, path: str) -> ProjectLinter | ConfigError:
         """The linter of the file's project, or the configuration error that stops it from being built."""
         project = self.project_for(path)
         found = self._by_root.get(project.root)
@@ -116,7 +158,10 @@ class Linters:
 
             try:
                 settings = project.resolve(self.settings.overrides(), load_rules())
-                found = Linter(settings)
+                fixes = table_fix_settings(project.table, project.pyproject, {})
+                if self.settings.fix_unsafe:
+                    fixes = dataclasses.replace(fixes, unsafe=True)
+                found = ProjectLinter(settings, fixes)
             except ConfigError as exc:
                 found = exc
             self._by_root[project.root] = found
@@ -127,5 +172,5 @@ class Linters:
         linter = self.linter_for(path)
         if isinstance(linter, ConfigError):
             return Outcome(problems=(f"house-rules: configuration error: {linter}",))
-        result = linter.lint_bytes(text.encode("utf-8"), path, path)
+        result = linter.lint_text(text, path)
         return Outcome(result.diagnostics, problems=(*result.warnings, *result.errors))

@@ -22,14 +22,24 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from flake8_house_rules import __version__
-from flake8_house_rules.cli.results import PROBLEM_NAMES
+from flake8_house_rules.cli.results import PROBLEM_NAMES, split_lines
+from flake8_house_rules.config import ConfigError
+from flake8_house_rules.server.fixing import (
+    NOTHING,
+    Snapshot,
+    fix_all,
+    has_allowed_fix,
+    quick_fixes,
+    whole_lines_edit,
+)
 from flake8_house_rules.server.linting import ClientSettings, Linters, Outcome
 from flake8_house_rules.server.protocol import (
     SOURCE,
+    Converted,
+    Units,
     hover_text,
     noqa_code_at,
     noqa_edit,
-    to_diagnostic,
 )
 
 if TYPE_CHECKING:
@@ -40,6 +50,10 @@ DEBOUNCE_SECONDS = 0.025
 #: The files whose change may change a document's configuration.
 CONFIG_FILES = ("pyproject.toml", "setup.cfg", "tox.ini", ".flake8")
 DISABLE_KIND = types.CodeActionKind.QuickFix
+#: The kind of the whole-document fix (a client asking for plain `source.fixAll` gets that kind).
+FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"
+#: The command that applies the whole-document fix (`workspace/executeCommand`, arguments `[uri]`).
+APPLY_AUTOFIX = "house-rules.applyAutofix"
 
 
 class HouseRulesServer(LanguageServer):
@@ -48,29 +62,53 @@ class HouseRulesServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("house-rules", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.linters = Linters()
-        self.latest: dict[str, list[types.Diagnostic]] = {}
+        self.latest: dict[str, Snapshot] = {}
+        self.converted: dict[str, Converted] = {}
         self.pending: dict[str, asyncio.TimerHandle] = {}
         self.pull = False
+
+    @property
+    def units(self) -> Units:
+        """Columns in the position encoding agreed with the client."""
+        encoding = self.workspace.position_encoding
+        units = getattr(self, "_units", None)
+        if units is None or units.name != encoding:
+            units = self._units = Units(encoding)
+        return units
 
     def document_path(self, uri: str) -> str | None:
         """The absolute file-system path of a document, or `None` for one that is not a file."""
         path = to_fs_path(uri)
         return os.path.abspath(path) if path else None
 
-    def diagnose(self, document: TextDocument) -> list[types.Diagnostic]:
-        """Lint a document's buffer now and keep the diagnostics for code actions and hover."""
+    def snapshot(self, document: TextDocument) -> Snapshot | None:
+        """The document's lint at its current version: kept from the last lint when the text is the same."""
+        kept = self.latest.get(document.uri)
+        source = document.source
+        if kept is not None and kept.version == document.version and kept.source == source:
+            return kept
         path = self.document_path(document.uri)
         if path is None:
-            return []
-        lines = document.lines
-        outcome: Outcome = self.linters.lint(path, document.source)
-        codec = self.workspace.position_codec
-        found = [to_diagnostic(item, lines, codec) for item in outcome.diagnostics]
+            return None
+        outcome: Outcome = self.linters.lint(path, source)
+        text = source.replace("\r\n", "\n").replace("\r", "\n") if "\r" in source else source
+        lines = split_lines(text)
+        units = self.units
+        converted = self.converted.get(document.uri)
+        if converted is None:
+            converted = self.converted[document.uri] = Converted()
+        found = converted.convert(outcome.diagnostics, lines, units)
         for problem in outcome.problems:
             self.window_log_message(types.LogMessageParams(type=types.MessageType.Warning, message=problem))
-        self.latest[document.uri] = found
+        kept = Snapshot(document.version, source, text, lines, outcome.diagnostics, found)
+        self.latest[document.uri] = kept
         gc.collect(0)  # a module's records are garbage as a whole once it is linted
-        return found
+        return kept
+
+    def diagnose(self, document: TextDocument) -> list[types.Diagnostic]:
+        """Lint a document's buffer (unless its version was linted already); its diagnostics."""
+        kept = self.snapshot(document)
+        return [] if kept is None else kept.diagnostics
 
     def publish(self, uri: str) -> None:
         """Lint and push a document's diagnostics (for clients that do not pull them)."""
@@ -99,6 +137,8 @@ class HouseRulesServer(LanguageServer):
     def refresh_all(self) -> None:
         """Configuration changed: lint every open document again (or ask a pulling client to ask again)."""
         self.linters.reset()
+        self.latest.clear()  # each document's findings were under the old configuration
+        self.converted.clear()
         if self.pull:
             refresh = self.client_capabilities.workspace
             if refresh and refresh.diagnostics and refresh.diagnostics.refresh_support:
@@ -171,6 +211,7 @@ def did_close(server: HouseRulesServer, params: types.DidCloseTextDocumentParams
     if pending is not None:
         pending.cancel()
     server.latest.pop(uri, None)
+    server.converted.pop(uri, None)
     if not server.pull:
         server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
@@ -214,21 +255,68 @@ def _in_range(diagnostic: types.Diagnostic, area: types.Range) -> bool:
     )
 
 
+def _wants(only: list[str] | None, kind: str) -> bool:
+    """Whether a request's `only` kinds take actions of `kind` (a kind takes its sub-kinds: `source` takes all)."""
+    return only is None or any(kind == asked or kind.startswith(asked + ".") for asked in only)
+
+
+def _can_resolve(server: HouseRulesServer) -> bool:
+    text_document = server.client_capabilities.text_document
+    action = text_document.code_action if text_document else None
+    support = action.resolve_support if action else None
+    return bool(support and "edit" in support.properties)
+
+
 @SERVER.feature(
     types.TEXT_DOCUMENT_CODE_ACTION,
-    types.CodeActionOptions(code_action_kinds=[DISABLE_KIND], resolve_provider=False),
+    types.CodeActionOptions(
+        code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll, FIX_ALL_KIND],
+        resolve_provider=True,
+    ),
 )
 def code_action(server: HouseRulesServer, params: types.CodeActionParams) -> list[types.CodeAction]:
-    """For each of the pack's findings in the range: "Disable HRxxx for this line"."""
+    """For the pack's findings in the range: each one's fix and "Disable HRxxx for this line"; and fix-all."""
     uri = params.text_document.uri
     document = server.workspace.get_text_document(uri)
-    lines = document.lines
-    codec = server.workspace.position_codec
-    asked = [d for d in params.context.diagnostics if d.source == SOURCE and d.code]
-    if not asked:
-        asked = [d for d in server.latest.get(uri, ()) if d.code and _in_range(d, params.range)]
+    snapshot = server.snapshot(document)
+    path = server.document_path(uri)
+    if snapshot is None or path is None:
+        return []
+    linter = server.linters.linter_for(path)
+    if isinstance(linter, ConfigError):
+        return []
+    only = [str(getattr(kind, "value", kind)) for kind in params.context.only] if params.context.only else None
+    actions: list[types.CodeAction] = []
+    units = server.units
+    if _wants(only, types.CodeActionKind.QuickFix.value):
+        asked = [d for d in params.context.diagnostics if d.source == SOURCE and d.code]
+        if not asked:
+            asked = [d for d in snapshot.diagnostics if d.code and _in_range(d, params.range)]
+        actions.extend(quick_fixes(snapshot, asked, linter, path, uri, units))
+        actions.extend(_disable_actions(snapshot, asked, uri, units))
+    fix_all_kind = (
+        types.CodeActionKind.SourceFixAll.value if only == [types.CodeActionKind.SourceFixAll.value] else FIX_ALL_KIND
+    )
+    if _wants(only, fix_all_kind) and has_allowed_fix(snapshot, linter):
+        title = "Fix all house-rules problems"
+        automatic = params.context.trigger_kind != types.CodeActionTriggerKind.Invoked and only is None
+        if automatic and _can_resolve(server):  # asked at every cursor move: worked out when chosen
+            data = {"uri": uri, "version": document.version}
+            actions.append(types.CodeAction(title=title, kind=fix_all_kind, data=data))
+        else:
+            change = _fix_all_edit(server, uri)
+            if change is not None:
+                actions.append(types.CodeAction(title=title, kind=fix_all_kind, edit=change))
+    return actions
+
+
+def _disable_actions(
+    snapshot: Snapshot, asked: list[types.Diagnostic], uri: str, units: Units
+) -> list[types.CodeAction]:
+    """Each "Disable HRxxx for this line": the code added to the line's `# noqa` (or a new one)."""
     actions: list[types.CodeAction] = []
     done: set[tuple[str, int]] = set()
+    lines = snapshot.lines
     for found in asked:
         code = str(found.code)
         if code in PROBLEM_NAMES:
@@ -241,11 +329,69 @@ def code_action(server: HouseRulesServer, params: types.CodeActionParams) -> lis
         edit = noqa_edit(lines, row, code)
         if edit is None:
             continue
-        edit.range = codec.range_to_client_units(list(lines), edit.range)
+        text = lines[row - 1]
+        edit.range = types.Range(
+            types.Position(edit.range.start.line, units.of(text, edit.range.start.character)),
+            types.Position(edit.range.end.line, units.of(text, edit.range.end.character)),
+        )
         change = types.WorkspaceEdit(changes={uri: [edit]})
         title = f"Disable {code} for this line"
         actions.append(types.CodeAction(title=title, kind=DISABLE_KIND, diagnostics=[found], edit=change))
     return actions
+
+
+def _fix_all_edit(server: HouseRulesServer, uri: str) -> types.WorkspaceEdit | None:
+    """The whole-document fix of a document's current version as one edit, or `None` when there is none."""
+    try:
+        document = server.workspace.get_text_document(uri)
+    except KeyError:
+        return None
+    path = server.document_path(uri)
+    snapshot = server.snapshot(document)
+    if path is None or snapshot is None or "\r" in snapshot.source.replace("\r\n", ""):
+        return None  # mixed line ends: the command does not fix them either
+    linter = server.linters.linter_for(path)
+    if isinstance(linter, ConfigError):
+        return None
+    fixed, error = fix_all(snapshot, linter, path)
+    if error is not None:
+        message = f"house-rules: {os.path.basename(path)}: {error}; nothing is fixed"
+        server.window_log_message(types.LogMessageParams(type=types.MessageType.Warning, message=message))
+    if fixed == NOTHING:
+        return None
+    edit = whole_lines_edit(snapshot, fixed, server.units)
+    if edit is None:
+        return None
+    identifier = types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=document.version)
+    return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(text_document=identifier, edits=[edit])])
+
+
+@SERVER.feature(types.CODE_ACTION_RESOLVE)
+def code_action_resolve(server: HouseRulesServer, action: types.CodeAction) -> types.CodeAction:
+    """Work out the edit of a fix-all offered without one (the document must not have changed since)."""
+    data = action.data if isinstance(action.data, dict) else {}
+    uri = data.get("uri")
+    if isinstance(uri, str) and action.edit is None:
+        try:
+            version = server.workspace.get_text_document(uri).version
+        except KeyError:
+            version = None
+        if version == data.get("version"):
+            action.edit = _fix_all_edit(server, uri) or types.WorkspaceEdit(changes={uri: []})
+    return action
+
+
+@SERVER.command(APPLY_AUTOFIX)
+async def apply_autofix(ls: HouseRulesServer, *arguments: object) -> None:
+    """`house-rules.applyAutofix` with documents' URIs (or `{"uri": ...}`): each one's fix-all, sent to the client."""
+    for argument in arguments:
+        uri = argument.get("uri") if isinstance(argument, dict) else argument
+        if not isinstance(uri, str):
+            continue
+        change = _fix_all_edit(ls, uri)
+        if change is not None:
+            params = types.ApplyWorkspaceEditParams(edit=change, label="house-rules: fix all")
+            await ls.workspace_apply_edit_async(params)
 
 
 @SERVER.feature(types.TEXT_DOCUMENT_HOVER)
@@ -259,10 +405,11 @@ def hover(server: HouseRulesServer, params: types.HoverParams) -> types.Hover | 
     at = params.position
     code = None
     if at.line < len(lines):
-        point = server.workspace.position_codec.position_from_client_units(list(lines), at)
-        code = noqa_code_at(lines[at.line], point.character)
-    if code is None:
-        for found in server.latest.get(uri, ()):
+        line = lines[at.line].rstrip("\r\n")
+        code = noqa_code_at(line, server.units.column(line, at.character))
+    kept = server.latest.get(uri)
+    if code is None and kept is not None:
+        for found in kept.diagnostics:
             start, end = found.range.start, found.range.end
             if (start.line, start.character) <= (at.line, at.character) <= (end.line, end.character) and found.code:
                 code = str(found.code)
