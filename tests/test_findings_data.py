@@ -476,3 +476,14 @@ def test_hr615_a_factory_imported_from_another_module(tmp_path: Path) -> None:
     )
     files = {"app/__init__.py": "", "app/db.py": DB, "app/deps.py": deps}
     assert flake8(tmp_path, files, "HR615") == ["app/deps.py:5:10: HR615"]
+
+
+def test_hr614_a_sync_session_is_told_with_not_async_with(tmp_path: Path) -> None:
+    store = (
+        "from sqlalchemy.exc import IntegrityError\nfrom sqlalchemy.orm import Session\n\n\n"
+        "def add(session: Session, row: object) -> None:\n    try:\n        session.add(row)\n"
+        "        session.flush()\n    except IntegrityError:\n        session.rollback()\n"
+    )
+    assert flake8(tmp_path, {"app/rows.py": store}, "HR614", full=True) == [
+        "app/rows.py:9:5: HR614 run the statement inside `with session.begin_nested():` when catching `IntegrityError`"
+    ]
