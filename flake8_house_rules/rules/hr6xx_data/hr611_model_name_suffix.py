@@ -98,6 +98,13 @@ class ModelNameSuffix(Rule):
             "class GroupResponse(BaseModel):\n    results: list[Result]",
             path="app/assistant/types.py",
         ),
+        Example(
+            "from pydantic import BaseModel\n\nclass TextBlock(BaseModel): ...\n\n"
+            "type ContentBlock = TextBlock | str\n\nclass MessageResponse(BaseModel):\n"
+            "    content: list[ContentBlock]",
+            path="app/assistant/types.py",
+            python=(3, 12),
+        ),
     )
     invalid = (
         Example(
