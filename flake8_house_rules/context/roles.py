@@ -76,7 +76,27 @@ def target_roles(project: Project, located: Located, roles: frozenset[str]) -> f
     if len(layers) != 1:
         return roles - LAYER_ROLES if layers else roles
     summary = project.summary(located)
-    return roles if shows(project, summary, next(iter(layers)), None, None, deep=False) else roles - LAYER_ROLES
+    layer = next(iter(layers))
+    if not summary.has("d"):
+        reexported = _reexported(project, summary, located)
+        if reexported:  # a package `__init__.py` that re-exports: what it re-exports shows its layer
+            return (
+                roles
+                if any(shows(project, s, layer, None, None, deep=False) for s in reexported)
+                else roles - LAYER_ROLES
+            )
+    return roles if shows(project, summary, layer, None, None, deep=False) else roles - LAYER_ROLES
+
+
+def _reexported(project: Project, summary: ModuleSummary, located: Located) -> list[ModuleSummary]:
+    """The summaries of the project modules a module of only imports re-exports from (at most `MAX_IMPORTS`)."""
+    found: list[ModuleSummary] = []
+    for origin in _project_imports(project, summary):
+        target = project.locate(origin) or project.locate(origin.rpartition(".")[0])
+        if target is None or target.path is None or target.path == located.path:
+            continue
+        found.append(project.summary(target))
+    return found
 
 
 def shows(

@@ -28,7 +28,11 @@ class ServiceReturnsOrmModel(Rule):
     Checks for a public `async def` method of a public class in a service module (`hr-service-modules`)
     whose return annotation names a class imported from a `models` module or package
     (`from app.users.models import User`, `from .models import User`, `from app.models.user import User`),
-    anywhere in the annotation (`User`, `list[User]`, `User | None`, a quoted `"User"`). Names from other
+    anywhere in the annotation (`User`, `list[User]`, `User | None`, a quoted `"User"`). A class the project
+    holds is judged by its bases across modules, not by its module's name: it is an ORM model when a
+    SQLAlchemy declarative base (`DeclarativeBase`, `declarative_base()`) or `SQLModel(..., table=True)` is
+    among its ancestors, so a pydantic model in `app/core/models/runs.py` is not reported, nor a class whose
+    bases cannot be seen. Only a name the project cannot find is taken by its module's name. Names from other
     modules, and models the module defines itself, are not reported.
 
     ## Why is this bad?
@@ -125,7 +129,7 @@ class ServiceReturnsOrmModel(Rule):
                     pending.append(parsed)
             elif isinstance(node, ast.Name | ast.Attribute):
                 origin = resolve_name(self.ctx, node)
-                if origin is not None and from_models_module(origin):
+                if origin is not None and self._orm_model(origin):
                     return True
                 if isinstance(node, ast.Attribute):
                     pending.append(node.value)
@@ -136,3 +140,16 @@ class ServiceReturnsOrmModel(Rule):
             elif isinstance(node, ast.Tuple | ast.List):
                 pending.extend(node.elts)
         return False
+
+    def _orm_model(self, origin: str) -> bool:
+        """A class of the project is an ORM model by its bases (a pydantic model from `models.py` is none,
+        and a class whose bases cannot be seen is unknown); a name the project cannot find, by its module.
+        """
+        place = self.ctx.in_project
+        known = place.is_orm_model(origin)
+        if known is not None:
+            return known
+        dotted = place.absolute(origin)
+        if place.project is not None and dotted is not None and place.project.in_project(dotted):
+            return False
+        return from_models_module(origin)

@@ -43,6 +43,12 @@ class NoncanonicalMethodName(Rule):
     another module (or one the module cannot resolve), the base may name the method: the message then says
     to mark it `@typing.override` if it does, and to rename it otherwise.
 
+    A class whose non-canonical CRUD methods name more than one resource (`get_experiment_permission` and
+    `get_registered_model_permission`, `list_users` and `list_roles`: the word after the verb differs) is
+    a store of several resources, where the canonical names cannot all fit (two `get_one`s would
+    collide): its methods are left alone. The guide's answer there is one store per resource, which is a
+    design change, not a rename.
+
     ## Why is this bad?
     One vocabulary across stores, services and handlers tells a reader what each call returns and whether
     it paginates without opening it. Style guide 002 (Method Naming Conventions): "`get_one`: Retrieve a
@@ -83,6 +89,12 @@ class NoncanonicalMethodName(Rule):
         Example("class UserRouter:\n    def get_user(self, uuid): ...", path="app/users/routes.py"),
         Example("async def get_user(db, uuid): ...", path="app/users/service.py"),
         Example("class _Cache:\n    def get_entry(self, key): ...", path="app/users/service.py"),
+        # a store of several resources: two `get_one`s would collide
+        Example(
+            "class PermissionStore:\n    def get_experiment_permission(self, eid, user): ...\n"
+            "    def get_model_permission(self, name, user): ...\n    def list_users(self): ...",
+            path="app/auth/sqlalchemy_store.py",
+        ),
         Example(
             "from typing import override\n\nclass SqlStore(AbstractStore):\n"
             "    @override\n    def get_experiment(self, experiment_id): ...",
@@ -120,6 +132,10 @@ class NoncanonicalMethodName(Rule):
         """Only store and service modules."""
         return single_layer(ctx) in {"store", "service"}
 
+    def start(self) -> None:
+        """Per module: the resources each class's CRUD methods name, found when first needed."""
+        self._named: dict[ast.ClassDef, set[str]] = {}
+
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         """Check a method name."""
         self._check(node)
@@ -135,7 +151,7 @@ class NoncanonicalMethodName(Rule):
         cls = public_method_class(self.ctx, node)
         if cls is None or not OVERRIDE.isdisjoint(decorator_names(self.ctx, node)):
             return
-        if self._overrides_local_base(cls, name):
+        if self._overrides_local_base(cls, name) or len(self._resources(cls)) > 1:
             return
         if self._may_override(cls):
             self.report(
@@ -145,6 +161,23 @@ class NoncanonicalMethodName(Rule):
             )
             return
         self.report(node, f"rename `{name}` to {canonical_names(name)}: the house names of store and service methods")
+
+    def _resources(self, cls: ast.ClassDef) -> set[str]:
+        """The resources the class's non-canonical CRUD methods name: the word after the verb, singular
+        (`get_dataset`, `list_datasets` -> `dataset`; `get_experiment_permission` -> `experiment`).
+        """
+        found = self._named.get(cls)
+        if found is None:
+            found = set()
+            for statement in cls.body:
+                if not isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
+                    continue
+                name = statement.name
+                if name.startswith(PREFIXES) and name not in CANONICAL and not self._overrides_local_base(cls, name):
+                    word = name.partition("_")[2].partition("_")[0]
+                    found.add(word.removesuffix("s") if len(word) > 3 else word)
+            self._named[cls] = found
+        return found
 
     def _may_override(self, cls: ast.ClassDef) -> bool:
         """Whether the class has a base from elsewhere (imported, or not resolved) that may name its methods."""

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
 from flake8_house_rules.rules.hr6xx_data.common import decorator_names, public_method_class, single_layer
-from flake8_house_rules.rules.hr6xx_data.hr609_noncanonical_method_name import CANONICAL, PREFIXES
+from flake8_house_rules.rules.hr6xx_data.hr609_noncanonical_method_name import CANONICAL, NEUTRAL_BASES, PREFIXES
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -64,7 +64,9 @@ class MethodWithoutPayload(Rule):
     guide's `sync_*` Celery helpers take a session first), properties and `@override` methods, whose
     signature a base class decides, are not checked; nor are lifecycle and helper methods (`start`,
     `shutdown`, `build`), and methods of pydantic models and validators (`@field_validator`), whose
-    signatures pydantic fixes.
+    signatures pydantic fixes. A method of a class with a base from another module (or one the module
+    cannot resolve), such as mlflow's `SqlAlchemyStore(AbstractStore)`, is not checked either: the base may
+    declare the method, and then its signature is the base's.
 
     ## Why is this bad?
     A payload is one typed, validated object that travels unchanged from the router through the service
@@ -117,6 +119,11 @@ class MethodWithoutPayload(Rule):
             path="app/services/queue.py",
         ),
         Example(
+            "from app.store.abstract import AbstractStore\n\nclass SqlStore(AbstractStore):\n"
+            "    def get_run(self, run_id: str): ...",
+            path="app/store/tracking/sqlalchemy_store.py",
+        ),
+        Example(
             "from pydantic import BaseModel, field_validator\n\nclass JobStateBody(BaseModel):\n    value: str\n\n"
             "    @field_validator('value')\n    @classmethod\n    def update_value(cls, v: str) -> str:\n"
             "        return v",
@@ -164,9 +171,19 @@ class MethodWithoutPayload(Rule):
         cls = public_method_class(self.ctx, node)
         if cls is not None and self.ctx.classes.inherits(cls, *PYDANTIC_BASES):
             return  # a model's methods: pydantic fixes the validators' signatures
+        if cls is not None and self._base_elsewhere(cls):
+            return  # a base from another module may decide the signature (mlflow's `AbstractStore`)
         first, extra = params[1], len(params) - 2
         if not names_payload(first.annotation):
             self.report(node, f"take a `*Payload` model as the first parameter instead of `{first.arg}`")
         elif extra > self.ctx.config.max_extra_params:
             limit = self.ctx.config.max_extra_params
             self.report(node, f"move parameters into the payload model: {extra} follow it, at most {limit} may")
+
+    def _base_elsewhere(self, cls: ast.ClassDef) -> bool:
+        """Whether the class has a base from another module (imported, or not resolved) that may declare
+        the method, and so its signature.
+        """
+        ancestry = self.ctx.classes.ancestry(cls)
+        local = {base.name for base in ancestry.classes}
+        return not ancestry.complete or any(name not in local and name not in NEUTRAL_BASES for name in ancestry.names)

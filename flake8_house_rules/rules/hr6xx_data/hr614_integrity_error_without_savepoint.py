@@ -202,7 +202,10 @@ class IntegrityErrorWithoutSavepoint(Rule):
             if ROLLBACK in used_after and self._in_loop(statement):
                 continue  # rolled back whole to redo the unit of work in the loop: the full rollback is the point
             if not self._guarded(statement):
-                self.report(handler)
+                if self.ctx.in_async_function(handler):
+                    self.report(handler)
+                else:  # a sync session: `with`, not `async with`
+                    self.report(handler, self.message.replace("`async with ", "`with "))
 
     def _mentions(self, handler: ast.ExceptHandler, receiver: str) -> bool:
         """Whether the handler reads the session otherwise (`return get(session, tag)`)."""

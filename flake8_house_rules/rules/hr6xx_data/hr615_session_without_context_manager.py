@@ -27,8 +27,10 @@ class SessionWithoutContextManager(Rule):
     - `return factory()`: the caller owns the session (a factory wrapper);
     - `self.<attr> = factory()`: an object that owns a session for its whole life.
 
-    A factory imported from another module (`from app.db import SessionLocal`) is unknown and not reported,
-    and migration scripts (alembic's `versions/`, or a module importing `alembic.op`) are not checked: they
+    A factory imported from another module of the project (`from app.db import SessionLocal`) is what that
+    module binds it to (`SessionLocal = sessionmaker(...)` there), read from its summary; a name from outside
+    the project, or one the other module binds in ways that disagree, is unknown and not reported. Migration
+    scripts (alembic's `versions/`, or a module importing `alembic.op`) are not checked: they
     are frozen history, and their `Session(bind=op.get_bind())` shares the migration's own connection.
     The FastAPI tutorial's `db = SessionLocal(); try: yield db; finally: db.close()` is reported: the
     house style spells it `with SessionLocal() as db: yield db`.
@@ -123,8 +125,12 @@ class SessionWithoutContextManager(Rule):
     def finish(self) -> None:
         """Report the sessions opened outside a `with` item."""
         calls = list(self._constructions)
-        if self._factories or any(not origins.isdisjoint(FACTORY_TYPES) for origins in self.ctx.import_names.values()):
-            sessions = self.ctx.fact(Sessions)
+        sessions = self.ctx.fact(Sessions)
+        if (
+            self._factories
+            or any(not origins.isdisjoint(FACTORY_TYPES) for origins in self.ctx.import_names.values())
+            or sessions.imports_factory
+        ):
             calls.extend(
                 call
                 for call in self.ctx.nodes_of(ast.Call)
