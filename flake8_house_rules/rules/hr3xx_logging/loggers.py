@@ -6,7 +6,8 @@ under a package prefix: `app.core.logger.get_logger` for `core.logger.get_logger
 `loguru.logger`, `logging.getLogger(...)`, `logging.root`, Flask's `current_app.logger`, `.bind()`/`.new()`/`.opt()`
 chains on any of those, the project's own factories and loggers found in their modules (a house
 `get_logger()` whose `return` is `structlog.get_logger(...)`, a `logger = structlog.get_logger()` imported
-from `app/core/logging.py`: see `context/project.py`; no `hr-structlog-factories` needed), parameters
+from `app/core/logging.py`: see `context/project.py`; no `hr-structlog-factories` needed; a factory the
+module defines itself is read from its own `return`s), parameters
 annotated with a logger type, and `self.<name>` attributes assigned such a logger in the class. A name
 bound in two different ways, or whose origin cannot be seen, is not a logger of any library.
 
