@@ -75,6 +75,49 @@ PATH -`) gets the project of `PATH`, from whichever folder it runs. The flake8 p
 configuration (and one engine) per project root and reads every project's table under the paths it is
 given before it lints anything, so that a bad value in any of them stops the run at once.
 
+### The project the rules see across modules
+
+Rules that ask what an imported name is (a model from a project base, a house logger factory, a session
+factory from `app/db.py`: see [architecture.md](architecture.md), "The project model") read other modules
+of the file's **code project**, which is found on its own terms, the same way in both front ends and with
+no option:
+
+- **Its root** is the nearest folder at or above the file that holds any of `pyproject.toml` (with or
+  without a `[tool.flake8-house-rules]` table), `setup.cfg`, `tox.ini`, `.flake8` or `.git`. In the
+  monorepo above, `worker/jobs/sub/pyproject.toml` takes no configuration part, but it does make
+  `worker/jobs/sub/` the root of the modules under it. A file in a package with no marker above it (an
+  unpacked wheel, an installed package) takes the folder above its topmost package as its root; any other
+  file (a bare buffer on stdin, a script with no marker above it) is in no project, and every name it
+  imports from elsewhere stays unknown.
+- **Module names** come from the `__init__.py` files above a module (`app/users/store.py` under
+  `app/__init__.py` and `app/users/__init__.py` is `app.users.store`); a module outside any package is
+  named from the root, or from `src/` when it sits there. An import is looked up under the importer's own
+  packages' start, the root, then `src/`; relative imports against the importer's package. Star imports,
+  import cycles, names bound several ways and modules that do not parse stay unknown. Only the modules an
+  import reaches are read; a library is never read (only the libraries the pack knows mean anything, by
+  name).
+- **An editor buffer** (`--stdin-display-name PATH`, `--stdin-filename PATH`) is linted with the rest of
+  its project read from disk.
+
+### The summary cache
+
+What each module defines (its summary) is read once and kept on disk, keyed by the module's path and
+checked by its size, modification time and content digest; results that used a summary go stale when it
+changes. Where it lives:
+
+- **flake8 plugin**: `<root>/.house_rules_cache/<version>/summaries`, one file per code project root.
+  `HOUSE_RULES_SUMMARY_CACHE=DIR` moves it to `DIR` (for every project); `HOUSE_RULES_SUMMARY_CACHE=off`
+  (also `0`, `false`, `no` or empty) turns it off.
+- **`house-rules check`**: beside its result cache, `--cache-dir`, else `HOUSE_RULES_CACHE_DIR`, else
+  `.house_rules_cache/` at the project root (see [cli.md](cli.md)); `--no-cache` (or
+  `HOUSE_RULES_SUMMARY_CACHE=off`) turns it off.
+
+The folder holds a `.gitignore` of `*` and a `CACHEDIR.TAG`. A tree with no root marker above it is never
+written to. A read-only project (or a cache folder that cannot be written) still lints: the summaries are
+then built once per process and not kept. The file is `marshal` data of plain tuples and strings (loading
+it runs no code), written under a temporary name and renamed, so concurrent runs do not corrupt it
+(each merges what the others wrote meanwhile). Deleting the folder is always safe.
+
 ## Precedence
 
 For each option, the first of these that sets it wins. In the flake8 plugin:

@@ -16,7 +16,8 @@ is in the on-disk cache (`marshal`) and shared between processes:
   module's own package);
 - `("call", callee)`: an assignment of a call (`router = APIRouter()`, `SessionLocal = sessionmaker(...)`);
 - `("def", callee)`: a function; `callee` is what every `return` of its own body calls when they agree
-  (`return structlog.get_logger(name)`), else `""`;
+  (`return structlog.get_logger(name)`), else `""` (also for an `async def`, a generator, and a function
+  with a decorator other than `functools.cache`/`lru_cache`: a call of it does not give what it returns);
 - `("alias", name)`: an assignment of another name (`Base = _Base`, `router = api_router`);
 - `("other",)`: bound some other way, or several ways (unknown).
 
@@ -70,6 +71,8 @@ SQL_PACKAGES = frozenset({"sqlalchemy", "sqlmodel"})
 SESSION_PARAMETERS = frozenset({"session", "db", "db_session", "dbsession", "async_session", "sess"})
 BLOCKS = (ast.If, ast.Try, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While, ast.TryStar)
 MAX_STATEMENTS = 20_000
+#: Decorators that keep what a function returns: a call of the decorated function still gives its value.
+CACHE_DECORATORS = frozenset({"functools.cache", "functools.lru_cache"})
 MAX_CHAIN = 20
 
 
@@ -266,7 +269,9 @@ class _Builder:
         callees: set[str] = set()
         returns = 0
         for statement in self._own_statements(node.body):
-            if isinstance(statement, ast.Return):
+            if isinstance(statement, ast.Expr | ast.Assign) and isinstance(statement.value, ast.Yield | ast.YieldFrom):
+                callees.add("")  # a generator: a call gives a generator, whatever it returns at the end
+            elif isinstance(statement, ast.Return):
                 returns += 1
                 value = statement.value
                 callee = self.dotted(value.func) if isinstance(value, ast.Call) else None
@@ -276,7 +281,14 @@ class _Builder:
                 if callee is not None:
                     self.calls.add(callee)  # an app factory: `app = FastAPI()` inside `create_app()`
         callee = callees.pop() if len(callees) == 1 and returns else ""
+        if isinstance(node, ast.AsyncFunctionDef) or not all(self._caches(d) for d in node.decorator_list):
+            callee = ""  # a call gives a coroutine, or whatever a wrapping decorator makes of the function
         self.bind(node.name, ("def", callee))
+
+    def _caches(self, decorator: ast.expr) -> bool:
+        """Whether a decorator only caches what the function returns (`functools.cache`, `lru_cache`)."""
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        return self.dotted(target) in CACHE_DECORATORS
 
     def _own_statements(self, body: list[ast.stmt]) -> Iterator[ast.stmt]:
         """The statements of a function's own body, into `if`/`try`/`with`/loops, not into nested defs."""

@@ -25,7 +25,9 @@ class InterpolatedLogMessage(Rule):
     `"...".format(...)`, or `+` concatenation. Reported at the call.
 
     The standard library's own deferred formatting, `logger.info("saved %s", key)`, is not interpolation
-    and is not reported. Calls on names whose origin the module does not show are not checked.
+    and is not reported. Calls on names whose origin the module does not show are not checked. A
+    project's own logger factory counts when every `return` of it gives a logger (`def get_logger(name):
+    return structlog.get_logger(name)`, in the same module or imported from another project module).
 
     ## Why is this bad?
     A message with values baked in cannot be searched or grouped, and the values cannot be filtered as

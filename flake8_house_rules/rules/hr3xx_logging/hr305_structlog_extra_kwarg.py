@@ -14,7 +14,10 @@ class StructlogExtraKwarg(Rule):
     """## What it does
     Checks for `extra=...` passed to a log method of a logger resolved to structlog (through
     `structlog.get_logger()`, a house factory in `hr-structlog-factories` (also under a package prefix,
-    `app.core.logger.get_logger`), or `.bind()`/`.new()` on one).
+    `app.core.logger.get_logger`), a project function whose every `return` gives one (in the same module
+    or imported from another project module; no setting needed), or `.bind()`/`.new()` on one).
+    An `async def`, a generator or a function under a decorator other than `functools.cache`/`lru_cache`
+    is no factory.
     A logger whose origin the module does not show is not checked: `extra=` is right for the standard
     library.
 

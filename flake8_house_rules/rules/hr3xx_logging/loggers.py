@@ -6,7 +6,8 @@ under a package prefix: `app.core.logger.get_logger` for `core.logger.get_logger
 `loguru.logger`, `logging.getLogger(...)`, `logging.root`, Flask's `current_app.logger`, `.bind()`/`.new()`/`.opt()`
 chains on any of those, the project's own factories and loggers found in their modules (a house
 `get_logger()` whose `return` is `structlog.get_logger(...)`, a `logger = structlog.get_logger()` imported
-from `app/core/logging.py`: see `context/project.py`; no `hr-structlog-factories` needed), parameters
+from `app/core/logging.py`: see `context/project.py`; no `hr-structlog-factories` needed; a factory the
+module defines itself is read from its own `return`s), parameters
 annotated with a logger type, and `self.<name>` attributes assigned such a logger in the class. A name
 bound in two different ways, or whose origin cannot be seen, is not a logger of any library.
 
@@ -38,6 +39,7 @@ STRUCTLOG_FACTORIES = frozenset(
     {"structlog.get_logger", "structlog.getLogger", "structlog.stdlib.get_logger", "structlog.wrap_logger"}
 )
 STDLIB_FACTORIES = frozenset({"logging.getLogger", "logging.getLoggerClass"})
+CACHE_DECORATORS = frozenset({"functools.cache", "functools.lru_cache"})
 CHAIN_METHODS = frozenset({"bind", "new", "unbind", "try_unbind", "opt", "patch"})
 LOGGER_TYPES: dict[str, Library] = {
     "structlog.BoundLogger": "structlog",
@@ -112,12 +114,55 @@ def _library_of_call(ctx: ModuleContext, call: ast.Call, depth: int) -> Library 
         return library_of(ctx, func.value, depth + 1)
     qualname = ctx.qualname(func)
     if qualname is None:
-        return None
+        return _library_of_local_factory(ctx, func, depth) if isinstance(func, ast.Name) else None
     if qualname in STRUCTLOG_FACTORIES or is_house_factory(qualname, ctx.config.structlog_factories):
         return "structlog"
     if qualname in STDLIB_FACTORIES:
         return "stdlib"
     return PROJECT_KINDS.get(ctx.in_project.built_by(qualname) or "")  # a house factory the project defines
+
+
+def _library_of_local_factory(ctx: ModuleContext, func: ast.Name, depth: int) -> Library | None:
+    """A call of a function this module defines: the library every `return` of its own body agrees on.
+
+    Only a plain `def` bound once, undecorated (or cached with `functools.cache`/`lru_cache`), that is no
+    generator and returns a value on every `return`; anything else (an `async def`, a wrapping decorator, a
+    `return` of something unknown, a function also bound another way) stays unknown.
+    """
+    bindings = ctx.lookup(func)
+    if not bindings or len(bindings) != 1 or bindings[0].kind != "def":
+        return None
+    node = bindings[0].node
+    if not isinstance(node, ast.FunctionDef) or not all(_is_cache(ctx, d) for d in node.decorator_list):
+        return None
+    returns = _function_returns(ctx).get(node)
+    if not returns or any(value is None for value in returns):
+        return None
+    found = {library_of(ctx, value, depth + 1) for value in returns if value is not None}
+    return found.pop() if len(found) == 1 else None
+
+
+def _is_cache(ctx: ModuleContext, decorator: ast.expr) -> bool:
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    return ctx.qualname(target) in CACHE_DECORATORS
+
+
+def _function_returns(ctx: ModuleContext) -> dict[ast.AST, list[ast.expr | None]]:
+    return ctx.derived("logging.function_returns", lambda: _collect_function_returns(ctx))
+
+
+def _collect_function_returns(ctx: ModuleContext) -> dict[ast.AST, list[ast.expr | None]]:
+    """`function -> the values of its own returns`; a generator's list holds `None` (it returns no value)."""
+    found: dict[ast.AST, list[ast.expr | None]] = {}
+    for node in ctx.nodes_of(ast.Return):
+        function = ctx.enclosing_function(node)
+        if function is not None and isinstance(node, ast.Return):
+            found.setdefault(function, []).append(node.value)
+    for node in [*ctx.nodes_of(ast.Yield), *ctx.nodes_of(ast.YieldFrom)]:
+        function = ctx.enclosing_function(node)
+        if function is not None:
+            found.setdefault(function, []).append(None)
+    return found
 
 
 def is_house_factory(qualname: str, factories: tuple[str, ...]) -> bool:
