@@ -66,11 +66,11 @@ def test_a_module_that_defines_things_without_the_words_is_judged_unread(tmp_pat
         (
             '"""Store."""\n\nfrom sqlalchemy.orm import Session\n\n\ndef get(session: Session) -> None:\n    pass\n',
             "store",
-        ),  # noqa: E501
+        ),
         (
             '"""Routes."""\n\nfrom fastapi import APIRouter\n\nrouter = APIRouter()\n\n\ndef f() -> None:\n    pass\n',
             "router",
-        ),  # noqa: E501
+        ),
         # no definition of its own, only text that looks like one inside a docstring: it keeps its path's role
         ('"""A façade.\n\nclass Store\n    re-exported below.\n"""\n\nfrom app.impl import Store\n', "store"),
         ('"""Docs.\n\n@decorated\ndef f(): text\n"""\n\nimport app.impl\n', "router"),
