@@ -13,9 +13,13 @@ this environment:
 The four run in turn, `--repeat` rounds (so that a busy machine slows them alike), and each counts its best
 round; the cold cache run starts from an empty folder every round. It prints
 the seconds, the number of violations each reported (they must agree: one engine), and the ratios the
-product promises: cold at most a third of flake8, warm at most a tenth of cold. Not a test: timings depend
-on the machine and its load. The commands run with Python allowed to write bytecode caches (as an installed
-package has them), whatever `PYTHONDONTWRITEBYTECODE` says here, and one round runs untimed first.
+product promises: cold at most a third of flake8, warm at most a tenth of cold. Last, the share of a cold
+check that building the project model's module summaries takes (at most 15%): one more cold check, with
+an empty cache folder, in a single process (`--jobs 1`, so that the project model's own clock,
+`BUILD_STATS`, sees every summary built, judged or taken from a linted module's tree), its summary seconds
+over the whole check's seconds. Not a test: timings depend on the machine and its load. The commands run
+with Python allowed to write bytecode caches (as an installed package has them), whatever
+`PYTHONDONTWRITEBYTECODE` says here, and one round runs untimed first.
 """
 
 from __future__ import annotations
@@ -30,6 +34,16 @@ import time
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
+#: Run in a fresh interpreter: one cold check in this process, then the summary seconds and the check's seconds.
+SHARE = """
+import contextlib, io, sys, time
+from flake8_house_rules.cli.app import main
+from flake8_house_rules.context import project
+start = time.perf_counter()
+with contextlib.redirect_stdout(io.StringIO()):
+    main(sys.argv[1:])
+print(project.BUILD_STATS["seconds"] + project.BUILD_STATS["offered"], time.perf_counter() - start)
+"""
 
 
 def run(command: list[str], cwd: str) -> tuple[float, int]:
@@ -43,6 +57,21 @@ def run(command: list[str], cwd: str) -> tuple[float, int]:
         msg = f"{command[0]} failed with status {result.returncode}"
         raise SystemExit(msg)
     return elapsed, sum(1 for line in result.stdout.splitlines() if ": HR" in line)
+
+
+def summary_share(targets: list[str], cwd: str, repeat: int) -> tuple[float, float]:
+    """Seconds of summaries and of the whole check in a cold one-process `house-rules check` (best round)."""
+    best = (float("inf"), float("inf"))
+    for _ in range(repeat):
+        cache = tempfile.mkdtemp(prefix="house-rules-share-")
+        try:
+            command = [sys.executable, "-c", SHARE, "check", "--quiet", "--jobs", "1", "--cache-dir", cache, *targets]
+            result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=True)
+        finally:
+            shutil.rmtree(cache, ignore_errors=True)
+        summaries, total = (float(word) for word in result.stdout.split()[-2:])
+        best = min(best, (summaries, total), key=lambda pair: pair[1])
+    return best
 
 
 def main() -> int:
@@ -93,6 +122,11 @@ def main() -> int:
         "  [target <= 0.333]"
     )
     print(f"warm/cold:   {warm_time / cold_time:.3f}  [target <= 0.10]")
+    summaries, total = summary_share(targets, cwd, args.repeat)
+    print(
+        f"summaries:   {summaries:.3f} s of a cold one-process check of {total:.3f} s: "
+        f"{summaries / total:.1%}  [target <= 15%]"
+    )
     if len({count for _, _, count in rows}) != 1:
         print("warning: the runs disagree on the number of violations")
         return 1

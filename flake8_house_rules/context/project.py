@@ -33,7 +33,9 @@ import ast
 import contextlib
 import functools
 import os
+import re
 import time
+import unicodedata
 import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -47,6 +49,8 @@ if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
     from flake8_house_rules.context.summary_cache import SummaryStore
 
+#: A `def`, `async def`, `class` or decorator at the start of a line, not indented (`Project.lacks_words`).
+TOP_DEFINITION = re.compile(rb"^(?:@|(?:async[ \t\f]+)?(?:def|class)[ \t\f])", re.MULTILINE)
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "tox.ini", ".flake8", ".git")
 MAX_DEPTH = 24
 MAX_CLASSES = 64
@@ -188,6 +192,7 @@ class Project:
         self._summaries: dict[str, ModuleSummary] = {}
         self._digests: dict[str, bytes] = {}
         self._offered: set[str] = set()
+        self._lacking: dict[tuple[str, tuple[bytes, ...]], bool] = {}
         self._located: dict[tuple[str, str], Located | None] = {}
         self._ancestry: dict[str, ProjectAncestry | None] = {}
         self._kinds: dict[str, str | None] = {}
@@ -262,7 +267,9 @@ class Project:
         if len(text) > len(data) or text.encode("utf-8", "surrogatepass") != data:
             return  # another encoding, a BOM, different newlines or another content: read it when reached
         digest = content_digest(data)
+        started = time.perf_counter()
         summary = summarise(tree, module, package=package)
+        BUILD_STATS["offered"] += time.perf_counter() - started
         self._offered.add(path)
         self._summaries[path] = summary
         self._digests[path] = digest
@@ -302,6 +309,65 @@ class Project:
         self._digests[path] = digest
         self.note(path, digest)
         return found
+
+    def lacks_words(self, located: Located, words: tuple[bytes, ...]) -> bool:
+        """Whether a module provably defines a function or class of its own and spells none of `words`.
+
+        Decided from its text, without building its summary: `True` only when no word occurs in the bytes
+        (ASCII, or UTF-8 already in NFKC form, so that no identifier can normalise into a word), and a line
+        starts with an unindented `def`/`class`/decorator after a prefix that parses on its own (so it is a top-level
+        statement, not text inside a string or a bracket). `False` (build the summary) whenever that is not
+        proven, or the summary is already at hand. A module with neither word cannot show router evidence
+        (`FastAPI`, `APIRouter`) or session evidence (`sqlalchemy`, `sqlmodel`) in its summary
+        (`context/roles.py`), and a module that does not parse at all shows none either.
+        """
+        path = located.path
+        if path is None or path in self._summaries:
+            return False
+        key = (path, words)
+        known = self._lacking.get(key)
+        if known is None:
+            if self.store is not None:
+                cached = self.store.get(path, located.module)
+                if cached is not None:
+                    self._summaries[path], self._digests[path] = cached
+                    return False
+            started = time.perf_counter()
+            known = self._lacking[key] = self._scan(path, words)
+            BUILD_STATS["scanned"] += 1
+            BUILD_STATS["seconds"] += time.perf_counter() - started
+        if known:
+            self.note(path, self._digests.get(path, b""))
+        return known
+
+    def _scan(self, path: str, words: tuple[bytes, ...]) -> bool:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return False
+        if any(word in data for word in words):
+            return False
+        if not data.isascii():
+            if b"coding" in b"".join(data.splitlines(keepends=True)[:2]):
+                return False  # another encoding may spell identifiers otherwise: build the summary
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                return False
+            if not unicodedata.is_normalized("NFKC", text):
+                return False
+        found = TOP_DEFINITION.search(data)
+        if found is None:
+            return False
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                ast.parse(data[: found.start()])
+        except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+            return False
+        self._digests[path] = content_digest(data)
+        return True
 
     def _build(self, located: Located) -> tuple[ModuleSummary, bytes]:
         started = time.perf_counter()
@@ -513,7 +579,9 @@ _PROJECTS: dict[str, Project] = {}
 #: While recording (`record_uses`), the summaries and module locations the module being linted used.
 _USED: dict[str, bytes] | None = None
 #: What building summaries cost this process: modules read and parsed, and seconds spent (`scripts/bench.py`).
-BUILD_STATS = {"modules": 0, "seconds": 0.0}
+#: `scanned`: modules judged from their text alone (`Project.lacks_words`), whose time is in `seconds` too;
+#: `offered`: seconds spent summarising linted modules from their own trees (`Project.offer`).
+BUILD_STATS = {"modules": 0, "scanned": 0, "seconds": 0.0, "offered": 0.0}
 
 
 def project_for(path: str | None, cwd: str) -> Project | None:

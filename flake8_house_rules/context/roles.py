@@ -43,6 +43,10 @@ if TYPE_CHECKING:
 SESSION_KINDS = frozenset({"factory", "engine", "session", "returns:factory", "returns:session", "returns:engine"})
 ROUTER_KINDS = frozenset({"router", "app"})
 MAX_IMPORTS = 64
+#: Words an import target must spell to show its layer on its own summary (`deep=False` in `shows`): router
+#: evidence needs a `FastAPI`/`APIRouter` call, session evidence an import from SQLAlchemy or SQLModel.
+ROUTER_WORDS = (b"FastAPI", b"APIRouter")
+SESSION_WORDS = (b"sqlalchemy", b"sqlmodel")
 
 
 def layer_roles(ctx: ModuleContext) -> frozenset[str]:
@@ -75,8 +79,10 @@ def target_roles(project: Project, located: Located, roles: frozenset[str]) -> f
     layers = roles & LAYER_ROLES
     if len(layers) != 1:
         return roles - LAYER_ROLES if layers else roles
-    summary = project.summary(located)
     layer = next(iter(layers))
+    if project.lacks_words(located, ROUTER_WORDS if layer == "router" else SESSION_WORDS):
+        return roles - LAYER_ROLES  # it defines things, but cannot show its layer: no need to parse it
+    summary = project.summary(located)
     if not summary.has("d"):
         reexported = _reexported(project, summary, located)
         if reexported:  # a package `__init__.py` that re-exports: what it re-exports shows its layer

@@ -37,6 +37,8 @@ from flake8_house_rules.context.roles import SESSION_KINDS, target_roles
 from flake8_house_rules.paths import matches, module_roles, normalise_path
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from flake8_house_rules.context import ModuleContext
     from flake8_house_rules.context.walk import Binding
 
@@ -438,12 +440,14 @@ class ImportTargets:
             return (both[0],)
         return both
 
-    def layers(self, node: ast.Import | ast.ImportFrom) -> set[Layer]:
+    def layers(self, node: ast.Import | ast.ImportFrom, wanted: Collection[Layer] | None = None) -> set[Layer]:
         """The layers (`store`, `service`, `router`) of the modules the statement may load.
 
         A module found in the project is of a layer when its path says so and its content shows it (its
         summary, see `context/roles.py`): an enum module named `routers.py` or an SDK package under `api/`
-        is no router. A module the project cannot find is of the layers its possible paths give.
+        is no router. A module the project cannot find is of the layers its possible paths give. `wanted`:
+        only these layers matter to the caller; a module whose path gives another layer is not read (the
+        answer then leaves that layer out, as it would leave out no layer).
         """
         found: set[Layer] = set()
         config = self.ctx.config
@@ -453,8 +457,10 @@ class ImportTargets:
             located = place.locate(dotted) if dotted and place.project is not None else None
             if located is not None and place.project is not None:
                 path = located.path or os.path.join(located.folder or "", "__init__.py")
-                roles = target_roles(place.project, located, module_roles(normalise_path(path, config.cwd), config))
-                layer = layer_of(roles)
+                roles = module_roles(normalise_path(path, config.cwd), config)
+                if wanted is not None and layer_of(roles) not in wanted:
+                    continue  # of no wanted layer whatever its content shows: nothing to read
+                layer = layer_of(target_roles(place.project, located, roles))
                 if layer is not None:
                     found.add(layer)
                 continue

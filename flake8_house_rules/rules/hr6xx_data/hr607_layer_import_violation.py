@@ -128,7 +128,7 @@ class LayerImportViolation(Rule):
     def _check(self, node: ast.Import | ast.ImportFrom) -> None:
         if not self._forbidden:
             return
-        layers = self.ctx.fact(ImportTargets).layers(node)
+        layers = self.ctx.fact(ImportTargets).layers(node, self._forbidden)  # only forbidden layers are read
         for layer, message in self._forbidden.items():
             if layer in layers:
                 self.report(node, message)

@@ -1,0 +1,119 @@
+"""Import targets judged from their text alone (`Project.lacks_words`), and only when their answer matters.
+
+Each case checks that the text-only answer is the one the parsed summary gives (`target_roles` through the
+summary), so skipping the parse changes nothing; and that what cannot be proven from the text is parsed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from flake8_house_rules.context import project as project_model
+from flake8_house_rules.context.project import Located, Project
+from flake8_house_rules.context.roles import ROUTER_WORDS, SESSION_WORDS, shows, target_roles
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+STORE_ROLES = frozenset({"store"})
+ROUTER_ROLES = frozenset({"router"})
+
+
+def _located(tmp_path: Path, text: str | bytes, name: str = "target") -> Located:
+    path = tmp_path / f"{name}.py"
+    if isinstance(text, str):
+        path.write_text(text, encoding="utf-8")
+    else:
+        path.write_bytes(text)
+    return Located(name, str(path), False, None)
+
+
+def _parsed_answer(tmp_path: Path, located: Located, layer: str) -> bool:
+    """What the summary itself says (a fresh project, so that it is built from the parsed file)."""
+    summary = Project(str(tmp_path)).summary(located)
+    return shows(Project(str(tmp_path)), summary, layer, None, None, deep=False)
+
+
+@pytest.fixture(autouse=True)
+def _stats() -> None:
+    project_model.BUILD_STATS.update(modules=0, scanned=0, seconds=0.0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"""Helpers."""\n\nimport json\n\n\ndef dump(value: object) -> str:\n    return json.dumps(value)\n',
+        '"""Kinds."""\n\nfrom enum import Enum\n\n\n@unique\nclass Kind(Enum):\n    A = 1\n',
+        "async def ping() -> None:\n    pass\n",
+        '"""Ünïcode in NFKC form — fine."""\n\nclass Plain:\n    pass\n',
+    ],
+)
+def test_a_module_that_defines_things_without_the_words_is_judged_unread(tmp_path: Path, text: str) -> None:
+    located = _located(tmp_path, text)
+    found = Project(str(tmp_path))
+    assert found.lacks_words(located, SESSION_WORDS)
+    assert target_roles(found, located, STORE_ROLES) == frozenset()
+    assert project_model.BUILD_STATS["modules"] == 0  # never parsed
+    assert _parsed_answer(tmp_path, located, "store") is False  # the parsed summary agrees
+
+
+@pytest.mark.parametrize(
+    ("text", "layer"),
+    [
+        # the words are there: the summary decides
+        (
+            '"""Store."""\n\nfrom sqlalchemy.orm import Session\n\n\ndef get(session: Session) -> None:\n    pass\n',
+            "store",
+        ),
+        (
+            '"""Routes."""\n\nfrom fastapi import APIRouter\n\nrouter = APIRouter()\n\n\ndef f() -> None:\n    pass\n',
+            "router",
+        ),
+        # no definition of its own, only text that looks like one inside a docstring: it keeps its path's role
+        ('"""A façade.\n\nclass Store\n    re-exported below.\n"""\n\nfrom app.impl import Store\n', "store"),
+        ('"""Docs.\n\n@decorated\ndef f(): text\n"""\n\nimport app.impl\n', "router"),
+        # a definition only after a line continuation, or inside brackets (not a statement): parsed
+        ("x = [\n    1,\ndef f(): pass\n]\n", "store"),
+        # an identifier that normalises (NFKC) into one of the words: parsed
+        ("from \uff53qlalchemy.orm import Session\n\n\ndef get(session: Session) -> None:\n    pass\n", "store"),
+        # no definition at all
+        ('"""Only imports."""\n\nfrom app.impl import Store\n', "store"),
+    ],
+)
+def test_what_the_text_cannot_prove_is_parsed(tmp_path: Path, text: str, layer: str) -> None:
+    located = _located(tmp_path, text)
+    found = Project(str(tmp_path))
+    assert not found.lacks_words(located, ROUTER_WORDS if layer == "router" else SESSION_WORDS)
+    roles = STORE_ROLES if layer == "store" else ROUTER_ROLES
+    expected = roles if _parsed_answer(tmp_path, located, layer) else frozenset()
+    assert target_roles(Project(str(tmp_path)), located, roles) == expected
+
+
+def test_another_declared_encoding_is_parsed(tmp_path: Path) -> None:
+    text = '# -*- coding: latin-1 -*-\n"""Caf\xe9."""\n\n\ndef f() -> None:\n    pass\n'.encode("latin-1")
+    assert not Project(str(tmp_path)).lacks_words(_located(tmp_path, text), SESSION_WORDS)
+
+
+def test_a_module_that_does_not_parse_gets_the_same_answer(tmp_path: Path) -> None:
+    located = _located(tmp_path, "import os\n\n\ndef f(:\n    pass\n")
+    assert target_roles(Project(str(tmp_path)), located, STORE_ROLES) == frozenset()
+    assert _parsed_answer(tmp_path, located, "store") is False
+
+
+def test_a_summary_at_hand_is_used_and_the_text_is_not_read(tmp_path: Path) -> None:
+    located = _located(tmp_path, "def f() -> None:\n    pass\n")
+    found = Project(str(tmp_path))
+    found.summary(located)
+    assert not found.lacks_words(located, SESSION_WORDS)
+    assert project_model.BUILD_STATS["scanned"] == 0
+
+
+def test_a_judged_module_is_recorded_as_used(tmp_path: Path) -> None:
+    located = _located(tmp_path, "def f() -> None:\n    pass\n")
+    found = Project(str(tmp_path))
+    project_model.record_uses()
+    assert found.lacks_words(located, SESSION_WORDS)
+    uses = dict(project_model.recorded_uses())
+    assert uses[located.path] == project_model.content_digest((tmp_path / "target.py").read_bytes())
