@@ -239,8 +239,12 @@ class Engine:
         filename: str,
     ) -> None:
         """Hand each resolved name to the rules that asked for it."""
+        get = table.get
         for node, name in references:
-            for callback in table.get(name, ()):
+            callbacks = get(name)
+            if callbacks is None:
+                continue
+            for callback in callbacks:
                 try:
                     callback(node, name)
                 except Exception as exc:
@@ -256,7 +260,10 @@ class Engine:
     ) -> None:
         """Resolve each call once and hand it to the rules that asked for its name or its method name."""
         calls, methods = tables.calls, tables.methods
-        attribute = ast.Attribute
+        attribute, name_type = ast.Attribute, ast.Name
+        # `ctx.references()` has run, so a call's resolved name is one look-up in its table; only a bare
+        # name that resolves to nothing may still be a builtin, which `ctx.call_name` decides.
+        resolved = ctx.resolved_names()
         for node in ctx.nodes.get(ast.Call, ()):
             func = node.func
             if methods and type(func) is attribute:
@@ -266,10 +273,17 @@ class Engine:
                     except Exception as exc:
                         self._disable(callback, tables, broken, restore, filename, node, exc)
             if calls:
-                name = ctx.call_name(node)
+                name = resolved.get(func)
                 if name is None:
+                    if type(func) is not name_type:
+                        continue
+                    name = ctx.call_name(node)
+                    if name is None:
+                        continue
+                callbacks = calls.get(name)
+                if callbacks is None:
                     continue
-                for callback in calls.get(name, ()):
+                for callback in callbacks:
                     try:
                         callback(node, name)
                     except Exception as exc:

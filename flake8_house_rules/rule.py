@@ -191,9 +191,13 @@ class Rule:
         else:
             line, col = getattr(node, "lineno", 1), getattr(node, "col_offset", 0)
             end_line, end_col = getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None)
-            # the AST counts UTF-8 bytes; flake8's own checks, ruff and editors count characters
-            col = character_column(self.ctx, line, col)
-            if end_line is not None and end_col is not None:
+            # the AST counts UTF-8 bytes; flake8's own checks, ruff and editors count characters (the same on
+            # an ASCII line, which most are: only another line needs the byte-to-character table)
+            lines = self.ctx.lines
+            count = len(lines)
+            if col and not (0 < line <= count and lines[line - 1].isascii()):
+                col = character_column(self.ctx, line, col)
+            if end_col and end_line is not None and not (0 < end_line <= count and lines[end_line - 1].isascii()):
                 end_col = character_column(self.ctx, end_line, end_col)
         built = None
         if self.wants_fixes:

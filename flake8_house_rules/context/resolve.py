@@ -179,6 +179,14 @@ class Resolution:
         self._references = found
         return found
 
+    def resolved_names(self) -> dict[ast.AST, str | None]:
+        """Every resolved name and attribute chain to its dotted name (after `references()`: the whole table).
+
+        For the engine's dispatch, which reads it once per module instead of asking `qualname` per node.
+        """
+        self.references()
+        return self._qualnames
+
     def call_name(self, node: ast.Call) -> str | None:
         """What a call calls: its dotted name through imports, `builtins.<name>` for a builtin, else `None`."""
         func = node.func

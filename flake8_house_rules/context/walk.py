@@ -304,9 +304,10 @@ class ModuleWalk:
     def _bind_store(self, node: ast.Name, scope: Scope) -> None:
         parent = self.parents.get(node)
         value: ast.expr | None = None
-        if isinstance(parent, ast.Assign | ast.AnnAssign | ast.NamedExpr):
-            value = parent.value
-            if isinstance(parent, ast.NamedExpr):
+        parent_type = type(parent)
+        if parent_type in _VALUE_PARENTS:  # exact types: the AST's node classes are never subclassed
+            value = parent.value  # type: ignore[union-attr] - one of the types with a value
+            if parent_type is ast.NamedExpr:
                 scope = scope.function_scope()
         self._bind(scope, node.id, "assign", node, value=value)
 
@@ -337,6 +338,8 @@ class ModuleWalk:
         self.import_names.setdefault(bound, set()).add(origin)
 
 
+#: The parents whose value a stored name is bound to.
+_VALUE_PARENTS = frozenset({ast.Assign, ast.AnnAssign, ast.NamedExpr})
 #: The node types that bind names or open scopes, and the `ModuleWalk` method that handles each. A handler
 #: returns `True` when it pushed the node's children itself (with scope markers around a new scope's body),
 #: `False` when the walk should push them as usual.
