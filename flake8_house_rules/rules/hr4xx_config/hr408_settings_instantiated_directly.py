@@ -22,6 +22,11 @@ class SettingsInstantiatedDirectly(ModelRule):
     `functools.cache` (`@lru_cache`, `@lru_cache()`, `@functools.cache`). A module-level `settings =
     Settings()` is reported too: the accessor is the one place the settings are built.
 
+    A call that passes field values (`DetectionSettings(enabled=config.enabled)`, `Config(**values)`, a
+    positional argument) builds a value from values at hand, not the application's settings from the
+    environment, and is left alone; only pydantic-settings' own underscore options (`Settings(_env_file=...)`)
+    still count as building the settings.
+
     A settings class imported from another module of the project (`from app.config import Settings`, its
     `BaseSettings` base found across the project's modules, `context/project.py`) is checked where it is
     called too.
@@ -65,6 +70,10 @@ class SettingsInstantiatedDirectly(ModelRule):
         "@functools.cache\ndef get_settings() -> Settings:\n    return Settings()\n",
         "from pydantic import BaseModel\n\nclass User(BaseModel): ...\n\nuser = User()\n",
         "from app.settings import Settings\n\nsettings = Settings()\n",
+        "from pydantic_settings import BaseSettings\n\nclass Detection(BaseSettings):\n    enabled: bool = False\n\n"
+        "def rule_version(config: Detection) -> Detection:\n    return Detection(enabled=config.enabled)\n",
+        "from pydantic_settings import BaseSettings\n\nclass Config(BaseSettings): ...\n\n"
+        "def build(values: dict) -> Config:\n    return Config(**values)\n",
         Example(
             "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings): ...\n\n"
             "def test_debug() -> None:\n    assert Settings(debug=True)\n",
@@ -76,6 +85,8 @@ class SettingsInstantiatedDirectly(ModelRule):
         "settings = Settings()  # error: HR408\n",
         "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings): ...\n\n"
         "def get_settings() -> Settings:\n    return Settings()  # error: HR408\n",
+        "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings): ...\n\n"
+        "settings = Settings(_env_file='.env')  # error: HR408\n",
     )
 
     @classmethod
@@ -100,6 +111,8 @@ class SettingsInstantiatedDirectly(ModelRule):
                 root = root.value
             if type(root) is not ast.Name or (root.id not in names and root.id not in imported):
                 continue
+            if call.args or any(keyword.arg is None or not keyword.arg.startswith("_") for keyword in call.keywords):
+                continue  # field values given: a value built from values at hand
             if self._is_settings(facts, func, known) and not self._in_cached_accessor(call):
                 self.report(call)
 
