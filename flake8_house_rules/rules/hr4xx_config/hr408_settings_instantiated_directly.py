@@ -22,10 +22,18 @@ class SettingsInstantiatedDirectly(ModelRule):
     `functools.cache` (`@lru_cache`, `@lru_cache()`, `@functools.cache`). A module-level `settings =
     Settings()` is reported too: the accessor is the one place the settings are built.
 
-    Narrower than it could be, for precision: only the module's own settings classes are known to be
-    settings (a class imported from another module is not checked where it is called), any cached function
-    counts as the accessor whatever its name, and test modules (which build settings with overrides on
-    purpose) are not checked.
+    A call that passes field values (`DetectionSettings(enabled=config.enabled)`, `Config(**values)`, a
+    positional argument) builds a value from values at hand, not the application's settings from the
+    environment, and is left alone; only pydantic-settings' own underscore options (`Settings(_env_file=...)`)
+    still count as building the settings.
+
+    A settings class imported from another module of the project (`from app.config import Settings`, its
+    `BaseSettings` base found across the project's modules, `context/project.py`) is checked where it is
+    called too.
+
+    Narrower than it could be, for precision: a class from outside the project, or one whose bases are out
+    of sight, is not known to be settings; any cached function counts as the accessor whatever its name,
+    and test modules (which build settings with overrides on purpose) are not checked.
 
     ## Why is this bad?
     Every call reads and validates the environment again; two calls can disagree, and tests cannot swap the
@@ -62,6 +70,10 @@ class SettingsInstantiatedDirectly(ModelRule):
         "@functools.cache\ndef get_settings() -> Settings:\n    return Settings()\n",
         "from pydantic import BaseModel\n\nclass User(BaseModel): ...\n\nuser = User()\n",
         "from app.settings import Settings\n\nsettings = Settings()\n",
+        "from pydantic_settings import BaseSettings\n\nclass Detection(BaseSettings):\n    enabled: bool = False\n\n"
+        "def rule_version(config: Detection) -> Detection:\n    return Detection(enabled=config.enabled)\n",
+        "from pydantic_settings import BaseSettings\n\nclass Config(BaseSettings): ...\n\n"
+        "def build(values: dict) -> Config:\n    return Config(**values)\n",
         Example(
             "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings): ...\n\n"
             "def test_debug() -> None:\n    assert Settings(debug=True)\n",
@@ -73,26 +85,49 @@ class SettingsInstantiatedDirectly(ModelRule):
         "settings = Settings()  # error: HR408\n",
         "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings): ...\n\n"
         "def get_settings() -> Settings:\n    return Settings()  # error: HR408\n",
+        "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings): ...\n\n"
+        "settings = Settings(_env_file='.env')  # error: HR408\n",
     )
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Modules that import pydantic, except test modules."""
-        return not ctx.is_test_module() and super().applies_to(ctx)
+        """Modules that may hold settings classes, or import names from their project; not test modules."""
+        if ctx.is_test_module():
+            return False
+        return super().applies_to(ctx) or (ctx.in_project.project is not None and bool(ctx.import_names))
 
     def finish(self) -> None:
-        """Report calls of the module's settings classes outside a cached accessor."""
+        """Report calls of settings classes (the module's, or imported from the project) outside a cached accessor."""
         facts = self.ctx.fact(PydanticModels)
         names = {model.node.name for model in facts.settings}
-        if not names:
+        imported = self.ctx.import_names if self.ctx.in_project.project is not None else {}
+        if not names and not imported:
             return
+        known: dict[str, bool] = {}
         for call in self.ctx.nodes_of(ast.Call):
             func = call.func
-            if type(func) is not ast.Name or func.id not in names:
+            root = func
+            while type(root) is ast.Attribute:
+                root = root.value
+            if type(root) is not ast.Name or (root.id not in names and root.id not in imported):
                 continue
-            model = facts.model_named(func)
-            if model is not None and model.settings and not self._in_cached_accessor(call):
+            if call.args or any(keyword.arg is None or not keyword.arg.startswith("_") for keyword in call.keywords):
+                continue  # field values given: a value built from values at hand
+            if self._is_settings(facts, func, known) and not self._in_cached_accessor(call):
                 self.report(call)
+
+    def _is_settings(self, facts: PydanticModels, func: ast.expr, known: dict[str, bool]) -> bool:
+        """Whether a called name is a settings class: of this module, or imported from the project."""
+        if type(func) is ast.Name:
+            model = facts.model_named(func)
+            if model is not None:
+                return model.settings
+        qualname = self.ctx.qualname(func)
+        if qualname is None:
+            return False
+        if qualname not in known:
+            known[qualname] = facts.is_imported_settings(func)
+        return known[qualname]
 
     def _in_cached_accessor(self, call: ast.Call) -> bool:
         function = self.ctx.enclosing_function(call)
