@@ -25,9 +25,12 @@ def no_summary_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOUSE_RULES_SUMMARY_CACHE", "off")
 
 
-def flake8(root: Path, files: dict[str, str], codes: str, *, full: bool = False) -> list[str]:
-    """Write the project, run `flake8 --select CODES --hr-enable=CODES .` in it: `path:line:col CODE` each."""
-    for name, text in {"pyproject.toml": PYPROJECT, **files}.items():
+def flake8(root: Path, files: dict[str, str], codes: str, *, full: bool = False, marker: bool = True) -> list[str]:
+    """Write the project, run `flake8 --select CODES --hr-enable=CODES .` in it: `path:line:col CODE` each.
+
+    `marker=False` leaves the `pyproject.toml` out: a tree unpacked from an sdist or a wheel has none.
+    """
+    for name, text in (({"pyproject.toml": PYPROJECT} if marker else {}) | files).items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
@@ -377,6 +380,32 @@ def test_hr607_a_package_of_re_exports_is_what_it_re_exports(tmp_path: Path) -> 
         "app/services/runs.py": service,
     }
     assert flake8(tmp_path, files, "HR607") == ["app/services/runs.py:2:1: HR607"]
+
+
+NAMESPACE_ROUTES = (
+    "from fastapi import APIRouter\n\nfrom app.repositories.daily import DailyRepository\n\n"
+    "router = APIRouter()\n\n\n@router.get('/daily')\ndef daily() -> list[str]:\n"
+    "    return DailyRepository().rows()\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("store", "expected"), [("", []), (RUN_STORE, ["app/proxy/endpoints/daily_routes.py:3:1: HR607"])]
+)
+def test_hr607_namespace_folder_inside_a_package(tmp_path: Path, store: str, expected: list[str]) -> None:
+    """A router in a folder without `__init__.py` inside a package (no `pyproject.toml` above) reads the package.
+
+    litellm's `proxy/management_endpoints/` has no `__init__.py`; its prisma repositories show no SQLAlchemy
+    session and are no store. Read as its own tree the router could not follow the import and fell back to
+    the file name.
+    """
+    repository = store or "class DailyRepository:\n    def rows(self) -> list[str]:\n        return []\n"
+    files = {
+        **dict.fromkeys(["app/__init__.py", "app/proxy/__init__.py", "app/repositories/__init__.py"], ""),
+        "app/repositories/daily.py": repository,
+        "app/proxy/endpoints/daily_routes.py": NAMESPACE_ROUTES,
+    }
+    assert flake8(tmp_path, files, "HR607", marker=False) == expected
 
 
 def test_hr608_pydantic_model_from_a_models_module(tmp_path: Path) -> None:

@@ -55,6 +55,8 @@ ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "tox.ini", ".flake8", ".git")
 MAX_DEPTH = 24
 MAX_CLASSES = 64
 MAX_ROOT_CLIMB = 64
+#: How many folders without `__init__.py` a module of a marker-less tree may sit in below a package.
+NAMESPACE_CLIMB = 2
 
 #: What a call of a known library callable builds.
 KNOWN_CALLS: dict[str, str] = {
@@ -593,7 +595,7 @@ def project_for(path: str | None, cwd: str) -> Project | None:
     root = project_root(folder)
     marked = root is not None
     if root is None:
-        root = package_start(folder)
+        root = package_start(folder) or _namespace_start(folder)
         if root is None:
             return None
     found = _PROJECTS.get(root)
@@ -613,6 +615,25 @@ def package_start(folder: str) -> str | None:
         parent = os.path.dirname(current)
         if parent == current or not _is_file(os.path.join(parent, "__init__.py")):
             return parent
+        current = parent
+    return None
+
+
+def _namespace_start(folder: str) -> str | None:
+    """Where a folder without `__init__.py` inside a package starts (a namespace subpackage), else `None`.
+
+    `litellm/proxy/management_endpoints/` has no `__init__.py` while `litellm/proxy/` has one: its modules
+    are `litellm.proxy.management_endpoints.*` all the same, and belong to the package's tree. Up to
+    `NAMESPACE_CLIMB` such folders are climbed.
+    """
+    current = folder
+    for _ in range(NAMESPACE_CLIMB):
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        start = package_start(parent)
+        if start is not None:
+            return start
         current = parent
     return None
 
