@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from lsprotocol import types
 
 from flake8_house_rules.server.fixing import Snapshot, whole_lines_edit
 from flake8_house_rules.server.protocol import Units
+from flake8_house_rules.server.server import HouseRulesServer
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 LINE = 'namé = "\U0001d4b3"; x = 1'
 
@@ -62,3 +68,19 @@ def test_the_fix_all_edit_keeps_crlf() -> None:
     edit = whole_lines_edit(snapshot("a\r\nb\r\n"), "a\nB\n", Units())
     assert edit is not None
     assert edit.new_text == "B\r\n"
+
+
+def test_handled_notifications_leave_no_futures_behind() -> None:
+    """pygls files a future per notification a generator handler runs; the server's protocol lets them go."""
+    server = HouseRulesServer()
+    seen: list[object] = []
+
+    @server.feature("house-rules/ping")
+    def ping(params: object) -> Iterator[None]:  # a generator, as pygls' own didOpen/didChange handlers are
+        seen.append(params)
+        yield from ()
+
+    for number in range(50):
+        server.protocol._handle_notification("house-rules/ping", number)
+    assert seen == list(range(50))
+    assert server.protocol._request_futures == {}

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 from pygls.uris import to_fs_path
 
 from flake8_house_rules import __version__
@@ -56,11 +57,33 @@ FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"
 APPLY_AUTOFIX = "house-rules.applyAutofix"
 
 
+class HouseRulesProtocol(LanguageServerProtocol):
+    """pygls' protocol, without keeping a finished future for every notification.
+
+    pygls 2.1 files the future of each notification it hands a generator, coroutine or thread handler (its
+    own `didOpen`/`didChange`/`didSave` handlers are generators) under a fresh id in `_request_futures`; only
+    answered requests are ever taken out. Over a session that is a future (with its lock and condition) per
+    keystroke: about 0.7 KiB each, unbounded. Finished ones go once the notification is handled; a request in
+    flight (not done) and an outgoing request waiting for its answer stay.
+    """
+
+    def _handle_notification(self, method_name: str, params: object) -> None:
+        super()._handle_notification(method_name, params)
+        futures = self._request_futures
+        for key in [key for key, future in futures.items() if future.done()]:
+            del futures[key]
+
+
 class HouseRulesServer(LanguageServer):
     """The language server: one `Linters` for the session, the latest diagnostics of each open document."""
 
     def __init__(self) -> None:
-        super().__init__("house-rules", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "house-rules",
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=HouseRulesProtocol,
+        )
         self.linters = Linters()
         self.latest: dict[str, Snapshot] = {}
         self.converted: dict[str, Converted] = {}
