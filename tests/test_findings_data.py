@@ -325,12 +325,16 @@ def test_hr602_sync_callback_beside_async_code(tmp_path: Path) -> None:
 
 
 def test_hr602_an_imported_sync_factory_is_not_taken_for_a_constructor(tmp_path: Path) -> None:
+    """Its call is no `sessionmaker(...)` of its own: what it is comes from `app/db.py` (a sync factory)."""
     uses = (
         "from app.db import SessionLocal\n\n\nasync def handler() -> None:\n"
         "    with SessionLocal() as session:\n        session.flush()\n"
     )
     files = {"app/__init__.py": "", "app/db.py": DB, "app/handlers.py": uses}
-    assert flake8(tmp_path, files, "HR602") == []
+    assert flake8(tmp_path, files, "HR602", full=True) == [
+        "app/handlers.py:5:10: HR602 `SessionLocal` is a synchronous `sessionmaker` (`app.db`): use "
+        "`async_sessionmaker` and `AsyncSession` in async code"
+    ]
 
 
 def test_hr604_the_column_is_updated(tmp_path: Path) -> None:
@@ -380,6 +384,37 @@ def test_hr607_a_package_of_re_exports_is_what_it_re_exports(tmp_path: Path) -> 
         "app/services/runs.py": service,
     }
     assert flake8(tmp_path, files, "HR607") == ["app/services/runs.py:2:1: HR607"]
+
+
+SYNC_DB = (
+    "from sqlalchemy import create_engine\nfrom sqlalchemy.orm import Session, sessionmaker\n\n"
+    "engine = create_engine('sqlite://')\nSessionLocal = sessionmaker(bind=engine)\n"
+    "PlainLocal = sessionmaker(engine, class_=Session)\n"
+    "AsyncLocal = sessionmaker(engine, class_=AsyncSession)\nCustomLocal = sessionmaker(engine, class_=MySession)\n"
+)
+SYNC_DB_USER = (
+    "from app.db import AsyncLocal, CustomLocal, PlainLocal, SessionLocal\n\n\n"
+    "async def rows() -> None:\n    with SessionLocal() as session:\n        session.flush()\n"
+    "    PlainLocal()\n    AsyncLocal()\n    CustomLocal()\n\n\n"
+    "def sync_rows() -> None:\n    with SessionLocal() as session:\n        session.flush()\n\n\n"
+    "async def nested() -> None:\n    def work() -> None:\n        SessionLocal()\n"
+)
+
+
+def test_hr602_a_sync_factory_imported_into_async_code(tmp_path: Path) -> None:
+    """A factory bound to `sessionmaker(...)` in another module, called in an `async def`, is reported there;
+    a factory built with another `class_` (or one the project cannot see) is not."""
+    files = {
+        **dict.fromkeys(["app/__init__.py"], ""),
+        "app/db.py": SYNC_DB,
+        "app/routes.py": SYNC_DB_USER,
+    }
+    assert flake8(tmp_path, files, "HR602", full=True) == [
+        "app/routes.py:5:10: HR602 `SessionLocal` is a synchronous `sessionmaker` (`app.db`): use "
+        "`async_sessionmaker` and `AsyncSession` in async code",
+        "app/routes.py:7:5: HR602 `PlainLocal` is a synchronous `sessionmaker` (`app.db`): use "
+        "`async_sessionmaker` and `AsyncSession` in async code",
+    ]
 
 
 NAMESPACE_ROUTES = (

@@ -535,6 +535,16 @@ class Project:
             return None if built is None or built.startswith("returns:") else f"returns:{built}"
         return None
 
+    def bound_call(self, dotted: str) -> str | None:
+        """The callee a module-level project name is bound to a call of, or `None` when bound otherwise.
+
+        `sqlalchemy.orm.sessionmaker` for `SessionLocal = sessionmaker(...)`, through imports and re-exports.
+        """
+        resolved = self.resolve(dotted)
+        if isinstance(resolved, tuple) and resolved[2][0] == "call":
+            return resolved[2][1]
+        return None
+
     def built_by(self, callee: str, depth: int = 0) -> str | None:
         """What calling a dotted callee builds.
 
@@ -729,6 +739,13 @@ class ModuleInProject:
         if self.project is None or dotted is None:
             return None
         return self.project.kind(dotted)
+
+    def bound_call(self, origin: str) -> str | None:
+        """The callee an imported project name is bound to a call of (see `Project.bound_call`), or `None`."""
+        dotted = self.absolute(origin)
+        if self.project is None or dotted is None:
+            return None
+        return self.project.bound_call(dotted)
 
     def built_by(self, origin: str) -> str | None:
         """What calling an imported name builds (`router` for a project `APIRouter` subclass, ...)."""

@@ -15,6 +15,8 @@ is in the on-disk cache (`marshal`) and shared between processes:
 - `("import", origin)`: an import (its absolute dotted origin; relative imports resolved against the
   module's own package);
 - `("call", callee)`: an assignment of a call (`router = APIRouter()`, `SessionLocal = sessionmaker(...)`);
+  a `sessionmaker(class_=...)` with any class but SQLAlchemy's own `Session` is recorded as
+  `async_sessionmaker` (the 1.4 spelling of an async factory, or a class that cannot be told synchronous);
 - `("def", callee)`: a function; `callee` is what every `return` of its own body calls when they agree
   (`return structlog.get_logger(name)`), else `""` (also for an `async def`, a generator, and a function
   with a decorator other than `functools.cache`/`lru_cache`: a call of it does not give what it returns);
@@ -74,6 +76,10 @@ MAX_STATEMENTS = 20_000
 #: Decorators that keep what a function returns: a call of the decorated function still gives its value.
 CACHE_DECORATORS = frozenset({"functools.cache", "functools.lru_cache"})
 MAX_CHAIN = 20
+#: SQLAlchemy's synchronous session factory, and what one is recorded as when it builds another class.
+SYNC_FACTORIES = frozenset({"sqlalchemy.orm.sessionmaker", "sqlalchemy.orm.session.sessionmaker"})
+ASYNC_FACTORY = "sqlalchemy.ext.asyncio.async_sessionmaker"
+PLAIN_SESSIONS = frozenset({"sqlalchemy.orm.Session", "sqlalchemy.orm.session.Session", "sqlmodel.Session"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,6 +307,15 @@ class _Builder:
             if isinstance(statement, BLOCKS):
                 pending.extend(reversed(_block_statements(statement)))
 
+    def _plain_session_class(self, call: ast.Call) -> bool:
+        """Whether a `sessionmaker(...)` call builds SQLAlchemy's own `Session` (no `class_=`, or that class)."""
+        for keyword in call.keywords:
+            if keyword.arg == "class_":
+                return self.dotted(keyword.value) in PLAIN_SESSIONS
+            if keyword.arg is None:
+                return False  # `**options` may pass any `class_`
+        return len(call.args) < 2  # `sessionmaker(bind, class_, ...)`: the class is the second argument
+
     def on_assign(self, statement: ast.Assign | ast.AnnAssign) -> None:
         targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
         value = statement.value
@@ -308,6 +323,8 @@ class _Builder:
         if isinstance(value, ast.Call):
             callee = self.dotted(value.func)
             if callee is not None:
+                if callee in SYNC_FACTORIES and not self._plain_session_class(value):
+                    callee = ASYNC_FACTORY
                 entry = ("call", callee)
                 self.calls.add(callee)
         elif isinstance(value, ast.Name | ast.Attribute):

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 ENVIRONMENT = "HOUSE_RULES_SUMMARY_CACHE"
 _STORES: dict[str | None, SummaryStore] = {}
 FOLDER = ".house_rules_cache"
-FORMAT = 2  # 2: an async def, a generator or a wrapped function returns no known kind
+FORMAT = 3  # 2: an async def, a generator or a wrapped function returns no known kind; 3: `class_=` factories
 OFF = frozenset({"", "0", "off", "false", "no"})
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"

@@ -24,6 +24,8 @@ SYNC_CALLS = {
     "sqlalchemy.orm.scoped_session": "async_scoped_session",
     "sqlalchemy.orm.scoping.scoped_session": "async_scoped_session",
 }
+#: What a project module's synchronous session factory is bound to a call of (see `context/summary.py`).
+SYNC_FACTORIES = frozenset({"sqlalchemy.orm.sessionmaker", "sqlalchemy.orm.session.sessionmaker"})
 
 
 class SyncSqlalchemySession(Rule):
@@ -34,6 +36,11 @@ class SyncSqlalchemySession(Rule):
     such name (`engine = create_engine(...)` feeding `SessionLocal = sessionmaker(bind=engine)`). Calls
     inside a `@staticmethod` whose name starts with `sync_` are exempt: style guide 002 asks for such
     synchronous twins of store methods for Celery tasks.
+
+    A session factory imported from another module of the project is followed there: calling it inside an
+    `async def` is reported when that module binds it to a synchronous `sessionmaker(...)` (no `class_=`, or
+    SQLAlchemy's own `Session`). A factory bound any other way, or that the project model cannot see, stays
+    unknown and is not reported.
 
     `sessionmaker(class_=AsyncSession)`, the SQLAlchemy 1.4 spelling of an async factory, is reported too:
     2.0 spells it `async_sessionmaker(...)`. Sync sessions and engines that only sync code uses (a metrics
@@ -127,21 +134,15 @@ class SyncSqlalchemySession(Rule):
 
     def visit_call(self, node: ast.Call, name: str) -> None:
         """Collect a sync session, factory or engine built outside a `@staticmethod def sync_*` helper."""
-        function = self.ctx.enclosing_function(node)
-        while function is not None:
-            if (
-                isinstance(function, ast.FunctionDef)
-                and function.name.startswith("sync_")
-                and "staticmethod" in decorator_names(self.ctx, function)
-            ):
-                return
-            function = self.ctx.enclosing_function(function)
-        self._candidates.append((node, name))
+        if not self._in_sync_helper(node):
+            self._candidates.append((node, name))
 
     def finish(self) -> None:
         """Report the constructors built in an `async def`, spelled the 1.4 way for `AsyncSession`, or bound
-        to a name that async code uses (directly, or through another such name: `sessionmaker(bind=engine)`).
+        to a name that async code uses (directly, or through another such name: `sessionmaker(bind=engine)`);
+        and calls in an `async def` of a synchronous factory imported from another project module.
         """
+        self._imported_factories()
         if not self._candidates:
             return
         bound: dict[str, list[ast.Call]] = {}  # name -> the constructors its binding builds
@@ -160,6 +161,45 @@ class SyncSqlalchemySession(Rule):
                 self.report(
                     node, f"use `{SYNC_CALLS[name]}` instead of `{name.rpartition('.')[2]}` in a module with async code"
                 )
+
+    def _imported_factories(self) -> None:
+        """Report `SessionLocal()` in an `async def` when its project module binds it to a sync `sessionmaker`."""
+        ctx = self.ctx
+        place = ctx.in_project
+        if place.project is None:
+            return
+        factories: dict[str, str] = {}  # local name -> its origin, for imports of sync factories
+        for local, origins in ctx.import_names.items():
+            if len(origins) == 1:
+                origin = next(iter(origins))
+                if place.bound_call(origin) in SYNC_FACTORIES:
+                    factories[local] = origin
+        if not factories:
+            return
+        for call in ctx.nodes_of(ast.Call):
+            func = call.func
+            if not isinstance(func, ast.Name) or func.id not in factories or not ctx.in_async_function(call):
+                continue
+            if ctx.qualname(func) != factories[func.id] or self._in_sync_helper(call):
+                continue
+            module = factories[func.id].rpartition(".")[0]
+            self.report(
+                call,
+                f"`{func.id}` is a synchronous `sessionmaker` (`{module}`): use `async_sessionmaker` "
+                "and `AsyncSession` in async code",
+            )
+
+    def _in_sync_helper(self, node: ast.AST) -> bool:
+        function = self.ctx.enclosing_function(node)
+        while function is not None:
+            if (
+                isinstance(function, ast.FunctionDef)
+                and function.name.startswith("sync_")
+                and "staticmethod" in decorator_names(self.ctx, function)
+            ):
+                return True
+            function = self.ctx.enclosing_function(function)
+        return False
 
     def _async_class(self, node: ast.Call) -> bool:
         """`sessionmaker(..., class_=AsyncSession)`: the 1.4 spelling of `async_sessionmaker`."""
