@@ -57,8 +57,11 @@ class DirectEnvironAccess(Rule):
     - a save-and-restore: a read assigned to a name that the same module writes back to `os.environ[...]`
       (`saved = os.environ.get(key)`, later `os.environ[key] = saved`): the code puts the environment back
       as it found it, it does not configure itself from it;
-    - a copy into another mapping (`child_env[key] = os.environ[key]`, `{k: os.environ[k] for k in keys}`):
-      the environment handed on to a child process, not read for the code's own configuration;
+    - a copy into another mapping (`child_env[key] = os.environ[key]`, `{k: os.environ.get(k) for k in keys}`,
+      or a read bound to a name first, `if value := os.environ.get(var): env[var] = value`): the environment
+      handed on to a child process (or saved to be restored), not read for the code's own configuration;
+    - a variable whose name (a literal, or a module constant holding one) starts with `_`: by convention
+      private to the program, state it hands between its own calls or processes, not a setting;
     - the operating system's own variables, named by a literal (`HOME`, `PATH`, `USERPROFILE`, `APPDATA`,
       `WINDIR`, `SYSTEMROOT`, `TMPDIR`, `XDG_*`, ...): where the platform keeps things is not the
       application's configuration, and no settings class would declare them.
@@ -120,6 +123,13 @@ class DirectEnvironAccess(Rule):
         "    if saved is None:\n        del os.environ[key]\n    else:\n        os.environ[key] = saved\n",
         "import os\n\ndef child_env(keys: list[str]) -> dict[str, str]:\n    env = {}\n    for key in keys:\n"
         "        env[key] = os.environ[key]\n    return env | {k: os.environ[k] for k in keys}\n",
+        # mlflow: variables handed on to a sandbox, saved around an update; its own private state
+        "import os\n\nPASSTHROUGH = ('OPENAI_API_KEY', 'HTTPS_PROXY')\n\ndef child_env() -> dict[str, str]:\n"
+        "    env: dict[str, str] = {}\n    for var in PASSTHROUGH:\n        if value := os.environ.get(var):\n"
+        "            env[var] = value\n    return env\n\ndef saved(update: dict[str, str]) -> dict[str, str | None]:\n"
+        "    return {k: os.environ.get(k) for k in update}\n",
+        "import os\n\n_TMP_DIR_ENV = '_APP_AUTOLOG_TMP_DIR'\n\ndef tempdir() -> str | None:\n"
+        "    return os.environ.get(_TMP_DIR_ENV) or os.environ.get('_APP_STATE')\n",
     )
     invalid = (
         "import os\n\ndef timeout() -> float:\n    return float(os.getenv('TIMEOUT', '10'))  # error: HR401\n",
@@ -129,6 +139,9 @@ class DirectEnvironAccess(Rule):
         # a platform-looking name that is the application's, and a read kept, not restored
         "import os\n\nAPP_HOME = os.getenv('APP_HOME')  # error: HR401\n\ndef run(key: str) -> str:\n"
         "    saved = os.environ.get(key)  # error: HR401\n    os.environ[key] = 'x'\n    return saved\n",
+        # a read bound to a name that is stored under another key
+        "import os\n\ndef env(var: str, other: str) -> dict[str, str]:\n"
+        "    value = os.environ.get(var)  # error: HR401\n    return {other: value}\n",
     )
 
     calls = frozenset({"os.getenv", "os.environ.get"})
@@ -143,11 +156,12 @@ class DirectEnvironAccess(Rule):
         """Per module: the reads seen, and the values written back to `os.environ[...]`."""
         self._reads: list[ast.expr] = []
         self._restored: set[int] = set()
+        self._stores: set[tuple[ast.AST | None, str, str]] | None = None
 
     def visit_call(self, node: ast.Call, name: str) -> None:
         """Note `os.getenv(...)` and `os.environ.get(...)`, unless they name a platform variable."""
         key = node.args[0] if node.args else None
-        if not _platform_variable(key):
+        if not _platform_variable(key) and not self._private(key) and not self._copied(node):
             self._reads.append(node)
 
     def visit_reference(self, node: ast.Name | ast.Attribute, name: str) -> None:
@@ -156,7 +170,7 @@ class DirectEnvironAccess(Rule):
         if not isinstance(parent, ast.Subscript) or parent.value is not node:
             return
         if isinstance(parent.ctx, ast.Load):
-            if not _platform_variable(parent.slice) and not self._copied(parent):
+            if not _platform_variable(parent.slice) and not self._private(parent.slice) and not self._copied(parent):
                 self._reads.append(parent)
             return
         statement = self.ctx.parent(parent)
@@ -165,18 +179,48 @@ class DirectEnvironAccess(Rule):
                 if binding.value is not None:
                     self._restored.add(id(binding.value))
 
-    def _copied(self, read: ast.Subscript) -> bool:
-        """`env[key] = os.environ[key]`, `{k: os.environ[k] for k in keys}`: the environment copied into another
-        mapping (a child process's environment), not configuration read.
+    def _private(self, key: ast.expr | None) -> bool:
+        """Whether the variable's name (a literal, or a name bound once to one) starts with `_`."""
+        if isinstance(key, ast.Name):
+            bindings = self.ctx.lookup(key) or ()
+            key = bindings[0].value if len(bindings) == 1 else None
+        return isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.startswith("_")
+
+    def _copied(self, read: ast.expr) -> bool:
+        """`env[key] = os.environ[key]`, `{k: os.environ.get(k) for k in keys}`, `value = os.environ.get(var)`
+        then `env[var] = value`: the environment copied into another mapping, not configuration read.
         """
         holder = self.ctx.parent(read)
         if isinstance(holder, ast.DictComp) and holder.value is read:
             return True
-        return (
-            isinstance(holder, ast.Assign)
-            and holder.value is read
-            and all(isinstance(target, ast.Subscript) for target in holder.targets)
-        )
+        if isinstance(holder, ast.Assign) and holder.value is read:
+            if all(isinstance(target, ast.Subscript) for target in holder.targets):
+                return True
+            names = [target.id for target in holder.targets if isinstance(target, ast.Name)]
+        elif isinstance(holder, ast.NamedExpr) and holder.value is read and isinstance(holder.target, ast.Name):
+            names = [holder.target.id]
+        else:
+            return False
+        key = read.args[0] if isinstance(read, ast.Call) and read.args else getattr(read, "slice", None)
+        if not isinstance(key, ast.Name) or not names:
+            return False
+        stores = self._subscript_stores()
+        function = self.ctx.enclosing_function(read)
+        return any((function, key.id, name) in stores for name in names)
+
+    def _subscript_stores(self) -> set[tuple[ast.AST | None, str, str]]:
+        """`(function, key, value)` of each `mapping[key] = value` of two names in the module, built once."""
+        found = self._stores
+        if found is None:
+            found = self._stores = set()
+            for statement in self.ctx.nodes_of(ast.Assign):
+                value = statement.value
+                if not isinstance(value, ast.Name):
+                    continue
+                for target in statement.targets:
+                    if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Name):
+                        found.add((self.ctx.enclosing_function(statement), target.slice.id, value.id))
+        return found
 
     def finish(self) -> None:
         """Report each read that is not only saved to be written back."""

@@ -77,6 +77,12 @@ class HardcodedConfigValue(Rule):
     - a literal a value is compared or matched with (`url == "https://..."`, `url in (...)`,
       `url.startswith("https://...")`): recognising a URL is not configuring one.
 
+    Opt-in (`hr-enable = HR410`), since issue 20: read on real applications, most URL literals are a
+    vendor's public endpoint given as the last fallback of a value that is already configurable
+    (`api_base or "https://..."`, `os.getenv("X") or "https://..."`, a request model's field default), a
+    host served in-process, or text in a message; 1 of 20 sampled hits was a URL the code could not be
+    configured away from. A team that keeps every endpoint in its settings enables it.
+
     ## Why is this bad?
     A URL in the code is configuration that cannot change without a release, differs between environments
     only by editing code, and often carries credentials. Style guide 003 (Configuration): "NEVER: Hardcoded
@@ -94,6 +100,7 @@ class HardcodedConfigValue(Rule):
     """
 
     code = "HR410"
+    tier = "opt-in"
     name = "hardcoded-config-value"
     message = "move the URL/DSN into the settings class and read it from the settings object"
     source = "003 Configuration (NEVER list); 004 checklist"

@@ -17,6 +17,14 @@ STATUS_MODULES = ("fastapi.status.", "starlette.status.")
 STATUS_NAME_RE = re.compile(r"HTTP_(\d{3})_")
 RESPONSE_MODULES = ("fastapi.responses.", "starlette.responses.", "fastapi.sse.", "sse_starlette.")
 RESPONSE_CLASSES = frozenset({"fastapi.Response"})
+#: FastAPI's functions that build a response (its docs pages: `-> HTMLResponse`).
+RESPONSE_FUNCTIONS = frozenset(
+    {
+        "fastapi.openapi.docs.get_swagger_ui_html",
+        "fastapi.openapi.docs.get_redoc_html",
+        "fastapi.openapi.docs.get_swagger_ui_oauth2_redirect_html",
+    }
+)
 BINARY_RESPONSES = frozenset({"FileResponse", "StreamingResponse"})
 #: A class of unknown origin whose name ends so may be a response (`CustomStreamingResponse`); a class named
 #: `UserResponse` is a model in style guide 002's naming.
@@ -180,13 +188,15 @@ def is_response(ctx: ModuleContext, expr: ast.expr | None, depth: int = 0) -> Re
     if not isinstance(expr, ast.Call):
         return "no" if isinstance(expr, PLAIN_VALUES) else "unknown"
     func = expr.func
-    if response_class(ctx, func) is not None:
+    if response_class(ctx, func) is not None or ctx.qualname(func) in RESPONSE_FUNCTIONS:
         return "yes"
     name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
     if name == "TemplateResponse":
         return "yes"
     helper = _local_function(ctx, func)
     if helper is not None:
+        if isinstance(helper.returns, ast.Constant) and isinstance(helper.returns.value, str):
+            return "yes" if _quoted_response(ctx, helper.returns.value) else "no"  # `-> "StreamingResponse"`
         if helper.returns is not None:
             return "yes" if response_class(ctx, helper.returns) is not None else "no"
         returned = {is_response(ctx, node.value, depth + 1) for node in ctx.fact(FastAPIRoutes).returns(helper)}
@@ -205,6 +215,16 @@ def is_response(ctx: ModuleContext, expr: ast.expr | None, depth: int = 0) -> Re
         if isinstance(made, ast.Call) and is_response(ctx, made, depth + 1) in {"yes", "maybe"}:
             return "maybe"
     return "unknown"
+
+
+def _quoted_response(ctx: ModuleContext, text: str) -> bool:
+    """Whether a quoted return annotation names a response class the module imports (`"StreamingResponse"`)."""
+    head, _, rest = text.strip().partition(".")
+    for origin in ctx.import_names.get(head, ()):
+        dotted = f"{origin}.{rest}" if rest else origin
+        if dotted in RESPONSE_CLASSES or dotted.startswith(RESPONSE_MODULES):
+            return True
+    return False
 
 
 def _handed_the_request(ctx: ModuleContext, call: ast.Call) -> bool:

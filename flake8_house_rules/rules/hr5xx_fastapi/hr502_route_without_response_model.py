@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from flake8_house_rules.rules.hr5xx_fastapi.common import RouteRule, returns_response, route_status
+import ast
+from typing import TYPE_CHECKING
+
+from flake8_house_rules.rules.hr5xx_fastapi.common import RouteRule, hidden, returns_response, route_status
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context.fastapi import Route
 
 NO_CONTENT = 204
 
@@ -31,6 +37,10 @@ class RouteWithoutResponseModel(RouteRule):
     returns what a helper handed the raw `Request` returns (`return await
     processor.base_process_llm_request(request=request)`): a pass-through, whose helper owns the answer.
     A route answering `204 No Content` has no body to type and is not reported.
+    Routes hidden from the schema (`include_in_schema=`, not a literal `True`: a favicon, a docs page, a
+    probe) are left alone, as are routes whose `responses={200: {"model": ...}}` names the answer's model
+    (documented without validating, as deliberate as `response_model=None`).
+
     `response_model=None` is an explicit choice and counts as written; so does a `**kwargs` in the
     decorator (it may carry `response_model`). Websocket routes have no response model.
 
@@ -62,6 +72,13 @@ class RouteWithoutResponseModel(RouteRule):
     message = "declare the route's response type: a return annotation or `response_model=`"
     source = "001 FastAPI Routes; 000 FastAPI Patterns; 002 Route Handlers"
     valid = (
+        "from fastapi import FastAPI\nfrom fastapi.openapi.docs import get_swagger_ui_html\n"
+        "from fastapi.responses import StreamingResponse\n\napp = FastAPI(docs_url=None)\n\n"
+        "async def _stream(scope: dict) -> 'StreamingResponse':\n    return StreamingResponse(iter([b'x']))\n\n"
+        "@app.get('/mcp')\nasync def mcp(scope: dict):\n    return await _stream(scope)\n\n"
+        "@app.get('/docs')\nasync def docs():\n    return get_swagger_ui_html(openapi_url='/o.json', title='D')\n\n"
+        "@app.get('/favicon.ico', include_in_schema=False)\nasync def favicon():\n    return {}\n\n"
+        "@app.get('/spend/logs', responses={200: {'model': list[SpendLog]}})\nasync def logs():\n    return []",
         "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
         "@router.get('/users/{user_id}')\nasync def get_user(user_id: int) -> UserResponse: ...",
         "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
@@ -124,8 +141,26 @@ class RouteWithoutResponseModel(RouteRule):
         for route in self.http_routes():
             if route.function.returns is not None or route.may_have("response_model"):
                 continue
+            if hidden(route) or _documented_in_responses(route):
+                continue
             if route_status(self.ctx, route) == NO_CONTENT:
                 continue
             if route.may_have("response_class") or returns_response(self.ctx, self.facts, route) in {"yes", "maybe"}:
                 continue
             self.report_route(route)
+
+
+def _documented_in_responses(route: Route) -> bool:
+    """`responses={200: {"model": X}}`: the success answer's model is declared for the schema."""
+    responses = route.keyword("responses")
+    if not isinstance(responses, ast.Dict):
+        return False
+    for key, value in zip(responses.keys, responses.values, strict=True):
+        if (
+            isinstance(key, ast.Constant)
+            and key.value in {200, "200"}
+            and isinstance(value, ast.Dict)
+            and any(isinstance(k, ast.Constant) and k.value == "model" for k in value.keys)
+        ):
+            return True
+    return False

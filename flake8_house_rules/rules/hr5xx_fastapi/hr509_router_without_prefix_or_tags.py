@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.context.fastapi import ROUTER_CLASSES
-from flake8_house_rules.rules.hr5xx_fastapi.common import RouteRule
+from flake8_house_rules.rules.hr5xx_fastapi.common import RouteRule, hidden
 
 if TYPE_CHECKING:
     from flake8_house_rules.context.fastapi import Route
 
 REQUIRED = ("prefix", "tags")
+#: A first path segment that names no feature: an API version, or `api` itself.
+VERSION_SEGMENT = re.compile(r"v\d+(\.\d+)?|api", re.IGNORECASE)
 
 
 class RouterWithoutPrefixOrTags(RouteRule):
@@ -30,7 +33,11 @@ class RouterWithoutPrefixOrTags(RouteRule):
     - a router the module declares no route on (one that only includes others, or one built and returned
       by a factory function, whose caller sets prefix and tags in `include_router()`), a router assembled
       from `routes=`, and a router stored on `self` (a framework's own router, as `FastAPI` builds one) are
-      not reported.
+      not reported;
+    - a prefix is asked for only when two routes or more share a first segment that names a feature: with
+      one route any segment is "shared", and an API version (`/v1/traces` beside `/v1/logs`, paths a
+      protocol fixes) or `api` alone is no feature; tags are asked for only for the routes in the schema
+      (`include_in_schema=False` ones group nothing on the docs page).
 
     The rule reads the router's own definition, as style guide 002 writes it: a router included
     elsewhere with `app.include_router(router, prefix=..., tags=...)` is still reported, because the
@@ -71,6 +78,14 @@ class RouterWithoutPrefixOrTags(RouteRule):
     message = "give the router `prefix=` and `tags=`: `APIRouter(prefix='/feature', tags=['feature'])`"
     source = "002 Router Definition"
     valid = (
+        # litellm: a router of one route, one with only a version in common, one whose route is hidden
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
+        "@router.get('/get/latest_release_info', tags=['UI'])\nasync def latest() -> dict[str, str]: ...",
+        "from fastapi import APIRouter\n\nrouter = APIRouter(tags=['tracing'])\n\n"
+        "@router.post('/v1/traces')\nasync def traces() -> None: ...\n\n"
+        "@router.post('/v1/logs')\nasync def logs() -> None: ...",
+        "from fastapi import APIRouter\n\nrouter = APIRouter(prefix='/v1/management')\n\n"
+        "@router.get('/users/me', include_in_schema=False)\nasync def me() -> dict[str, str]: ...",
         "from fastapi import APIRouter\n\nrouter = APIRouter(prefix='/feature', tags=['feature'])\n\n"
         "@router.get('/items')\nasync def items() -> list[Item]: ...",
         "from fastapi import APIRouter\n\nrouter = APIRouter(**router_options)\n\n"
@@ -118,7 +133,8 @@ class RouterWithoutPrefixOrTags(RouteRule):
         missing = []
         if "prefix" not in written and _common_segment(routes):
             missing.append("prefix")
-        if "tags" not in written and any(not route.may_have("tags") for route in routes):
+        shown = [route for route in routes if not hidden(route)]
+        if "tags" not in written and any(not route.may_have("tags") for route in shown):
             missing.append("tags")
         if missing:
             self.report(node, f"give the router {' and '.join(f'`{k}=`' for k in missing)}: " + _example(missing))
@@ -152,7 +168,13 @@ class RouterWithoutPrefixOrTags(RouteRule):
 
 
 def _common_segment(routes: list[Route]) -> bool:
-    """Whether every route has a literal path and all start with the same literal segment (`/telemetry/...`)."""
+    """Whether every route has a literal path and all start with the same literal segment (`/telemetry/...`).
+
+    Two routes at least (with one, any first segment is "shared"), and a segment that names a feature: an
+    API version or `api` alone (`/v1/traces` beside `/v1/logs`, paths a protocol fixes) is none.
+    """
+    if len({route.path for route in routes}) < 2:  # a prefix is shared by two routes or more
+        return False
     firsts = set()
     for route in routes:
         if route.path is None or not route.path.startswith("/"):
@@ -161,7 +183,7 @@ def _common_segment(routes: list[Route]) -> bool:
         if not first or "{" in first:
             return False
         firsts.add(first)
-    return len(firsts) == 1
+    return len(firsts) == 1 and not VERSION_SEGMENT.fullmatch(next(iter(firsts)))
 
 
 def _example(missing: list[str]) -> str:
