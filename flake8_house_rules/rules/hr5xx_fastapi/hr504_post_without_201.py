@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from flake8_house_rules.fixes import Fix, edits
 from flake8_house_rules.rule import FixExample
@@ -12,6 +13,9 @@ from flake8_house_rules.rules.hr5xx_fastapi.common import (
     response_class,
     route_status,
 )
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context import ModuleContext
 
 ACCEPTED = frozenset({201, 202, 204})
 #: Written out, 200 is a decision (an OAuth2 token endpoint answers 200: RFC 6749, 5.1); only the default is not.
@@ -40,6 +44,11 @@ class PostWithout201(RouteRule):
     makes no exception for them, and its answer is a `PUT`/`PATCH` for updates, or an explicit
     `200`/`202`/`204` where a POST deliberately answers otherwise.
 
+    Also left alone: a route annotated to return a response class or a union with one (`->
+    TextCompletionResponse | StreamingResponse`: it answers with its own status), and a handler that sets
+    the status itself (`response.status_code = 201 if inserted else response.status_code` on its
+    `response: Response` parameter).
+
     Test modules (`hr-test-modules`) are not checked: the apps they build are fixtures, not the API.
 
     ## Why is this bad?
@@ -66,6 +75,12 @@ class PostWithout201(RouteRule):
     fix = "safe"
     source = "001 FastAPI Routes"
     valid = (
+        # fides: an upsert that answers 201 only when it inserted; an OpenAI-style stream or model
+        "from fastapi import APIRouter, Response\nfrom fastapi.responses import StreamingResponse\n\n"
+        "router = APIRouter()\n\n@router.post('/upsert')\n"
+        "async def upsert(items: list[str], response: Response) -> dict:\n"
+        "    response.status_code = 201 if items else response.status_code\n    return {}\n\n"
+        "@router.post('/completions')\nasync def completion() -> Completion | StreamingResponse: ...",
         "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
         "@router.post('/users', status_code=201)\nasync def create_user() -> User: ...",
         "from fastapi import APIRouter, status\n\nrouter = APIRouter()\n\n"
@@ -117,6 +132,7 @@ class PostWithout201(RouteRule):
 
     def finish(self) -> None:
         """Report each POST route that does not answer 201/202/204."""
+        setters = _status_setters(self.ctx)
         for route in self.http_routes():
             if route.methods != {"POST"}:
                 continue
@@ -124,8 +140,10 @@ class PostWithout201(RouteRule):
             if status is None or status in ACCEPTED or (status in EXPLICIT and route.may_have("status_code")):
                 continue
             returns = route.function.returns
-            if returns is not None and response_class(self.ctx, returns) is not None:
-                continue  # annotated `-> Response`: it answers with a response object and its status
+            if returns is not None and any(response_class(self.ctx, t) is not None for t in _union(returns)):
+                continue  # annotated `-> Response` (or a union with one): it answers with its own status
+            if route.function in setters:
+                continue  # `response.status_code = ...`: the handler decides the status itself
             if not answers_with_responses(self.ctx, self.facts, route):
                 self.report_route(route)
 
@@ -157,3 +175,27 @@ class PostWithout201(RouteRule):
             "async def create_user() -> User: ...",
         ),
     )
+
+
+def _union(annotation: ast.expr) -> list[ast.expr]:
+    """The members of an `A | B` annotation (the annotation itself when it is no union)."""
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        return [*_union(annotation.left), *_union(annotation.right)]
+    return [annotation]
+
+
+def _status_setters(ctx: ModuleContext) -> set[ast.AST]:
+    """The functions that assign `<parameter>.status_code = ...` (FastAPI's `response: Response`)."""
+    found: set[ast.AST] = set()
+    for statement in ctx.nodes_of(ast.Assign):
+        for target in statement.targets:
+            if not isinstance(target, ast.Attribute) or target.attr != "status_code":
+                continue
+            if not isinstance(target.value, ast.Name):
+                continue
+            function = ctx.enclosing_function(statement)
+            if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef) and target.value.id in {
+                arg.arg for arg in [*function.args.args, *function.args.kwonlyargs]
+            }:
+                found.add(function)
+    return found

@@ -45,7 +45,12 @@ class TryInRoute(RouteRule):
       API that mirrors another protocol's error format (OpenAI, Anthropic, JSON-RPC), a connection test
       whose answer is the failure, or a compatibility shim; the module cannot tell those from a
       translation, so it stays silent. So are redirects and HTML pages (a login flow answers failures in
-      the browser, which a JSON exception handler cannot do);
+      the browser, which a JSON exception handler cannot do). A generic response whose content an
+      error-mapping helper builds (`JSONResponse(content=transform_to_anthropic_error(...))`, a helper
+      whose name says `error` or `exception`) is such a mirror too;
+    - a dict with the same keys as the route's own success answer (`{"tools": [], "error": ..., "message":
+      ...}` beside `{"tools": tools, "error": None, "message": "ok"}`): the route's envelope, not a
+      translation of the exception;
     - a generic response with a success status (`except NotFound: return Response(status_code=204)`: a
       delete that treats a missing item as deleted);
     - routes whose function is a health check, a test of a connection or a validator (a name with the
@@ -148,6 +153,15 @@ class TryInRoute(RouteRule):
         "async def validate_blocked_words_file(request: dict[str, str]) -> dict:\n    try:\n"
         "        parse(request['file_content'])\n    except ValueError as e:\n"
         "        return {'valid': False, 'error': str(e)}\n    return {'valid': True}",
+        # litellm: another protocol's error format from a mapping helper; the route's own envelope
+        "from fastapi import APIRouter\nfrom fastapi.responses import JSONResponse\n\nrouter = APIRouter()\n\n"
+        "@router.post('/v1/messages')\nasync def messages(request: Request) -> dict:\n    try:\n"
+        "        return await process(request)\n    except ContextError as e:\n"
+        "        body = transform_to_anthropic_error(e.status_code, e.message)\n"
+        "        return JSONResponse(status_code=e.status_code, content=body)\n\n"
+        "@router.get('/tools')\nasync def tools() -> dict:\n    try:\n"
+        "        return {'tools': await list_tools(), 'error': None, 'message': 'ok'}\n    except Exception as e:\n"
+        "        return {'tools': [], 'error': 'unexpected_error', 'message': str(e)}",
     )
     invalid = (
         "from fastapi import APIRouter\nfrom fastapi.responses import JSONResponse\n\nrouter = APIRouter()\n\n"
@@ -204,20 +218,29 @@ class TryInRoute(RouteRule):
             return
         if any(WORDS.intersection(route.function.name.lower().split("_")) for route in routes):
             return
-        if any(self._error_answer(value) for values in answers for value in values):
+        envelopes = {
+            frozenset(_literal_keys(value)) for value in _answers(node.body) if isinstance(value, ast.Dict)
+        }  # the key sets the route answers with when all goes well: its own envelope
+        if any(self._error_answer(value, envelopes) for values in answers for value in values):
             self.report(node)
 
-    def _error_answer(self, value: ast.expr | None) -> bool:
-        """A generic response built on the spot, or a dict literal that carries an error."""
+    def _error_answer(self, value: ast.expr | None, envelopes: set[frozenset[str]]) -> bool:
+        """A generic response built on the spot, or a dict literal that carries an error.
+
+        Not one: a response whose content an error-mapping helper builds (`content=transform_to_x_error(...)`,
+        another protocol's error format), a dict with the same keys as the route's own success answer.
+        """
         if isinstance(value, ast.Await):
             value = value.value
         if isinstance(value, ast.Call):
-            if response_class(self.ctx, value.func) not in GENERIC_RESPONSES:
+            if response_class(self.ctx, value.func) not in GENERIC_RESPONSES or self._mapped_content(value):
                 return False
             given = next((keyword.value for keyword in value.keywords if keyword.arg == "status_code"), None)
             code = status_code(self.ctx, given) if given is not None else None
             return code is None or code >= CLIENT_ERROR  # `Response(status_code=204)` is a success
         if isinstance(value, ast.Dict):
+            if frozenset(_literal_keys(value)) in envelopes:
+                return False
             for key, item in zip(value.keys, value.values, strict=True):
                 if not isinstance(key, ast.Constant):
                     continue
@@ -226,6 +249,23 @@ class TryInRoute(RouteRule):
                 if key.value == "status" and isinstance(item, ast.Constant) and item.value in {"error", "failed"}:
                     return True
         return False
+
+    def _mapped_content(self, call: ast.Call) -> bool:
+        """`JSONResponse(content=transform_to_anthropic_error(...))`: content an error-mapping helper built."""
+        content = next((keyword.value for keyword in call.keywords if keyword.arg == "content"), None)
+        if content is None and call.args:
+            content = call.args[0]
+        if isinstance(content, ast.Name):
+            content = self.ctx.assigned_value(content)
+        if not isinstance(content, ast.Call):
+            return False
+        func = content.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        return any(word in name.lower() for word in ("error", "exception"))
+
+
+def _literal_keys(value: ast.Dict) -> list[str]:
+    return [key.value for key in value.keys if isinstance(key, ast.Constant) and isinstance(key.value, str)]
 
 
 def _answers(body: list[ast.stmt], depth: int = 0) -> list[ast.expr | None]:
