@@ -12,21 +12,26 @@ LIMIT_METHODS = frozenset({"limit", "shared_limit", "exempt"})
 DEPENDS = frozenset({"fastapi.Depends", "fastapi.params.Depends", "fastapi.param_functions.Depends"})
 MAX_DEPTH = 2
 PROBES = frozenset({"/health", "/healthz", "/livez", "/readyz", "/ping"})
+#: The last path segment of a liveness or readiness probe under another path (`/health/liveness`).
+PROBE_SEGMENTS = frozenset({"liveness", "liveliness", "readiness", "livez", "readyz", "healthz"})
+PROBE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class RouteWithoutRateLimit(RouteRule):
     """## What it does
     Checks for an HTTP route without a rate limit: no `@<limiter>.limit(...)` decorator (slowapi's
     `limit`, `shared_limit`, or an explicit `exempt`) on a limiter named in `hr-limiter-names` (default
-    `limiter`; `app.state.limiter` and `self.limiter` count too). Reported at the route decorator.
+    `limiter`), or whose name ends in `limiter` (`@fides_limiter.limit(...)`; `app.state.limiter` and
+    `self.limiter` count too). Reported at the route decorator.
 
     A limit given as a dependency also counts, on the route, on its router's constructor, or as a
     parameter (`limiter: Annotated[None, Depends(ApiUserRateLimiter(...))]`, `= Depends(...)`):
     `dependencies=[Depends(RateLimiter(times=2, seconds=5))]` (fastapi-limiter), that is, a dependency that
     names a limiter or something whose name contains `limit`. So does a limit applied in the body: a call
     of a method of a limiter (a name in `hr-limiter-names`, or one ending in `limiter`: `if await
-    login_limiter.is_limited(email): raise HTTPException(429)`). Liveness and readiness probes (`GET` at
-    `/health`, `/healthz`, `/livez`, `/readyz`, `/ping`) are not checked: an orchestrator polls them, and
+    login_limiter.is_limited(email): raise HTTPException(429)`). Liveness and readiness probes (`GET`,
+    `HEAD` or `OPTIONS` at `/health`, `/healthz`, `/livez`, `/readyz`, `/ping`, or a path ending in
+    `/liveness`, `/liveliness`, `/readiness`) are not checked: an orchestrator polls them, and
     a limit would make it restart a healthy service. Websocket routes are not checked (slowapi does
     not limit them). The rule is opt-in: which endpoints are public is the team's call.
 
@@ -62,6 +67,10 @@ class RouteWithoutRateLimit(RouteRule):
         "@router.get('/search')\n@limiter.limit('30/minute')\nasync def search(request): ...",
         "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
         "@router.get('/health')\n@limiter.exempt\nasync def health(request): ...",
+        # fides: a limiter of another name; litellm: probes under `/health/`
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n@router.post('/token')\n"
+        "@fides_limiter.limit('10/minute')\nasync def token(request): ...\n\n"
+        "@router.api_route('/health/liveness', methods=['GET', 'OPTIONS'])\nasync def liveness() -> str: ...",
         "from fastapi import FastAPI\n\napp = FastAPI()\n\n"
         "@app.get('/search')\n@app.state.limiter.limit('5/second')\nasync def search(request): ...",
         "from fastapi import APIRouter, Depends\n\nrouter = APIRouter()\n\n"
@@ -109,8 +118,11 @@ class RouteWithoutRateLimit(RouteRule):
             self.report_route(route)
 
     def _probe(self, route: Route) -> bool:
-        """A `GET` liveness or readiness probe (`/health`, `/healthz`, `/livez`, `/readyz`, `/ping`)."""
-        return route.methods == {"GET"} and route.path is not None and route.path.rstrip("/") in PROBES
+        """A liveness or readiness probe: `GET`/`HEAD`/`OPTIONS` of `/health`, ..., or `.../liveness`."""
+        if not route.methods or not route.methods <= PROBE_METHODS or route.path is None:
+            return False
+        path = route.path.rstrip("/")
+        return path in PROBES or path.rpartition("/")[2] in PROBE_SEGMENTS
 
     def _limited_in_body(self) -> set[ast.AST]:
         """The functions whose body calls a method of a limiter (`login_limiter.is_limited(...)`)."""
@@ -167,9 +179,14 @@ class RouteWithoutRateLimit(RouteRule):
         if not isinstance(func, ast.Attribute) or func.attr not in LIMIT_METHODS:
             return False
         receiver = func.value
-        if isinstance(receiver, ast.Name):
-            return receiver.id in self._names
-        return isinstance(receiver, ast.Attribute) and receiver.attr in self._names
+        name = (
+            receiver.id
+            if isinstance(receiver, ast.Name)
+            else receiver.attr
+            if isinstance(receiver, ast.Attribute)
+            else ""
+        )
+        return name in self._names or name.lower().endswith("limiter")  # `@fides_limiter.limit(...)`
 
     def _mentions_limiter(self, value: ast.expr | None) -> bool:
         """Whether a `dependencies=` value or a `Depends(...)` call names a limiter (a bounded look: the
