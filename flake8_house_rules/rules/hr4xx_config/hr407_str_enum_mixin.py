@@ -18,7 +18,8 @@ class StrEnumMixin(Rule):
     """## What it does
     Checks for an enum declared as `class X(str, Enum)` (the builtin `str` and `enum.Enum`, in either order)
     when the target Python is 3.11 or later, where `enum.StrEnum` exists. A `str` or `Enum` that is not the
-    builtin or not `enum.Enum` (a local class called `str`, an `Enum` from another package) is not reported.
+    builtin or not `enum.Enum` (a local class called `str`, an `Enum` from another package) is not reported,
+    nor is a class under an `if sys.version_info ...:` guard (a `StrEnum` fallback for older Pythons).
 
     ## Why is this bad?
     `class X(str, Enum)` formats as `X.MEMBER` in f-strings and `format()` since Python 3.11, not as its
@@ -46,6 +47,9 @@ class StrEnumMixin(Rule):
     source = "003 Pydantic Models (v2)"
     min_target_version = (3, 11)
     valid = (
+        # sqladmin: the fallback for Pythons before 3.11
+        "import sys\nfrom enum import Enum\n\nif sys.version_info < (3, 11):\n\n    class StrEnum(str, Enum):\n"
+        "        __str__ = str.__str__\nelse:\n    from enum import StrEnum\n",
         "from enum import StrEnum\n\nclass Color(StrEnum):\n    RED = 'red'\n",
         "from enum import Enum\n\nclass Color(Enum):\n    RED = 'red'\n",
         "from enum import Enum, IntEnum\n\nclass Level(int, Enum):\n    LOW = 1\n",
@@ -76,8 +80,20 @@ class StrEnumMixin(Rule):
         if len(bases) < 2:
             return
         has_str = any(isinstance(base, ast.Name) and base.id == "str" and self.ctx.is_builtin(base) for base in bases)
-        if has_str and any(self.ctx.qualname(base) in ENUM for base in bases):
+        if has_str and any(self.ctx.qualname(base) in ENUM for base in bases) and not self._version_guarded(node):
             self.report(node)
+
+    def _version_guarded(self, node: ast.ClassDef) -> bool:
+        """Whether the class sits under an `if sys.version_info ...:` (a fallback for Pythons without `StrEnum`)."""
+        parent = self.ctx.parent(node)
+        while parent is not None:
+            if isinstance(parent, ast.If) and any(
+                isinstance(item, ast.Attribute) and self.ctx.qualname(item) == "sys.version_info"
+                for item in ast.walk(parent.test)
+            ):
+                return True
+            parent = self.ctx.parent(parent)
+        return False
 
     def fix_for(self, node: ast.AST | tuple[int, int]) -> Fix | None:
         """`(str, Enum)` becomes `(StrEnum)` (`enum.StrEnum` where the base was spelled `enum.Enum`); only for a
