@@ -218,9 +218,12 @@ class TryInRoute(RouteRule):
             return
         if any(WORDS.intersection(route.function.name.lower().split("_")) for route in routes):
             return
+        handled = {id(value) for values in answers for value in values}
         envelopes = {
-            frozenset(_literal_keys(value)) for value in _answers(node.body) if isinstance(value, ast.Dict)
-        }  # the key sets the route answers with when all goes well: its own envelope
+            frozenset(_literal_keys(found.value))
+            for found in self.facts.returns(owner)
+            if isinstance(found.value, ast.Dict) and id(found.value) not in handled
+        }  # the key sets of the route's other dict answers: its own envelope
         if any(self._error_answer(value, envelopes) for values in answers for value in values):
             self.report(node)
 
