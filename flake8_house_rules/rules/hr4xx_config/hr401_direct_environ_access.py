@@ -126,7 +126,8 @@ class DirectEnvironAccess(Rule):
         # mlflow: variables handed on to a sandbox, saved around an update; its own private state
         "import os\n\nPASSTHROUGH = ('OPENAI_API_KEY', 'HTTPS_PROXY')\n\ndef child_env() -> dict[str, str]:\n"
         "    env: dict[str, str] = {}\n    for var in PASSTHROUGH:\n        if value := os.environ.get(var):\n"
-        "            env[var] = value\n    return env\n\ndef saved(update: dict[str, str]) -> dict[str, str | None]:\n"
+        "            env[var] = rewrite(value) if var == 'URL' else value\n    return env\n\n"
+        "def saved(update: dict[str, str]) -> dict[str, str | None]:\n"
         "    return {k: os.environ.get(k) for k in update}\n",
         "import os\n\n_TMP_DIR_ENV = '_APP_AUTOLOG_TMP_DIR'\n\ndef tempdir() -> str | None:\n"
         "    return os.environ.get(_TMP_DIR_ENV) or os.environ.get('_APP_STATE')\n",
@@ -209,17 +210,21 @@ class DirectEnvironAccess(Rule):
         return any((function, key.id, name) in stores for name in names)
 
     def _subscript_stores(self) -> set[tuple[ast.AST | None, str, str]]:
-        """`(function, key, value)` of each `mapping[key] = value` of two names in the module, built once."""
+        """`(function, key, name)` for each `mapping[key] = <expression reading name>` of the module, built once."""
         found = self._stores
         if found is None:
             found = self._stores = set()
             for statement in self.ctx.nodes_of(ast.Assign):
-                value = statement.value
-                if not isinstance(value, ast.Name):
+                keys = [
+                    target.slice.id
+                    for target in statement.targets
+                    if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Name)
+                ]
+                if not keys:
                     continue
-                for target in statement.targets:
-                    if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Name):
-                        found.add((self.ctx.enclosing_function(statement), target.slice.id, value.id))
+                function = self.ctx.enclosing_function(statement)
+                names = [node.id for node in ast.walk(statement.value) if isinstance(node, ast.Name)]
+                found.update((function, key, name) for key in keys for name in names)
         return found
 
     def finish(self) -> None:
