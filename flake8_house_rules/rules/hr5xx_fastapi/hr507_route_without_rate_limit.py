@@ -131,15 +131,7 @@ class RouteWithoutRateLimit(RouteRule):
             func = call.func
             if not isinstance(func, ast.Attribute):
                 continue
-            receiver = func.value
-            name = (
-                receiver.id
-                if isinstance(receiver, ast.Name)
-                else receiver.attr
-                if isinstance(receiver, ast.Attribute)
-                else ""
-            )
-            if name in self._names or name.lower().endswith("limiter"):
+            if self._is_limiter(func.value):
                 function = self.ctx.enclosing_function(call)
                 if function is not None:
                     found.add(function)
@@ -178,15 +170,12 @@ class RouteWithoutRateLimit(RouteRule):
         func = decorator.func if isinstance(decorator, ast.Call) else decorator
         if not isinstance(func, ast.Attribute) or func.attr not in LIMIT_METHODS:
             return False
-        receiver = func.value
-        name = (
-            receiver.id
-            if isinstance(receiver, ast.Name)
-            else receiver.attr
-            if isinstance(receiver, ast.Attribute)
-            else ""
-        )
-        return name in self._names or name.lower().endswith("limiter")  # `@fides_limiter.limit(...)`
+        return self._is_limiter(func.value)
+
+    def _is_limiter(self, receiver: ast.expr) -> bool:
+        """A name or attribute in `hr-limiter-names`, or one whose name ends in `limiter` (`fides_limiter`)."""
+        name = receiver.id if isinstance(receiver, ast.Name) else getattr(receiver, "attr", "")
+        return name in self._names or name.lower().endswith("limiter")
 
     def _mentions_limiter(self, value: ast.expr | None) -> bool:
         """Whether a `dependencies=` value or a `Depends(...)` call names a limiter (a bounded look: the
