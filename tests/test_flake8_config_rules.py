@@ -37,7 +37,7 @@ def test_settings_modules_option_from_setup_cfg_and_test_modules(flake8_path: Fl
         (flake8_path / name).write_text(ENV_READ)
     (flake8_path / "tests").mkdir()
     (flake8_path / "tests" / "test_env.py").write_text(ENV_READ)
-    (flake8_path / "setup.cfg").write_text("[flake8]\nhr-settings-modules = env.py\n")
+    (flake8_path / "setup.cfg").write_text("[flake8]\nhr-settings-modules = env.py\nhr-enable = HR410\n")
     result = flake8_path.run_flake8(["--select", "HR401,HR410"])
     assert sorted(line.split(":")[0] + " " + line.split(" ")[1] for line in result.out_lines) == [
         "./settings.py HR401",
@@ -120,5 +120,5 @@ def test_url_in_a_call_on_a_line_of_its_own_is_reported(flake8_path: Flake8Path)
         '    await client.post("https://api.acme.io/ping")\n'
     )
     (flake8_path / "health.py").write_text(source)
-    result = flake8_path.run_flake8(["--select", "HR410"])
+    result = flake8_path.run_flake8(["--select", "HR410", "--hr-enable=HR410"])
     assert [line.split(" ")[0] for line in result.out_lines] == ["./health.py:9:18:", "./health.py:10:23:"]
