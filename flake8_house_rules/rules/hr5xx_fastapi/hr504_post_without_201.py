@@ -20,6 +20,12 @@ if TYPE_CHECKING:
 ACCEPTED = frozenset({201, 202, 204})
 #: Written out, 200 is a decision (an OAuth2 token endpoint answers 200: RFC 6749, 5.1); only the default is not.
 EXPLICIT = frozenset({200})
+#: The last path segment of POST endpoints whose protocol answers `200 OK` and creates nothing: OpenAI's
+#: (and its compatibles') computations, Gemini's `:method` calls, an OAuth2 token endpoint (RFC 6749, 5.1).
+PROTOCOL_SEGMENTS = frozenset(
+    {"completions", "embeddings", "moderations", "count_tokens", "input_tokens", "rerank", "token"}
+)
+PROTOCOL_METHODS = frozenset({"countTokens", "generateContent", "streamGenerateContent", "embedContent"})
 
 
 class PostWithout201(RouteRule):
@@ -44,7 +50,11 @@ class PostWithout201(RouteRule):
     makes no exception for them, and its answer is a `PUT`/`PATCH` for updates, or an explicit
     `200`/`202`/`204` where a POST deliberately answers otherwise.
 
-    Also left alone: a route annotated to return a response class or a union with one (`->
+    Also left alone: POST endpoints whose protocol answers `200 OK` and creates nothing, by the last
+    segment of a literal path: OpenAI's and its compatibles' `/completions`, `/chat/completions`,
+    `/embeddings`, `/moderations`, `/rerank`, `/count_tokens`, `/input_tokens`, Gemini's `:countTokens`,
+    `:generateContent`, `:streamGenerateContent`, `:embedContent`, and an OAuth2 `/token` endpoint (RFC 6749,
+    5.1); a route annotated to return a response class or a union with one (`->
     TextCompletionResponse | StreamingResponse`: it answers with its own status), and a handler that sets
     the status itself (`response.status_code = 201 if inserted else response.status_code` on its
     `response: Response` parameter).
@@ -75,6 +85,11 @@ class PostWithout201(RouteRule):
     fix = "safe"
     source = "001 FastAPI Routes"
     valid = (
+        # litellm/mlflow: OpenAI-compatible and Gemini endpoints; fides: the OAuth2 token endpoint
+        "from fastapi import APIRouter, Request\n\nrouter = APIRouter()\n\n"
+        "@router.post('/v1/chat/completions')\nasync def chat(request: Request) -> dict: ...\n\n"
+        "@router.post('/v1beta/models/{model}:countTokens')\nasync def count(model: str) -> dict: ...\n\n"
+        "@router.post('/api/v1/oauth/token')\nasync def acquire_access_token(request: Request) -> dict: ...",
         # fides: an upsert that answers 201 only when it inserted; an OpenAI-style stream or model
         "from fastapi import APIRouter, Response\nfrom fastapi.responses import StreamingResponse\n\n"
         "router = APIRouter()\n\n@router.post('/upsert')\n"
@@ -142,6 +157,8 @@ class PostWithout201(RouteRule):
             returns = route.function.returns
             if returns is not None and any(response_class(self.ctx, t) is not None for t in _union(returns)):
                 continue  # annotated `-> Response` (or a union with one): it answers with its own status
+            if _protocol_endpoint(route.path):
+                continue  # `/v1/chat/completions`, `/oauth/token`: the protocol answers 200
             if route.function in setters:
                 continue  # `response.status_code = ...`: the handler decides the status itself
             if not answers_with_responses(self.ctx, self.facts, route):
@@ -199,3 +216,11 @@ def _status_setters(ctx: ModuleContext) -> set[ast.AST]:
             }:
                 found.add(function)
     return found
+
+
+def _protocol_endpoint(path: str | None) -> bool:
+    """Whether a literal path ends in a segment whose protocol answers `200` (`/v1/embeddings`, `:countTokens`)."""
+    if path is None:
+        return False
+    last = path.rstrip("/").rpartition("/")[2]
+    return last in PROTOCOL_SEGMENTS or last.rpartition(":")[2] in PROTOCOL_METHODS
