@@ -39,7 +39,9 @@ class SecretNotSecretstr(ModelRule):
     word `Response`), the parameters of a message template (`PasswordResetBodyParams`, the word `Params`),
     or a cache entry (`CopilotCachedKey`, the word `Cache`/`Cached`): those values must be serialised as
     they are, and `SecretStr` would serialise them as `"**********"`. And a field declared `Field(...,
-    repr=False)`, which already keeps the value out of `repr()` and logs.
+    repr=False)`, which already keeps the value out of `repr()` and logs, or one whose `description=` says
+    it holds a hash or a redacted value (`Field(description="Hashed value of that key")`: litellm's spend
+    tables key their rows on the hashed key, which is no secret).
 
     ## Why is this bad?
     A `str` secret is printed in full by `repr()`, by logging the settings object, in tracebacks and in
@@ -86,7 +88,8 @@ class SecretNotSecretstr(ModelRule):
         "class Workload(BaseModel):\n    token: str = Field(repr=False)\n\n"
         "class AccessToken(BaseModel):\n    access_token: str\n\n"
         "class PasswordResetBodyParams(BaseModel):\n    reset_token: str\n\n"
-        "class CopilotCachedKey(BaseModel):\n    token: str\n",
+        "class CopilotCachedKey(BaseModel):\n    token: str\n\n"
+        "class SpendRow(BaseModel):\n    api_key: str = Field(description='Hash of the virtual key')\n",
     )
     invalid = (
         "from pydantic import BaseModel\n\nclass Credentials(BaseModel):\n    access_token: str  # error: HR404\n",
@@ -110,7 +113,7 @@ class SecretNotSecretstr(ModelRule):
         for field in model.fields:
             if not is_secret_name(field.name) or (paginated and name_words(field.name)[-1] == "token"):
                 continue
-            if any(_hidden_from_repr(call) for call in field.field_calls):
+            if any(_hidden_from_repr(call) or _described_as_hashed(call) for call in field.field_calls):
                 continue
             inner = unwrap_optional(self.ctx, field.annotation)
             if isinstance(inner, ast.Name) and inner.id == "str" and self.ctx.is_builtin(inner):
@@ -152,6 +155,15 @@ def _passes_values_on(name: str) -> bool:
     """Whether a model's name says it carries its values on: a response, token payload, template params, cache."""
     words = set(CAMEL_WORDS.findall(name))
     return name.endswith("Token") or not PASSING_WORDS.isdisjoint(words)
+
+
+def _described_as_hashed(call: ast.Call) -> bool:
+    """Whether a `Field(description=...)` says the value is a hash or redacted (`"Hashed value of that key"`)."""
+    for keyword in call.keywords:
+        if keyword.arg == "description" and isinstance(keyword.value, ast.Constant):
+            text = str(keyword.value.value).lower()
+            return any(word in text for word in ("hash", "redacted", "masked"))
+    return False
 
 
 def _hidden_from_repr(call: ast.Call) -> bool:
