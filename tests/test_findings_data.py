@@ -395,7 +395,7 @@ SYNC_DB = (
 SYNC_DB_USER = (
     "from app.db import AsyncLocal, CustomLocal, PlainLocal, SessionLocal\n\n\n"
     "async def rows() -> None:\n    with SessionLocal() as session:\n        session.flush()\n"
-    "    PlainLocal()\n    AsyncLocal()\n    CustomLocal()\n\n\n"
+    "    session = PlainLocal()\n    session = AsyncLocal()\n    session = CustomLocal()\n    PlainLocal()\n\n\n"
     "def sync_rows() -> None:\n    with SessionLocal() as session:\n        session.flush()\n\n\n"
     "async def nested() -> None:\n    def work() -> None:\n        SessionLocal()\n"
 )
@@ -403,17 +403,21 @@ SYNC_DB_USER = (
 
 def test_hr602_a_sync_factory_imported_into_async_code(tmp_path: Path) -> None:
     """A factory bound to `sessionmaker(...)` in another module, called in an `async def`, is reported there;
-    a factory built with another `class_` (or one the project cannot see) is not."""
+    a factory built with another `class_` (or one the project cannot see) is not.
+
+    Only imported names the module uses like sessions (in a `with`, called into a name like `session`) are
+    looked up in the project: the other modules they come from are read for nothing else.
+    """
     files = {
         **dict.fromkeys(["app/__init__.py"], ""),
         "app/db.py": SYNC_DB,
         "app/routes.py": SYNC_DB_USER,
     }
+    tail = "is a synchronous `sessionmaker` (`app.db`): use `async_sessionmaker` and `AsyncSession` in async code"
     assert flake8(tmp_path, files, "HR602", full=True) == [
-        "app/routes.py:5:10: HR602 `SessionLocal` is a synchronous `sessionmaker` (`app.db`): use "
-        "`async_sessionmaker` and `AsyncSession` in async code",
-        "app/routes.py:7:5: HR602 `PlainLocal` is a synchronous `sessionmaker` (`app.db`): use "
-        "`async_sessionmaker` and `AsyncSession` in async code",
+        f"app/routes.py:10:5: HR602 `PlainLocal` {tail}",
+        f"app/routes.py:5:10: HR602 `SessionLocal` {tail}",
+        f"app/routes.py:7:15: HR602 `PlainLocal` {tail}",
     ]
 
 

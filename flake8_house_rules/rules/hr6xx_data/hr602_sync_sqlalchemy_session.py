@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from flake8_house_rules.context.sqlalchemy import session_like_uses
 from flake8_house_rules.rule import Rule
 from flake8_house_rules.rules.hr6xx_data.common import decorator_names
 
@@ -39,8 +40,9 @@ class SyncSqlalchemySession(Rule):
 
     A session factory imported from another module of the project is followed there: calling it inside an
     `async def` is reported when that module binds it to a synchronous `sessionmaker(...)` (no `class_=`, or
-    SQLAlchemy's own `Session`). A factory bound any other way, or that the project model cannot see, stays
-    unknown and is not reported.
+    SQLAlchemy's own `Session`). Only imported names the module uses like sessions (in a `with`, called into
+    a name like `session`, given a session's method) are looked up. A factory bound any other way, or that
+    the project model cannot see, stays unknown and is not reported.
 
     `sessionmaker(class_=AsyncSession)`, the SQLAlchemy 1.4 spelling of an async factory, is reported too:
     2.0 spells it `async_sessionmaker(...)`. Sync sessions and engines that only sync code uses (a metrics
@@ -169,7 +171,8 @@ class SyncSqlalchemySession(Rule):
         if place.project is None:
             return
         factories: dict[str, str] = {}  # local name -> its origin, for imports of sync factories
-        for local, origins in ctx.import_names.items():
+        for local in session_like_uses(ctx):  # only names used like sessions are looked up in the project
+            origins = ctx.import_names.get(local, ())
             if len(origins) == 1:
                 origin = next(iter(origins))
                 if place.bound_call(origin) in SYNC_FACTORIES:
