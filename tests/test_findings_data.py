@@ -421,6 +421,28 @@ def test_hr602_a_sync_factory_imported_into_async_code(tmp_path: Path) -> None:
     ]
 
 
+ABSTRACT_JOB_STORE = (
+    "from abc import ABC, abstractmethod\n\n\nclass AbstractJobStore(ABC):\n    @abstractmethod\n"
+    "    def get_job(self, job_id: str) -> dict: ...\n"
+)
+SQL_JOB_STORE = (
+    "from sqlalchemy.orm import Session\n\nfrom app.store.jobs.abstract_store import AbstractJobStore\n\n\n"
+    "class SqlJobStore(AbstractJobStore):\n    def __init__(self, session: Session) -> None:\n"
+    "        self.session = session\n\n    def get_job(self, job_id: str) -> dict:\n        return {}\n\n"
+    "    def fetch_jobs(self) -> list[dict]:\n        return []\n"
+)
+
+
+def test_hr609_a_name_a_project_base_of_another_module_dictates(tmp_path: Path) -> None:
+    """mlflow's SQL job store implements `AbstractJobStore.get_job`: the base names it, not the store."""
+    files = {
+        **dict.fromkeys(["app/__init__.py", "app/store/__init__.py", "app/store/jobs/__init__.py"], ""),
+        "app/store/jobs/abstract_store.py": ABSTRACT_JOB_STORE,
+        "app/store/jobs/sqlalchemy_store.py": SQL_JOB_STORE,
+    }
+    assert flake8(tmp_path, files, "HR609") == ["app/store/jobs/sqlalchemy_store.py:13:5: HR609"]
+
+
 NAMESPACE_ROUTES = (
     "from fastapi import APIRouter\n\nfrom app.repositories.daily import DailyRepository\n\n"
     "router = APIRouter()\n\n\n@router.get('/daily')\ndef daily() -> list[str]:\n"

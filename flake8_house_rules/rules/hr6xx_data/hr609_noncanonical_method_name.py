@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from flake8_house_rules.context.overrides import Overrides
 from flake8_house_rules.rule import Example, Rule
 from flake8_house_rules.rules.hr6xx_data.common import decorator_names, public_method_class, single_layer
 
@@ -14,6 +15,8 @@ if TYPE_CHECKING:
 PREFIXES = ("get_", "create_", "delete_", "fetch_", "list_", "find_", "add_", "remove_")
 CANONICAL = frozenset({"get_one", "get_list", "get_plist", "create_one", "create_batch", "delete_one", "delete_batch"})
 OVERRIDE = frozenset({"typing.override", "override"})
+#: The last word of a getter that computes a value about resources rather than reading one.
+DERIVED_WORDS = frozenset({"status", "count", "stats", "statistics", "summary", "total", "health"})
 #: Bases that name no methods of their subclasses.
 NEUTRAL_BASES = frozenset(
     {"builtins.object", "abc.ABC", "typing.Generic", "typing.Protocol", "typing.NamedTuple", "builtins.Exception"}
@@ -38,10 +41,17 @@ class NoncanonicalMethodName(Rule):
     `create_batch`, `delete_one`, `delete_batch` (`update_*` names are free). Module-level functions and
     private methods and classes (`_find_project`) are not checked.
 
-    A method decorated `@override`, and one that overrides a method of a base class defined in the same
-    module, does not choose its name: the base does, and is reported instead. In a class with a base from
-    another module (or one the module cannot resolve), the base may name the method: the message then says
-    to mark it `@typing.override` if it does, and to rename it otherwise.
+    A method decorated `@override`, and one that overrides a method of a base class, does not choose its
+    name: the base does, and is reported instead when it is a store or service itself. The base may be a
+    class of the same module, or a project class of another module followed through the project model's
+    summaries (mlflow's `SqlAlchemyJobStore.get_job` names `AbstractJobStore.get_job` of
+    `abstract_store.py`). In a class with a base the project cannot see (a library's, or one it cannot
+    resolve), the base may name the method: the message then says to mark it `@typing.override` if it
+    does, and to rename it otherwise.
+
+    A getter whose last word names a value computed about resources rather than a resource
+    (`get_messaging_config_status`, `get_*_count`, `_stats`, `_summary`, `_total`, `_health`) is left alone:
+    `get_one` would read one resource, which it does not.
 
     A class whose non-canonical CRUD methods name more than one resource (`get_experiment_permission` and
     `get_registered_model_permission`, `list_users` and `list_roles`: the word after the verb differs) is
@@ -80,6 +90,11 @@ class NoncanonicalMethodName(Rule):
     source = "002 Method Naming Conventions"
     options = ("hr-store-modules", "hr-service-modules")
     valid = (
+        Example(
+            "class MessagingService:\n    def get_messaging_config_status(self) -> str: ...\n"
+            "    def get_user_count(self) -> int: ...",
+            path="app/services/messaging_service.py",
+        ),
         Example(
             "class UserStore:\n    async def get_one(self, payload): ...\n    async def get_plist(self, payload): ...\n"
             "    async def create_batch(self, payload): ...\n    async def update_email(self, payload): ...\n"
@@ -148,6 +163,8 @@ class NoncanonicalMethodName(Rule):
         name = node.name
         if not name.startswith(PREFIXES) or name in CANONICAL:
             return
+        if name.startswith(("get_", "fetch_")) and name.rpartition("_")[2] in DERIVED_WORDS:
+            return  # `get_messaging_config_status`: a value computed, not a resource read
         cls = public_method_class(self.ctx, node)
         if cls is None or not OVERRIDE.isdisjoint(decorator_names(self.ctx, node)):
             return
@@ -186,9 +203,7 @@ class NoncanonicalMethodName(Rule):
         return not ancestry.complete or any(name not in local and name not in NEUTRAL_BASES for name in ancestry.names)
 
     def _overrides_local_base(self, cls: ast.ClassDef, name: str) -> bool:
-        """Whether a base class defined in this module defines a method of that name."""
-        for base in self.ctx.classes.ancestry(cls).classes:
-            for statement in base.body:
-                if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef) and statement.name == name:
-                    return True
-        return False
+        """Whether a base class defines a method of that name: one of this module, or a project class of
+        another module followed through the project's summaries (`AbstractJobStore` in `abstract_store.py`).
+        """
+        return bool(cls.bases) and self.ctx.fact(Overrides).base_defining(cls, name) is not None
