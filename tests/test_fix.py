@@ -163,6 +163,7 @@ def test_unused_noqa_judges_only_the_codes_of_rules_that_ran() -> None:
 
 
 def test_building_fixes_stays_linear_in_the_module_size() -> None:
+    import gc  # noqa: PLC0415 - this test only
     import time  # noqa: PLC0415 - this test only
 
     def cost(count: int) -> float:
@@ -170,10 +171,15 @@ def test_building_fixes_stays_linear_in_the_module_size() -> None:
             f"def f{index}(x: Optional[int]) -> Optional[str]: ...\n" for index in range(count)
         )
         best = float("inf")
-        for _ in range(3):
-            start = time.perf_counter()
-            found = lint_source(source, fixes=True)
-            best = min(best, time.perf_counter() - start)
+        for _ in range(5):  # the best of five, with no collector pass inside: a ratio, steady on a busy machine
+            gc.collect()
+            gc.disable()
+            try:
+                start = time.process_time()  # CPU time: another process's load does not count
+                found = lint_source(source, fixes=True)
+                best = min(best, time.process_time() - start)
+            finally:
+                gc.enable()
         assert sum(1 for v in found if v.code == "HR101" and v.fix is not None) == 2 * count
         return best
 
