@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from flake8_house_rules import __version__
 from flake8_house_rules.cli.results import FileResult
-from flake8_house_rules.context.summary_cache import still_current, use_folder
+from flake8_house_rules.context.summary_cache import load_marshal, still_current, use_folder
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -69,8 +69,7 @@ class Cache:
     def load(self) -> bool:
         """Read the stored results; `False` when there are none for this configuration."""
         try:
-            with open(self.path, "rb") as handle:
-                data = marshal.load(handle)
+            data = load_marshal(self.path)
         except (OSError, EOFError, ValueError, TypeError):
             return False
         if not isinstance(data, dict) or data.get("format") != FORMAT:
