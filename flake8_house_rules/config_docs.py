@@ -90,7 +90,9 @@ no option:
   file (a bare buffer on stdin, a script with no marker above it) is in no project, and every name it
   imports from elsewhere stays unknown.
 - **Module names** come from the `__init__.py` files above a module (`app/users/store.py` under
-  `app/__init__.py` and `app/users/__init__.py` is `app.users.store`); a module outside any package is
+  `app/__init__.py` and `app/users/__init__.py` is `app.users.store`); up to two folders in a row without
+  `__init__.py` inside a package are namespace subpackages of it (`litellm/proxy/guardrails/hooks/x/` under
+  `litellm/proxy/` is `litellm.proxy.guardrails.hooks.x`); a module outside any package is
   named from the root, or from `src/` when it sits there. An import is looked up under the importer's own
   packages' start, the root, then `src/`; relative imports against the importer's package. Star imports,
   import cycles, names bound several ways and modules that do not parse stay unknown. Only the modules an

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
+    from pytest_flake8_path import Flake8Path
+
 
 @pytest.fixture(autouse=True)
 def fresh_projects(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
@@ -231,3 +233,39 @@ def test_class_summaries_name_their_methods() -> None:
     source += "    if X:\n        def extra(self): ...\n"
     summary = summarise(ast.parse(source), "app.a", package=False)
     assert summary.names["A"][3] == ("extra", "run", "stop")
+
+
+#: litellm's guardrail hooks: a package (`repelloai/`) under two folders without `__init__.py` inside the
+#: `litellm.proxy` package, in an unpacked wheel with no root marker.
+GUARDRAIL_TREE = {
+    "pkg/__init__.py": "",
+    "pkg/proxy/__init__.py": "",
+    "pkg/proxy/base.py": (
+        '"""Bases."""\n\n\nclass Guardrail:\n    """A guardrail."""\n\n'
+        '    def hook(self) -> None:\n        """Run the hook."""\n'
+    ),
+    "pkg/proxy/guardrails/hooks/repello/__init__.py": "",
+    "pkg/proxy/guardrails/hooks/repello/impl.py": (
+        '"""Repello."""\nfrom pkg.proxy.base import Guardrail\n\n\nclass Repello(Guardrail):\n'
+        '    """Repello\'s guardrail."""\n\n    def hook(self) -> None:\n        pass\n'
+    ),
+}
+
+
+def test_a_package_below_namespace_folders_inside_a_package(tmp_path: Path, flake8_path: Flake8Path) -> None:
+    """Its modules are named through the namespace folders, and the tree above is one project."""
+    write(tmp_path, GUARDRAIL_TREE)
+    root = str(tmp_path)
+    impl = str(tmp_path / "pkg/proxy/guardrails/hooks/repello/impl.py")
+    assert project_module.package_start(os.path.dirname(impl)) == root
+    assert module_name(impl, root) == ("pkg.proxy.guardrails.hooks.repello.impl", False, root)
+    # three folders without `__init__.py` in a row are more than a namespace subpackage: a tree of its own
+    deep = str(tmp_path / "pkg/proxy/a/b/c/leaf")
+    os.makedirs(deep)
+    (tmp_path / "pkg/proxy/a/b/c/leaf/__init__.py").write_text("")
+    assert project_module.package_start(deep) == str(tmp_path / "pkg/proxy/a/b/c")
+    # through flake8: the override of a documented base method needs no docstring of its own (HR001)
+    for name, text in GUARDRAIL_TREE.items():
+        (flake8_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (flake8_path / name).write_text(text)
+    assert flake8_path.run_flake8(["--select", "HR001"]).out_lines == []

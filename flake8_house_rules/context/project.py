@@ -158,7 +158,13 @@ def module_name(path: str, root: str) -> tuple[str, bool, str] | None:
     current = folder
     for _ in range(MAX_ROOT_CLIMB):
         if not _is_file(os.path.join(current, "__init__.py")):
-            break
+            above = _package_above(current)
+            if above is None or not above.startswith(root + os.sep):
+                break  # a namespace folder inside a package (below the root) is part of its package's tree
+            while current != above:
+                parts.append(os.path.basename(current))
+                current = os.path.dirname(current)
+            continue
         parts.append(os.path.basename(current))
         parent = os.path.dirname(current)
         if parent == current:
@@ -605,7 +611,7 @@ def project_for(path: str | None, cwd: str) -> Project | None:
     root = project_root(folder)
     marked = root is not None
     if root is None:
-        root = package_start(folder) or _namespace_start(folder)
+        root = package_start(folder)
         if root is None:
             return None
     found = _PROJECTS.get(root)
@@ -617,33 +623,41 @@ def project_for(path: str | None, cwd: str) -> Project | None:
 
 @functools.lru_cache(maxsize=4096)
 def package_start(folder: str) -> str | None:
-    """The folder above the topmost package that holds a folder, or `None` when it is in no package."""
-    if not _is_file(os.path.join(folder, "__init__.py")):
-        return None
+    """The folder above the topmost package that holds a folder, or `None` when it is in no package.
+
+    A folder without `__init__.py` inside a package (a namespace subpackage: `litellm/proxy/guardrails/`
+    under `litellm/proxy/`) does not end the package: its modules are `litellm.proxy.guardrails.*` all the
+    same, however deep the regular packages below it go. Up to `NAMESPACE_CLIMB` such folders in a row are
+    crossed (`_package_above`).
+    """
     current = folder
+    if not _is_file(os.path.join(current, "__init__.py")):
+        above = _package_above(current)
+        if above is None:
+            return None
+        current = above
     for _ in range(MAX_ROOT_CLIMB):
         parent = os.path.dirname(current)
-        if parent == current or not _is_file(os.path.join(parent, "__init__.py")):
-            return parent
+        if parent == current:
+            return None
+        if not _is_file(os.path.join(parent, "__init__.py")):
+            above = _package_above(parent)
+            if above is None:
+                return parent
+            parent = above
         current = parent
     return None
 
 
-def _namespace_start(folder: str) -> str | None:
-    """Where a folder without `__init__.py` inside a package starts (a namespace subpackage), else `None`.
-
-    `litellm/proxy/management_endpoints/` has no `__init__.py` while `litellm/proxy/` has one: its modules
-    are `litellm.proxy.management_endpoints.*` all the same, and belong to the package's tree. Up to
-    `NAMESPACE_CLIMB` such folders are climbed.
-    """
+def _package_above(folder: str) -> str | None:
+    """The package a folder without `__init__.py` sits in, at most `NAMESPACE_CLIMB` folders up, else `None`."""
     current = folder
     for _ in range(NAMESPACE_CLIMB):
         parent = os.path.dirname(current)
         if parent == current:
             return None
-        start = package_start(parent)
-        if start is not None:
-            return start
+        if _is_file(os.path.join(parent, "__init__.py")):
+            return parent
         current = parent
     return None
 
