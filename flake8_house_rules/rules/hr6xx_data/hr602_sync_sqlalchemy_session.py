@@ -44,8 +44,9 @@ class SyncSqlalchemySession(Rule):
     a name like `session`, given a session's method) are looked up. A factory bound any other way, or that
     the project model cannot see, stays unknown and is not reported.
 
-    `sessionmaker(class_=AsyncSession)`, the SQLAlchemy 1.4 spelling of an async factory, is reported too:
-    2.0 spells it `async_sessionmaker(...)`. Sync sessions and engines that only sync code uses (a metrics
+    `sessionmaker(engine, class_=AsyncSession)`, the SQLAlchemy 1.4 spelling of an async factory, is not
+    reported: its sessions are asynchronous, and on 1.4 (which has no `async_sessionmaker`) it is the only
+    spelling there is. Sync sessions and engines that only sync code uses (a metrics
     callback, a test engine, a factory chosen for a sync `Engine` beside an async one, stored on an
     attribute) are synchronous by design and not reported, even beside async code; modules without any
     `async def` (scripts, migrations, sync services) are not checked.
@@ -85,6 +86,11 @@ class SyncSqlalchemySession(Rule):
     message = "use `AsyncSession`, `async_sessionmaker` and `create_async_engine` in a module with async code"
     source = "001 SQLAlchemy Patterns; 002 Synchronous Methods for Background Tasks"
     valid = (
+        # the 1.4 spelling of an async factory (fides, on SQLAlchemy 1.4): its sessions are asynchronous
+        "from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine\n"
+        "from sqlalchemy.orm import sessionmaker\n\nengine = create_async_engine(URL)\n"
+        "async_session = sessionmaker(engine, class_=AsyncSession)\n\n"
+        "async def f() -> None:\n    async with async_session() as session:\n        await session.flush()",
         "from sqlalchemy import create_engine\nfrom sqlalchemy.orm import sessionmaker\n\n"
         "engine = create_engine(URL)\nSessionLocal = sessionmaker(bind=engine)\n\n"
         "def migrate() -> None:\n    with SessionLocal() as s:\n        s.flush()",
@@ -117,8 +123,6 @@ class SyncSqlalchemySession(Rule):
         "async def get_db():\n    with SessionLocal() as session:\n        yield session",
         "import sqlalchemy as sa\nimport sqlalchemy.orm\n\nasync def handler() -> None:\n"
         "    with sqlalchemy.orm.Session(sa.create_engine(URL)) as s:  # error: HR602, HR602\n        s.flush()",
-        "from sqlalchemy.ext.asyncio import AsyncSession\nfrom sqlalchemy.orm import sessionmaker\n\n"
-        "async_session = sessionmaker(engine, class_=AsyncSession)  # error: HR602\n\nasync def f() -> None: ...",
         "from sqlmodel import Session, create_engine\n\nclass Store:\n    @staticmethod\n"
         "    async def create(engine) -> None:\n        Session(engine)  # error: HR602",
     )
@@ -136,13 +140,13 @@ class SyncSqlalchemySession(Rule):
 
     def visit_call(self, node: ast.Call, name: str) -> None:
         """Collect a sync session, factory or engine built outside a `@staticmethod def sync_*` helper."""
-        if not self._in_sync_helper(node):
+        if not self._in_sync_helper(node) and not self._async_class(node):
             self._candidates.append((node, name))
 
     def finish(self) -> None:
-        """Report the constructors built in an `async def`, spelled the 1.4 way for `AsyncSession`, or bound
-        to a name that async code uses (directly, or through another such name: `sessionmaker(bind=engine)`);
-        and calls in an `async def` of a synchronous factory imported from another project module.
+        """Report the constructors built in an `async def`, or bound to a name that async code uses (directly,
+        or through another such name: `sessionmaker(bind=engine)`); and calls in an `async def` of a
+        synchronous factory imported from another project module.
         """
         self._imported_factories()
         if not self._candidates:
@@ -155,11 +159,7 @@ class SyncSqlalchemySession(Rule):
                 targets[target] = target.id
         used = self._used_in_async(bound, targets)
         for node, name in self._candidates:
-            if (
-                self.ctx.in_async_function(node)
-                or self._async_class(node)
-                or any(node in bound[target] for target in used)
-            ):
+            if self.ctx.in_async_function(node) or any(node in bound[target] for target in used):
                 self.report(
                     node, f"use `{SYNC_CALLS[name]}` instead of `{name.rpartition('.')[2]}` in a module with async code"
                 )
@@ -205,7 +205,7 @@ class SyncSqlalchemySession(Rule):
         return False
 
     def _async_class(self, node: ast.Call) -> bool:
-        """`sessionmaker(..., class_=AsyncSession)`: the 1.4 spelling of `async_sessionmaker`."""
+        """`sessionmaker(..., class_=AsyncSession)`: the 1.4 spelling of `async_sessionmaker`, not synchronous."""
         return any(
             keyword.arg == "class_" and (self.ctx.qualname(keyword.value) or "").endswith(".AsyncSession")
             for keyword in node.keywords
