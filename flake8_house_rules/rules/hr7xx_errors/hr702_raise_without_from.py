@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from flake8_house_rules.context.surroundings import always_raises
 from flake8_house_rules.fixes import Fix, edits
 from flake8_house_rules.rule import FixExample, Rule
 from flake8_house_rules.rules.hr7xx_errors.common import BUILTIN_EXCEPTIONS, enclosing_handlers, exception_name
@@ -31,6 +32,13 @@ class RaiseWithoutFrom(Rule):
     - a `raise` in a function or class defined inside the handler (it runs later, outside the handler);
     - raising a variable (`raise error`), which may hold the caught exception or one built earlier; only a
       call, a builtin exception class, a class of the module, or an imported PascalCase name is "new";
+    - raising what a helper function (not a class) gives back, when the helper is handed the caught
+      exception (`raise self._handle_error(e=e)`, `raise exception_type(original_exception=e)`: it may
+      return that very exception, or chain its own) or always raises itself (a `def` of the module, or a
+      method of the enclosing class, whose body ends in `raise` and returns nothing): the chaining is the
+      helper's business, and `from err` there would be dead code. A function is a `def` the name is bound
+      to, or a name spelled in lower case (`snake_case`), as classes are not; a factory that builds a new
+      exception without being handed the caught one (`raise make_error("failed")`) is still reported;
     - control-flow exceptions that print no traceback: `SystemExit`, `KeyboardInterrupt`, `GeneratorExit`,
       `StopIteration`, `StopAsyncIteration` (the builtins, also when an `import *` leaves them unproven).
 
@@ -77,6 +85,12 @@ class RaiseWithoutFrom(Rule):
         "class It:\n    def __next__(self) -> int:\n        try:\n            return self.items.pop()\n"
         "        except IndexError:\n            raise StopIteration",
         "raise ValueError('not in a handler')",
+        # litellm: helpers that map the caught exception, or always raise
+        "try:\n    f()\nexcept Exception as e:\n    raise exception_type(original_exception=e, model=m)",
+        "class Handler:\n    def _handle_error(self, e: Exception) -> None:\n        raise ProviderError(str(e))\n\n"
+        "    def call(self) -> None:\n        try:\n            f()\n        except Exception as e:\n"
+        "            raise self._handle_error(e=e)",
+        "def fail() -> None:\n    raise RuntimeError('no')\n\ntry:\n    f()\nexcept KeyError:\n    raise fail()",
     )
     invalid = (
         "try:\n    f()\nexcept NoResultFound:\n    raise ResourceNotFoundError(identifier=uid)  # error: HR702",
@@ -87,6 +101,8 @@ class RaiseWithoutFrom(Rule):
         "try:\n    f()\nexcept KeyError as err:\n    try:\n        g()\n    finally:\n"
         "        raise RuntimeError('cleanup failed')  # error: HR702",
         "try:\n    f()\nexcept* OSError:\n    raise RuntimeError('failed')  # error: HR702",
+        "try:\n    f()\nexcept KeyError as err:\n    raise make_error(str(err))  # error: HR702",
+        "try:\n    f()\nexcept KeyError as err:\n    raise LookupFailed(err)  # error: HR702",
     )
 
     def visit_Raise(self, node: ast.Raise) -> None:
@@ -107,6 +123,8 @@ class RaiseWithoutFrom(Rule):
                 and func.value.id in caught
             ):
                 return
+            if self._helper_call(exc, caught):
+                return
             target: ast.expr = func
         elif isinstance(exc, ast.Name | ast.Attribute):
             if not self._is_class(exc):
@@ -117,6 +135,59 @@ class RaiseWithoutFrom(Rule):
         if exception_name(self.ctx, target) in CONTROL_FLOW or self._unbound_control_flow(target):
             return
         self.report(node)
+
+    def _helper_call(self, call: ast.Call, caught: set[str]) -> bool:
+        """A helper function handed the caught exception, or one that always raises itself."""
+        if not self._is_function(call.func):
+            return False
+        values = [*call.args, *(keyword.value for keyword in call.keywords)]
+        if any(isinstance(value, ast.Name) and value.id in caught for value in values):
+            return True
+        definition = self._definition(call.func)
+        return (
+            definition is not None
+            and not self.ctx.scope_of_node[definition].returns_value
+            and always_raises(definition.body)
+        )
+
+    def _is_function(self, func: ast.expr) -> bool:
+        """Whether a callee is a function: a `def` it is bound to, or a name spelled in lower case."""
+        if self._definition(func) is not None:
+            return True
+        name = exception_name(self.ctx, func)
+        if name is not None and name in BUILTIN_EXCEPTIONS:
+            return False
+        if isinstance(func, ast.Name):
+            bindings = self.ctx.lookup(func)
+            if bindings and any(binding.kind == "class" for binding in bindings):
+                return False
+            last = func.id
+        elif isinstance(func, ast.Attribute):
+            last = func.attr
+        else:
+            return False
+        return last.lstrip("_")[:1].islower()
+
+    def _definition(self, func: ast.expr) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        """The `def` a callee is: a function of the module every binding of the name is, or `self.method`."""
+        ctx = self.ctx
+        if isinstance(func, ast.Name):
+            bindings = ctx.lookup(func)
+            if bindings and len(bindings) == 1 and bindings[0].kind == "def":
+                node = bindings[0].node
+                return node if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) else None
+            return None
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in {"self", "cls"}:
+            cls = ctx.enclosing_class(func)
+            if cls is None:
+                return None
+            found = [
+                statement
+                for statement in cls.body
+                if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef) and statement.name == func.attr
+            ]
+            return found[0] if len(found) == 1 else None
+        return None
 
     def _unbound_control_flow(self, target: ast.expr) -> bool:
         """`SystemExit` unbound in a module with `import *`: the builtin, unless the star import shadows it."""
