@@ -21,7 +21,9 @@ class MainGuardWithoutPragma(Rule):
     what counts (`# pragma: no cover`, `#pragma:no cover`, any case); for a condition written over several
     lines, a pragma on any of its lines.
 
-    Not reported either when the project's coverage configuration already excludes the line: a pattern in
+    Not reported when every statement of the guard's body carries the pragma itself (the body is excluded;
+    the `if` line runs on import: `if __name__ == "__main__":  # pragma: no branch` with `main()  # pragma:
+    no cover`), nor when the project's coverage configuration already excludes the line: a pattern in
     `exclude_lines` or `exclude_also` of the nearest `.coveragerc` (`[report]`), `setup.cfg` or `tox.ini`
     (`[coverage:report]`) or `pyproject.toml` (`[tool.coverage.report]`), searching upwards from the
     module's folder, matches the `if` line (`exclude_also = ['if __name__ == .__main__.:']`).
@@ -58,11 +60,13 @@ class MainGuardWithoutPragma(Rule):
         "if __name__ == '__main__' and debug:\n    main()",
         "if (\n    __name__ == '__main__'  # pragma: no cover\n):\n    main()",
         "def f() -> None:\n    if __name__ == '__main__':\n        main()",
+        "if __name__ == '__main__':  # pragma: no branch\n    main()  # pragma: no cover",
     )
     invalid = (
         "if __name__ == '__main__':  # error: HR804\n    main()",
         'if "__main__" == __name__:  # error: HR804\n    raise SystemExit(main())',
         "def run() -> None:\n    pass\n\nif __name__ == '__main__':  # run it  # error: HR804\n    run()",
+        "if __name__ == '__main__':  # error: HR804\n    setup()  # pragma: no cover\n    main()",
     )
 
     def visit_Module(self, module: ast.Module) -> None:
@@ -77,8 +81,18 @@ class MainGuardWithoutPragma(Rule):
         for line in range(node.lineno, end + 1):
             if any(PRAGMA_RE.search(text) for _, text in self.ctx.comments_on(line)):
                 return
-        if not self._excluded_by_configuration(node.lineno):
-            self.report(node)
+        if self._body_excluded(node) or self._excluded_by_configuration(node.lineno):
+            return
+        self.report(node)
+
+    def _body_excluded(self, node: ast.If) -> bool:
+        """Whether every statement of the guard's body carries the pragma (on its first line): nothing is left
+        uncovered, and the `if` line itself runs on import (`# pragma: no branch` there, as aiohttp writes).
+        """
+        return not node.orelse and all(
+            any(PRAGMA_RE.search(text) for _, text in self.ctx.comments_on(statement.lineno))
+            for statement in node.body
+        )
 
     def _excluded_by_configuration(self, line: int) -> bool:
         """Whether a pattern of the project's coverage configuration matches the line."""

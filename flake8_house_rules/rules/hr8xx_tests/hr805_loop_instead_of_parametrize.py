@@ -35,7 +35,10 @@ class LoopInsteadOfParametrize(Rule):
     (it adds to a collection bound before it, `calls.append(...)`, or augments such a name: the cases are
     a sequence checked as a whole after the loop), a loop whose body only checks fields of one result
     with the loop variable as the key (`assert response.json()[key] == ...`, `morsel.get(attr) == ...`),
-    and `unittest.TestCase` methods (a class with bases), where `parametrize` does not apply and
+    a loop followed by an `assert` that reads a name the test bound before the loop (a fixture, a local:
+    `assert metric_points(exporter)[0].count == 2` after two requests: the cases changed state through the
+    app or client and are checked as one sequence), a field check whose loop variable is also the expected
+    value (`assert defs[name]["title"] == name`), and `unittest.TestCase` methods (a class with bases), where `parametrize` does not apply and
     `self.subTest` is the tool.
 
     ## Why is this bad?
@@ -129,8 +132,30 @@ class LoopInsteadOfParametrize(Rule):
             "            assert morsel.get(attr) == expected.get(attr)",
             path=TEST,
         ),
+        # fastapi: requests whose telemetry the test checks as a whole after the loop
+        Example(
+            "def test_spans(client, exporter) -> None:\n    for item_id in (1, 2):\n"
+            "        assert client.get(f'/items/{item_id}').json() == item_id\n"
+            "    first, second = server_spans(exporter)\n    assert metric_points(exporter)[0].count == 2",
+            path=TEST,
+        ),
+        # pydantic: fields of one schema keyed by the loop variable, which is also the expected value
+        Example(
+            "def test_titles() -> None:\n    defs = Parent.model_json_schema()['$defs']\n"
+            "    for name in ('DCWithoutConfig', 'TDWithoutConfig'):\n        assert defs[name]['title'] == name",
+            path=TEST,
+        ),
     )
     invalid = (
+        Example(
+            "def test_urls() -> None:\n    for url in ['', 'ftp://x']:  # error: HR805\n        assert not valid(url)\n"
+            "    assert valid('https://example.com')",
+            path=TEST,
+        ),
+        Example(
+            "def test_names() -> None:\n    for name in ('a', 'b'):  # error: HR805\n        assert make(name) == name",
+            path=TEST,
+        ),
         Example(
             "def test_sizes(reader) -> None:\n    for size in (6, 7):  # error: HR805\n        chunks = []\n"
             "        chunks.append(reader.read(size))\n        assert chunks == [b'x' * size]",
@@ -190,8 +215,39 @@ class LoopInsteadOfParametrize(Rule):
         if not self._parametrizable(cases, function) or _repeats(cases):
             return
         targets = {name.id for name in _names(node.target)}
-        if targets and _asserts_on(node, targets) and not _field_checks(node, targets) and not _accumulates(node):
+        if (
+            targets
+            and _asserts_on(node, targets)
+            and not _field_checks(node, targets)
+            and not _accumulates(node)
+            and not self._checked_after(node, function)
+        ):
             self.report(node)
+
+    def _checked_after(self, loop: ast.For, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        """Whether an `assert` after the loop reads a name the test bound before it (a parameter or a local).
+
+        `for item_id in (1, 2): ...` then `assert metric_points(exporter)[0].count == 2`: the loop's cases
+        changed state through the app or client, and the test checks them as one sequence afterwards.
+        """
+        ctx = self.ctx
+        scope = ctx.scope_of_node.get(function)
+        if scope is None:
+            return False
+        before = {
+            name
+            for name, bindings in scope.names.items()
+            if any(_position(binding.node) < (loop.lineno, loop.col_offset) for binding in bindings)
+        }
+        if not before:
+            return False
+        for statement in _following(ctx, loop, function):
+            for node in _subtree(statement):
+                if isinstance(node, ast.Assert) and any(
+                    isinstance(name, ast.Name) and name.id in before for name in _subtree(node.test)
+                ):
+                    return True
+        return False
 
     def _parametrizable(self, cases: ast.List | ast.Tuple, function: ast.AST) -> bool:
         """Whether every case could move into `parametrize`: no name in it is bound inside the test.
@@ -212,6 +268,26 @@ class LoopInsteadOfParametrize(Rule):
             else:
                 stack.extend(ast.iter_child_nodes(item))
         return True
+
+
+def _position(node: ast.AST) -> tuple[int, int]:
+    return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
+
+
+def _following(ctx: ModuleContext, loop: ast.stmt, function: ast.AST) -> list[ast.stmt]:
+    """The statements that run after the loop in the test: its later siblings, then its ancestors' (bounded)."""
+    found: list[ast.stmt] = []
+    child: ast.AST = loop
+    parent = ctx.parent(loop)
+    while parent is not None and len(found) < MAX_LOOP_NODES:
+        for field in ("body", "orelse", "finalbody"):
+            statements = getattr(parent, field, None)
+            if isinstance(statements, list) and child in statements:
+                found.extend(statements[statements.index(child) + 1 :])
+        if parent is function:
+            break
+        child, parent = parent, ctx.parent(parent)
+    return found
 
 
 def _names(target: ast.expr) -> list[ast.Name]:
@@ -313,10 +389,34 @@ def _field_checks(loop: ast.For, targets: set[str]) -> bool:
     for statement in asserts:
         nodes = _subtree(statement)
         parents = {child: node for node in nodes for child in ast.iter_child_nodes(node)}
+        keys = [
+            node
+            for node in nodes
+            if isinstance(node, ast.Name) and node.id in targets and _as_key(node, parents.get(node))
+        ]
         for node in nodes:
-            if isinstance(node, ast.Name) and node.id in targets and not _as_key(node, parents.get(node)):
+            if (
+                isinstance(node, ast.Name)
+                and node.id in targets
+                and node not in keys
+                and not _expected(node, parents.get(node), keys)
+            ):
                 return False
     return True
+
+
+def _expected(name: ast.Name, parent: ast.AST | None, keys: list[ast.Name]) -> bool:
+    """Whether a name is the expected value of an `==` whose other side reads a field keyed by it.
+
+    `assert defs[name]["title"] == name`: still a field of one result per key.
+    """
+    return (
+        isinstance(parent, ast.Compare)
+        and len(parent.ops) == 1
+        and isinstance(parent.ops[0], ast.Eq)
+        and name in parent.comparators
+        and any(key in _subtree(parent.left) for key in keys)
+    )
 
 
 def _as_key(name: ast.Name, parent: ast.AST | None) -> bool:
