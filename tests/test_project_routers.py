@@ -200,3 +200,45 @@ def test_a_project_app_subclass_rebound_by_project_middleware_after_its_routes(t
     )
     write(tmp_path, {"app/apps.py": app_base, "app/main.py": text})
     assert both(tmp_path, "app/main.py") == [f"app/main.py:9:1 {code}" for code in ALL_ROUTE_CODES]
+
+
+JOBS = '"""Jobs."""\n\nfrom fastapi import APIRouter\n\nrouter = APIRouter(prefix="/jobs", tags=["jobs"])\n\n\n' + (
+    '@router.get("/{job_id}")\ndef get_job(job_id: str) -> dict[str, str]:\n    return {"id": job_id}\n'
+)
+#: mlflow's tracking server: FastAPI routers mounted on an app that serves no schema, on purpose.
+SCHEMALESS_MAIN = (
+    '"""The server."""\n\nfrom fastapi import FastAPI\n\nfrom app.jobs import router as jobs_router\n\n\n'
+    "def create_app() -> FastAPI:\n"
+    '    """Build the app."""\n'
+    "    server = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)\n"
+    "    server.include_router(jobs_router)\n"
+    "    return server\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("main", "expected"),
+    [
+        (SCHEMALESS_MAIN, []),
+        (  # hidden from the app's schema where it is mounted
+            '"""The server."""\n\nfrom fastapi import FastAPI\n\nfrom . import jobs\n\n'
+            "app = FastAPI()\napp.include_router(jobs.router, include_in_schema=False)\n",
+            [],
+        ),
+        (  # an app with a schema
+            '"""The server."""\n\nfrom fastapi import FastAPI\n\nfrom app.jobs import router\n\n'
+            "app = FastAPI(openapi_url='/openapi.json')\napp.include_router(router)\n",
+            ["app/jobs.py:8:1 HR503"],
+        ),
+        (  # a schema-less app that mounts another router
+            '"""The server."""\n\nfrom fastapi import APIRouter, FastAPI\n\nother = APIRouter()\n'
+            "app = FastAPI(openapi_url=None)\napp.include_router(other)\n",
+            ["app/jobs.py:8:1 HR503"],
+        ),
+    ],
+)
+def test_hr503_router_mounted_where_no_schema_shows_it(tmp_path: Path, main: str, expected: list[str]) -> None:
+    """HR503 asks the project where the router is mounted: an app without a schema has nothing to document."""
+    write(tmp_path, {"app/jobs.py": JOBS, "app/main.py": main})
+    found = [line for line in both(tmp_path, "app/jobs.py") if line.endswith("HR503")]
+    assert found == expected

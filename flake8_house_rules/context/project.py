@@ -40,6 +40,7 @@ import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from flake8_house_rules.context.schemaless import schemaless_routers
 from flake8_house_rules.context.summary import ModuleSummary, absolute, summarise, unparsable
 from flake8_house_rules.context.summary_cache import FILE_MARK, FOLDER_MARK, content_digest, store_for
 
@@ -204,10 +205,17 @@ class Project:
         self._located: dict[tuple[str, str], Located | None] = {}
         self._ancestry: dict[str, ProjectAncestry | None] = {}
         self._kinds: dict[str, str | None] = {}
+        self._schemaless: frozenset[str] | None = None
         self._starts: set[str] = {root}
         src = os.path.join(root, "src")
         if _is_dir(src):
             self._starts.add(src)
+
+    def schemaless_routers(self) -> frozenset[str]:
+        """The routers the project mounts where no OpenAPI schema shows them, found once (`schemaless.py`)."""
+        if self._schemaless is None:
+            self._schemaless = schemaless_routers(self)
+        return self._schemaless
 
     # -- where modules are --------------------------------------------------------------------------------
 

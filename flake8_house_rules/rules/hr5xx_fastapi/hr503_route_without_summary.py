@@ -21,8 +21,16 @@ class RouteWithoutSummary(RouteRule):
 
     Routes hidden from the schema (`include_in_schema=False` on the route or on the router's own
     `APIRouter(...)`, or a value only known at run time; any route of an app built with
-    `FastAPI(openapi_url=None)`, which serves no schema) have no documentation to write and are not
-    reported, nor are websocket routes (OpenAPI does not describe them), nor a decorator with `**kwargs`.
+    `FastAPI(openapi_url=None)`, which serves no schema; a router that another module of the project mounts
+    on such an app, or with `include_router(router, include_in_schema=False)`: see below) have no
+    documentation to write and are not reported, nor are websocket routes (OpenAPI does not describe
+    them), nor a decorator with `**kwargs`.
+
+    Where a router is mounted is found from the other side: the project's files are scanned once per run for
+    `include_router` beside `openapi_url` or `include_in_schema`, and the few that spell both are read for
+    `app = FastAPI(openapi_url=None)` with `app.include_router(jobs.router)`, and for
+    `include_router(..., include_in_schema=False)` (mlflow mounts its FastAPI routers on a tracking-server
+    app that serves no schema on purpose). A router mounted through another router is not followed.
 
     Test modules (`hr-test-modules`) are not checked: the apps they build are fixtures, not the API.
 
@@ -86,8 +94,22 @@ class RouteWithoutSummary(RouteRule):
                 or ast.get_docstring(route.function, clean=False) is not None
             ):
                 continue
-            if not hidden(route) and not _schema_off(route):
+            if not hidden(route) and not _schema_off(route) and not self._mounted_without_schema(route):
                 self.report_route(route)
+
+    def _mounted_without_schema(self, route: Route) -> bool:
+        """Whether the route's module-level router is mounted, in another module of the project, on an app
+        that serves no schema or with `include_in_schema=False` (`context/schemaless.py`).
+        """
+        router = route.router
+        if router.kind != "router" or router.node is None:
+            return False
+        place = self.ctx.in_project
+        if place.project is None or not place.module:
+            return False
+        if self.ctx.scope_at(router.node) is not self.ctx.module_scope:
+            return False
+        return f"{place.module}.{router.name}" in place.project.schemaless_routers()
 
 
 def _schema_off(route: Route) -> bool:

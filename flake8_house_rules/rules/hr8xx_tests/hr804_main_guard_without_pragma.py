@@ -90,8 +90,7 @@ class MainGuardWithoutPragma(Rule):
         uncovered, and the `if` line itself runs on import (`# pragma: no branch` there, as aiohttp writes).
         """
         return not node.orelse and all(
-            any(PRAGMA_RE.search(text) for _, text in self.ctx.comments_on(statement.lineno))
-            for statement in node.body
+            any(PRAGMA_RE.search(text) for _, text in self.ctx.comments_on(statement.lineno)) for statement in node.body
         )
 
     def _excluded_by_configuration(self, line: int) -> bool:

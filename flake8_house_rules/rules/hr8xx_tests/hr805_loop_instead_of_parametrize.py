@@ -38,8 +38,8 @@ class LoopInsteadOfParametrize(Rule):
     a loop followed by an `assert` that reads a name the test bound before the loop (a fixture, a local:
     `assert metric_points(exporter)[0].count == 2` after two requests: the cases changed state through the
     app or client and are checked as one sequence), a field check whose loop variable is also the expected
-    value (`assert defs[name]["title"] == name`), and `unittest.TestCase` methods (a class with bases), where `parametrize` does not apply and
-    `self.subTest` is the tool.
+    value (`assert defs[name]["title"] == name`), and `unittest.TestCase` methods (a class with bases),
+    where `parametrize` does not apply and `self.subTest` is the tool.
 
     ## Why is this bad?
     The first failing case stops the loop: the others are not run, and the report names the test, not the
