@@ -534,8 +534,9 @@ def test_hr613_migration_shapes(tmp_path: Path) -> None:
 
 def test_hr613_identifiers_set_pragma(tmp_path: Path) -> None:
     advice = (
-        "quote an identifier with the dialect's `identifier_preparer.quote(...)` and convert a number with "
-        "`int(...)` before formatting it in"
+        "quote an identifier with the dialect's `identifier_preparer.quote(...)`, render a literal with "
+        "`literal(value).compile(compile_kwargs={'literal_binds': True})` or convert a number with `int(...)` "
+        "before formatting it in"
     )
     assert flake8(tmp_path, {"app/ddl.py": DDL}, "HR613", full=True) == [
         f"app/ddl.py:5:18: HR613 bound parameters cannot stand in `SET`: {advice}",

@@ -38,21 +38,24 @@ def pragma(conn, table: str, mode: str) -> None:
 """
 
 
+UNBINDABLE = (
+    "quote an identifier with the dialect's `identifier_preparer.quote(...)`, render a literal with "
+    "`literal(value).compile(compile_kwargs={'literal_binds': True})` or convert a number with `int(...)` "
+    "before formatting it in"
+)
+
+
 def test_sql_formatting_messages_say_what_fits_the_position(flake8_path: Flake8Path) -> None:
     (flake8_path / "ddl.py").write_text(DDL)
     result = flake8_path.run_flake8(["--select", "HR613"])
     assert result.out_lines == [
-        "./ddl.py:5:18: HR613 bound parameters cannot stand in `SET`: quote an identifier with the dialect's "
-        "`identifier_preparer.quote(...)` and convert a number with `int(...)` before formatting it in",
-        "./ddl.py:9:18: HR613 bound parameters cannot stand in `DROP`: quote an identifier with the dialect's "
-        "`identifier_preparer.quote(...)` and convert a number with `int(...)` before formatting it in",
+        "./ddl.py:5:18: HR613 bound parameters cannot stand in `SET`: " + UNBINDABLE,
+        "./ddl.py:9:18: HR613 bound parameters cannot stand in `DROP`: " + UNBINDABLE,
         "./ddl.py:13:18: HR613 quote the identifier with the dialect's `identifier_preparer.quote(...)` before "
         "formatting it into the SQL: a bound parameter cannot stand for a name",
         "./ddl.py:17:18: HR613 pass values as bound parameters (`text('... :name')`), not by an f-string of the SQL",
-        "./ddl.py:21:18: HR613 bound parameters cannot stand in `PRAGMA`: quote an identifier with the dialect's "
-        "`identifier_preparer.quote(...)` and convert a number with `int(...)` before formatting it in",
-        "./ddl.py:22:5: HR613 bound parameters cannot stand in `BEGIN`: quote an identifier with the dialect's "
-        "`identifier_preparer.quote(...)` and convert a number with `int(...)` before formatting it in",
+        "./ddl.py:21:18: HR613 bound parameters cannot stand in `PRAGMA`: " + UNBINDABLE,
+        "./ddl.py:22:5: HR613 bound parameters cannot stand in `BEGIN`: " + UNBINDABLE,
     ]
 
 

@@ -13,6 +13,12 @@ if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
 
 KIND_WORDS = {"f-string": "an f-string", "%": "`%` formatting", ".format()": "`.format()`", "+": "concatenation"}
+#: What to write where no bound parameter can stand (`SET`, `PRAGMA`, DDL).
+UNBINDABLE_ADVICE = (
+    "quote an identifier with the dialect's `identifier_preparer.quote(...)`, render a literal with "
+    "`literal(value).compile(compile_kwargs={'literal_binds': True})` or convert a number with `int(...)` "
+    "before formatting it in"
+)
 TEXT_CALLS = frozenset({"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text", "sqlmodel.text"})
 
 
@@ -50,8 +56,12 @@ class SqlStringFormatting(Rule):
     (`text("... :param")`); where a name stands (after `FROM`, `JOIN`, `UPDATE`, `TABLE`, `INTO`, `BY`, ...,
     inside double quotes or after a `.`) and in statements that take no bound parameters at all (`SET`,
     `PRAGMA`, `BEGIN`, `SHOW`, and DDL such as `CREATE`/`ALTER`/`DROP`), to quote the identifier with the
-    dialect's `identifier_preparer.quote(...)` (or convert a number with `int(...)`), since a bound parameter
-    cannot stand there.
+    dialect's `identifier_preparer.quote(...)`, since a bound parameter cannot stand there; in those
+    statements also to render a literal with SQLAlchemy (`CREATE TYPE ... AS ENUM ('a', 'b')` from
+    values) or convert a number with `int(...)`.
+
+    A value wrapped in SQLAlchemy's `text(...)` (`f"{stmt} AND ({text(clause)})"`) is SQL composed from SQL
+    objects, which the code declares as such: it is not reported as a formatted value.
 
     ## Why is this bad?
     A value formatted into SQL is SQL: a quote in it ends the literal and the rest runs as a statement.
@@ -106,6 +116,10 @@ class SqlStringFormatting(Rule):
         "from textwrap import dedent as text\n\ndef f(name):\n    return text(f'hello {name}')",
         "def run(cursor, name):\n    cursor.execute(f\"SELECT * FROM t WHERE n = '{name}'\")",
         "import sqlalchemy\n\ndef f(pool, name):\n    pool.execute(run_job, name)",
+        # fides' BigQuery connector: SQL composed from SQL objects
+        "from sqlalchemy import text\nfrom sqlalchemy.sql.elements import TextClause\n\n"
+        "def partitioned(conn, stmt: TextClause, clauses: list[str]):\n    for clause in clauses:\n"
+        "        conn.execute(text(f'{stmt} AND ({text(clause)})'))",
         # values that cannot carry input: a bind-parameter name from an index, a dict of constant
         # templates, a choice between two constants, an integer counter
         "from sqlalchemy import text\n\n"
@@ -228,8 +242,7 @@ class SqlStringFormatting(Rule):
         if found.statement is not None:
             self.report(
                 node,
-                f"bound parameters cannot stand in `{found.statement}`: quote an identifier with the dialect's "
-                "`identifier_preparer.quote(...)` and convert a number with `int(...)` before formatting it in",
+                f"bound parameters cannot stand in `{found.statement}`: {UNBINDABLE_ADVICE}",
             )
         elif found.where == "identifier":
             self.report(

@@ -44,8 +44,11 @@ PASS_THROUGH_CALLS = frozenset(
             *("enumerate", "zip", "iter", "next", "filter"),
         )
     }
-    | {"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text", "sqlmodel.text"}
     | {"itertools.chain", "itertools.product"}
+)
+#: SQLAlchemy's `text(...)`: what it gives is a SQL object, declared SQL by the code that wraps it.
+SQL_TEXT_CALLS = frozenset(
+    {"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text", "sqlmodel.text"}
 )
 SAFE_CALLS = NUMERIC_CALLS | {"builtins.range", "builtins.sum", "builtins.hash", "builtins.id", "builtins.isinstance"}
 #: Methods whose result is made of the receiver and the arguments (`", ".join(names)`).
@@ -281,8 +284,8 @@ class SqlValues:
         name = ctx.call_name(call)
         func = call.func
         arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
-        if name in SAFE_CALLS:
-            return False
+        if name in SAFE_CALLS or name in SQL_TEXT_CALLS:
+            return False  # `f"{stmt} AND ({text(clause)})"`: SQL composed from SQL objects, not a value
         if name in PASS_THROUGH_CALLS:
             return self._any(arguments, depth, building)
         if _is_sanitiser(func) and name not in FOREIGN_QUOTERS:
