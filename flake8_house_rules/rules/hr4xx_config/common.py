@@ -164,6 +164,11 @@ NAMING_WORDS = frozenset(
 )
 #: Words in a name that say its value stands in for a secret.
 STAND_IN_WORDS = frozenset({"placeholder", "sentinel", "fake", "dummy", "mock", "example", "sample"})
+#: Words in a name that say its value is a known-bad secret kept to be recognised and refused (mlflow's
+#: `_LEGACY_DEFAULT_ADMIN_PASSWORD`, which must equal the revoked value).
+KNOWN_BAD_WORDS = frozenset(
+    {"legacy", "revoked", "compromised", "leaked", "insecure", "banned", "denied", "forbidden", "disallowed"}
+)
 VALUE_WORD_RE = re.compile(r"[^A-Za-z0-9]+")
 LABEL_RE = re.compile(r"^[a-z]+(?:[-_. ][a-z]+){2,}$")
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from flake8_house_rules.context.pydantic import ENUM_BASES
 from flake8_house_rules.rule import Example, Rule
 from flake8_house_rules.rules.hr4xx_config.common import (
+    KNOWN_BAD_WORDS,
     STAND_IN_WORDS,
     is_placeholder,
     is_secret_name,
@@ -45,7 +46,9 @@ class HardcodedSecret(Rule):
     - labels: three or more lower-case words (`"failed-to-connect-to-db"`), or a value with a word that
       names a secret (also in the plural: `"Passwords"`) or says it is none (`"x-goog-api-key"`,
       `"fake-api-key"`, `"null"`, `"test"`);
-    - a value assigned to a name that says it stands in (`PLACEHOLDER_API_KEY`, `SENTINEL_TOKEN`);
+    - a value assigned to a name that says it stands in (`PLACEHOLDER_API_KEY`, `SENTINEL_TOKEN`), or that it
+      is a known-bad value kept to be recognised and refused (`_LEGACY_DEFAULT_ADMIN_PASSWORD`,
+      `REVOKED_TOKEN`, `INSECURE_PASSWORDS`: a revoked default must equal the old value to be rejected);
     - an enum member, or a variable whose value only repeats its own name's words (`api_key = "api_key"`,
       `static_token = "static-token"`): a key or kind name, not a secret;
     - a path (`"/.gcs"`, `"./key.pem"`, `"~/.ssh/id_rsa"`): where a secret is kept, not the secret;
@@ -90,6 +93,7 @@ class HardcodedSecret(Rule):
         # litellm: enum members, header names, sentinels
         "from enum import Enum\n\nclass AuthType(str, Enum):\n    api_key = 'api_key'\n"
         "    client_credentials = 'm2m-client-credentials'\n\n"
+        "_LEGACY_DEFAULT_ADMIN_PASSWORD = 'password1234'\n"
         "XGOOGLE_API_KEY = 'x-goog-api-key'\nPLACEHOLDER_API_KEY = 'dummy'\n"
         "auth = UserAPIKeyAuth(token='failed-to-connect-to-db', api_key='[REDACTED]')\n",
         Example("client = Client(api_key='test-key')\n", path="tests/test_client.py"),
@@ -109,8 +113,8 @@ class HardcodedSecret(Rule):
     invalid = (
         "from anthropic import Anthropic\n\nclient = Anthropic(api_key='sk-ant-api03-abc123')  # error: HR411\n",
         "SECRET_KEY = 'changeme'  # error: HR411\n",
-        # mlflow, khoj: default admin passwords
-        "_LEGACY_DEFAULT_ADMIN_PASSWORD = 'password1234'  # error: HR411\n"
+        # khoj: a default admin password (mlflow's revoked legacy default, kept to refuse it, is not reported)
+        "DEFAULT_ADMIN_PASSWORD = 'password1234'  # error: HR411\n"
         "create_user(username='default', password='default')  # error: HR411\n",
         "class Db:\n    def __init__(self) -> None:\n        self.password = 'hunter2'  # error: HR411\n",
         "def connect(user: str = 'app', password: str = 'app') -> None:  # error: HR411\n    ...\n",
@@ -173,7 +177,7 @@ class HardcodedSecret(Rule):
         if any(char.isspace() for char in text) or is_placeholder(text) or text.startswith(PATH_PREFIXES):
             return
         words = name_words(name)
-        if not STAND_IN_WORDS.isdisjoint(words):
+        if not STAND_IN_WORDS.isdisjoint(words) or not KNOWN_BAD_WORDS.isdisjoint(words):
             return
         # an enum member, or a constant spelling its own name (`api_key = "api_key"`), is a key, not a secret
         if constant and (set(name_words(VALUE_SEPARATORS.sub("_", text))) <= set(words) or self._in_enum(value)):
