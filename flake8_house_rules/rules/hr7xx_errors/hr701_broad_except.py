@@ -55,8 +55,11 @@ TRACEBACK_LOG_CALLS = frozenset({"logging.exception"})
 NO_RETURN = frozenset({"typing.NoReturn", "typing.Never"})
 #: Where a call's result is kept: a call that receives the exception there keeps it (`return Failed(exc=e)`).
 KEEPING_STATEMENTS = (ast.Assign, ast.AnnAssign, ast.Return, ast.Yield)
-#: Methods that hand an exception object on to be raised or inspected later.
-HAND_ON_METHODS = frozenset({"append", "put", "put_nowait", "set_exception", "send", "throw"})
+#: Methods that hand an exception object on to be raised or inspected later, or record it with its traceback
+#: (OpenTelemetry's `span.record_exception(e)`, Sentry's `capture_exception(e)`).
+HAND_ON_METHODS = frozenset(
+    {"append", "put", "put_nowait", "set_exception", "send", "throw", "record_exception", "capture_exception"}
+)
 CLI_ENTRY_NAMES = frozenset({"main"})
 SELF_NAMES = frozenset({"self", "cls"})
 #: Builtins that read an exception rather than keep it: `str(e)`, `repr(e)`, `type(e)`.
@@ -84,7 +87,9 @@ class BroadExcept(Rule):
     - logs the traceback: `<logger>.exception(...)`, `logging.exception(...)` however it is imported
       (`from logging import exception`), a log call with `exc_info=...` (not `False`/`None`),
       loguru's `logger.opt(exception=...)`, or `traceback.print_exc()` / `format_exc()` /
-      `print_exception(...)` / `format_exception(...)`, `sys.exc_info()`, `sys.exception()`;
+      `print_exception(...)` / `format_exception(...)`, `sys.exc_info()`, `sys.exception()`, or hands the
+      exception to a tracer or error tracker that records its traceback (`span.record_exception(e)`,
+      `sentry_sdk.capture_exception(e)`);
     - keeps the caught exception object for later (a deferred re-raise): assigns it (`self._error = exc`),
       returns or yields it, hands it to `.append(...)`, `.put(...)`, `.put_nowait(...)`,
       `.set_exception(...)`, `.send(...)` or `.throw(...)` (`exc.with_traceback(...)` counts as `exc`), or
@@ -131,6 +136,9 @@ class BroadExcept(Rule):
     message = "catch the specific exceptions you expect instead of a broad `except`, or re-raise"
     source = "004 Code Review Checklist (specific exceptions); 001 Error Handling"
     valid = (
+        # the traceback recorded on a tracing span, or sent to Sentry
+        "try:\n    f()\nexcept Exception as e:\n    log.error('failed: %s', e)\n    span.record_exception(e)",
+        "import sentry_sdk\n\ntry:\n    f()\nexcept Exception as e:\n    sentry_sdk.capture_exception(e)",
         "try:\n    f()\nexcept (KeyError, ValueError):\n    pass",
         "try:\n    f()\nexcept Exception:\n    cleanup()\n    raise",
         "try:\n    f()\nexcept Exception as e:\n    raise ServiceError('failed') from e",
