@@ -16,6 +16,7 @@ from flake8_house_rules.rules.hr5xx_fastapi.common import (
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
+    from flake8_house_rules.context.fastapi import Route
 
 ACCEPTED = frozenset({201, 202, 204})
 #: Written out, 200 is a decision (an OAuth2 token endpoint answers 200: RFC 6749, 5.1); only the default is not.
@@ -57,7 +58,9 @@ class PostWithout201(RouteRule):
     5.1); a route annotated to return a response class or a union with one (`->
     TextCompletionResponse | StreamingResponse`: it answers with its own status), and a handler that sets
     the status itself (`response.status_code = 201 if inserted else response.status_code` on its
-    `response: Response` parameter).
+    `response: Response` parameter), and a decorator whose literal `responses=` documents a 2xx answer other
+    than 201 and no 201 (`responses={200: {"model": DecisionResponse}}`: the answer is a decision, written
+    down).
 
     Test modules (`hr-test-modules`) are not checked: the apps they build are fixtures, not the API.
 
@@ -85,6 +88,10 @@ class PostWithout201(RouteRule):
     fix = "safe"
     source = "001 FastAPI Routes"
     valid = (
+        # litellm: the decorator documents the route's 200 answer
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
+        "@router.post('/decisions', summary='Ask', responses={200: {'model': Decision}})\n"
+        "async def decide() -> Decision: ...",
         # litellm/mlflow: OpenAI-compatible and Gemini endpoints; fides: the OAuth2 token endpoint
         "from fastapi import APIRouter, Request\n\nrouter = APIRouter()\n\n"
         "@router.post('/v1/chat/completions')\nasync def chat(request: Request) -> dict: ...\n\n"
@@ -161,6 +168,8 @@ class PostWithout201(RouteRule):
                 continue  # `/v1/chat/completions`, `/oauth/token`: the protocol answers 200
             if route.function in setters:
                 continue  # `response.status_code = ...`: the handler decides the status itself
+            if _documents_success(route):
+                continue  # `responses={200: {"model": Decision}}`: the 200 answer is documented, a decision
             if not answers_with_responses(self.ctx, self.facts, route):
                 self.report_route(route)
 
@@ -216,6 +225,21 @@ def _status_setters(ctx: ModuleContext) -> set[ast.AST]:
             }:
                 found.add(function)
     return found
+
+
+def _documents_success(route: Route) -> bool:
+    """Whether the decorator's literal `responses=` documents a 2xx answer other than 201, and no 201."""
+    responses = route.keywords.get("responses")
+    if not isinstance(responses, ast.Dict):
+        return False
+    codes = set()
+    for key in responses.keys:
+        value = key.value if isinstance(key, ast.Constant) else None
+        if isinstance(value, str) and value.isdigit():
+            value = int(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            codes.add(value)
+    return 201 not in codes and any(200 <= code < 300 for code in codes)
 
 
 def _protocol_endpoint(path: str | None) -> bool:

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 REQUIRED = ("prefix", "tags")
 #: A first path segment that names no feature: an API version, or `api` itself.
-VERSION_SEGMENT = re.compile(r"v\d+(\.\d+)?|api", re.IGNORECASE)
+VERSION_SEGMENT = re.compile(r"v\d+((alpha|beta|rc)\d*)?(\.\d+)?|api", re.IGNORECASE)
 
 
 class RouterWithoutPrefixOrTags(RouteRule):
@@ -35,9 +35,10 @@ class RouterWithoutPrefixOrTags(RouteRule):
       from `routes=`, and a router stored on `self` (a framework's own router, as `FastAPI` builds one) are
       not reported;
     - a prefix is asked for only when two routes or more share a first segment that names a feature: with
-      one route any segment is "shared", and an API version (`/v1/traces` beside `/v1/logs`, paths a
-      protocol fixes) or `api` alone is no feature; tags are asked for only for the routes in the schema
-      (`include_in_schema=False` ones group nothing on the docs page).
+      one route any segment is "shared", and an API version (`/v1/traces` beside `/v1/logs`, `/v1beta/...`,
+      paths a protocol fixes) or `api` alone is no feature; tags are asked for only for the HTTP routes in
+      the schema (`include_in_schema=False` ones group nothing on the docs page, and websocket routes are
+      in no schema and take no `tags=`).
 
     The rule reads the router's own definition, as style guide 002 writes it: a router included
     elsewhere with `app.include_router(router, prefix=..., tags=...)` is still reported, because the
@@ -107,6 +108,14 @@ class RouterWithoutPrefixOrTags(RouteRule):
         "@router.post('/key/generate', tags=['keys'])\nasync def generate() -> Key: ...\n\n"
         "@router.get('/v2/key/info', tags=['keys'])\nasync def info() -> Key: ...\n\n"
         "@router.get(PATH, tags=['keys'])\nasync def other() -> Key: ...",
+        # litellm: websocket routes take no tags and are in no schema; a `v1beta` version segment
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
+        "@router.api_route('/gemini/{endpoint:path}', methods=['GET', 'POST'], tags=['Gemini'])\n"
+        "async def gemini(endpoint: str) -> dict: ...\n\n"
+        "@router.websocket('/openai/{endpoint:path}')\nasync def ws(websocket, endpoint: str) -> None: ...",
+        "from fastapi import APIRouter\n\nrouter = APIRouter(tags=['agents'])\n\n"
+        "@router.post('/v1beta/agents')\nasync def create() -> dict: ...\n\n"
+        "@router.get('/v1beta/agents/{name}')\nasync def get(name: str) -> dict: ...",
     )
     invalid = (
         "from fastapi import APIRouter\n\nrouter = APIRouter()  # error: HR509\n\n"
@@ -133,7 +142,7 @@ class RouterWithoutPrefixOrTags(RouteRule):
         missing = []
         if "prefix" not in written and _common_segment(routes):
             missing.append("prefix")
-        shown = [route for route in routes if not hidden(route)]
+        shown = [route for route in routes if not hidden(route) and not route.is_websocket]
         if "tags" not in written and any(not route.may_have("tags") for route in shown):
             missing.append("tags")
         if missing:
