@@ -50,6 +50,11 @@ NOT_SECRET_QUALIFIERS = frozenset(
         "hash",
     }
 )
+#: Words anywhere in a name that say its value is a protected form of the secret, not the secret itself: a
+#: hash or an encrypted, masked or redacted copy (`hashed_api_key`, `encrypted_private_key`, `masked_token`).
+PROTECTED_WORDS = frozenset(
+    {"hashed", "hash", "encrypted", "masked", "redacted", "obfuscated", "digest", "fingerprint", "salted"}
+)
 CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 #: A literal that is a URL or DSN and nothing else (one token, a scheme the catalogue names, something after).
 URL_RE = re.compile(
@@ -183,7 +188,7 @@ def name_words(name: str) -> tuple[str, ...]:
 def is_secret_name(name: str) -> bool:
     """Whether a name looks like it holds a secret, by its whole words (see HR404 for the reading)."""
     words = name_words(name)
-    if not words:
+    if not words or not PROTECTED_WORDS.isdisjoint(words):
         return False
     last = words[-1]
     if last in SECRET_WORDS:

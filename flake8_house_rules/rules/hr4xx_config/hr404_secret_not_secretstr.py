@@ -29,7 +29,9 @@ class SecretNotSecretstr(ModelRule):
     `private_key`, `secret_access_key`). So `access_token`, `db_password`, `client_secret` and
     `openai_api_key` are secrets, and `tokenizer`, `max_tokens`, `token_count`, `password_min_length` and
     `secret_name` are not; nor are a pagination cursor (`next_token`, `page_token`), a tokenizer's special
-    tokens (`eos_token`, `pad_token`) or a hash (`hashed_password`). A `...token` field of a model (not a
+    tokens (`eos_token`, `pad_token`) or a protected copy of a secret: a name with the word `hashed`, `hash`,
+    `encrypted`, `masked`, `redacted`, `obfuscated`, `digest`, `fingerprint` or `salted` anywhere
+    (`hashed_password`, `hashed_api_key`, `encrypted_private_key`). A `...token` field of a model (not a
     settings class) that also has a pagination field (`offset`, `page`, `cursor`, `has_more`, `next_page`) is
     a page cursor (mlflow's `CompositeToken(backend_token, offset)`) and is not reported either. Reported at
     the field's line.
@@ -40,7 +42,7 @@ class SecretNotSecretstr(ModelRule):
     or a cache entry (`CopilotCachedKey`, the word `Cache`/`Cached`): those values must be serialised as
     they are, and `SecretStr` would serialise them as `"**********"`. And a field declared `Field(...,
     repr=False)`, which already keeps the value out of `repr()` and logs, or one whose `description=` says
-    it holds a hash or a redacted value (`Field(description="Hashed value of that key")`: litellm's spend
+    it holds a hash, an encrypted or a redacted value (`Field(description="Hashed value of that key")`: litellm's spend
     tables key their rows on the hashed key, which is no secret).
 
     ## Why is this bad?
@@ -76,7 +78,7 @@ class SecretNotSecretstr(ModelRule):
         # litellm: token counts and tokenizer settings are not secrets
         "from pydantic import BaseModel\n\nclass Usage(BaseModel):\n    max_tokens: int\n    token_count: int\n"
         "    tokenizer: str\n    password_min_length: int\n    next_token: str | None = None\n"
-        "    eos_token: str = '</s>'\n    secret_name: str\n",
+        "    eos_token: str = '</s>'\n    secret_name: str\n    hashed_api_key: str\n    encrypted_private_key: str\n",
         "from app.models import AppModel\n\nclass Login(AppModel):\n    password: str\n",
         "class Login:\n    password: str\n",
         "from pydantic import BaseModel\n\nclass Login(BaseModel):\n    password: bytes\n",
@@ -162,7 +164,7 @@ def _described_as_hashed(call: ast.Call) -> bool:
     for keyword in call.keywords:
         if keyword.arg == "description" and isinstance(keyword.value, ast.Constant):
             text = str(keyword.value.value).lower()
-            return any(word in text for word in ("hash", "redacted", "masked"))
+            return any(word in text for word in ("hash", "redacted", "masked", "encrypted"))
     return False
 
 
