@@ -82,7 +82,8 @@ class ModuleContext(ModuleWalk, Resolution, Surroundings, SourceText):
         self.config = config
         self.filename = filename
         self.path = normalise_path(filename, config.cwd)
-        self.roles = module_roles(self.path, config)
+        self._roles = module_roles(self.path, config)
+        self._layers_judged = False
         self.target_version = target_version(self.path, config)
         self._qualnames: dict[ast.AST, str | None] = {}
         self._references: list[tuple[ast.Name | ast.Attribute, str]] | None = None
@@ -93,12 +94,28 @@ class ModuleContext(ModuleWalk, Resolution, Surroundings, SourceText):
         self._hash_lines: list[tuple[int, int, str, bool]] | None = None
         self._source: str | None = None
         super().__init__(tree)
-        if "migration" not in self.roles and self._imports_alembic_op():
-            self.roles |= {"migration"}
+        if "migration" not in self._roles and self._imports_alembic_op():
+            self._roles |= {"migration"}
         if self.path is not None:
             self.in_project.offer(self)  # other modules importing this one need not parse it again
-        if self.roles & LAYER_ROLES:
-            self.roles = layer_roles(self)  # a layer role needs evidence in the module (`context/roles.py`)
+
+    @property
+    def path_roles(self) -> frozenset[str]:
+        """The roles the module's path gives it (and `migration` from its imports), before any layer evidence."""
+        return self._roles
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """The module's roles: its path's, with a layer role kept only on evidence (`context/roles.py`).
+
+        The evidence is looked for the first time a rule asks, so a run without layer rules never reads the
+        other modules it would take.
+        """
+        if not self._layers_judged:
+            self._layers_judged = True
+            if self._roles & LAYER_ROLES:
+                self._roles = layer_roles(self)
+        return self._roles
 
     def _imports_alembic_op(self) -> bool:
         """Whether the module imports `alembic.op` (`from alembic import op`, `import alembic.op`)."""
@@ -158,8 +175,8 @@ class ModuleContext(ModuleWalk, Resolution, Surroundings, SourceText):
 
     def is_migration_module(self) -> bool:
         """Whether the module is a generated migration script (alembic's `versions/`, or it imports `alembic.op`)."""
-        return "migration" in self.roles
+        return "migration" in self._roles
 
     def is_test_module(self) -> bool:
         """Whether the module's path matches `hr-test-modules`."""
-        return "test" in self.roles
+        return "test" in self._roles

@@ -51,7 +51,7 @@ SESSION_WORDS = (b"sqlalchemy", b"sqlmodel")
 
 def layer_roles(ctx: ModuleContext) -> frozenset[str]:
     """The linted module's roles: its path's, with layer roles kept only on evidence (see the module docs)."""
-    roles = ctx.roles
+    roles = ctx.path_roles
     layers = roles & LAYER_ROLES
     if not layers:
         return roles

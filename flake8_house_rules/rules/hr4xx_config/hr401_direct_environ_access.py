@@ -151,7 +151,7 @@ class DirectEnvironAccess(Rule):
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
         """Neither settings modules nor test modules."""
-        return not ({"settings", "test"} & ctx.roles)
+        return not ({"settings", "test"} & ctx.path_roles)
 
     def start(self) -> None:
         """Per module: the reads seen, and the values written back to `os.environ[...]`."""

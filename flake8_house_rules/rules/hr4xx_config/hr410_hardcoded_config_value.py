@@ -181,7 +181,7 @@ class HardcodedConfigValue(Rule):
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
         """Modules whose source holds `://`, except settings and test modules."""
-        return not ({"settings", "test"} & ctx.roles) and "://" in ctx.source()
+        return not ({"settings", "test"} & ctx.path_roles) and "://" in ctx.source()
 
     def finish(self) -> None:
         """Report each string literal that is a URL or DSN in a place that is not documentation or settings."""
