@@ -17,6 +17,13 @@ CONTROL_FLOW = frozenset(
         "builtins.GeneratorExit",
         "builtins.StopIteration",
         "builtins.StopAsyncIteration",
+        # click's (and typer's re-exported) ways to end a command: click prints "Aborted!" or nothing, and
+        # exits with the status, never a traceback.
+        "click.Abort",
+        "click.exceptions.Abort",
+        "click.exceptions.Exit",
+        "typer.Abort",
+        "typer.Exit",
     }
 )
 
@@ -40,7 +47,9 @@ class RaiseWithoutFrom(Rule):
       to, or a name spelled in lower case (`snake_case`), as classes are not; a factory that builds a new
       exception without being handed the caught one (`raise make_error("failed")`) is still reported;
     - control-flow exceptions that print no traceback: `SystemExit`, `KeyboardInterrupt`, `GeneratorExit`,
-      `StopIteration`, `StopAsyncIteration` (the builtins, also when an `import *` leaves them unproven).
+      `StopIteration`, `StopAsyncIteration` (the builtins, also when an `import *` leaves them unproven), and
+      the command-line exits of click and typer (`click.Abort`, `click.exceptions.Exit`, `typer.Exit`,
+      `typer.Abort`), which end the command with a status and no traceback.
 
     ## Why is this bad?
     Without `from`, Python reports the new exception as raised "during handling of" the old one, as if the
@@ -81,6 +90,10 @@ class RaiseWithoutFrom(Rule):
         "try:\n    f()\nexcept KeyError:\n    error = None\nif error:\n    raise ValueError('after the handler')",
         "try:\n    f()\nexcept OSError:\n    raise saved_error",
         "try:\n    f()\nexcept KeyboardInterrupt:\n    raise SystemExit(130)",
+        # litellm's CLI: click prints "Aborted!" and exits 1, no traceback
+        "import click\n\ntry:\n    f()\nexcept OSError as e:\n    click.echo(str(e), err=True)\n"
+        "    raise click.Abort()",
+        "import typer\n\ntry:\n    f()\nexcept KeyError:\n    raise typer.Exit(code=2)",
         "from tkinter import *\n\ntry:\n    f()\nexcept ImportError:\n    raise SystemExit(1)",
         "class It:\n    def __next__(self) -> int:\n        try:\n            return self.items.pop()\n"
         "        except IndexError:\n            raise StopIteration",
