@@ -6,13 +6,17 @@ summary), so skipping the parse changes nothing; and that what cannot be proven 
 
 from __future__ import annotations
 
+import ast
 from typing import TYPE_CHECKING
 
 import pytest
 
+from flake8_house_rules.config import build_config
+from flake8_house_rules.context import ModuleContext
 from flake8_house_rules.context import project as project_model
 from flake8_house_rules.context.project import Located, Project
 from flake8_house_rules.context.roles import ROUTER_WORDS, SESSION_WORDS, shows, target_roles
+from flake8_house_rules.rule import load_rules
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -117,3 +121,28 @@ def test_a_judged_module_is_recorded_as_used(tmp_path: Path) -> None:
     assert found.lacks_words(located, SESSION_WORDS)
     uses = dict(project_model.recorded_uses())
     assert uses[located.path] == project_model.content_digest((tmp_path / "target.py").read_bytes())
+
+
+def test_layer_evidence_is_read_only_when_a_rule_asks(tmp_path: Path) -> None:
+    """A run without layer rules reads no other module to judge a `*_store.py` module's layer."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\n", encoding="utf-8")
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "db.py").write_text(
+        "from sqlalchemy.orm import sessionmaker\n\nSessionLocal = sessionmaker()\n", encoding="utf-8"
+    )
+    store = package / "user_store.py"
+    store.write_text(
+        "from app.db import SessionLocal\n\n\ndef load() -> None:\n"
+        "    with SessionLocal() as session:\n        session.execute('select 1')\n",
+        encoding="utf-8",
+    )
+    config = build_config({}, frozenset(load_rules()), cwd=str(tmp_path))
+    source = store.read_text(encoding="utf-8")
+    project_model.reset()
+    ctx = ModuleContext(ast.parse(source), source.splitlines(keepends=True), str(store), config)
+    assert "store" in ctx.path_roles
+    assert project_model.BUILD_STATS["modules"] == 0  # nothing read yet
+    assert "store" in ctx.roles  # asked: the session factory imported from app.db is the evidence
+    assert project_model.BUILD_STATS["modules"] == 1

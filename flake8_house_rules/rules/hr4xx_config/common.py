@@ -19,7 +19,7 @@ SECRET_WORDS = frozenset({"password", "passwd", "secret", "token", "apikey", "cr
 #: Words that, before a final `key`, make it a secret (`api_key`, `private_key`, `secret_access_key`).
 KEY_QUALIFIERS = frozenset({"api", "private", "secret"})
 #: Words before the last that say the name is not a secret after all: a pagination cursor (`next_token`), a
-#: tokenizer's special token (`eos_token`), a count (`max_token`), a hash (`hashed_password`).
+#: tokenizer's special token (`eos_token`), a count (`max_token`); a hash is one of `PROTECTED_WORDS`.
 NOT_SECRET_QUALIFIERS = frozenset(
     {
         "next",
@@ -46,8 +46,6 @@ NOT_SECRET_QUALIFIERS = frozenset(
         "max",
         "min",
         "num",
-        "hashed",
-        "hash",
     }
 )
 #: Words anywhere in a name that say its value is a protected form of the secret, not the secret itself: a

@@ -13,7 +13,7 @@ from flake8_house_rules.rules.hr4xx_config.common import ModelRule, is_secret_na
 #: Fields that make a model a page of results: a `token` beside them is a pagination cursor.
 PAGINATION_FIELDS = frozenset({"offset", "page", "cursor", "has_more", "next_page"})
 #: Words of a model's name that say its values are passed on as they are (see the docs).
-PASSING_WORDS = frozenset({"Response", "Params", "Cache", "Cached"})
+PASSING_WORDS = frozenset({"Response", "Params", "Cache", "Cached", "Wire"})
 CAMEL_WORDS = re.compile(r"[A-Z][a-z0-9]*")
 
 
@@ -39,7 +39,8 @@ class SecretNotSecretstr(ModelRule):
     Also left alone: the fields of a model whose name says it carries its values on rather than holding
     them: a response or a token payload (`TokenResponse`, `AccessToken`, a name ending `Token`, or with the
     word `Response`), the parameters of a message template (`PasswordResetBodyParams`, the word `Params`),
-    or a cache entry (`CopilotCachedKey`, the word `Cache`/`Cached`): those values must be serialised as
+    or a cache entry (`CopilotCachedKey`, the word `Cache`/`Cached`), or a wire format (`_GrantWire`, the word
+    `Wire`: litellm fills it from `.get_secret_value()` to encrypt it): those values must be serialised as
     they are, and `SecretStr` would serialise them as `"**********"`. And a field declared `Field(...,
     repr=False)`, which already keeps the value out of `repr()` and logs, or one whose `description=` says
     it holds a hash, an encrypted or a redacted value (`Field(description="Hashed value of that key")`: litellm's spend
@@ -91,6 +92,7 @@ class SecretNotSecretstr(ModelRule):
         "class AccessToken(BaseModel):\n    access_token: str\n\n"
         "class PasswordResetBodyParams(BaseModel):\n    reset_token: str\n\n"
         "class CopilotCachedKey(BaseModel):\n    token: str\n\n"
+        "class _GrantWire(BaseModel):\n    refresh_token: str | None = None\n\n"
         "class SpendRow(BaseModel):\n    api_key: str = Field(description='Hash of the virtual key')\n",
     )
     invalid = (

@@ -31,6 +31,10 @@ class SettingsInstantiatedDirectly(ModelRule):
     `BaseSettings` base found across the project's modules, `context/project.py`) is checked where it is
     called too.
 
+    A call inside the body of a settings class of the module (a validator, a method, a field's
+    `default_factory`) is part of building that class's settings, which its own accessor caches: a section
+    built in a `model_validator` of the parent settings (ethyca-fides) is left alone.
+
     Narrower than it could be, for precision: a class from outside the project, or one whose bases are out
     of sight, is not known to be settings; any cached function counts as the accessor whatever its name,
     and test modules (which build settings with overrides on purpose) are not checked.
@@ -63,6 +67,12 @@ class SettingsInstantiatedDirectly(ModelRule):
     source = "003 Configuration; 004 Configuration Pattern"
     options = ("hr-test-modules",)
     valid = (
+        # ethyca-fides: a section of the settings built in the parent settings' validator
+        "from pydantic import model_validator\nfrom pydantic_settings import BaseSettings\n\n"
+        "class AWSSettings(BaseSettings):\n    region: str = ''\n\n"
+        "class SecretsSettings(BaseSettings):\n    aws: AWSSettings | None = None\n\n"
+        "    @model_validator(mode='before')\n    @classmethod\n    def _fill(cls, v: dict) -> dict:\n"
+        "        v['aws'] = AWSSettings()\n        return v\n",
         "from functools import lru_cache\nfrom pydantic_settings import BaseSettings\n\n"
         "class Settings(BaseSettings):\n    debug: bool = False\n\n"
         "@lru_cache()\ndef get_settings() -> Settings:\n    return Settings()\n",
@@ -104,6 +114,7 @@ class SettingsInstantiatedDirectly(ModelRule):
         if not names and not imported:
             return
         known: dict[str, bool] = {}
+        settings = {model.node for model in facts.settings}
         for call in self.ctx.nodes_of(ast.Call):
             func = call.func
             root = func
@@ -113,7 +124,11 @@ class SettingsInstantiatedDirectly(ModelRule):
                 continue
             if call.args or any(keyword.arg is None or not keyword.arg.startswith("_") for keyword in call.keywords):
                 continue  # field values given: a value built from values at hand
-            if self._is_settings(facts, func, known) and not self._in_cached_accessor(call):
+            if (
+                self._is_settings(facts, func, known)
+                and not self._in_cached_accessor(call)
+                and not self._inside_settings_class(call, settings)
+            ):
                 self.report(call)
 
     def _is_settings(self, facts: PydanticModels, func: ast.expr, known: dict[str, bool]) -> bool:
@@ -128,6 +143,12 @@ class SettingsInstantiatedDirectly(ModelRule):
         if qualname not in known:
             known[qualname] = facts.is_imported_settings(func)
         return known[qualname]
+
+    def _inside_settings_class(self, call: ast.Call, settings: set[ast.ClassDef]) -> bool:
+        """Whether the call is part of building a settings class of the module (a validator, method, default)."""
+        return bool(settings) and any(
+            node in settings for node in self.ctx.ancestors(call) if type(node) is ast.ClassDef
+        )
 
     def _in_cached_accessor(self, call: ast.Call) -> bool:
         function = self.ctx.enclosing_function(call)

@@ -90,6 +90,8 @@ class HardcodedSecret(Rule):
         # litellm: tokenizer special tokens and token counts are not secrets
         "tokenizer = Tokenizer(eos_token='</s>', bos_token='<s>')\nmax_tokens = '256'\n",
         "label = dict(password='Your password')\n",
+        # a protected copy of a secret is no secret
+        "HASHED_API_KEY = '5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8'\n",
         # litellm: enum members, header names, sentinels
         "from enum import Enum\n\nclass AuthType(str, Enum):\n    api_key = 'api_key'\n"
         "    client_credentials = 'm2m-client-credentials'\n\n"

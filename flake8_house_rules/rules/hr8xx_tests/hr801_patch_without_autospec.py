@@ -15,7 +15,9 @@ if TYPE_CHECKING:
 PATCH = frozenset({"unittest.mock.patch", "mock.patch"})
 PATCH_OBJECT = frozenset({"unittest.mock.patch.object", "mock.patch.object"})
 #: Keywords that already give the mock a shape (or replace it): nothing for `autospec` to add.
-SHAPED = frozenset({"autospec", "spec", "spec_set", "new", "new_callable"})
+#: Keywords that shape the mock already: a spec, a replacement, or `wraps=` (a spy that calls the real object,
+#: so a call its signature rejects fails anyway).
+SHAPED = frozenset({"autospec", "spec", "spec_set", "new", "new_callable", "wraps"})
 TEST = "tests/test_api.py"
 
 
@@ -24,8 +26,10 @@ class PatchWithoutAutospec(Rule):
     Checks, in test modules (`hr-test-modules`), for `patch(...)` and `patch.object(...)` from
     `unittest.mock` (or the `mock` backport), as calls, decorators or context managers, and for pytest-mock's
     `mocker.patch(...)` and `mocker.patch.object(...)`, that give the mock no shape: none of `autospec=`,
-    `spec=`, `spec_set=`, `new=` or `new_callable=` is passed (`autospec=False` written out is a decision,
-    not an omission). A replacement object passed by position (`patch("m.TIMEOUT", 5)`,
+    `spec=`, `spec_set=`, `new=`, `new_callable=` or `wraps=` is passed (`autospec=False` written out is a
+    decision, not an omission; `wraps=` makes a spy that calls the real object, so a call its signature
+    rejects fails anyway: redis-py's `patch.object(conn, "send_command",
+    wraps=conn.send_command)`). A replacement object passed by position (`patch("m.TIMEOUT", 5)`,
     `patch.object(Client, "send", fake_send)`) is `new`, and `create=True` (patching an attribute that does
     not exist, which `autospec` cannot copy) is not reported either; neither is a call with `*args` or
     `**kwargs`, which may hold any of them.
@@ -84,6 +88,12 @@ class PatchWithoutAutospec(Rule):
             path=TEST,
         ),
         Example("from unittest.mock import patch\n\ndef test_a():\n    patch('app.x', spec=Thing).start()", path=TEST),
+        # redis-py: a spy on the real method
+        Example(
+            "from unittest import mock\n\ndef test_a(conn):\n"
+            "    with mock.patch.object(conn, 'send_command', wraps=conn.send_command) as m: ...",
+            path=TEST,
+        ),
         Example(
             "from unittest.mock import patch\n\ndef test_a():\n    patch('app.x', autospec=False).start()", path=TEST
         ),
