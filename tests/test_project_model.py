@@ -235,6 +235,16 @@ def test_class_summaries_name_their_methods() -> None:
     assert summary.names["A"][3] == ("extra", "run", "stop")
 
 
+def test_calls_inside_functions_are_kept_only_when_spelled_like_a_class() -> None:
+    """An app factory's `MyApp()` may show a router; `get_cache()` in a body would only cost a module read."""
+    source = (
+        "from app.base import MyApp, get_cache\nlogger = get_logger()\n\n"
+        "def create_app():\n    cache = get_cache()\n    app = MyApp()\n    return app\n"
+    )
+    summary = summarise(ast.parse(source), "app.main", package=False)
+    assert summary.calls == ("app.base.MyApp", "builtins.get_logger")
+
+
 #: litellm's guardrail hooks: a package (`repelloai/`) under two folders without `__init__.py` inside the
 #: `litellm.proxy` package, in an unpacked wheel with no root marker.
 GUARDRAIL_TREE = {

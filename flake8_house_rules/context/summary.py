@@ -29,7 +29,8 @@ imports anything from SQLAlchemy/SQLModel, `p` a function takes a parameter name
 (`session`, `db`, `db_session`, `*_session`), `r` it builds a FastAPI app or router (`FastAPI(...)`,
 `APIRouter(...)`) or decorates a function as a route. `receivers` are the names route-like decorators are
 called on (`@router.get(...)`), and `calls` the callees of module-level and app-factory assignments, which
-the project resolves when the module's own evidence cannot decide (a router built from a project subclass).
+the project resolves when the module's own evidence cannot decide (a router built from a project subclass);
+inside functions only the calls spelled like a class (`app = MyApp()` in `create_app()`) are kept.
 """
 
 from __future__ import annotations
@@ -284,7 +285,7 @@ class _Builder:
                 callees.add(callee or "")
             elif isinstance(statement, ast.Assign | ast.AnnAssign) and isinstance(statement.value, ast.Call):
                 callee = self.dotted(statement.value.func)
-                if callee is not None:
+                if callee is not None and _class_like(callee):
                     self.calls.add(callee)  # an app factory: `app = FastAPI()` inside `create_app()`
         callee = callees.pop() if len(callees) == 1 and returns else ""
         if isinstance(node, ast.AsyncFunctionDef) or not all(self._caches(d) for d in node.decorator_list):
@@ -375,6 +376,16 @@ class _Builder:
             tuple(sorted(self.receivers)),
             tuple(sorted(self.calls)),
         )
+
+
+def _class_like(callee: str) -> bool:
+    """Whether a callee is spelled like a class (`MyRouter`, `fastapi.FastAPI`), not a function (`get_cache`).
+
+    Inside a function only such calls are kept in `calls`: an app factory instantiates an app or router class,
+    while the function calls of ordinary bodies (`Policy.get_by(...)`) would each cost a module read when a
+    layer is judged, and show nothing.
+    """
+    return callee.rpartition(".")[2][:1].isupper()
 
 
 def _block_statements(statement: ast.stmt) -> list[ast.stmt]:

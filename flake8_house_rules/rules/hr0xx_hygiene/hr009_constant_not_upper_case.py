@@ -34,6 +34,9 @@ PROTOCOL_NAMES = frozenset(
 CONFIG_FILES = frozenset({"conf.py", "gunicorn.conf.py", "gunicorn_conf.py", "gunicorn_config.py"})
 FINAL = frozenset({"typing.Final"})
 MAX_TUPLE_DEPTH = 4
+#: Blocks whose module-level names are no constants: bound again on every pass, or a script's work inside
+#: an open resource (aiohttp's `with open(...) as outfile: header = "..."`).
+LOOPS_AND_WITH = frozenset({ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith})
 
 
 def is_literal(node: ast.expr | None, depth: int = 0) -> bool:
@@ -71,6 +74,8 @@ class ConstantNotUpperCase(Rule):
     (Alembic's `revision`, `down_revision`, `branch_labels`, `depends_on`, Django's `default_app_config` and
     `app_name`, `pytest_plugins`, PEP 249's `apilevel`, `threadsafety`, `paramstyle`); and every name in a
     tool's configuration file (Sphinx's `conf.py`, gunicorn's config), whose names the tool dictates.
+    Names bound inside a module-level loop (again on every pass) or `with` block (a script's work while a
+    resource is open) are not constants either; those under an `if` or `try` still are.
     Migration scripts (Django's, and the `migration` role: alembic's `versions/` folders, or a module importing
     `alembic.op`) are not checked: their module-level names (`revision`, a project's own `app_version`) are
     read by the migration tooling under the spelling it generated.
@@ -112,6 +117,9 @@ class ConstantNotUpperCase(Rule):
         'name = f"{prefix}-service"',
         Example('project = "example"\nhtml_theme = "alabaster"', path="docs/conf.py"),
         'try:\n    mode = "fast"\nexcept ImportError:\n    mode = "slow"',
+        # aiohttp's requirements script: work done while a file is open, and a loop's names
+        'with open("deps.in", "w") as outfile:\n    header = "# Extracted\\n"\n    outfile.write(header)\n'
+        'for name in names:\n    prefix = "x"\n',
         Example(
             '"""Add users table."""\nfrom alembic import op\n\nrevision = "0001"\ndown_revision = None\n'
             'app_version = "3.0.0"\n\n\ndef upgrade() -> None:\n    op.drop_column("users", "legacy")',
@@ -157,6 +165,10 @@ class ConstantNotUpperCase(Rule):
                     continue  # `timeout: float = 2.5` declares a variable (and `X: TypeAlias = ...` an alias)
             elif not isinstance(statement, ast.Assign):
                 continue
-            if binding.scope is not self.ctx.module_scope:
+            if binding.scope is not self.ctx.module_scope or self._in_loop_or_with(statement):
                 continue
             self.report(target, f"name the module-level constant in UPPER_SNAKE_CASE: `{upper_case(name)}`")
+
+    def _in_loop_or_with(self, statement: ast.AST) -> bool:
+        """Whether a module-level statement is inside a loop (bound again each pass) or a `with` block."""
+        return any(type(node) in LOOPS_AND_WITH for node in self.ctx.ancestors(statement))

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import TYPE_CHECKING
 
 from flake8_house_rules.context.pydantic import unwrap_optional
 from flake8_house_rules.fixes import Fix, edits
-from flake8_house_rules.rule import FixExample
+from flake8_house_rules.rule import Example, FixExample
 from flake8_house_rules.rules.hr4xx_config.common import ModelRule, is_secret_name, name_words
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context import ModuleContext
 
 #: Fields that make a model a page of results: a `token` beside them is a pagination cursor.
 PAGINATION_FIELDS = frozenset({"offset", "page", "cursor", "has_more", "next_page"})
 #: Words of a model's name that say its values are passed on as they are (see the docs).
-PASSING_WORDS = frozenset({"Response", "Params", "Cache", "Cached", "Wire"})
+PASSING_WORDS = frozenset({"Response", "Params", "Cache", "Cached", "Wire", "Stored", "Row", "Table", "Record", "File"})
 CAMEL_WORDS = re.compile(r"[A-Z][a-z0-9]*")
 
 
@@ -40,11 +44,14 @@ class SecretNotSecretstr(ModelRule):
     them: a response or a token payload (`TokenResponse`, `AccessToken`, a name ending `Token`, or with the
     word `Response`), the parameters of a message template (`PasswordResetBodyParams`, the word `Params`),
     or a cache entry (`CopilotCachedKey`, the word `Cache`/`Cached`), or a wire format (`_GrantWire`, the word
-    `Wire`: litellm fills it from `.get_secret_value()` to encrypt it): those values must be serialised as
-    they are, and `SecretStr` would serialise them as `"**********"`. And a field declared `Field(...,
-    repr=False)`, which already keeps the value out of `repr()` and logs, or one whose `description=` says
-    it holds a hash, an encrypted or a redacted value (`Field(description="Hashed value of that key")`: litellm's spend
-    tables key their rows on the hashed key, which is no secret).
+    `Wire`: litellm fills it from `.get_secret_value()` to encrypt it), or a persisted record (the words
+    `Stored`, `Row`, `Table`, `Record`, `File`: litellm's `LiteLLM_UserTable.password` holds the scrypt hash,
+    `StoredROISettings.github_token` the ciphertext, `_StoredTokenFile` the file a token is saved in): those
+    values must be serialised as they are, and `SecretStr` would serialise them as `"**********"`. And a
+    field declared `Field(..., repr=False)`, which already keeps the value out of `repr()` and logs, or one
+    whose `description=` says it holds a hash, an encrypted or a redacted value (`Field(description="Hashed
+    value of that key")`: litellm's spend tables key their rows on the hashed key, which is no secret).
+    Test modules are not checked: their models are fixtures holding made-up values.
 
     ## Why is this bad?
     A `str` secret is printed in full by `repr()`, by logging the settings object, in tracebacks and in
@@ -73,6 +80,7 @@ class SecretNotSecretstr(ModelRule):
     )
     fix = "unsafe"
     source = "003 Configuration; 003 Pydantic Models (v2)"
+    options = ("hr-test-modules",)
     valid = (
         "from pydantic import BaseModel, SecretStr\n\nclass Credentials(BaseModel):\n"
         "    access_token: SecretStr\n    db_password: SecretStr | None = None\n",
@@ -94,6 +102,16 @@ class SecretNotSecretstr(ModelRule):
         "class CopilotCachedKey(BaseModel):\n    token: str\n\n"
         "class _GrantWire(BaseModel):\n    refresh_token: str | None = None\n\n"
         "class SpendRow(BaseModel):\n    api_key: str = Field(description='Hash of the virtual key')\n",
+        # litellm: persisted records hold a hash or a ciphertext
+        "from pydantic import BaseModel\n\nclass LiteLLM_UserTable(BaseModel):\n    password: str | None = None\n\n"
+        "class StoredROISettings(BaseModel):\n    github_token: str = ''\n\n"
+        "class _DailyUserSpendOwnerRow(BaseModel):\n    api_key: str\n\n"
+        "class _StoredTokenFile(BaseModel):\n    access_token: str\n",
+        Example(
+            "from pydantic import BaseModel\n\ndef get_client():\n"
+            "    class ModelC(BaseModel):\n        password: str\n",
+            path="tests/test_filter_pydantic_sub_model.py",
+        ),
     )
     invalid = (
         "from pydantic import BaseModel\n\nclass Credentials(BaseModel):\n    access_token: str  # error: HR404\n",
@@ -107,6 +125,11 @@ class SecretNotSecretstr(ModelRule):
         "from pydantic import BaseModel, Field\n\nclass TokenRequest(BaseModel):\n"
         "    client_secret: str = Field(repr=True)  # error: HR404\n",
     )
+
+    @classmethod
+    def applies_to(cls, ctx: ModuleContext) -> bool:
+        """Modules that may hold models, except test modules (their models are fixtures)."""
+        return not ctx.is_test_module() and super().applies_to(ctx)
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         """Report each secret-named field typed `str`."""

@@ -29,7 +29,8 @@ class SettingsInstantiatedDirectly(ModelRule):
 
     A settings class imported from another module of the project (`from app.config import Settings`, its
     `BaseSettings` base found across the project's modules, `context/project.py`) is checked where it is
-    called too.
+    called too. Only a name spelled like a class (an upper-case first letter) is looked up there: a call of
+    an imported function (`get_config()`) is never a settings class, and its module is not read for it.
 
     A call inside the body of a settings class of the module (a validator, a method, a field's
     `default_factory`) is part of building that class's settings, which its own accessor caches: a section
@@ -138,8 +139,8 @@ class SettingsInstantiatedDirectly(ModelRule):
             if model is not None:
                 return model.settings
         qualname = self.ctx.qualname(func)
-        if qualname is None:
-            return False
+        if qualname is None or not qualname.rpartition(".")[2][:1].isupper():
+            return False  # a function (`get_config()`), not a class: its module need not be read
         if qualname not in known:
             known[qualname] = facts.is_imported_settings(func)
         return known[qualname]

@@ -26,6 +26,9 @@ VALUE = attrgetter("value")
 VALUE_SEPARATORS = re.compile(r"[-.:/ ]+")
 EQUALITY = (ast.Eq, ast.NotEq)
 PATH_PREFIXES = ("/", "./", "../", "~/")
+#: Words in a folder or file name that say the module is a demonstration or a stand-in (`examples/`,
+#: `fake_server.py`): the credentials there are made up for the demo, not a deployment's.
+DEMO_WORDS = frozenset({"example", "examples", "sample", "samples", "demo", "demos", "fake", "fakes", "dummy"})
 
 
 class HardcodedSecret(Rule):
@@ -61,6 +64,10 @@ class HardcodedSecret(Rule):
     `"changeme"`, `"hunter2"`, `"password1234"` and `"sk-ant-api03-abc123"` are still secrets: code that
     ships with them runs with them. Defaults in a settings class body are not reported (the issue's
     reading: the environment overrides them; HR404 asks for their type).
+
+    Modules of a demonstration or a stand-in, by a word of a folder or file name on their path (`examples/`,
+    `samples/`, `demo/`, `fake_server.py`), are not checked: aiohttp's `examples/` log in to httpbin.org's
+    public test endpoint with `PASSWORD = "dog"` and to a fake Facebook server with a made-up token.
 
     ## Why is this bad?
     A secret in the source is in every clone, every fork, every log of the repository, forever; rotating it
@@ -99,6 +106,9 @@ class HardcodedSecret(Rule):
         "XGOOGLE_API_KEY = 'x-goog-api-key'\nPLACEHOLDER_API_KEY = 'dummy'\n"
         "auth = UserAPIKeyAuth(token='failed-to-connect-to-db', api_key='[REDACTED]')\n",
         Example("client = Client(api_key='test-key')\n", path="tests/test_client.py"),
+        # aiohttp's examples: httpbin.org's public test login, a fake server's made-up token
+        Example("USERNAME = 'my'\nPASSWORD = 'dog'\n", path="examples/digest_auth_qop_auth.py"),
+        Example("async def main() -> None:\n    token = 'ER34gsSGGS34XCBKd7u'\n", path="app/fake_server.py"),
         # labels naming the word, also in the plural
         "RESOURCE_MY_PASSWORD = 'My Password'\nRESOURCE_API_KEY = 'API keys'\nRESOURCE_PASSWORD = 'Passwords'\n",
         "def check(config: dict, token: str) -> bool:\n    config['password'] = ''\n    config[key] = 'x1'\n"
@@ -129,8 +139,8 @@ class HardcodedSecret(Rule):
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Every module except test modules."""
-        return not ctx.is_test_module()
+        """Every module except test modules and those of a demonstration (`examples/`, `fake_server.py`)."""
+        return not ctx.is_test_module() and not _demonstration(ctx.path)
 
     def finish(self) -> None:
         """Check `NAME = "..."`, `self.name = "..."`, `name: str = "..."` and `f(name="...")`.
@@ -206,6 +216,15 @@ class HardcodedSecret(Rule):
         return any(
             isinstance(base, ast.Name | ast.Attribute) and _spelled(base).endswith("Enum") for base in owner.bases
         )
+
+
+def _demonstration(path: str | None) -> bool:
+    """Whether a folder or file name on the module's path says it is a demonstration or a stand-in."""
+    if not path:
+        return False
+    parts = path.replace("\\", "/").split("/")
+    parts[-1] = parts[-1].removesuffix(".py")
+    return any(not DEMO_WORDS.isdisjoint(name_words(part)) for part in parts)
 
 
 def _letters_and_digits(text: str) -> bool:
