@@ -106,12 +106,32 @@ def module_roles(path: str | None, config: Config) -> frozenset[str]:
     `user_store.py`, not `restore.py` or `keystore.py`. Whether a module of a layer's path really is of
     that layer is for its content to show (`context/roles.py`).
     """
+    return _path_roles(
+        path,
+        config.test_modules,
+        config.settings_modules,
+        config.store_modules,
+        config.service_modules,
+        config.router_modules,
+    )
+
+
+@functools.lru_cache(maxsize=8192)
+def _path_roles(
+    path: str | None,
+    test: tuple[str, ...],
+    settings: tuple[str, ...],
+    store: tuple[str, ...],
+    service: tuple[str, ...],
+    router: tuple[str, ...],
+) -> frozenset[str]:
+    """`module_roles` for one path and set of patterns, once per run: import targets are asked again and again."""
     table = {
-        "test": config.test_modules,
-        "settings": config.settings_modules,
-        "store": whole_words(config.store_modules),
-        "service": whole_words(config.service_modules),
-        "router": whole_words(config.router_modules),
+        "test": test,
+        "settings": settings,
+        "store": whole_words(store),
+        "service": whole_words(service),
+        "router": whole_words(router),
     }
     roles = {role for role, patterns in table.items() if matches(path, patterns)}
     if matches(path, MIGRATION_PATHS):

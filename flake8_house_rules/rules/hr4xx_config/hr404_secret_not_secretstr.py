@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 #: Fields that make a model a page of results: a `token` beside them is a pagination cursor.
 PAGINATION_FIELDS = frozenset({"offset", "page", "cursor", "has_more", "next_page"})
 #: Words of a model's name that say its values are passed on as they are (see the docs).
-PASSING_WORDS = frozenset({"Response", "Params", "Cache", "Cached", "Wire", "Stored", "Row", "Table", "Record", "File"})
+PASSING_WORDS = frozenset(
+    {"Response", "Summary", "Params", "Cache", "Cached", "Wire", "Stored", "Row", "Table", "Record", "File"}
+)
 CAMEL_WORDS = re.compile(r"[A-Z][a-z0-9]*")
 
 
@@ -42,7 +44,8 @@ class SecretNotSecretstr(ModelRule):
 
     Also left alone: the fields of a model whose name says it carries its values on rather than holding
     them: a response or a token payload (`TokenResponse`, `AccessToken`, a name ending `Token`, or with the
-    word `Response`), the parameters of a message template (`PasswordResetBodyParams`, the word `Params`),
+    word `Response`), a summary shown to users (`AgentKeySummary`, the word `Summary`: litellm fills its
+    `token` with the hashed key), the parameters of a message template (`PasswordResetBodyParams`, the word `Params`),
     or a cache entry (`CopilotCachedKey`, the word `Cache`/`Cached`), or a wire format (`_GrantWire`, the word
     `Wire`: litellm fills it from `.get_secret_value()` to encrypt it), or a persisted record (the words
     `Stored`, `Row`, `Table`, `Record`, `File`: litellm's `LiteLLM_UserTable.password` holds the scrypt hash,
@@ -106,7 +109,8 @@ class SecretNotSecretstr(ModelRule):
         "from pydantic import BaseModel\n\nclass LiteLLM_UserTable(BaseModel):\n    password: str | None = None\n\n"
         "class StoredROISettings(BaseModel):\n    github_token: str = ''\n\n"
         "class _DailyUserSpendOwnerRow(BaseModel):\n    api_key: str\n\n"
-        "class _StoredTokenFile(BaseModel):\n    access_token: str\n",
+        "class _StoredTokenFile(BaseModel):\n    access_token: str\n\n"
+        "class AgentKeySummary(BaseModel):\n    token: str\n    key_alias: str | None = None\n",
         Example(
             "from pydantic import BaseModel\n\ndef get_client():\n"
             "    class ModelC(BaseModel):\n        password: str\n",
