@@ -188,15 +188,22 @@ def version_from_pyproject(text: str) -> tuple[int, int] | None:
 
 @functools.lru_cache(maxsize=1024)
 def _version_for_folder(folder: str) -> tuple[int, int] | None:
-    here = Path(folder)
-    for candidate in (here, *here.parents):
-        pyproject = candidate / "pyproject.toml"
-        try:
-            if pyproject.is_file():
-                return version_from_pyproject(pyproject.read_text(encoding="utf-8", errors="replace"))
-        except OSError:
-            return None
-    return None
+    """The version the nearest `pyproject.toml` at or above a folder gives; each folder is looked at once."""
+    pyproject = os.path.join(folder, "pyproject.toml")
+    if os.path.isfile(pyproject):
+        return _version_of_file(pyproject)
+    parent = os.path.dirname(folder)
+    return None if parent == folder else _version_for_folder(parent)
+
+
+@functools.lru_cache(maxsize=256)
+def _version_of_file(pyproject: str) -> tuple[int, int] | None:
+    """The version one `pyproject.toml` gives, read and parsed once however many folders it serves."""
+    try:
+        with open(pyproject, encoding="utf-8", errors="replace") as handle:
+            return version_from_pyproject(handle.read())
+    except OSError:
+        return None
 
 
 def target_version(path: str | None, config: Config) -> tuple[int, int]:

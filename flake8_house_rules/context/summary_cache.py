@@ -24,7 +24,6 @@ import gc
 import marshal
 import os
 from hashlib import blake2b
-from multiprocessing import util
 from typing import TYPE_CHECKING
 
 from flake8_house_rules import __version__
@@ -242,6 +241,8 @@ def _register(store: SummaryStore) -> None:
         return
     store._registered = store._pid
     atexit.register(store.save)
+    from multiprocessing import util  # noqa: PLC0415 - imported when a store is first used, not by every run
+
     util.Finalize(store, store.save, exitpriority=10)
 
 
