@@ -42,6 +42,7 @@ PYTEST_FILES = (
 #: coverage.py's configuration files, in the order it reads them, with its report section.
 COVERAGE_FILES = (
     (".coveragerc", "report"),
+    (".coveragerc.toml", "report"),
     ("setup.cfg", "coverage:report"),
     ("tox.ini", "coverage:report"),
     ("pyproject.toml", "tool.coverage.report"),
@@ -368,7 +369,8 @@ def coverage_excludes_from_options(options: dict[str, object]) -> tuple[str, ...
 def coverage_options_in(folder: Path) -> dict[str, object] | None:
     """The `[report]` options of the coverage configuration file in this folder, or `None` if it has none.
 
-    coverage.py reads `.coveragerc` (`[report]`, even when missing), else `setup.cfg` or `tox.ini` with
+    coverage.py reads `.coveragerc` (`[report]`, even when missing), else `.coveragerc.toml` (coverage 7.13:
+    `[report]` or `[tool.coverage.report]`, even when missing), else `setup.cfg` or `tox.ini` with
     `[coverage:report]`, else `pyproject.toml` with `[tool.coverage.report]`.
     """
     for name, section in COVERAGE_FILES:
@@ -377,12 +379,14 @@ def coverage_options_in(folder: Path) -> dict[str, object] | None:
             continue
         if name == "pyproject.toml":
             options = _pyproject_table(text, ("tool", "coverage", "report"))
+        elif name == ".coveragerc.toml":
+            options = _pyproject_table(text, (section,)) or _pyproject_table(text, ("tool", "coverage", section))
         else:
             options = _ini_options(text, section)
         if options is not None:
             return options
-        if name == ".coveragerc":
-            return {}
+        if name.startswith(".coveragerc"):
+            return {}  # coverage.py's own file: used whatever it holds
     return None
 
 

@@ -60,6 +60,17 @@ def test_main_guard_excluded_by_the_coverage_configuration(flake8_path: Flake8Pa
     assert flake8_path.run_flake8(["--select", "HR804"]).out_lines == []
 
 
+def test_main_guard_excluded_by_a_coveragerc_toml(flake8_path: Flake8Path, tmp_path: Path) -> None:
+    """coverage 7.13 reads `.coveragerc.toml`; the `house-rules` cache sees it change too."""
+    (flake8_path / "run.py").write_text("if __name__ == '__main__':\n    pass\n")
+    (flake8_path / ".coveragerc.toml").write_text("[report]\nexclude_also = ['if __name__ == .__main__.:']\n")
+    assert flake8_path.run_flake8(["--select", "HR804"]).out_lines == []
+    make(tmp_path, {"run.py": "if __name__ == '__main__':\n    pass\n"})
+    assert [line.split(" ")[1] for line in concise(tmp_path, "--select", "HR804")] == ["HR804"]
+    (tmp_path / ".coveragerc.toml").write_text("[report]\nexclude_also = ['if __name__ == .__main__.:']\n")
+    assert concise(tmp_path, "--select", "HR804") == []
+
+
 def test_house_rules_cache_follows_the_pytest_configuration(tmp_path: Path) -> None:
     make(tmp_path, {"tests/test_a.py": ASYNC_TEST})
     assert [line.split(" ")[1] for line in concise(tmp_path, "--select", "HR803")] == ["HR803"]

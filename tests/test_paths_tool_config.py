@@ -85,6 +85,13 @@ def test_coverage_files_in_coverage_order(tmp_path: Path) -> None:
         "[coverage:report]\nexclude_lines =\n    pragma: no cover\n    raise AssertionError\n"
     )
     assert coverage_options_in(tmp_path) == {"exclude_lines": "\npragma: no cover\nraise AssertionError"}
+    # coverage 7.13's `.coveragerc.toml` comes before setup.cfg: `[report]`, or `[tool.coverage.report]`
+    (tmp_path / ".coveragerc.toml").write_text("[report]\nexclude_also = ['if TYPE_CHECKING:']\n")
+    assert coverage_options_in(tmp_path) == {"exclude_also": ["if TYPE_CHECKING:"]}
+    (tmp_path / ".coveragerc.toml").write_text("[tool.coverage.report]\nexclude_lines = ['never']\n")
+    assert coverage_options_in(tmp_path) == {"exclude_lines": ["never"]}
+    (tmp_path / ".coveragerc.toml").write_text("[run]\nbranch = true\n")  # coverage's own file, used as it is
+    assert coverage_options_in(tmp_path) == {}
     (tmp_path / ".coveragerc").write_text("[run]\nbranch = true\n")  # .coveragerc wins even without [report]
     assert coverage_options_in(tmp_path) == {}
     assert coverage_options_in(tmp_path / "missing") is None

@@ -143,7 +143,16 @@ def resolve_selection(
 #: Other tools' configuration files that rules read beside `pyproject.toml` (HR803: pytest-asyncio's mode
 #: and the plugins a `conftest.py` loads; HR804: coverage's exclusions); the cache's key includes those of
 #: the project's folder.
-TOOL_FILES = ("pytest.ini", ".pytest.ini", "tox.ini", "setup.cfg", ".coveragerc", "conftest.py", "tests/conftest.py")
+TOOL_FILES = (
+    "pytest.ini",
+    ".pytest.ini",
+    "tox.ini",
+    "setup.cfg",
+    ".coveragerc",
+    ".coveragerc.toml",
+    "conftest.py",
+    "tests/conftest.py",
+)
 
 
 def _tool_file(path: str) -> bytes:

@@ -24,9 +24,10 @@ class MainGuardWithoutPragma(Rule):
     Not reported when every statement of the guard's body carries the pragma itself (the body is excluded;
     the `if` line runs on import: `if __name__ == "__main__":  # pragma: no branch` with `main()  # pragma:
     no cover`), nor when the project's coverage configuration already excludes the line: a pattern in
-    `exclude_lines` or `exclude_also` of the nearest `.coveragerc` (`[report]`), `setup.cfg` or `tox.ini`
-    (`[coverage:report]`) or `pyproject.toml` (`[tool.coverage.report]`), searching upwards from the
-    module's folder, matches the `if` line (`exclude_also = ['if __name__ == .__main__.:']`).
+    `exclude_lines` or `exclude_also` of the nearest `.coveragerc` (`[report]`), `.coveragerc.toml`
+    (`[report]`, coverage 7.13), `setup.cfg` or `tox.ini` (`[coverage:report]`) or `pyproject.toml`
+    (`[tool.coverage.report]`), searching upwards from the module's folder, matches the `if` line
+    (`exclude_also = ['if __name__ == .__main__.:']`).
 
     ## Why is this bad?
     The block runs only when the file is executed as a script, never under the test runner, so it shows as
