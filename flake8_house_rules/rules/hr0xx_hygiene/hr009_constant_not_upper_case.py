@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
 
 UPPER_RE = re.compile(r"^_*[A-Z][A-Z0-9_]*$")
+#: A lone lower-case letter between a capital and a digit: the version in an acronym (`IPv6`, `HTTPv2`).
+VERSION_LETTER_RE = re.compile(r"(?<=[A-Z])[a-z](?=[0-9])")
 #: Module-level names a framework reads by their lower-case spelling: Alembic migrations, Django apps and
 #: URL modules, pytest plugins, PEP 249 database modules. Renaming them would break the framework, so they
 #: are not constants here.
@@ -67,6 +69,9 @@ class ConstantNotUpperCase(Rule):
     `Final` (`timeout: Final = 30`): `timeout: float = 30` declares a module variable that other code sets
     (`litellm.request_timeout = 60`), and `X: TypeAlias = ...` an alias. Reported at the assigned name.
 
+    A name in UPPER_SNAKE_CASE but for the version letter of an acronym (`_TRUSTED_IPv6_NETWORKS`) is
+    already spelled as a constant.
+
     Not constants here: dunders (`__all__`, `__version__`, `__author__`); values that are `True`, `False` or
     `None` (flags and placeholders that other modules or tests often set); f-strings and every computed
     value (`logger = structlog.get_logger()`, `router = APIRouter()`); type aliases (an alias such as
@@ -101,6 +106,8 @@ class ConstantNotUpperCase(Rule):
     source = "001 Naming; 003 Naming"
     valid = (
         "CACHE_DURATION_MS = 60_000\n_PRIVATE_LIMIT = 5",
+        # uvicorn's tests: an acronym with its version, as it is written
+        '_TRUSTED_IPv6_NETWORKS = "2001:db8:abcd:0012::0/64"\nHTTPv2_PORT = 8443',
         '__all__ = ["x"]\n__version__ = "1.0"\n__author__ = "me"',
         "debug = False\nhandler = None",
         "import structlog\n\nlogger = structlog.get_logger()",
@@ -154,7 +161,7 @@ class ConstantNotUpperCase(Rule):
             target = binding.node
             if binding.kind != "assign" or type(target) is not ast.Name or not is_literal(binding.value):
                 continue
-            if UPPER_RE.match(name) or is_dunder(name) or name in PROTOCOL_NAMES:
+            if UPPER_RE.match(VERSION_LETTER_RE.sub("", name)) or is_dunder(name) or name in PROTOCOL_NAMES:
                 continue
             statement = self.ctx.parent(target)
             if isinstance(statement, ast.AnnAssign):

@@ -39,6 +39,15 @@ PLATFORM_VARIABLES = frozenset(
         "USERPROFILE",
         "HOMEDRIVE",
         "HOMEPATH",
+        # where a tool or library keeps its files, which it reads from the environment itself
+        "KUBECONFIG",
+        "PROMETHEUS_MULTIPROC_DIR",
+        "SSL_CERT_FILE",
+        "SSL_CERT_DIR",
+        "REQUESTS_CA_BUNDLE",
+        "CURL_CA_BUNDLE",
+        "VIRTUAL_ENV",
+        "CONDA_PREFIX",
     }
 )
 
@@ -63,8 +72,14 @@ class DirectEnvironAccess(Rule):
     - a variable whose name (a literal, or a module constant holding one) starts with `_`: by convention
       private to the program, state it hands between its own calls or processes, not a setting;
     - the operating system's own variables, named by a literal (`HOME`, `PATH`, `USERPROFILE`, `APPDATA`,
-      `WINDIR`, `SYSTEMROOT`, `TMPDIR`, `XDG_*`, ...): where the platform keeps things is not the
-      application's configuration, and no settings class would declare them.
+      `WINDIR`, `SYSTEMROOT`, `TMPDIR`, `XDG_*`, ...), and those where a tool or library keeps its files and
+      reads them itself (`KUBECONFIG`, `PROMETHEUS_MULTIPROC_DIR`, `SSL_CERT_FILE`, `REQUESTS_CA_BUNDLE`,
+      `VIRTUAL_ENV`, ...): where the platform keeps things is not the application's configuration, no
+      settings class would declare them, and a copy in the settings could drift from what the library sees;
+    - a read keyed by a parameter of its function (`def get_secret(secret_name): return
+      os.getenv(secret_name)`), unless that function also writes `os.environ`: a lookup by a name its
+      callers choose (litellm resolves `os.environ/NAME` references of its configuration so), whose
+      variables no settings class could declare; which variable is read is decided where it is called.
 
     ## Why is this bad?
     A value read from the environment in the middle of the code is configuration nobody can find, validate
@@ -129,6 +144,10 @@ class DirectEnvironAccess(Rule):
         "            env[var] = rewrite(value) if var == 'URL' else value\n    return env\n\n"
         "def saved(update: dict[str, str]) -> dict[str, str | None]:\n"
         "    return {k: os.environ.get(k) for k in update}\n",
+        # litellm's secret manager: a lookup by the name its caller gives; a library's own variable
+        "import os\n\ndef get_secret(secret_name: str, default: str | None = None) -> str | None:\n"
+        "    return os.getenv(secret_name) or default\n\n"
+        "def multiprocess() -> bool:\n    return bool(os.environ.get('PROMETHEUS_MULTIPROC_DIR'))\n",
         "import os\n\n_TMP_DIR_ENV = '_APP_AUTOLOG_TMP_DIR'\n\ndef tempdir() -> str | None:\n"
         "    return os.environ.get(_TMP_DIR_ENV) or os.environ.get('_APP_STATE')\n",
     )
@@ -141,7 +160,7 @@ class DirectEnvironAccess(Rule):
         "import os\n\nAPP_HOME = os.getenv('APP_HOME')  # error: HR401\n\ndef run(key: str) -> str:\n"
         "    saved = os.environ.get(key)  # error: HR401\n    os.environ[key] = 'x'\n    return saved\n",
         # a read bound to a name that is stored under another key
-        "import os\n\ndef env(var: str, other: str) -> dict[str, str]:\n"
+        "import os\n\ndef env(other: str) -> dict[str, str]:\n    var = 'API_URL'\n"
         "    value = os.environ.get(var)  # error: HR401\n    return {other: value}\n",
     )
 
@@ -157,6 +176,7 @@ class DirectEnvironAccess(Rule):
         """Per module: the reads seen, and the values written back to `os.environ[...]`."""
         self._reads: list[ast.expr] = []
         self._restored: set[int] = set()
+        self._writers: set[ast.AST | None] = set()  # the functions that write `os.environ[...]`
         self._stores: set[tuple[ast.AST | None, str, str]] | None = None
 
     def visit_call(self, node: ast.Call, name: str) -> None:
@@ -174,6 +194,7 @@ class DirectEnvironAccess(Rule):
             if not _platform_variable(parent.slice) and not self._private(parent.slice) and not self._copied(parent):
                 self._reads.append(parent)
             return
+        self._writers.add(self.ctx.enclosing_function(parent))
         statement = self.ctx.parent(parent)
         if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Name):
             for binding in self.ctx.lookup(statement.value) or ():
@@ -230,9 +251,19 @@ class DirectEnvironAccess(Rule):
     def finish(self) -> None:
         """Report each read that is not only saved to be written back."""
         for node in self._reads:
-            if id(node) not in self._restored:
+            if id(node) not in self._restored and not self._looked_up_by_parameter(node):
                 self.report(node)
         self._reads = []
+
+    def _looked_up_by_parameter(self, read: ast.expr) -> bool:
+        """`os.getenv(name)` with `name` a parameter of a function that never writes `os.environ`."""
+        key = read.args[0] if isinstance(read, ast.Call) and read.args else getattr(read, "slice", None)
+        if not isinstance(key, ast.Name):
+            return False
+        bindings = self.ctx.lookup(key) or ()
+        if len(bindings) != 1 or bindings[0].kind != "param":
+            return False
+        return self.ctx.enclosing_function(read) not in self._writers
 
 
 def _platform_variable(key: ast.expr | None) -> bool:

@@ -7,12 +7,16 @@ from typing import TYPE_CHECKING
 
 from flake8_house_rules.context.pydantic import PydanticModels
 from flake8_house_rules.rule import Example
+from flake8_house_rules.rules.hr0xx_hygiene.common import is_main_guard
 from flake8_house_rules.rules.hr4xx_config.common import ModelRule
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
 
 CACHES = frozenset({"functools.lru_cache", "functools.cache"})
+#: Decorators that make a function a command-line command, of the libraries that provide them.
+COMMAND_DECORATORS = frozenset({"command", "group"})
+COMMAND_LIBRARIES = frozenset({"click", "typer", "cyclopts", "asyncclick"})
 
 
 class SettingsInstantiatedDirectly(ModelRule):
@@ -35,6 +39,11 @@ class SettingsInstantiatedDirectly(ModelRule):
     A call inside the body of a settings class of the module (a validator, a method, a field's
     `default_factory`) is part of building that class's settings, which its own accessor caches: a section
     built in a `model_validator` of the parent settings (ethyca-fides) is left alone.
+
+    A process's entry point builds its settings once and passes them down, which is what the accessor is
+    for: a call in a function named `main`, in a click or typer command (`@click.command()`,
+    `@app.command()`), in a function the module's `if __name__ == "__main__":` calls, or in that block itself,
+    is left alone (fastapi's `scripts/`, litellm's collector and `proxy_cli`).
 
     Narrower than it could be, for precision: a class from outside the project, or one whose bases are out
     of sight, is not known to be settings; any cached function counts as the accessor whatever its name,
@@ -68,6 +77,11 @@ class SettingsInstantiatedDirectly(ModelRule):
     source = "003 Configuration; 004 Configuration Pattern"
     options = ("hr-test-modules",)
     valid = (
+        # fastapi's scripts and litellm's CLI: the settings of a process, built once in its entry point
+        "import click\nfrom pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings): ...\n\n"
+        "def main() -> None:\n    settings = Settings()\n\ndef run() -> None:\n    settings = Settings()\n\n"
+        "@click.command()\ndef serve() -> None:\n    settings = Settings()\n\n"
+        "if __name__ == '__main__':\n    run()\n    Settings()\n",
         # ethyca-fides: a section of the settings built in the parent settings' validator
         "from pydantic import model_validator\nfrom pydantic_settings import BaseSettings\n\n"
         "class AWSSettings(BaseSettings):\n    region: str = ''\n\n"
@@ -92,6 +106,10 @@ class SettingsInstantiatedDirectly(ModelRule):
         ),
     )
     invalid = (
+        # an ordinary function is no entry point, even in a module that has one
+        "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings): ...\n\n"
+        "def handler() -> None:\n    settings = Settings()  # error: HR408\n\n"
+        "def main() -> None:\n    settings = Settings()\n\nif __name__ == '__main__':\n    main()\n",
         "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n    debug: bool = False\n\n"
         "settings = Settings()  # error: HR408\n",
         "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings): ...\n\n"
@@ -129,6 +147,7 @@ class SettingsInstantiatedDirectly(ModelRule):
                 self._is_settings(facts, func, known)
                 and not self._in_cached_accessor(call)
                 and not self._inside_settings_class(call, settings)
+                and not self._in_entry_point(call)
             ):
                 self.report(call)
 
@@ -150,6 +169,46 @@ class SettingsInstantiatedDirectly(ModelRule):
         return bool(settings) and any(
             node in settings for node in self.ctx.ancestors(call) if type(node) is ast.ClassDef
         )
+
+    def _in_entry_point(self, call: ast.Call) -> bool:
+        """Whether the call builds the settings once for a process: in its entry point or its main guard.
+
+        The entry point is a function named `main`, a click or typer command (`@click.command()`,
+        `@app.command()`, `@cli.group()`), or a function the module's `if __name__ == "__main__":` calls.
+        """
+        function = self.ctx.enclosing_function(call)
+        if function is None:
+            return any(type(node) is ast.If and is_main_guard(node) for node in self.ctx.ancestors(call))
+        if isinstance(function, ast.Lambda) or self.ctx.enclosing_function(function) is not None:
+            return False
+        if function.name == "main" or function.name in self._called_from_main_guard():
+            return True
+        return any(self._is_command(decorator) for decorator in function.decorator_list)
+
+    def _is_command(self, decorator: ast.expr) -> bool:
+        """`@click.command()`, `@cli.command(...)`, `@app.command()` (typer), `@click.group()`: a command."""
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if not isinstance(target, ast.Attribute) or target.attr not in COMMAND_DECORATORS:
+            return False
+        imported = self.ctx.import_names.values()
+        return any(origin.partition(".")[0] in COMMAND_LIBRARIES for origins in imported for origin in origins)
+
+    def _called_from_main_guard(self) -> set[str]:
+        """The names of the functions the module's main guard calls (`if __name__ == "__main__": main()`)."""
+        ctx = self.ctx
+
+        def build() -> set[str]:
+            found: set[str] = set()
+            for statement in ctx.tree.body if isinstance(ctx.tree, ast.Module) else ():
+                if type(statement) is ast.If and is_main_guard(statement):
+                    found.update(
+                        node.func.id
+                        for node in ctx.nodes_of(ast.Call)
+                        if type(node.func) is ast.Name and statement in ctx.ancestors(node)
+                    )
+            return found
+
+        return ctx.derived("hr408.main_guard_calls", build)
 
     def _in_cached_accessor(self, call: ast.Call) -> bool:
         function = self.ctx.enclosing_function(call)

@@ -27,7 +27,10 @@ class TryInStore(Rule):
     A module without SQLAlchemy (a YAML- or Redis-backed "store", a REST client) is no data-access layer in
     the guide's sense, and a module whose path matches two layers (`app/api/routes/job_state_store.py`) is
     ambiguous: neither is checked. A `try` at module level guards an import rather than data access and is
-    not reported.
+    not reported. Nor is a `try` whose every ORM handler rolls the transaction back (`except IntegrityError:
+    session.rollback()`, then a re-fetch, a merge or a retry): mlflow's stores recover that way from a
+    concurrent insert, which is not translating an error for a caller; the savepoint such a recovery
+    should use is HR614's to ask for.
 
     ## Why is this bad?
     The store is raw data access: the service above it knows what a missing row or a violated constraint
@@ -112,6 +115,13 @@ class TryInStore(Rule):
             "                session.add(role)\n        except IntegrityError:\n            pass",
             path="mlflow/server/auth/sqlalchemy_store.py",
         ),
+        # mlflow: a concurrent insert recovered from by rolling back and fetching again
+        Example(
+            "from sqlalchemy.exc import IntegrityError\n\nclass TraceStore:\n    def start(self, session, trace):\n"
+            "        session.add(trace)\n        try:\n            session.flush()\n        except IntegrityError:\n"
+            "            session.rollback()\n            return self.get(session, trace.id)\n",
+            path="mlflow/store/tracking/sqlalchemy_store.py",
+        ),
         # a store that is not SQL: profiles in a YAML file
         Example(
             "from pathlib import Path\n\nimport yaml\n\nclass ProfileStore:\n    def load(self, path: Path) -> dict:\n"
@@ -121,6 +131,13 @@ class TryInStore(Rule):
         ),
     )
     invalid = (
+        Example(
+            "from sqlalchemy.exc import IntegrityError, NoResultFound\n\nclass TraceStore:\n"
+            "    def start(self, session, trace):\n        session.add(trace)\n        try:  # error: HR606\n"
+            "            session.flush()\n        except IntegrityError:\n            session.rollback()\n"
+            "        except NoResultFound:\n            return None\n",
+            path="app/traces/store.py",
+        ),
         Example(
             "from sqlalchemy.exc import NoResultFound\n\nclass UserStore:\n    async def get_one(self, payload):\n"
             "        try:  # error: HR606\n            return (await self.db.execute(stmt)).scalar_one()\n"
@@ -151,9 +168,26 @@ class TryInStore(Rule):
     def _check(self, node: ast.Try | ast.TryStar) -> None:
         if not node.handlers or self.ctx.enclosing_function(node) is None:
             return
-        if not any(self._catches_orm_error(handler) for handler in node.handlers) or _around_savepoint(node):
+        orm_handlers = [handler for handler in node.handlers if self._catches_orm_error(handler)]
+        if not orm_handlers or _around_savepoint(node):
             return
+        if all(handler in self._rolling_back() for handler in orm_handlers):
+            return  # a conflict recovered from: the transaction rolled back, then a retry or a re-fetch (HR614)
         self.report(node)
+
+    def _rolling_back(self) -> set[ast.AST]:
+        """The `except` handlers of the module that call `.rollback()` (found once, from the module's calls)."""
+        ctx = self.ctx
+
+        def build() -> set[ast.AST]:
+            found: set[ast.AST] = set()
+            for call in ctx.nodes_of(ast.Call):
+                func = call.func
+                if type(func) is ast.Attribute and func.attr == "rollback":
+                    found.update(node for node in ctx.ancestors_in_function(call) if type(node) is ast.ExceptHandler)
+            return found
+
+        return ctx.derived("hr606.rolling_back", build)
 
     def _catches_orm_error(self, handler: ast.ExceptHandler) -> bool:
         """Whether a handler catches an exception of SQLAlchemy's (`NoResultFound`, `IntegrityError`, ...)."""
