@@ -105,6 +105,7 @@ class NoqaLines:
         self._ranges: dict[int, tuple[int, int]] | None = None
         self.source = source
         self._fstrings: bool | None = None
+        self._alone_lines: dict[int, bool] = {}  # many results on one long line ask once, not once each
 
     def _line_ranges(self) -> dict[int, tuple[int, int]]:
         """Each line's (first, last) line of its token range, as flake8's `_noqa_line_mapping` builds it."""
@@ -152,10 +153,13 @@ class NoqaLines:
             return False
         if not 0 < line <= len(self.lines):
             return True
-        text = self.lines[line - 1]
-        if '"""' in text or "'''" in text or _continued(text):
-            return False
-        return line == 1 or not _continued(self.lines[line - 2])
+        found = self._alone_lines.get(line)
+        if found is None:
+            text = self.lines[line - 1]
+            found = not ('"""' in text or "'''" in text or _continued(text))
+            found = found and (line == 1 or not _continued(self.lines[line - 2]))
+            self._alone_lines[line] = found
+        return found
 
 
 def _continued(text: str) -> bool:
