@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
 
 ORM_PACKAGES = ("sqlalchemy.", "sqlmodel.")
+LOOPS = (ast.For, ast.AsyncFor, ast.While)
 
 
 class TryInStore(Rule):
@@ -30,7 +31,9 @@ class TryInStore(Rule):
     not reported. Nor is a `try` whose every ORM handler rolls the transaction back (`except IntegrityError:
     session.rollback()`, then a re-fetch, a merge or a retry): mlflow's stores recover that way from a
     concurrent insert, which is not translating an error for a caller; the savepoint such a recovery
-    should use is HR614's to ask for.
+    should use is HR614's to ask for. Nor is a `try` that is a statement of a loop's body whose ORM handlers
+    neither raise nor return (they log and go on with the next item): a failure kept to one item of a batch
+    (mlflow's trace archival), not an error translated for a caller.
 
     ## Why is this bad?
     The store is raw data access: the service above it knows what a missing row or a violated constraint
@@ -122,6 +125,14 @@ class TryInStore(Rule):
             "            session.rollback()\n            return self.get(session, trace.id)\n",
             path="mlflow/store/tracking/sqlalchemy_store.py",
         ),
+        # mlflow: a batch that logs the item it could not archive and goes on
+        Example(
+            "import logging\nfrom sqlalchemy.exc import SQLAlchemyError\n\nclass TraceStore:\n"
+            "    def archive(self, candidates):\n        for candidate in candidates:\n            try:\n"
+            "                self._archive(candidate)\n            except SQLAlchemyError:\n"
+            "                logging.warning('not archived: %s', candidate, exc_info=True)\n",
+            path="mlflow/store/tracking/sqlalchemy_store.py",
+        ),
         # a store that is not SQL: profiles in a YAML file
         Example(
             "from pathlib import Path\n\nimport yaml\n\nclass ProfileStore:\n    def load(self, path: Path) -> dict:\n"
@@ -131,6 +142,12 @@ class TryInStore(Rule):
         ),
     )
     invalid = (
+        Example(
+            "from sqlalchemy.exc import NoResultFound\n\nclass UserStore:\n    def names(self, ids):\n"
+            "        for user_id in ids:\n            try:  # error: HR606\n                yield self.get(user_id)\n"
+            "            except NoResultFound:\n                return\n",
+            path="app/users/store.py",
+        ),
         Example(
             "from sqlalchemy.exc import IntegrityError, NoResultFound\n\nclass TraceStore:\n"
             "    def start(self, session, trace):\n        session.add(trace)\n        try:  # error: HR606\n"
@@ -173,7 +190,35 @@ class TryInStore(Rule):
             return
         if all(handler in self._rolling_back() for handler in orm_handlers):
             return  # a conflict recovered from: the transaction rolled back, then a retry or a re-fetch (HR614)
+        if self._isolates_loop_item(node, orm_handlers):
+            return
         self.report(node)
+
+    def _isolates_loop_item(self, node: ast.Try | ast.TryStar, handlers: list[ast.ExceptHandler]) -> bool:
+        """A `try` that is a loop's body statement, whose ORM handlers neither raise nor return: one item fails.
+
+        mlflow's archival pass logs a trace it could not archive and goes on with the next: a failure kept to
+        one item of a batch, not an error translated for a caller.
+        """
+        loop = self.ctx.parent(node)
+        if type(loop) not in LOOPS or node not in loop.body:  # type: ignore[attr-defined] - a loop has a body
+            return False
+        exits = self._exits()
+        return not any(handler in exits for handler in handlers)
+
+    def _exits(self) -> set[ast.AST]:
+        """The `except` handlers of the module with a `raise` or `return` of their own (found once)."""
+        ctx = self.ctx
+
+        def build() -> set[ast.AST]:
+            found: set[ast.AST] = set()
+            for kind in (ast.Raise, ast.Return):
+                for statement in ctx.nodes_of(kind):
+                    above = ctx.ancestors_in_function(statement)
+                    found.update(node for node in above if type(node) is ast.ExceptHandler)
+            return found
+
+        return ctx.derived("hr606.exits", build)
 
     def _rolling_back(self) -> set[ast.AST]:
         """The `except` handlers of the module that call `.rollback()` (found once, from the module's calls)."""
