@@ -26,7 +26,8 @@ class FieldWithoutDescription(ModelRule):
     `root` field of a `RootModel` (the class docstring describes it), nor a model in a test module (a test's
     fixture models are no API). SQLModel tables (`table=True`) are not models. A discriminator tag, a field
     typed `Literal[<one value>]` whose default is that value (`type: Literal["created"] = "created"`), is
-    not reported either, nor one typed so without a default (a required tag): its one value says all a
+    not reported either, nor one typed so without a default (a required tag), also when the one value is an
+    enum member (`type: Literal[ResponsesAPIStreamEvents.RESPONSE_INCOMPLETE]`, litellm): its one value says all a
     description would, and it is fixed, never free input. Nor are the fields of a private model (`class
     _ToolUse(BaseModel)`, a name starting with `_`): a module's own parsing helper for an upstream
     payload is no schema anyone reads. A `Final[...]` attribute is no field (pydantic 2.11+ keeps it out
@@ -76,6 +77,11 @@ class FieldWithoutDescription(ModelRule):
         Example(
             "from pydantic import BaseModel\n\nclass Payload(BaseModel):\n    name: str\n", path="tests/test_api.py"
         ),
+        # a discriminator tag, also an enum member (litellm's streaming events)
+        "from enum import Enum\nfrom typing import Literal\nfrom pydantic import BaseModel\n\n"
+        "class Events(str, Enum):\n    INCOMPLETE = 'response.incomplete'\n\nclass IncompleteEvent(BaseModel):\n"
+        "    type: Literal[Events.INCOMPLETE]\n\nclass DoneEvent(BaseModel):\n"
+        "    type: Literal[Events.INCOMPLETE] = Events.INCOMPLETE\n",
         # a discriminator tag
         "from typing import Literal\nfrom pydantic import BaseModel, Field\n\nclass StateChanged(BaseModel):\n"
         "    type: Literal['state-changed'] = 'state-changed'\n"
@@ -127,6 +133,11 @@ class FieldWithoutDescription(ModelRule):
         if not isinstance(annotation, ast.Subscript) or self.ctx.qualname(annotation.value) != "typing.Literal":
             return False
         value = annotation.slice
+        if isinstance(value, ast.Attribute):  # an enum member: `Literal[Events.RESPONSE_INCOMPLETE]`
+            spelled = self.ctx.qualname(value) or ast.unparse(value)
+            return default is None or (
+                isinstance(default, ast.Attribute) and (self.ctx.qualname(default) or ast.unparse(default)) == spelled
+            )
         if not isinstance(value, ast.Constant):
             return False
         if default is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.fixes import Fix, edits
@@ -55,7 +56,9 @@ class PostWithout201(RouteRule):
     segment of a literal path: OpenAI's and its compatibles' `/completions`, `/chat/completions`,
     `/embeddings`, `/moderations`, `/rerank`, `/count_tokens`, `/input_tokens`, Gemini's `:countTokens`,
     `:generateContent`, `:streamGenerateContent`, `:embedContent`, and an OAuth2 `/token` endpoint (RFC 6749,
-    5.1); a route annotated to return a response class or a union with one (`->
+    5.1), also when the path is a constant from another module named for one (fides' `@router.post(TOKEN)`,
+    mlflow's `ROUTES[Action.GEMINI_GENERATE_CONTENT]`: the value is out of sight, the name says it); a route
+    annotated to return a response class or a union with one (`->
     TextCompletionResponse | StreamingResponse`: it answers with its own status), and a handler that sets
     the status itself (`response.status_code = 201 if inserted else response.status_code` on its
     `response: Response` parameter), and a decorator whose literal `responses=` documents a 2xx answer other
@@ -92,6 +95,10 @@ class PostWithout201(RouteRule):
         "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
         "@router.post('/decisions', summary='Ask', responses={200: {'model': Decision}})\n"
         "async def decide() -> Decision: ...",
+        # fides and mlflow: the path is a constant from another module, named for the protocol endpoint
+        "from fastapi import APIRouter\nfrom app.urls import TOKEN, ROUTES, Action\n\nrouter = APIRouter()\n\n"
+        "@router.post(TOKEN)\nasync def acquire_access_token() -> dict: ...\n\n"
+        "@router.post(ROUTES[Action.GEMINI_GENERATE_CONTENT])\nasync def generate(name: str) -> dict: ...\n",
         # litellm/mlflow: OpenAI-compatible and Gemini endpoints; fides: the OAuth2 token endpoint
         "from fastapi import APIRouter, Request\n\nrouter = APIRouter()\n\n"
         "@router.post('/v1/chat/completions')\nasync def chat(request: Request) -> dict: ...\n\n"
@@ -164,7 +171,7 @@ class PostWithout201(RouteRule):
             returns = route.function.returns
             if returns is not None and any(response_class(self.ctx, t) is not None for t in _union(returns)):
                 continue  # annotated `-> Response` (or a union with one): it answers with its own status
-            if _protocol_endpoint(route.path):
+            if _protocol_endpoint(route.path) or (route.path is None and _named_protocol_endpoint(route)):
                 continue  # `/v1/chat/completions`, `/oauth/token`: the protocol answers 200
             if route.function in setters:
                 continue  # `response.status_code = ...`: the handler decides the status itself
@@ -240,6 +247,34 @@ def _documents_success(route: Route) -> bool:
         if isinstance(value, int) and not isinstance(value, bool):
             codes.add(value)
     return 201 not in codes and any(200 <= code < 300 for code in codes)
+
+
+def _named_protocol_endpoint(route: Route) -> bool:
+    """Whether a path given by a constant is named like a protocol endpoint (`TOKEN`, `ROUTES[Action.EMBEDDINGS]`).
+
+    The value of a constant imported from another module is out of sight (fides' `TOKEN = "/oauth/token"` in
+    its URL registry); the constant's name says what it stands for.
+    """
+    args = route.decorator.args
+    path = args[0] if args else route.keyword("path")
+    if isinstance(path, ast.Subscript):
+        path = path.slice
+    if isinstance(path, ast.Attribute):
+        name = path.attr
+    elif isinstance(path, ast.Name):
+        name = path.id
+    else:
+        return False
+    words = [word.lower() for word in re.split(r"_+|(?<=[a-z0-9])(?=[A-Z])", name) if word]
+    if not words:
+        return False
+    tail = ["_".join(words[-size:]) for size in (1, 2)]
+    camel = [
+        words[-size] + "".join(word.title() for word in words[len(words) - size + 1 :])
+        for size in (2, 3)
+        if size <= len(words)
+    ]
+    return any(item in PROTOCOL_SEGMENTS for item in tail) or any(item in PROTOCOL_METHODS for item in camel)
 
 
 def _protocol_endpoint(path: str | None) -> bool:
