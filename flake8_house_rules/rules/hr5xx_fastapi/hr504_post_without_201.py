@@ -27,6 +27,7 @@ EXPLICIT = frozenset({200})
 PROTOCOL_SEGMENTS = frozenset(
     {"completions", "embeddings", "moderations", "count_tokens", "input_tokens", "rerank", "token"}
 )
+UNIONS = frozenset({"typing.Union", "typing.Optional", "typing_extensions.Union", "typing_extensions.Optional"})
 PROTOCOL_METHODS = frozenset({"countTokens", "generateContent", "streamGenerateContent", "embedContent"})
 
 
@@ -59,7 +60,8 @@ class PostWithout201(RouteRule):
     5.1), also when the path is a constant from another module named for one (fides' `@router.post(TOKEN)`,
     mlflow's `ROUTES[Action.GEMINI_GENERATE_CONTENT]`: the value is out of sight, the name says it); a route
     annotated to return a response class or a union with one (`->
-    TextCompletionResponse | StreamingResponse`: it answers with its own status), and a handler that sets
+    TextCompletionResponse | StreamingResponse`, `Union[...]`, `Optional[...]`: it answers with its own
+    status), and a handler that sets
     the status itself (`response.status_code = 201 if inserted else response.status_code` on its
     `response: Response` parameter), and a decorator whose literal `responses=` documents a 2xx answer other
     than 201 and no 201 (`responses={200: {"model": DecisionResponse}}`: the answer is a decision, written
@@ -95,6 +97,10 @@ class PostWithout201(RouteRule):
         "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
         "@router.post('/decisions', summary='Ask', responses={200: {'model': Decision}})\n"
         "async def decide() -> Decision: ...",
+        # fides: a union with a response class, spelled with `typing.Union`
+        "from typing import Union\nfrom fastapi import APIRouter\nfrom fastapi.responses import StreamingResponse\n\n"
+        "router = APIRouter()\n\n@router.post('/privacy-request/search')\n"
+        "def search() -> Union[StreamingResponse, dict]: ...\n",
         # fides and mlflow: the path is a constant from another module, named for the protocol endpoint
         "from fastapi import APIRouter\nfrom app.urls import TOKEN, ROUTES, Action\n\nrouter = APIRouter()\n\n"
         "@router.post(TOKEN)\nasync def acquire_access_token() -> dict: ...\n\n"
@@ -169,7 +175,8 @@ class PostWithout201(RouteRule):
             if status is None or status in ACCEPTED or (status in EXPLICIT and route.may_have("status_code")):
                 continue
             returns = route.function.returns
-            if returns is not None and any(response_class(self.ctx, t) is not None for t in _union(returns)):
+            members = _union(self.ctx, returns) if returns is not None else []
+            if any(response_class(self.ctx, member) is not None for member in members):
                 continue  # annotated `-> Response` (or a union with one): it answers with its own status
             if _protocol_endpoint(route.path) or (route.path is None and _named_protocol_endpoint(route)):
                 continue  # `/v1/chat/completions`, `/oauth/token`: the protocol answers 200
@@ -210,10 +217,13 @@ class PostWithout201(RouteRule):
     )
 
 
-def _union(annotation: ast.expr) -> list[ast.expr]:
-    """The members of an `A | B` annotation (the annotation itself when it is no union)."""
+def _union(ctx: ModuleContext, annotation: ast.expr) -> list[ast.expr]:
+    """The members of an `A | B`, `Union[A, B]` or `Optional[A]` annotation (itself when it is no union)."""
     if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-        return [*_union(annotation.left), *_union(annotation.right)]
+        return [*_union(ctx, annotation.left), *_union(ctx, annotation.right)]
+    if isinstance(annotation, ast.Subscript) and ctx.qualname(annotation.value) in UNIONS:
+        members = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else [annotation.slice]
+        return [item for member in members for item in _union(ctx, member)]
     return [annotation]
 
 
