@@ -147,15 +147,13 @@ def _is_dir(path: str) -> bool:
     return os.path.isdir(path)
 
 
-def module_name(path: str, root: str) -> tuple[str, bool, str] | None:
-    """A file's dotted module name, whether it is a package's `__init__.py`, and the folder names start from.
+@functools.lru_cache(maxsize=4096)
+def _climb(folder: str, root: str) -> tuple[tuple[str, ...], str] | None:
+    """The package folders above a folder, innermost first, and the folder they start from (once per folder).
 
-    `None` for a file that has no module name (a name that is not an identifier).
+    `None` when the climb does not end within `MAX_ROOT_CLIMB` folders.
     """
-    folder, file = os.path.split(path)
-    stem = file[:-3] if file.endswith(".py") else file.rpartition(".")[0] or file
-    package = stem == "__init__"
-    parts: list[str] = [] if package else [stem]
+    parts: list[str] = []
     current = folder
     for _ in range(MAX_ROOT_CLIMB):
         if not _is_file(os.path.join(current, "__init__.py")):
@@ -173,6 +171,22 @@ def module_name(path: str, root: str) -> tuple[str, bool, str] | None:
         current = parent
     else:
         return None
+    return tuple(parts), current
+
+
+def module_name(path: str, root: str) -> tuple[str, bool, str] | None:
+    """A file's dotted module name, whether it is a package's `__init__.py`, and the folder names start from.
+
+    `None` for a file that has no module name (a name that is not an identifier).
+    """
+    folder, file = os.path.split(path)
+    stem = file[:-3] if file.endswith(".py") else file.rpartition(".")[0] or file
+    package = stem == "__init__"
+    climbed = _climb(folder, root)
+    if climbed is None:
+        return None
+    folders, current = climbed
+    parts: list[str] = [*([] if package else [stem]), *folders]
     start = current
     if not parts or (len(parts) == 1 and not package and current != root):
         # outside any package: named from the project root (or `src/`), as a namespace package would be
@@ -707,6 +721,7 @@ def reset() -> None:
     package_start.cache_clear()
     _is_file.cache_clear()
     _is_dir.cache_clear()
+    _climb.cache_clear()
 
 
 class ModuleInProject:
