@@ -235,6 +235,14 @@ def test_class_summaries_name_their_methods() -> None:
     assert summary.names["A"][3] == ("extra", "run", "stop")
 
 
+def test_short_string_constants_keep_their_value() -> None:
+    source = 'TOKEN = "/oauth/token"\nDOC = "' + "x" * 300 + '"\nTWICE = "a"\nTWICE = "b"\n'
+    summary = summarise(ast.parse(source), "app.urls", package=False)
+    assert summary.names["TOKEN"] == ("text", "/oauth/token")
+    assert summary.names["DOC"] == ("other",)  # a document is not kept
+    assert summary.names["TWICE"] == ("other",)  # bound twice: unknown
+
+
 def test_calls_inside_functions_are_kept_only_when_spelled_like_a_class() -> None:
     """An app factory's `MyApp()` may show a router; `get_cache()` in a body would only cost a module read."""
     source = (

@@ -278,3 +278,30 @@ def test_an_editor_buffer_is_linted_with_the_project_read_from_disk(tmp_path: Pa
     assert [line.split(" ")[1] for line in found] == ["HR403"] * 5
     via_cli = house_rules(tmp_path, "--select", "HR403", "--stdin-filename", "app/users/schemas.py", "-", stdin=USERS)
     assert [line.split(" ")[1] for line in via_cli] == ["HR403"] * 5
+
+
+#: fides' URL registry and mlflow's job environment: string constants read across modules.
+CONSTANTS = {
+    "app/__init__.py": "",
+    "app/urls.py": '"""URLs."""\n\nTOKEN = "/oauth/token"\nCLIENT = "/oauth/client"\nJOB_ENV = "_APP_JOB_PARAMS"\n',
+    "app/oauth.py": (
+        '"""OAuth routes."""\n\nfrom fastapi import APIRouter\n\nfrom app.urls import CLIENT, TOKEN\n\n'
+        'router = APIRouter(prefix="/api", tags=["oauth"])\n\n\n'
+        '@router.post(TOKEN, summary="Token", response_model=dict)\n'
+        "def acquire_access_token() -> dict:\n    return {}\n\n\n"
+        '@router.post(CLIENT, summary="Client", response_model=dict)\n'  # 15: HR504, the path is no protocol's
+        "def create_client() -> dict:\n    return {}\n"
+    ),
+    "app/job.py": (
+        '"""A job process."""\n\nimport os\n\nfrom app.urls import JOB_ENV\n\n\n'
+        "def params() -> str:\n    return os.environ[JOB_ENV]\n"
+    ),
+}
+
+
+def test_string_constants_imported_from_another_module(tmp_path: Path) -> None:
+    """The value of an imported path or variable-name constant is known (`("text", value)` summaries)."""
+    write(tmp_path, CONSTANTS)
+    assert both(tmp_path, "HR401,HR504") == ["app/oauth.py:15 HR504"]
+    (tmp_path / "app" / "urls.py").write_text('"""URLs."""\n\nTOKEN = "/oauth/grant"\nCLIENT = "/c"\nJOB_ENV = "JOB"\n')
+    assert both(tmp_path, "HR401,HR504") == ["app/job.py:9 HR401", "app/oauth.py:10 HR504", "app/oauth.py:15 HR504"]

@@ -784,6 +784,16 @@ class ModuleInProject:
             return None
         return self.project.bound_call(dotted)
 
+    def text(self, origin: str) -> str | None:
+        """The string an imported project constant holds (`TOKEN = "/oauth/token"`), or `None` when unknown."""
+        dotted = self.absolute(origin)
+        if self.project is None or dotted is None:
+            return None
+        found = self.project.resolve(dotted)
+        if isinstance(found, tuple) and found[2][0] == "text":
+            return found[2][1]
+        return None
+
     def built_by(self, origin: str) -> str | None:
         """What calling an imported name builds (`router` for a project `APIRouter` subclass, ...)."""
         dotted = self.absolute(origin)

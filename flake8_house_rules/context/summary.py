@@ -21,6 +21,8 @@ is in the on-disk cache (`marshal`) and shared between processes:
   (`return structlog.get_logger(name)`), else `""` (also for an `async def`, a generator, and a function
   with a decorator other than `functools.cache`/`lru_cache`: a call of it does not give what it returns);
 - `("alias", name)`: an assignment of another name (`Base = _Base`, `router = api_router`);
+- `("text", value)`: an assignment of a short string literal (`TOKEN = "/oauth/token"`, `ENV_VAR =
+  "_APP_JOB_PARAMS"`), so that an importer can tell what a path or a key it imports holds;
 - `("other",)`: bound some other way, or several ways (unknown).
 
 Evidence letters (`ModuleSummary.evidence`): `d` the module defines a function or class of its own (else it
@@ -77,6 +79,8 @@ MAX_STATEMENTS = 20_000
 #: Decorators that keep what a function returns: a call of the decorated function still gives its value.
 CACHE_DECORATORS = frozenset({"functools.cache", "functools.lru_cache"})
 MAX_CHAIN = 20
+#: The longest string constant a summary keeps (`("text", value)`): paths, keys, names; not documents.
+MAX_TEXT = 200
 #: SQLAlchemy's synchronous session factory, and what one is recorded as when it builds another class.
 SYNC_FACTORIES = frozenset({"sqlalchemy.orm.sessionmaker", "sqlalchemy.orm.session.sessionmaker"})
 ASYNC_FACTORY = "sqlalchemy.ext.asyncio.async_sessionmaker"
@@ -332,6 +336,8 @@ class _Builder:
             found = self.dotted(value)
             if found is not None:
                 entry = ("alias", found)
+        elif isinstance(value, ast.Constant) and type(value.value) is str and len(value.value) <= MAX_TEXT:
+            entry = ("text", value.value)  # `TOKEN = "/oauth/token"`: what an importer's path or key holds
         elif value is None:
             return  # a bare annotation binds nothing
         for target in targets:

@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 ENVIRONMENT = "HOUSE_RULES_SUMMARY_CACHE"
 _STORES: dict[str | None, SummaryStore] = {}
 FOLDER = ".house_rules_cache"
-FORMAT = 3  # 2: an async def, a generator or a wrapped function returns no known kind; 3: `class_=` factories
+FORMAT = 4  # 2: an async def, a generator or a wrapped function returns no known kind; 3: `class_=` factories;
+#            4: short string constants (`("text", value)`)
 OFF = frozenset({"", "0", "off", "false", "no"})
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"

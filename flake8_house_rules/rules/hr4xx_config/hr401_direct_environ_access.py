@@ -69,7 +69,9 @@ class DirectEnvironAccess(Rule):
     - a copy into another mapping (`child_env[key] = os.environ[key]`, `{k: os.environ.get(k) for k in keys}`,
       or a read bound to a name first, `if value := os.environ.get(var): env[var] = value`): the environment
       handed on to a child process (or saved to be restored), not read for the code's own configuration;
-    - a variable whose name (a literal, or a module constant holding one) starts with `_`: by convention
+    - a variable whose name (a literal, or a constant holding one, of the module or imported from another
+      module of the project: mlflow's `MLFLOW_SERVER_JOB_PARAMS_ENV_VAR = "_MLFLOW_SERVER_JOB_PARAMS"`)
+      starts with `_`: by convention
       private to the program, state it hands between its own calls or processes, not a setting;
     - the operating system's own variables, named by a literal (`HOME`, `PATH`, `USERPROFILE`, `APPDATA`,
       `WINDIR`, `SYSTEMROOT`, `TMPDIR`, `XDG_*`, ...), and those where a tool or library keeps its files and
@@ -202,7 +204,14 @@ class DirectEnvironAccess(Rule):
                     self._restored.add(id(binding.value))
 
     def _private(self, key: ast.expr | None) -> bool:
-        """Whether the variable's name (a literal, or a name bound once to one) starts with `_`."""
+        """Whether the variable's name starts with `_`: a literal, a name bound once to one, or a constant
+        imported from another module of the project (`from app.jobs import PARAMS_ENV_VAR`).
+        """
+        if isinstance(key, ast.Name | ast.Attribute):
+            qualname = self.ctx.qualname(key)
+            if qualname is not None:
+                text = self.ctx.in_project.text(qualname)
+                return text is not None and text.startswith("_")
         if isinstance(key, ast.Name):
             bindings = self.ctx.lookup(key) or ()
             key = bindings[0].value if len(bindings) == 1 else None

@@ -57,8 +57,9 @@ class PostWithout201(RouteRule):
     segment of a literal path: OpenAI's and its compatibles' `/completions`, `/chat/completions`,
     `/embeddings`, `/moderations`, `/rerank`, `/count_tokens`, `/input_tokens`, Gemini's `:countTokens`,
     `:generateContent`, `:streamGenerateContent`, `:embedContent`, and an OAuth2 `/token` endpoint (RFC 6749,
-    5.1), also when the path is a constant from another module named for one (fides' `@router.post(TOKEN)`,
-    mlflow's `ROUTES[Action.GEMINI_GENERATE_CONTENT]`: the value is out of sight, the name says it); a route
+    5.1), also when the path is a constant of another module of the project that holds one (fides'
+    `@router.post(TOKEN)` with `TOKEN = "/oauth/token"` in its URL registry) or, when its value is out of
+    sight, is named for one (mlflow's `ROUTES[Action.GEMINI_GENERATE_CONTENT]`); a route
     annotated to return a response class or a union with one (`->
     TextCompletionResponse | StreamingResponse`, `Union[...]`, `Optional[...]`: it answers with its own
     status), and a handler that sets
@@ -178,7 +179,7 @@ class PostWithout201(RouteRule):
             members = _union(self.ctx, returns) if returns is not None else []
             if any(response_class(self.ctx, member) is not None for member in members):
                 continue  # annotated `-> Response` (or a union with one): it answers with its own status
-            if _protocol_endpoint(route.path) or (route.path is None and _named_protocol_endpoint(route)):
+            if _protocol_endpoint(route.path) or (route.path is None and self._imported_protocol_endpoint(route)):
                 continue  # `/v1/chat/completions`, `/oauth/token`: the protocol answers 200
             if route.function in setters:
                 continue  # `response.status_code = ...`: the handler decides the status itself
@@ -186,6 +187,14 @@ class PostWithout201(RouteRule):
                 continue  # `responses={200: {"model": Decision}}`: the 200 answer is documented, a decision
             if not answers_with_responses(self.ctx, self.facts, route):
                 self.report_route(route)
+
+    def _imported_protocol_endpoint(self, route: Route) -> bool:
+        """A path given by a project constant that holds a protocol endpoint's path, or is named for one."""
+        args = route.decorator.args
+        path = args[0] if args else route.keyword("path")
+        qualname = self.ctx.qualname(path) if isinstance(path, ast.Name | ast.Attribute) else None
+        text = self.ctx.in_project.text(qualname) if qualname is not None else None
+        return _protocol_endpoint(text) if text is not None else _named_protocol_endpoint(route)
 
     def fix_for(self, node: ast.AST | tuple[int, int]) -> Fix | None:
         """`status_code=201` added after the route decorator's last argument; a route that writes another
