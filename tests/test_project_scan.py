@@ -146,3 +146,30 @@ def test_layer_evidence_is_read_only_when_a_rule_asks(tmp_path: Path) -> None:
     assert project_model.BUILD_STATS["modules"] == 0  # nothing read yet
     assert "store" in ctx.roles  # asked: the session factory imported from app.db is the evidence
     assert project_model.BUILD_STATS["modules"] == 1
+
+
+def test_migrations_and_test_modules_give_no_summary_in_advance(tmp_path: Path) -> None:
+    """Nobody imports an alembic migration or a `test_*.py` module: their summaries are not built while linted."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\n", encoding="utf-8")
+    files = {
+        "app/__init__.py": "",
+        "app/models.py": "class User:\n    pass\n",
+        "app/alembic/versions/0001_users.py": "from alembic import op\n\nrevision = '0001'\n",
+        "tests/test_users.py": "def test_user() -> None:\n    assert True\n",
+    }
+    config = build_config({}, frozenset(load_rules()), cwd=str(tmp_path))
+    project_model.reset()
+    offered = {}
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        ctx = ModuleContext(ast.parse(text), text.splitlines(keepends=True), str(path), config)
+        project = ctx.in_project.project
+        offered[name] = project is not None and project.offered(str(path)) is not None
+    assert offered == {
+        "app/__init__.py": True,
+        "app/models.py": True,
+        "app/alembic/versions/0001_users.py": False,
+        "tests/test_users.py": False,
+    }

@@ -96,7 +96,7 @@ class ModuleContext(ModuleWalk, Resolution, Surroundings, SourceText):
         super().__init__(tree)
         if "migration" not in self._roles and self._imports_alembic_op():
             self._roles |= {"migration"}
-        if self.path is not None:
+        if self.path is not None and self._importable():
             self.in_project.offer(self)  # other modules importing this one need not parse it again
 
     @property
@@ -116,6 +116,17 @@ class ModuleContext(ModuleWalk, Resolution, Surroundings, SourceText):
             if self._roles & LAYER_ROLES:
                 self._roles = layer_roles(self)
         return self._roles
+
+    def _importable(self) -> bool:
+        """Whether other modules may import this one: not a migration script, not a `test_*.py` module.
+
+        Those are run by their tools and never imported, so their summaries are not built in advance (a
+        third of ethyca-fides' modules are migrations); one that is imported after all is read when reached.
+        """
+        if "migration" in self._roles:
+            return False
+        name = self.path.rpartition("/")[2] if self.path is not None else ""
+        return not (name.startswith("test_") and name.endswith(".py"))
 
     def _imports_alembic_op(self) -> bool:
         """Whether the module imports `alembic.op` (`from alembic import op`, `import alembic.op`)."""
