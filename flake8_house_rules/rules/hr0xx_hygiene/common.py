@@ -32,6 +32,10 @@ def is_migration(ctx: ModuleContext) -> bool:
     `alembic.op` import), or a Django migration (it imports `django.db.migrations` and defines a class
     `Migration`, as `manage.py makemigrations` writes them).
     """
+    return ctx.derived("hr0.is_migration", lambda: _is_migration(ctx))
+
+
+def _is_migration(ctx: ModuleContext) -> bool:
     if ctx.is_migration_module():
         return True
     if not any(
@@ -52,6 +56,10 @@ def is_generated_module(ctx: ModuleContext) -> bool:
     DO NOT EDIT!`, `# @generated`). Nobody edits such a module by hand, so what its names look like is the
     generator's business.
     """
+    return ctx.derived("hr0.is_generated", lambda: _is_generated_module(ctx))
+
+
+def _is_generated_module(ctx: ModuleContext) -> bool:
     if ctx.path is not None and ctx.path.endswith(GENERATED_SUFFIXES):
         return True
     return any(
