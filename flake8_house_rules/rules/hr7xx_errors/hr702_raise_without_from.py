@@ -10,6 +10,9 @@ from flake8_house_rules.rule import FixExample, Rule
 from flake8_house_rules.rules.hr7xx_errors.common import BUILTIN_EXCEPTIONS, enclosing_handlers, exception_name
 
 #: Exceptions that steer control flow rather than report an error: no traceback shows their cause.
+#: Methods that hand back an exception stored earlier, with no argument (`asyncio.Future.result()`,
+#: `concurrent.futures.Future.exception()`): what they raise already exists.
+STORED_EXCEPTION_METHODS = frozenset({"result", "exception"})
 CONTROL_FLOW = frozenset(
     {
         "builtins.SystemExit",
@@ -39,6 +42,9 @@ class RaiseWithoutFrom(Rule):
     - a `raise` in a function or class defined inside the handler (it runs later, outside the handler);
     - raising a variable (`raise error`), which may hold the caught exception or one built earlier; only a
       call, a builtin exception class, a class of the module, or an imported PascalCase name is "new";
+      nor is an exception stored earlier and handed back by a future (`raise stream_error.result()`,
+      `raise future.exception()`, no argument: litellm's MCP client re-raises the transport failure that
+      caused the error it caught, so `from` the caught one would state the cause backwards);
     - raising what a helper function (not a class) gives back, when the helper is handed the caught
       exception (`raise self._handle_error(e=e)`, `raise exception_type(original_exception=e)`: it may
       return that very exception, or chain its own) or always raises itself (a `def` of the module, or a
@@ -104,6 +110,9 @@ class RaiseWithoutFrom(Rule):
         "    def call(self) -> None:\n        try:\n            f()\n        except Exception as e:\n"
         "            raise self._handle_error(e=e)",
         "def fail() -> None:\n    raise RuntimeError('no')\n\ntry:\n    f()\nexcept KeyError:\n    raise fail()",
+        # litellm's MCP client: the failure stored in a future caused the error caught
+        "async def call(stream_error) -> None:\n    try:\n        await g()\n    except BaseException as error:\n"
+        "        if stream_error.done():\n            raise stream_error.result()\n        raise\n",
     )
     invalid = (
         "try:\n    f()\nexcept NoResultFound:\n    raise ResourceNotFoundError(identifier=uid)  # error: HR702",
@@ -138,6 +147,8 @@ class RaiseWithoutFrom(Rule):
                 return
             if self._helper_call(exc, caught):
                 return
+            if isinstance(func, ast.Attribute) and func.attr in STORED_EXCEPTION_METHODS and not exc.args:
+                return  # `raise failure.result()`: an exception stored earlier (a future's), not a new one
             target: ast.expr = func
         elif isinstance(exc, ast.Name | ast.Attribute):
             if not self._is_class(exc):
