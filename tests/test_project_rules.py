@@ -305,3 +305,14 @@ def test_string_constants_imported_from_another_module(tmp_path: Path) -> None:
     assert both(tmp_path, "HR401,HR504") == ["app/oauth.py:15 HR504"]
     (tmp_path / "app" / "urls.py").write_text('"""URLs."""\n\nTOKEN = "/oauth/grant"\nCLIENT = "/c"\nJOB_ENV = "JOB"\n')
     assert both(tmp_path, "HR401,HR504") == ["app/job.py:9 HR401", "app/oauth.py:10 HR504", "app/oauth.py:15 HR504"]
+
+
+def test_a_demonstration_folder_above_the_project_says_nothing(tmp_path: Path) -> None:
+    """HR411 skips `examples/` inside a project, not a project that happens to live under `~/demo/`."""
+    root = tmp_path / "demo" / "shop"
+    root.mkdir(parents=True)
+    files = {"app/__init__.py": "", "app/db.py": 'PASSWORD = "hunter2-prod"\n', "examples/run.py": 'PASSWORD = "dog"\n'}
+    write(root, files)
+    command = [sys.executable, "-m", "flake8", "--select", "HR411", "demo/shop"]
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert [line.split(": ")[0] for line in result.stdout.splitlines()] == ["demo/shop/app/db.py:1:12"]

@@ -90,6 +90,10 @@ class FieldWithoutDescription(ModelRule):
         "from typing import Final\nfrom pydantic import BaseModel\n\nclass Limits(BaseModel):\n    MAX: Final = 10\n",
     )
     invalid = (
+        # an enum tag whose default is another member: free input, to describe
+        "from enum import Enum\nfrom typing import Literal\nfrom pydantic import BaseModel\n\n"
+        "class Events(str, Enum):\n    A = 'a'\n    B = 'b'\n\nclass Event(BaseModel):\n"
+        "    type: Literal[Events.A] = Events.B  # error: HR403\n",
         "from pydantic import BaseModel\n\nclass Credentials(BaseModel):\n"
         "    expires_at: int | None = None  # error: HR403\n",
         "from pydantic import BaseModel, Field\n\nclass User(BaseModel):\n"

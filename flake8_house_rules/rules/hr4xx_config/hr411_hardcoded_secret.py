@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 from itertools import compress, repeat
 from operator import attrgetter, is_
@@ -65,8 +66,8 @@ class HardcodedSecret(Rule):
     ships with them runs with them. Defaults in a settings class body are not reported (the issue's
     reading: the environment overrides them; HR404 asks for their type).
 
-    Modules of a demonstration or a stand-in, by a word of a folder or file name on their path (`examples/`,
-    `samples/`, `demo/`, `fake_server.py`), are not checked: aiohttp's `examples/` log in to httpbin.org's
+    Modules of a demonstration or a stand-in, by a word of a folder or file name on their path from the
+    project's root (`examples/`, `samples/`, `demo/`, `fake_server.py`), are not checked: aiohttp's `examples/` log in to httpbin.org's
     public test endpoint with `PASSWORD = "dog"` and to a fake Facebook server with a made-up token.
 
     ## Why is this bad?
@@ -140,7 +141,7 @@ class HardcodedSecret(Rule):
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
         """Every module except test modules and those of a demonstration (`examples/`, `fake_server.py`)."""
-        return not ctx.is_test_module() and not _demonstration(ctx.path)
+        return not ctx.is_test_module() and not _demonstration(_path_in_project(ctx))
 
     def finish(self) -> None:
         """Check `NAME = "..."`, `self.name = "..."`, `name: str = "..."` and `f(name="...")`.
@@ -216,6 +217,14 @@ class HardcodedSecret(Rule):
         return any(
             isinstance(base, ast.Name | ast.Attribute) and _spelled(base).endswith("Enum") for base in owner.bases
         )
+
+
+def _path_in_project(ctx: ModuleContext) -> str | None:
+    """The module's path from its project's root (a folder above the project, `~/demo/app`, says nothing)."""
+    place = ctx.in_project
+    if place.project is not None and place.path:
+        return os.path.relpath(place.path, place.project.root)
+    return ctx.path
 
 
 def _demonstration(path: str | None) -> bool:

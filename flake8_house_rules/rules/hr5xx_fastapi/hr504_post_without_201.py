@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import ast
-import re
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.fixes import Fix, edits
 from flake8_house_rules.rule import FixExample
+from flake8_house_rules.rules.hr4xx_config.common import name_words
 from flake8_house_rules.rules.hr5xx_fastapi.common import (
     RouteRule,
     answers_with_responses,
@@ -152,6 +152,9 @@ class PostWithout201(RouteRule):
         "    return await introspect_token(token)",
     )
     invalid = (
+        # a path constant named for no protocol endpoint
+        "from fastapi import APIRouter\nfrom app.urls import USERS\n\nrouter = APIRouter()\n\n"
+        "@router.post(USERS)  # error: HR504\nasync def create_user() -> dict: ...\n",
         "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
         "@router.post('/users')  # error: HR504\nasync def create_user() -> User: ...",
         "from fastapi import FastAPI\nfrom starlette import status\n\napp = FastAPI()\n\n"
@@ -194,7 +197,7 @@ class PostWithout201(RouteRule):
         path = args[0] if args else route.keyword("path")
         qualname = self.ctx.qualname(path) if isinstance(path, ast.Name | ast.Attribute) else None
         text = self.ctx.in_project.text(qualname) if qualname is not None else None
-        return _protocol_endpoint(text) if text is not None else _named_protocol_endpoint(route)
+        return _protocol_endpoint(text) if text is not None else _named_protocol_endpoint(path)
 
     def fix_for(self, node: ast.AST | tuple[int, int]) -> Fix | None:
         """`status_code=201` added after the route decorator's last argument; a route that writes another
@@ -268,26 +271,20 @@ def _documents_success(route: Route) -> bool:
     return 201 not in codes and any(200 <= code < 300 for code in codes)
 
 
-def _named_protocol_endpoint(route: Route) -> bool:
+def _named_protocol_endpoint(path: ast.expr | None) -> bool:
     """Whether a path given by a constant is named like a protocol endpoint (`TOKEN`, `ROUTES[Action.EMBEDDINGS]`).
 
-    The value of a constant imported from another module is out of sight (fides' `TOKEN = "/oauth/token"` in
-    its URL registry); the constant's name says what it stands for.
+    Asked when the constant's value is out of sight (not a string constant of a project module).
     """
-    args = route.decorator.args
-    path = args[0] if args else route.keyword("path")
     if isinstance(path, ast.Subscript):
         path = path.slice
     if isinstance(path, ast.Attribute):
-        name = path.attr
+        words = name_words(path.attr)
     elif isinstance(path, ast.Name):
-        name = path.id
+        words = name_words(path.id)
     else:
         return False
-    words = [word.lower() for word in re.split(r"_+|(?<=[a-z0-9])(?=[A-Z])", name) if word]
-    if not words:
-        return False
-    tail = ["_".join(words[-size:]) for size in (1, 2)]
+    tail = ["_".join(words[-size:]) for size in (1, 2) if size <= len(words)]
     camel = [
         words[-size] + "".join(word.title() for word in words[len(words) - size + 1 :])
         for size in (2, 3)

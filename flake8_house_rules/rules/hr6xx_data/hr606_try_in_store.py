@@ -209,36 +209,35 @@ class TryInStore(Rule):
     def _exits(self) -> set[ast.AST]:
         """The `except` handlers of the module with a `raise` or `return` of their own (found once)."""
         ctx = self.ctx
-
-        def build() -> set[ast.AST]:
-            found: set[ast.AST] = set()
-            for kind in (ast.Raise, ast.Return):
-                for statement in ctx.nodes_of(kind):
-                    above = ctx.ancestors_in_function(statement)
-                    found.update(node for node in above if type(node) is ast.ExceptHandler)
-            return found
-
-        return ctx.derived("hr606.exits", build)
+        return ctx.derived(
+            "hr606.exits", lambda: _handlers_around(ctx, [*ctx.nodes_of(ast.Raise), *ctx.nodes_of(ast.Return)])
+        )
 
     def _rolling_back(self) -> set[ast.AST]:
         """The `except` handlers of the module that call `.rollback()` (found once, from the module's calls)."""
         ctx = self.ctx
-
-        def build() -> set[ast.AST]:
-            found: set[ast.AST] = set()
-            for call in ctx.nodes_of(ast.Call):
-                func = call.func
-                if type(func) is ast.Attribute and func.attr == "rollback":
-                    found.update(node for node in ctx.ancestors_in_function(call) if type(node) is ast.ExceptHandler)
-            return found
-
-        return ctx.derived("hr606.rolling_back", build)
+        return ctx.derived(
+            "hr606.rolling_back",
+            lambda: _handlers_around(
+                ctx,
+                [
+                    call
+                    for call in ctx.nodes_of(ast.Call)
+                    if type(call.func) is ast.Attribute and call.func.attr == "rollback"
+                ],
+            ),
+        )
 
     def _catches_orm_error(self, handler: ast.ExceptHandler) -> bool:
         """Whether a handler catches an exception of SQLAlchemy's (`NoResultFound`, `IntegrityError`, ...)."""
         caught = handler.type
         names = caught.elts if isinstance(caught, ast.Tuple) else [caught] if caught is not None else []
         return any((self.ctx.qualname(name) or "").startswith(ORM_PACKAGES) for name in names)
+
+
+def _handlers_around(ctx: ModuleContext, nodes: list[ast.AST]) -> set[ast.AST]:
+    """The `except` handlers each node sits in, within its own function."""
+    return {above for node in nodes for above in ctx.ancestors_in_function(node) if type(above) is ast.ExceptHandler}
 
 
 def _around_savepoint(node: ast.Try | ast.TryStar) -> bool:
