@@ -67,8 +67,9 @@ class HardcodedSecret(Rule):
     reading: the environment overrides them; HR404 asks for their type).
 
     Modules of a demonstration or a stand-in, by a word of a folder or file name on their path from the
-    project's root (`examples/`, `samples/`, `demo/`, `fake_server.py`), are not checked: aiohttp's `examples/` log in to httpbin.org's
-    public test endpoint with `PASSWORD = "dog"` and to a fake Facebook server with a made-up token.
+    project's root (`examples/`, `samples/`, `demo/`, `fake_server.py`), are not checked: aiohttp's
+    `examples/` log in to httpbin.org's public test endpoint with `PASSWORD = "dog"` and to a fake Facebook
+    server with a made-up token.
 
     ## Why is this bad?
     A secret in the source is in every clone, every fork, every log of the repository, forever; rotating it
