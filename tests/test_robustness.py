@@ -227,3 +227,28 @@ def test_string_annotation_references_go_only_to_rules_that_take_them() -> None:
     both, code_only = engine._instances
     assert sorted(both.seen) == [(False, 4), (True, 5)]  # type: ignore[attr-defined]
     assert sorted(code_only.seen) == [(False, 4)]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_linting_pauses_the_collector_and_restores_it(enabled: bool) -> None:
+    """The collector is off while a module is linted and back as it was afterwards, also when a rule fails."""
+
+    class Watching(Rule):
+        code = ""
+        seen: list[bool] = []
+
+        def visit_Name(self, node: ast.Name) -> None:
+            Watching.seen.append(gc.isenabled())
+            raise RuntimeError("boom")
+
+    Watching.code = "HR197"
+    engine = Engine(build_config({}, frozenset(load_rules()), cwd="/nonexistent"), [Watching], strict=True)
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with pytest.raises(RuntimeError, match="boom"):
+            engine.lint(ast.parse("x\n"), ["x\n"], "mod.py")
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert Watching.seen == [False]
