@@ -104,8 +104,9 @@ no option:
 ### The summary cache
 
 What each module defines (its summary) is read once and kept on disk, keyed by the module's path and
-checked by its size, modification time and content digest; results that used a summary go stale when it
-changes. Where it lives:
+checked by its stamp (size, modification and change times, inode, as git's index keeps them; a file
+changed in the last two seconds has none) and otherwise by its content digest; results that used a
+summary go stale when it changes. Where it lives:
 
 - **flake8 plugin**: `<root>/.house_rules_cache/<version>/summaries`, one file per code project root.
   `HOUSE_RULES_SUMMARY_CACHE=DIR` moves it to `DIR` (for every project); `HOUSE_RULES_SUMMARY_CACHE=off`

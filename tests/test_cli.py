@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import helpers
@@ -330,6 +331,7 @@ def test_stdin_takes_roles_and_options_from_the_path(tmp_path: Path) -> None:
 
 CRASHING_RULE = """
 import sys
+import time
 from flake8_house_rules.rule import Rule
 
 
@@ -423,3 +425,30 @@ def _on_a_terminal(tmp_path: Path, *flags: str) -> bytes:
     process.wait()
     os.close(leader)
     return seen
+
+
+def test_an_unchanged_stamp_spares_reading_and_an_edit_that_keeps_size_and_mtime_is_still_seen(tmp_path: Path) -> None:
+    """A settled file's stamp (size, times, inode) stands for its content; an edit changes its change time.
+
+    `os.utime` can put the modification time back, never the change time: git's index relies on the same.
+    """
+    from flake8_house_rules.stamps import stamp_of  # noqa: PLC0415 - the unit under test, beside the command
+
+    make(tmp_path, {"a.py": OPTIONAL})
+    module = tmp_path / "a.py"
+    assert stamp_of(str(module)) is None  # just written: too recent to be told apart by a stamp
+    time.sleep(2.1)
+    assert stamp_of(str(module)) is not None
+    first = house_rules(tmp_path, "check", "-v", "--output-format", "concise")
+    assert "use `int | None`" in first.stdout
+    assert "1 from the cache" in house_rules(tmp_path, "check", "-v").stderr
+    before = module.stat()
+    module.write_text(OPTIONAL.replace("Optional[int]", "Optional[str]"))
+    os.utime(module, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert module.stat().st_size == before.st_size
+    assert module.stat().st_mtime_ns == before.st_mtime_ns
+    edited = house_rules(tmp_path, "check", "-v", "--output-format", "concise")
+    assert "0 from the cache" in edited.stderr
+    assert "use `str | None`" in edited.stdout
+    os.utime(module)  # touched, content unchanged: served from the cache
+    assert "1 from the cache" in house_rules(tmp_path, "check", "-v").stderr

@@ -90,3 +90,19 @@ def test_a_cache_folder_that_cannot_be_written_is_no_error(tmp_path: Path, monke
     blocker.write_text("")
     monkeypatch.setenv("HOUSE_RULES_SUMMARY_CACHE", str(blocker / "cache"))
     assert len(flake8(tmp_path, "--select", "HR403")) == 5  # and nothing on stderr (`flake8` asserts that)
+
+
+def test_flake8_sees_a_base_edited_within_the_same_second_with_its_size_and_time_kept(tmp_path: Path) -> None:
+    """A summary is stored without a stamp while its file is freshly written (`stamps.py`): the next run hashes it.
+
+    Before, the summary cache trusted size and modification time alone: an edit that kept both (two saves in
+    one second on a coarse file system, or a tool that restores times) left the old summary in place.
+    """
+    write(tmp_path, {**SCHEMA, "app/users/schemas.py": USERS})
+    assert len(flake8(tmp_path, "--select", "HR403", "-j", "1")) == 5
+    schema = tmp_path / "app/core/schema.py"
+    before = schema.stat()
+    schema.write_text(schema.read_text().replace("class Schema(BaseModel):", "class Schema(BaseMode1):"))
+    os.utime(schema, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert schema.stat().st_size == before.st_size
+    assert flake8(tmp_path, "--select", "HR403", "-j", "1") == []

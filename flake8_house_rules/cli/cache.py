@@ -4,10 +4,15 @@
 one file per pack version and configuration fingerprint (`0.1.0/<fingerprint>`; the fingerprint digests the
 pack's code, the Python version, the project's `pyproject.toml`, the tool files beside it that rules read
 (`settings.TOOL_FILES`) and the flags). That file maps each checked
-file's path to the digest of its content, its target Python version, what checking it gave, and the
+file's path to the digest of its content, its target Python version, what checking it gave, the
 summaries of the other modules it used (each module's path and content digest, or whether it was found as a
-file or a package: see `context/project.py`). A file whose content, target version, configuration or pack
-changed, or one of whose imported modules changed, is checked again; nothing else is. A folder
+file or a package: see `context/project.py`), and the file's stamp. A file whose content, target version,
+configuration or pack changed, or one of whose imported modules changed, is checked again; nothing else is.
+
+The stamp (`stamps.py`: size, modification and change times, inode, none for a file changed in the last
+two seconds) spares reading and hashing a file whose stamp is unchanged, as git's index does. A file with
+another stamp, or none, is read and hashed; when its content is unchanged after all (a `touch`, a
+checkout), the entry takes the new stamp. A folder
 found where a cache file goes (the cache's own subfolder, so nothing of the user's) is replaced. Results
 with an internal error are never stored, so a crash is reported on every run until it is fixed. Entries of
 files that no longer exist are dropped when the cache is written.
@@ -31,10 +36,12 @@ from flake8_house_rules.context.summary_cache import load_marshal, still_current
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from flake8_house_rules.stamps import Stamp
+
 CACHE_DIR_NAME = ".house_rules_cache"
 #: The cache folders this process made a `Cache` for (none with `--no-cache`).
 CHOSEN: list[str] = []
-FORMAT = 2
+FORMAT = 3
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by house-rules.\n"
@@ -79,22 +86,36 @@ class Cache:
         self.found = True
         return True
 
-    def get(self, key: str, digest: bytes, target: tuple[int, int]) -> FileResult | None:
-        """The stored result of a file, if its content and target version are unchanged."""
+    def get_stamped(self, key: str, stamp: Stamp | None, target: tuple[int, int]) -> FileResult | None:
+        """The stored result of a file whose stamp is the one stored with it (no need to read the file)."""
+        entry = self.entries.get(key)
+        if stamp is None or entry is None or entry[5] != stamp or entry[1] != target:
+            return None
+        return self._current(entry)
+
+    def get(self, key: str, digest: bytes, target: tuple[int, int], stamp: Stamp | None = None) -> FileResult | None:
+        """The stored result of a file, if its content and target version are unchanged (it takes `stamp`)."""
         entry = self.entries.get(key)
         if entry is None or entry[0] != digest or entry[1] != target:
             return None
+        found = self._current(entry)
+        if found is not None and entry[5] != stamp:
+            self.entries[key] = (*entry[:5], stamp)
+            self._changed = True
+        return found
+
+    def _current(self, entry: tuple[Any, ...]) -> FileResult | None:  # Any: marshal-able parts of a FileResult
         if entry[4] and not still_current(entry[4]):
             return None  # a module it imports changed (or moved, or became a package)
         return FileResult.from_data((entry[0], entry[2], entry[3]))
 
-    def put(self, key: str, target: tuple[int, int], result: FileResult) -> None:
-        """Store a file's result (unless it had an internal error or could not be read)."""
+    def put(self, key: str, target: tuple[int, int], result: FileResult, stamp: Stamp | None = None) -> None:
+        """Store a file's result (unless it had an internal error or could not be read), with its stamp."""
         if result.errors or not result.digest:
             self.entries.pop(key, None)
             return
         digest, diagnostics, found = result.to_data()
-        self.entries[key] = (digest, target, diagnostics, found, getattr(result, "uses", ()))
+        self.entries[key] = (digest, target, diagnostics, found, getattr(result, "uses", ()), stamp)
         self._changed = True
 
     def save(self, seen: Iterable[str], warnings: tuple[str, ...], exists: Any) -> None:  # Any: a path predicate

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from flake8_house_rules.cli.cache import Cache
     from flake8_house_rules.cli.invocation import Invocation
     from flake8_house_rules.cli.results import FileResult
+    from flake8_house_rules.stamps import Stamp
 
 
 class Progress:
@@ -104,6 +105,43 @@ def _lint_by_project(invocation: Invocation, todo: Sequence[str]) -> dict[str, F
     return fresh
 
 
+def _from_cache(
+    cache: Cache,
+    root: str,
+    files: Sequence[str],
+    results: dict[str, FileResult],
+    targets: dict[str, tuple[int, int]],
+    stamps: dict[str, Stamp | None],
+) -> list[str]:
+    """Fill `results` with the cached results still current, noting each file's target and stamp; the rest."""
+    from flake8_house_rules.config import Config  # noqa: PLC0415 - cache runs only
+    from flake8_house_rules.paths import normalise_path, target_version  # noqa: PLC0415 - cache runs only
+    from flake8_house_rules.stamps import stamp_of  # noqa: PLC0415 - cache runs only
+
+    todo = []
+    bare = Config(cwd=root)
+    by_folder: dict[str, tuple[int, int]] = {}  # the target version comes from the nearest pyproject.toml
+    for path in files:
+        key = key_of(path, root)
+        folder = os.path.dirname(path)
+        if folder not in by_folder:
+            by_folder[folder] = target_version(normalise_path(path, root), bare)
+        target = targets[path] = by_folder[folder]
+        try:
+            stamp = stamps[path] = stamp_of(path)  # before the file is read: see `cli/cache.py`
+            found = cache.get_stamped(key, stamp, target)
+            if found is None and key in cache.entries:  # a file new to the cache is not read twice
+                with open(path, "rb") as handle:
+                    found = cache.get(key, content_digest(handle.read()), target, stamp)
+        except OSError:
+            found = None
+        if found is None:
+            todo.append(path)
+        else:
+            results[path] = found
+    return todo
+
+
 def lint_all(invocation: Invocation, files: Sequence[str]) -> tuple[dict[str, FileResult], tuple[str, ...]]:
     """Each file's result, from the cache where it is current; and the configuration's warnings.
 
@@ -116,33 +154,11 @@ def lint_all(invocation: Invocation, files: Sequence[str]) -> tuple[dict[str, Fi
         # validate every project before any work; a stored cache means these configurations were valid
         warnings = invocation.projects.validate(files)
     results: dict[str, FileResult] = {}
-    todo: list[str] = []
+    todo: list[str] = list(files)
     targets: dict[str, tuple[int, int]] = {}
+    stamps: dict[str, Stamp | None] = {}
     if cache is not None:
-        from flake8_house_rules.config import Config  # noqa: PLC0415 - cache runs only
-        from flake8_house_rules.paths import normalise_path, target_version  # noqa: PLC0415 - cache runs only
-
-        bare = Config(cwd=project.root)
-        by_folder: dict[str, tuple[int, int]] = {}  # the target version comes from the nearest pyproject.toml
-        for path in files:
-            key = key_of(path, project.root)
-            folder = os.path.dirname(path)
-            if folder not in by_folder:
-                by_folder[folder] = target_version(normalise_path(path, project.root), bare)
-            targets[path] = by_folder[folder]
-            try:
-                with open(path, "rb") as handle:
-                    digest = content_digest(handle.read())
-            except OSError:
-                todo.append(path)
-                continue
-            found = cache.get(key, digest, targets[path])
-            if found is None:
-                todo.append(path)
-            else:
-                results[path] = found
-    else:
-        todo = list(files)
+        todo = _from_cache(cache, project.root, files, results, targets, stamps)
     if invocation.output.verbose:
         where = f"{len(files) - len(todo)} from the cache {cache.path}" if cache is not None else "the cache off"
         sys.stderr.write(
@@ -156,7 +172,7 @@ def lint_all(invocation: Invocation, files: Sequence[str]) -> tuple[dict[str, Fi
         results.update(fresh)
         if cache is not None:
             for path, result in fresh.items():
-                cache.put(key_of(path, project.root), targets[path], result)
+                cache.put(key_of(path, project.root), targets[path], result, stamps.get(path))
     if warnings is None:
         warnings = cache.warnings if cache else ()
     if cache is not None:

@@ -2,9 +2,10 @@
 
 Summaries are kept in one file per project and pack version: `<root>/.house_rules_cache/<version>/summaries`
 (beside the command's result cache; the folder holds a `.gitignore` of `*` and a `CACHEDIR.TAG`). Each entry
-is keyed by the module's path and records its size, modification time and content digest: a module whose
-size and time are unchanged is taken as it is, one whose time changed is read and hashed, and rebuilt only
-when its content changed. The environment variable `HOUSE_RULES_SUMMARY_CACHE` moves the folder
+is keyed by the module's path and records its stamp (`stamps.py`: size, modification and change times,
+inode; none for a file changed in the last two seconds) and content digest: a module whose stamp is
+unchanged is taken as it is, any other is read and hashed, and rebuilt only when its content changed.
+The environment variable `HOUSE_RULES_SUMMARY_CACHE` moves the folder
 (`HOUSE_RULES_SUMMARY_CACHE=/tmp/hr`) or turns the cache off (`HOUSE_RULES_SUMMARY_CACHE=off`, also `0`,
 `false`, `no` or empty). The `house-rules` command keeps them in its own cache folder instead
 (`--cache-dir`, `HOUSE_RULES_CACHE_DIR`) and keeps none with `--no-cache`. A tree with no root marker
@@ -28,15 +29,18 @@ from typing import TYPE_CHECKING
 
 from flake8_house_rules import __version__
 from flake8_house_rules.context.summary import ModuleSummary
+from flake8_house_rules.stamps import stamp_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from flake8_house_rules.stamps import Stamp
+
 ENVIRONMENT = "HOUSE_RULES_SUMMARY_CACHE"
 _STORES: dict[str | None, SummaryStore] = {}
 FOLDER = ".house_rules_cache"
-FORMAT = 4  # 2: an async def, a generator or a wrapped function returns no known kind; 3: `class_=` factories;
-#            4: short string constants (`("text", value)`)
+FORMAT = 5  # 2: an async def, a generator or a wrapped function returns no known kind; 3: `class_=` factories;
+#            4: short string constants (`("text", value)`); 5: stamps (`stamps.py`) for size and time
 OFF = frozenset({"", "0", "off", "false", "no"})
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -48,7 +52,7 @@ CACHEDIR_TAG = (
 FOLDER_MARK = b"<folder>"
 FILE_MARK = b"<file>"
 
-Entry = tuple[int, int, bytes, tuple[object, ...]]
+Entry = tuple["Stamp | None", bytes, tuple[object, ...]]
 
 
 def content_digest(data: bytes) -> bytes:
@@ -138,16 +142,17 @@ class SummaryStore:
         if entry is None:
             return None
         try:
-            stat = os.stat(path)
+            stamp = stamp_of(path)  # before the file is read, if it is
         except OSError:
             return None
-        size, mtime, digest, data = entry
-        if (stat.st_size, stat.st_mtime_ns) != (size, mtime):
+        stored, digest, data = entry
+        if stamp is None or stamp != stored:
             current = _file_digest(path)
             if current != digest:
                 return None
-            self.entries[path] = (stat.st_size, stat.st_mtime_ns, digest, data)
-            self._changed = True
+            if stamp != stored:
+                self.entries[path] = (stamp, digest, data)
+                self._changed = True
         try:
             summary = ModuleSummary.from_data(data)
         except (TypeError, ValueError):
@@ -158,15 +163,15 @@ class SummaryStore:
         return summary, digest
 
     def put(self, path: str, digest: bytes, summary: ModuleSummary) -> None:
-        """Keep a module's summary under its current size and modification time."""
+        """Keep a module's summary under its stamp, taken now: just after its content was read and hashed."""
         self._digests[path] = digest
         if self.path is None:
             return
         try:
-            stat = os.stat(path)
+            stamp = stamp_of(path)
         except OSError:
             return
-        self.entries[path] = (stat.st_size, stat.st_mtime_ns, digest, summary.to_data())
+        self.entries[path] = (stamp, digest, summary.to_data())
         self._changed = True
         if self._registered != os.getpid():
             _register(self)
@@ -187,11 +192,11 @@ class SummaryStore:
         entry = self.entries.get(path)
         if entry is not None:
             try:
-                stat = os.stat(path)
+                stamp = stamp_of(path)
             except OSError:
                 return False
-            if (stat.st_size, stat.st_mtime_ns) == entry[:2]:
-                return entry[2] == recorded
+            if stamp is not None and stamp == entry[0]:
+                return entry[1] == recorded
         return _file_digest(path) == recorded
 
     def save(self) -> None:

@@ -1,0 +1,31 @@
+"""File stamps: what the caches take a file's content to be unchanged by, without reading it.
+
+A stamp is a file's size, modification and change times and inode, as git's index records them. An edit
+that keeps the size and puts the modification time back (`os.utime`) still moves the change time, which
+no call can set. Two edits within the file system's time resolution (a second on some) could leave equal
+times on different content, so, as git guards its "racy" entries, a file last changed less than
+`SETTLED_NS` before its stamp is taken gets none: the caches then read and hash it, as they do for a file
+whose stamp changed. A stamp taken before the content it vouches for is read holds whatever happens in
+between (an edit then changes the file's stamp); one taken after holds when taken shortly after (an edit in
+between leaves the file too recently changed to be stamped).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+#: How long before a stamp is taken a file must have last changed for the stamp to stand for its content.
+SETTLED_NS = 2_000_000_000
+Stamp = tuple[int, int, int, int]
+
+
+def stamp_of(path: str) -> Stamp | None:
+    """A file's stamp, or `None` when it changed too recently to be told apart by one.
+
+    Raises `OSError` when the file cannot be looked at.
+    """
+    found = os.stat(path)
+    if time.time_ns() - max(found.st_mtime_ns, found.st_ctime_ns) < SETTLED_NS:
+        return None
+    return (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
