@@ -12,7 +12,6 @@ or at any depth when it starts with `*/` (`*/tests/*`).
 from __future__ import annotations
 
 import ast
-import configparser
 import contextlib
 import fnmatch
 import functools
@@ -266,6 +265,8 @@ def _read_text(path: Path) -> str | None:
 
 
 def _ini_options(text: str, section: str) -> dict[str, object] | None:
+    import configparser  # noqa: PLC0415 - only where a setup.cfg is read
+
     parser = configparser.ConfigParser(interpolation=None, strict=False)
     try:
         parser.read_string(text)

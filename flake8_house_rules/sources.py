@@ -10,7 +10,6 @@ the home folder). Nothing here validates option values: `config.py` does, naming
 
 from __future__ import annotations
 
-import configparser
 import functools
 import os
 import re
@@ -185,6 +184,8 @@ def load_pyproject_table(start: str) -> tuple[Path | None, dict[str, Any]]:  # A
 
 def read_flake8_file(path: Path) -> Flake8File | None:
     """The `[flake8]` section of one file, or `None` when the file has none or flake8 could not parse it."""
+    import configparser  # noqa: PLC0415 - only where a setup.cfg, tox.ini or .flake8 is read
+
     parser = configparser.RawConfigParser()
     try:
         parser.read(path, encoding="utf-8")

@@ -452,3 +452,34 @@ def test_an_unchanged_stamp_spares_reading_and_an_edit_that_keeps_size_and_mtime
     assert "use `str | None`" in edited.stdout
     os.utime(module)  # touched, content unchanged: served from the cache
     assert "1 from the cache" in house_rules(tmp_path, "check", "-v").stderr
+
+
+def test_a_cached_check_loads_neither_the_engine_nor_what_only_linting_needs(tmp_path: Path) -> None:
+    """A warm re-run is start-up plus reading the cache: what it imports is most of its time."""
+    make(tmp_path, {"a.py": OPTIONAL, "b.py": CLEAN})
+    assert house_rules(tmp_path, "check", "--quiet").returncode == 1
+    code = (
+        "import sys\nfrom flake8_house_rules.cli.app import main\nsys.argv = ['house-rules', 'check', '--quiet']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('ast', 'shutil', 'hashlib', 'json', 'configparser', 'flake8_house_rules.engine',"
+        " 'flake8_house_rules.context.project', 'flake8_house_rules.context.summary')\n"
+        "print(sorted(name for name in heavy if name in sys.modules), file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "HR101" in result.stdout
+    assert result.stderr.splitlines()[-1] == "['ast']"  # `dataclasses` imports `inspect`, which imports `ast`
+
+
+@pytest.mark.parametrize("columns", ["60", "200", ""])
+def test_help_is_laid_out_as_argparse_lays_it_out(columns: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The help formatter measures the terminal without `shutil`, and to the same width."""
+    import argparse  # noqa: PLC0415 - only this test compares with argparse's own formatter
+
+    from flake8_house_rules.cli.parser import build_parsers  # noqa: PLC0415 - the unit under test
+
+    monkeypatch.setenv("COLUMNS", columns)
+    _, parsers = build_parsers("check")
+    ours = parsers["check"].format_help()
+    parsers["check"].formatter_class = argparse.HelpFormatter
+    assert ours == parsers["check"].format_help()

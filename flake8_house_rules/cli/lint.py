@@ -36,7 +36,6 @@ from flake8_house_rules.cli.results import (
     Diagnostic,
     FileResult,
     anchor,
-    content_digest,
     decode,
     encoding_problem,
     relative_to,
@@ -46,6 +45,7 @@ from flake8_house_rules.context import project
 from flake8_house_rules.context.summary_cache import use_folder
 from flake8_house_rules.engine import Engine
 from flake8_house_rules.patterns import all_rules
+from flake8_house_rules.stamps import content_digest
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence

@@ -25,7 +25,6 @@ inside, shown 1-based.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from collections import Counter
 from dataclasses import dataclass
@@ -33,7 +32,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flake8_house_rules import __version__
-from flake8_house_rules.cli.results import PROBLEM_NAMES, blake2b
+from flake8_house_rules.cli.results import PROBLEM_NAMES
+from flake8_house_rules.stamps import blake2b
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -230,7 +230,7 @@ def render_json(reports: Sequence[Report], registry: Mapping[str, type[Rule]]) -
                 "url": rule_url(d.code, rule),
             }
         )
-    return json.dumps(items, indent=2) + "\n"
+    return _dumps(items) + "\n"
 
 
 def _escape(text: str, *, prop: bool = False) -> str:
@@ -285,7 +285,7 @@ def render_gitlab(reports: Sequence[Report], repository: str | None = None) -> s
         }
         for report, print_ in zip(reports, fingerprints(reports), strict=True)
     ]
-    return json.dumps(items, indent=2) + "\n"
+    return _dumps(items) + "\n"
 
 
 def render_junit(reports: Sequence[Report]) -> str:
@@ -419,7 +419,7 @@ def render_sarif(reports: Sequence[Report], registry: Mapping[str, type[Rule]], 
             }
         ],
     }
-    return json.dumps(log, indent=2) + "\n"
+    return _dumps(log) + "\n"
 
 
 def render_statistics(
@@ -446,9 +446,16 @@ def render_statistics(
             }
             for code, count in ordered
         ]
-        return json.dumps(rows, indent=2) + "\n"
+        return _dumps(rows) + "\n"
     width = max((len(str(count)) for count in counts.values()), default=1)
     stars = {code: "[*] " if fixable[code] else "" for code in counts}
     lines = [f"{count:>{width}}\t{code}\t{stars[code]}{names[code]}" for code, count in ordered]
     lines.append(_summary(len(reports), hidden))
     return "\n".join(lines) + "\n"
+
+
+def _dumps(data: object) -> str:
+    """JSON text, indented by two (imported only by the output formats that write JSON)."""
+    import json  # noqa: PLC0415 - the text formats need none
+
+    return json.dumps(data, indent=2)

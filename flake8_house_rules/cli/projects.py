@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from flake8_house_rules.cli.results import blake2b
 from flake8_house_rules.cli.settings import Project
 from flake8_house_rules.sources import find_table
+from flake8_house_rules.stamps import blake2b
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping

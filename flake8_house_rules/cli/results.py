@@ -8,11 +8,7 @@ import tokenize
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-try:  # hashlib's own BLAKE2, without loading OpenSSL (which costs a cached run a third of its start-up)
-    from _blake2 import blake2b
-except ImportError:  # pragma: no cover - an interpreter built without it
-    from hashlib import blake2b
-
+from flake8_house_rules.stamps import blake2b
 
 #: Codes of the problems that stop a file from being checked, reported as flake8 (pycodestyle) names them.
 SYNTAX_ERROR = "E999"
@@ -64,11 +60,6 @@ class FileResult:
         """The inverse of `to_data`."""
         digest, diagnostics, found = data
         return cls(digest, tuple(Diagnostic(*item) for item in diagnostics), tuple(found))
-
-
-def content_digest(data: bytes) -> bytes:
-    """The cache key of a file's content."""
-    return blake2b(data, digest_size=16).digest()
 
 
 def decode(data: bytes) -> str:

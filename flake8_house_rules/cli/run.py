@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, TextIO
 from flake8_house_rules.cli import output
 from flake8_house_rules.cli.common import PROG, UsageError
 from flake8_house_rules.cli.output import Report
-from flake8_house_rules.cli.results import PROBLEM_NAMES, content_digest, decode, relative_to, split_lines
+from flake8_house_rules.cli.results import PROBLEM_NAMES, decode, relative_to, split_lines
+from flake8_house_rules.stamps import content_digest
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence

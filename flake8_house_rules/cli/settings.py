@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 
 from flake8_house_rules import __version__
 from flake8_house_rules.cli.discover import DEFAULT_EXCLUDE, PathMatcher
-from flake8_house_rules.cli.results import blake2b
 from flake8_house_rules.config import (
     CODE_PREFIX_RE,
     PYPROJECT_TABLE,
@@ -35,6 +34,7 @@ from flake8_house_rules.config import (
     split_list,
 )
 from flake8_house_rules.sources import Flake8File, Table, find_flake8_file, find_table, glob_problem, table_in
+from flake8_house_rules.stamps import blake2b
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping

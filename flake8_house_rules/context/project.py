@@ -40,9 +40,11 @@ import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from flake8_house_rules.context.root import MAX_ROOT_CLIMB, project_root
 from flake8_house_rules.context.schemaless import schemaless_routers
 from flake8_house_rules.context.summary import ModuleSummary, absolute, summarise, unparsable
-from flake8_house_rules.context.summary_cache import FILE_MARK, FOLDER_MARK, content_digest, store_for
+from flake8_house_rules.context.summary_cache import FILE_MARK, FOLDER_MARK, store_for
+from flake8_house_rules.stamps import content_digest
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -52,10 +54,8 @@ if TYPE_CHECKING:
 
 #: A `def`, `async def`, `class` or decorator at the start of a line, not indented (`Project.lacks_words`).
 TOP_DEFINITION = re.compile(rb"^(?:@|(?:async[ \t\f]+)?(?:def|class)[ \t\f])", re.MULTILINE)
-ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "tox.ini", ".flake8", ".git")
 MAX_DEPTH = 24
 MAX_CLASSES = 64
-MAX_ROOT_CLIMB = 64
 #: How many folders without `__init__.py` a module of a marker-less tree may sit in below a package.
 NAMESPACE_CLIMB = 2
 
@@ -120,21 +120,6 @@ class ProjectAncestry:
     flags: str
     #: The names among `names` that are no project class (library classes, builtins, unknown names).
     external: frozenset[str] = frozenset()
-
-
-@functools.lru_cache(maxsize=4096)
-def project_root(folder: str) -> str | None:
-    """The project root of a folder (absolute): the nearest folder at or above it with a root marker."""
-    current = folder
-    for _ in range(MAX_ROOT_CLIMB):
-        for marker in ROOT_MARKERS:
-            if os.path.exists(os.path.join(current, marker)):
-                return current
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        current = parent
-    return None
 
 
 @functools.lru_cache(maxsize=8192)

@@ -24,16 +24,16 @@ import contextlib
 import gc
 import marshal
 import os
-from hashlib import blake2b
 from typing import TYPE_CHECKING
 
 from flake8_house_rules import __version__
-from flake8_house_rules.context.summary import ModuleSummary
-from flake8_house_rules.stamps import stamp_of
+from flake8_house_rules.context.root import project_root
+from flake8_house_rules.stamps import content_digest, stamp_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from flake8_house_rules.context.summary import ModuleSummary
     from flake8_house_rules.stamps import Stamp
 
 ENVIRONMENT = "HOUSE_RULES_SUMMARY_CACHE"
@@ -53,11 +53,6 @@ FOLDER_MARK = b"<folder>"
 FILE_MARK = b"<file>"
 
 Entry = tuple["Stamp | None", bytes, tuple[object, ...]]
-
-
-def content_digest(data: bytes) -> bytes:
-    """The digest of a module's content (the same as the command's result cache uses)."""
-    return blake2b(data, digest_size=16).digest()
 
 
 #: The folder a front end chose for this process (`use_folder`); `False` while none chose.
@@ -154,6 +149,8 @@ class SummaryStore:
                 self.entries[path] = (stamp, digest, data)
                 self._changed = True
         try:
+            from flake8_house_rules.context.summary import ModuleSummary  # noqa: PLC0415 - a warm check needs none
+
             summary = ModuleSummary.from_data(data)
         except (TypeError, ValueError):
             return None
@@ -279,7 +276,5 @@ def still_current(uses: Iterable[tuple[str, bytes]]) -> bool:
 
 def _owner(path: str) -> SummaryStore:
     """The store that holds a module's summary: its project's (found by the root markers above it)."""
-    from flake8_house_rules.context.project import project_root  # noqa: PLC0415 - project imports this module
-
     root = project_root(os.path.dirname(path))
     return store_for(root) if root is not None else SummaryStore(None)

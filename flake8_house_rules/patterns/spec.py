@@ -11,7 +11,6 @@ This module does not import ast-grep; `grep.py` does, and only when at least one
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import posixpath
 import re
@@ -67,6 +66,8 @@ class PatternSpec:
     @property
     def rule(self) -> dict[str, Any]:  # Any: an ast-grep rule object of nested tables, lists and strings
         """The ast-grep rule object, as a fresh dict."""
+        import json  # noqa: PLC0415 - only with a pattern file
+
         return json.loads(self.rule_json)
 
     def applies_to_path(self, path: str | None) -> bool:
@@ -195,7 +196,7 @@ def _validate(code: str, raw: object) -> PatternSpec:
         code=code,
         name=raw["name"],
         message=raw["message"].strip(),
-        rule_json=json.dumps(rule, sort_keys=True, separators=(",", ":")),
+        rule_json=_json_text(rule),
         pattern=raw.get("pattern", ""),
         include=tuple(split_list(raw.get("include", []))),
         exclude=tuple(split_list(raw.get("exclude", []))),
@@ -361,3 +362,10 @@ def pattern_specs(
             msg = f"pattern rule {spec.code} in {spec.origin}: key {key!r} {why}"
             raise ConfigError(msg)
     return tuple(sorted(specs, key=lambda spec: spec.code))
+
+
+def _json_text(rule: object) -> str:
+    """A pattern rule's ast-grep rule as canonical JSON text."""
+    import json  # noqa: PLC0415 - only with a pattern file
+
+    return json.dumps(rule, sort_keys=True, separators=(",", ":"))
