@@ -69,13 +69,3 @@ def enclosing_handlers(ctx: ModuleContext, node: ast.AST) -> list[ast.ExceptHand
             found.append(parent)
         child, parent = parent, ctx.parent(parent)
     return found
-
-
-def is_main_guard(test: ast.expr) -> bool:
-    """`__name__ == "__main__"`, either way round."""
-    if not isinstance(test, ast.Compare) or len(test.ops) != 1 or not isinstance(test.ops[0], ast.Eq):
-        return False
-    sides = (test.left, test.comparators[0])
-    return any(isinstance(side, ast.Name) and side.id == "__name__" for side in sides) and any(
-        isinstance(side, ast.Constant) and side.value == "__main__" for side in sides
-    )

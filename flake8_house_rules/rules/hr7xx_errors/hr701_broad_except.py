@@ -5,13 +5,12 @@ from __future__ import annotations
 import ast
 
 from flake8_house_rules.rule import Rule
-from flake8_house_rules.rules.hr0xx_hygiene.common import waived
+from flake8_house_rules.rules.hr0xx_hygiene.common import is_main_guard, waived
 from flake8_house_rules.rules.hr7xx_errors.common import (
     BROAD_EXCEPTIONS,
     caught_types,
     exception_name,
     handler_nodes,
-    is_main_guard,
 )
 
 LOOPS = (ast.For, ast.AsyncFor, ast.While)
@@ -341,4 +340,4 @@ class BroadExcept(Rule):
             return function.name in CLI_ENTRY_NAMES
         if function is not None:
             return False
-        return any(isinstance(node, ast.If) and is_main_guard(node.test) for node in self.ctx.ancestors(handler))
+        return any(is_main_guard(node) for node in self.ctx.ancestors(handler))

@@ -8,7 +8,7 @@ import re
 from flake8_house_rules.fixes import Fix, edits
 from flake8_house_rules.paths import coverage_excludes
 from flake8_house_rules.rule import FixExample, Rule
-from flake8_house_rules.rules.hr7xx_errors.common import is_main_guard
+from flake8_house_rules.rules.hr0xx_hygiene.common import is_main_guard
 
 #: coverage.py's own default exclusion pattern.
 PRAGMA_RE = re.compile(r"#\s*pragma[:\s]?\s*no\s*cover", re.IGNORECASE)
@@ -73,7 +73,7 @@ class MainGuardWithoutPragma(Rule):
     def visit_Module(self, module: ast.Module) -> None:
         """Look at the module's own statements: that is where a main guard lives."""
         for statement in module.body:
-            if type(statement) is ast.If and is_main_guard(statement.test):
+            if is_main_guard(statement):
                 self._check(statement)
 
     def _check(self, node: ast.If) -> None:
