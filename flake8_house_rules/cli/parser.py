@@ -11,7 +11,7 @@ import argparse
 import importlib
 import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flake8_house_rules import __version__
 from flake8_house_rules.cli.common import PROG, codes
@@ -101,9 +101,15 @@ class Formatter(argparse.HelpFormatter):
     """
 
     def __init__(
-        self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+        **options: Any,  # Any: what a later argparse passes on (3.14's `color`)
     ) -> None:
-        super().__init__(prog, indent_increment, max_help_position, terminal_columns() - 2 if width is None else width)
+        width = terminal_columns() - 2 if width is None else width
+        super().__init__(prog, indent_increment, max_help_position, width, **options)
 
 
 def terminal_columns() -> int:
