@@ -200,7 +200,7 @@ class Project:
         self._summaries: dict[str, ModuleSummary] = {}
         self._digests: dict[str, bytes] = {}
         self._offered: set[str] = set()
-        self._lacking: dict[tuple[str, tuple[bytes, ...]], bool] = {}
+        self._lacking: dict[tuple[str, tuple[bytes, ...], bool], bool] = {}
         self._located: dict[tuple[str, str], Located | None] = {}
         self._ancestry: dict[str, ProjectAncestry | None] = {}
         self._kinds: dict[str, str | None] = {}
@@ -325,21 +325,22 @@ class Project:
         self.note(path, digest)
         return found
 
-    def lacks_words(self, located: Located, words: tuple[bytes, ...]) -> bool:
-        """Whether a module provably defines a function or class of its own and spells none of `words`.
+    def lacks_words(self, located: Located, words: tuple[bytes, ...], *, defines: bool = True) -> bool:
+        """Whether a module provably spells none of `words` (and, with `defines`, defines a function or class).
 
         Decided from its text, without building its summary: `True` only when no word occurs in the bytes
-        (ASCII, or UTF-8 already in NFKC form, so that no identifier can normalise into a word), and a line
-        starts with an unindented `def`/`class`/decorator after a prefix that parses on its own (so it is a top-level
-        statement, not text inside a string or a bracket). `False` (build the summary) whenever that is not
-        proven, or the summary is already at hand. A module with neither word cannot show router evidence
-        (`FastAPI`, `APIRouter`) or session evidence (`sqlalchemy`, `sqlmodel`) in its summary
-        (`context/roles.py`), and a module that does not parse at all shows none either.
+        (ASCII, or UTF-8 already in NFKC form, so that no identifier can normalise into a word), and, with
+        `defines`, a line starts with an unindented `def`/`class`/decorator after a prefix that parses on its
+        own (so it is a top-level statement, not text inside a string or a bracket). `False` (build the
+        summary) whenever that is not proven, or the summary is already at hand. A module with neither word
+        cannot show router evidence (`FastAPI`, `APIRouter`) or session evidence (`sqlalchemy`, `sqlmodel`)
+        in its summary (`context/roles.py`), and a module that does not parse at all shows none either; one
+        that spells no command-line framework imports none (HR003).
         """
         path = located.path
         if path is None or path in self._summaries:
             return False
-        key = (path, words)
+        key = (path, words, defines)
         known = self._lacking.get(key)
         if known is None:
             if self.store is not None:
@@ -348,14 +349,14 @@ class Project:
                     self._summaries[path], self._digests[path] = cached
                     return False
             started = time.perf_counter()
-            known = self._lacking[key] = self._scan(path, words)
+            known = self._lacking[key] = self._scan(path, words, defines=defines)
             BUILD_STATS["scanned"] += 1
             BUILD_STATS["seconds"] += time.perf_counter() - started
         if known:
             self.note(path, self._digests.get(path, b""))
         return known
 
-    def _scan(self, path: str, words: tuple[bytes, ...]) -> bool:
+    def _scan(self, path: str, words: tuple[bytes, ...], *, defines: bool) -> bool:
         try:
             with open(path, "rb") as handle:
                 data = handle.read()
@@ -372,6 +373,9 @@ class Project:
                 return False
             if not unicodedata.is_normalized("NFKC", text):
                 return False
+        if not defines:
+            self._digests[path] = content_digest(data)
+            return True
         found = TOP_DEFINITION.search(data)
         if found is None:
             return False

@@ -18,6 +18,8 @@ CONSOLE_STREAMS = frozenset({"sys.stdout", "sys.stderr"})
 COMMAND_LINE_PATHS = ("*/cli/*", "*/commands/*", "cli.py", "*_cli.py", "cli_*.py")
 #: Command-line frameworks: a module importing one parses a command line, and prints its answers.
 COMMAND_LINE_FRAMEWORKS = frozenset({"argparse", "click", "typer", "cyclopts", "fire", "docopt", "rich_click", "cleo"})
+#: What a module's text must spell to import one of them (a module that spells none is not parsed to see).
+FRAMEWORK_WORDS = tuple(sorted(name.encode() for name in COMMAND_LINE_FRAMEWORKS))
 
 
 #: Calls that make a module an interactive program: it asks its user, and prints its side of the dialogue.
@@ -76,6 +78,7 @@ def calls_command_line_helpers(ctx: ModuleContext) -> bool:
             verdicts[module] = (
                 located is not None
                 and located.path is not None
+                and not project.lacks_words(located, FRAMEWORK_WORDS, defines=False)
                 and any(
                     origin.partition(".")[0] in COMMAND_LINE_FRAMEWORKS for origin in project.summary(located).imports
                 )
