@@ -173,3 +173,27 @@ def test_migrations_and_test_modules_give_no_summary_in_advance(tmp_path: Path) 
         "app/alembic/versions/0001_users.py": False,
         "tests/test_users.py": False,
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "lacks"),
+    [
+        ('"""Helpers."""\n\nSTYLE = "bold"\n', True),  # defines nothing, spells no framework: judged unread
+        ('"""Console."""\n\nimport click\n\n\ndef echo_green(text: str) -> None:\n    click.echo(text)\n', False),
+        ('"""Mentions click in prose only."""\n', False),  # the word is there: the summary decides
+        ('"""Wide."""\n\nimport \uff43\uff4c\uff49\uff43\uff4b\n', False),  # fullwidth: NFKC makes it `click`
+    ],
+)
+def test_a_module_that_spells_no_command_line_framework_imports_none(tmp_path: Path, text: str, lacks: bool) -> None:
+    """HR003's question (`defines=False`): a module's imports, without the need for a definition of its own."""
+    from flake8_house_rules.rules.hr0xx_hygiene.hr003_print_call import (  # noqa: PLC0415 - the rule's words
+        COMMAND_LINE_FRAMEWORKS,
+        FRAMEWORK_WORDS,
+    )
+
+    located = _located(tmp_path, text)
+    assert Project(str(tmp_path)).lacks_words(located, FRAMEWORK_WORDS, defines=False) is lacks
+    if lacks:
+        assert project_model.BUILD_STATS["modules"] == 0
+        imports = Project(str(tmp_path)).summary(located).imports
+        assert not any(origin.partition(".")[0] in COMMAND_LINE_FRAMEWORKS for origin in imports)
