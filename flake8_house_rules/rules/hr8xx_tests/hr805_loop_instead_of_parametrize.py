@@ -38,8 +38,12 @@ class LoopInsteadOfParametrize(Rule):
     a loop followed by an `assert` that reads a name the test bound before the loop (a fixture, a local:
     `assert metric_points(exporter)[0].count == 2` after two requests: the cases changed state through the
     app or client and are checked as one sequence), a field check whose loop variable is also the expected
-    value (`assert defs[name]["title"] == name`), and `unittest.TestCase` methods (a class with bases),
-    where `parametrize` does not apply and `self.subTest` is the tool.
+    value (`assert defs[name]["title"] == name`), a loop whose variable is only ever the expected value of
+    an `==` whose other side does not use it (`for expected in ["v3", "v2"]: assert undo(block).value ==
+    expected`: each step's result depends on the steps before, so the cases could not run apart), and
+    `unittest.TestCase` methods (a class with bases), where `parametrize` does not apply and
+    `self.subTest` is the tool. A loop variable in an assert's message names the failing case (the
+    assert counts), but is no use of a field check's key (`assert hasattr(obj, attr), f"no {attr}"`).
 
     ## Why is this bad?
     The first failing case stops the loop: the others are not run, and the report names the test, not the
@@ -145,6 +149,18 @@ class LoopInsteadOfParametrize(Rule):
             "    for name in ('DCWithoutConfig', 'TDWithoutConfig'):\n        assert defs[name]['title'] == name",
             path=TEST,
         ),
+        # letta: successive undo steps, each result left by the step before (the cases cannot run apart)
+        Example(
+            "def test_undo(manager, block) -> None:\n    for expected in ['v3', 'v2', 'v1']:\n"
+            "        assert manager.undo(block.id).value == expected",
+            path=TEST,
+        ),
+        # letta: fields of one object keyed by the loop variable; the message names the field
+        Example(
+            "def test_attrs(adapter) -> None:\n    for attr in ['run_id', 'agent_id']:\n"
+            "        assert hasattr(adapter, attr), f'missing {attr}'",
+            path=TEST,
+        ),
     )
     invalid = (
         Example(
@@ -189,6 +205,16 @@ class LoopInsteadOfParametrize(Rule):
             path=TEST,
         ),
         Example(
+            "def test_rejects() -> None:\n    for url in ['', 'ftp://x']:  # error: HR805\n"
+            "        assert not valid(url), f'{url} passed'",
+            path=TEST,
+        ),
+        Example(
+            "def test_parse() -> None:\n    for text, expected in [('1', 1), ('2', 2)]:  # error: HR805\n"
+            "        assert parse(text) == expected",
+            path=TEST,
+        ),
+        Example(
             "def test_paths(client) -> None:\n    for path in ('/required', '/plain'):  # error: HR805\n"
             "        response = client.get(path)\n        assert response.json()[path]",
             path=TEST,
@@ -219,10 +245,32 @@ class LoopInsteadOfParametrize(Rule):
             targets
             and _asserts_on(node, targets)
             and not _field_checks(node, targets)
+            and not self._only_expected(node, targets)
             and not _accumulates(node)
             and not self._checked_after(node, function)
         ):
             self.report(node)
+
+    def _only_expected(self, loop: ast.For, targets: set[str]) -> bool:
+        """Whether every use of the loop's variables in its body is the expected side of an `==` (or `is`)
+        whose other side reads none of them: the body never feeds a case to the code under test, so the
+        results differ from one case to the next only through state the earlier steps left.
+        """
+        uses = 0
+        for statement in loop.body:
+            for node in _subtree(statement):
+                if not isinstance(node, ast.Name) or node.id not in targets or _in_message(self.ctx, node, loop):
+                    continue
+                parent = self.ctx.parent(node)
+                if not isinstance(parent, ast.Compare) or len(parent.ops) != 1:
+                    return False
+                if not isinstance(parent.ops[0], ast.Eq | ast.Is):
+                    return False
+                other = parent.comparators[0] if parent.left is node else parent.left
+                if node not in (parent.left, parent.comparators[0]) or _reads(other, targets):
+                    return False
+                uses += 1
+        return uses > 0
 
     def _checked_after(self, loop: ast.For, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         """Whether an `assert` after the loop reads a name the test bound before it (a parameter or a local).
@@ -318,7 +366,7 @@ def _asserts_on(loop: ast.For, targets: set[str]) -> bool:
         if isinstance(node, ast.Assert):
             if _membership(node.test, targets):
                 continue
-            if any(isinstance(name, ast.Name) and name.id in targets for name in _subtree(node)):
+            if _reads(node, targets):  # also in its message: the case names what failed
                 return True
         elif not isinstance(node, NESTED_SCOPES):
             stack.extend(ast.iter_child_nodes(node))
@@ -387,7 +435,7 @@ def _field_checks(loop: ast.For, targets: set[str]) -> bool:
         else:
             return False
     for statement in asserts:
-        nodes = _subtree(statement)
+        nodes = _subtree(statement.test)  # its message is no use of the case
         parents = {child: node for node in nodes for child in ast.iter_child_nodes(node)}
         keys = [
             node
@@ -451,3 +499,19 @@ def _subtree(node: ast.AST) -> list[ast.AST]:
         found.append(current)
         stack.extend(ast.iter_child_nodes(current))
     return found
+
+
+def _reads(node: ast.AST, targets: set[str]) -> bool:
+    """Whether an expression reads one of the loop's variables."""
+    return any(isinstance(name, ast.Name) and name.id in targets for name in _subtree(node))
+
+
+def _in_message(ctx: ModuleContext, name: ast.Name, loop: ast.For) -> bool:
+    """Whether a name is inside the message of an `assert` (`assert ok, f"failed for {case}"`) in the loop."""
+    child: ast.AST = name
+    parent = ctx.parent(name)
+    while parent is not None and parent is not loop:
+        if isinstance(parent, ast.Assert):
+            return child is parent.msg
+        child, parent = parent, ctx.parent(parent)
+    return False
