@@ -12,7 +12,7 @@ from flake8_house_rules.rules.hr0xx_hygiene.common import (
     documented_elsewhere,
     functions,
     has_docstring,
-    is_generated_module,
+    is_generated_or_vendored,
     is_migration,
     is_private_module,
     is_public,
@@ -50,7 +50,8 @@ class MissingDocstring(Rule):
 
     Public means: the name does not start with `_`; it is not defined inside a function; every class around
     it is public; the module is not private (its file or a folder on its path starts with `_`, such as
-    `_compat.py` or `_internal/`; `__init__.py` is public); and when the module declares `__all__` as a
+    `_compat.py` or `_internal/`; `__init__.py` and `__main__.py` are public, as pydocstyle and ruff's D100 count
+    them); and when the module declares `__all__` as a
     literal list, a top-level name is public only if `__all__` lists it. Exempt, because the documentation
     lives elsewhere: dunder methods (`__init__`, `__eq__`), `@overload` signatures and `@override` methods
     (from `typing` or `typing_extensions`), and a property's `@x.setter` and `@x.deleter`. A module without
@@ -163,8 +164,8 @@ class MissingDocstring(Rule):
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Test modules, migration scripts and generated modules are not checked."""
-        return not ctx.is_test_module() and not is_migration(ctx) and not is_generated_module(ctx)
+        """Test modules, migration scripts, generated and vendored modules are not checked."""
+        return not ctx.is_test_module() and not is_migration(ctx) and not is_generated_or_vendored(ctx)
 
     def visit_Module(self, node: ast.Module) -> None:
         """Report the module (on line 1), then its public classes and functions, that lack a docstring.

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from flake8_house_rules.fixes import Edit, Fix
 from flake8_house_rules.rule import FixExample, Rule
-from flake8_house_rules.rules.hr0xx_hygiene.common import is_generated_module
+from flake8_house_rules.rules.hr0xx_hygiene.common import is_generated_or_vendored
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -393,8 +393,8 @@ class CommentedOutCode(Rule):
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Generated modules are not checked."""
-        return not is_generated_module(ctx)
+        """Generated and vendored modules are not checked."""
+        return not is_generated_or_vendored(ctx)
 
     def visit_Module(self, node: ast.Module) -> None:
         """Read the comment-only lines in runs, and report each run of commented-out code at its first code line.

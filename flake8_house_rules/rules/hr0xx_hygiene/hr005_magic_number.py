@@ -8,7 +8,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
-from flake8_house_rules.rules.hr0xx_hygiene.common import is_generated_module, is_migration
+from flake8_house_rules.rules.hr0xx_hygiene.common import is_generated_or_vendored, is_migration
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -167,8 +167,8 @@ class MagicNumber(Rule):
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Test modules, migration scripts and generated modules are not checked."""
-        return not ctx.is_test_module() and not is_migration(ctx) and not is_generated_module(ctx)
+        """Test modules, migration scripts, generated and vendored modules are not checked."""
+        return not ctx.is_test_module() and not is_migration(ctx) and not is_generated_or_vendored(ctx)
 
     def visit_Module(self, node: ast.Module) -> None:
         """Read the module's constants once; numbers are a small share of them, so check the type first.

@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
-from flake8_house_rules.rules.hr0xx_hygiene.common import is_dunder, is_generated_module, is_migration
+from flake8_house_rules.rules.hr0xx_hygiene.common import is_dunder, is_generated_or_vendored, is_migration
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -83,7 +83,9 @@ class ConstantNotUpperCase(Rule):
     resource is open) are not constants either; those under an `if` or `try` still are.
     Migration scripts (Django's, and the `migration` role: alembic's `versions/` folders, or a module importing
     `alembic.op`) are not checked: their module-level names (`revision`, a project's own `app_version`) are
-    read by the migration tooling under the spelling it generated.
+    read by the migration tooling under the spelling it generated. Nor is a test module that holds nothing
+    but plain assignments of literals (letta's `tests/data/1_to_100.py`, `x1 = 1` to `x100 = 100`): it is a
+    test's input data, read back as text, not code with constants.
 
     ## Why is this bad?
     A constant spelled like a variable invites reassignment and hides that the value is fixed. 001 Naming:
@@ -133,6 +135,8 @@ class ConstantNotUpperCase(Rule):
             path="app/db/revisions/0001_add_users.py",
         ),
         Example('app_version = "3.0.0"', path="migrations/versions/0001_add_users.py"),
+        # letta: a file the tests upload and read back as text
+        Example("x1 = 1\nx2 = 2\nx3 = 3", path="tests/data/1_to_100.py"),
     )
     invalid = (
         "cache_duration_ms = 60_000  # error: HR009",
@@ -142,18 +146,26 @@ class ConstantNotUpperCase(Rule):
         "offset = -1  # error: HR009",
         "_default_page_size = 20  # error: HR009",
         'if sys.platform == "win32":\n    separator = "\\\\"  # error: HR009',
+        # the same data outside a test module, or a test module that is also code
+        Example("x1 = 1  # error: HR009\nx2 = 2  # error: HR009", path="app/data.py"),
+        Example(
+            "base_url = 'http://x'  # error: HR009\n\ndef test_a() -> None:\n    assert base_url",
+            path="tests/test_a.py",
+        ),
     )
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Migration scripts and generated modules are not checked."""
-        return not is_migration(ctx) and not is_generated_module(ctx)
+        """Migration scripts, generated and vendored modules are not checked."""
+        return not is_migration(ctx) and not is_generated_or_vendored(ctx)
 
     def visit_Module(self, node: ast.Module) -> None:
         """Read the module scope's bindings once."""
         path = self.ctx.path
         if path is not None and path.rpartition("/")[2] in CONFIG_FILES:
             return
+        if self.ctx.is_test_module() and _only_literal_assignments(node):
+            return  # a test's input data (`x1 = 1` ... read back as text), not code with constants
         for name, bindings in self.ctx.module_scope.names.items():
             if len(bindings) != 1:
                 continue
@@ -179,3 +191,16 @@ class ConstantNotUpperCase(Rule):
     def _in_loop_or_with(self, statement: ast.AST) -> bool:
         """Whether a module-level statement is inside a loop (bound again each pass) or a `with` block."""
         return any(type(node) in LOOPS_AND_WITH for node in self.ctx.ancestors(statement))
+
+
+def _only_literal_assignments(module: ast.Module) -> bool:
+    """Whether a module is nothing but plain assignments of literals (after its docstring, if any)."""
+    body = module.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    return bool(body) and all(
+        isinstance(statement, ast.Assign)
+        and all(isinstance(target, ast.Name) for target in statement.targets)
+        and is_literal(statement.value)
+        for statement in body
+    )

@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.fixes import Edit, Fix, edits
-from flake8_house_rules.paths import matches
 from flake8_house_rules.rule import Example, FixExample, Rule
-from flake8_house_rules.rules.hr0xx_hygiene.common import is_generated_module
+from flake8_house_rules.rules.hr0xx_hygiene.common import is_generated_or_vendored
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -24,7 +23,6 @@ MAX_PACKAGE_DEPTH = 30
 MAX_NAMES = 3
 #: How many folders above the top package are checked for an `__init__.py` (a package the climb missed).
 NAMESPACE_LOOKUP = 3
-VENDORED_PATHS = ("*/_vendor/*", "_vendor/*", "*/_vendored/*", "_vendored/*", "*/vendor/*", "vendor/*")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -122,7 +120,7 @@ class RelativeImport(Rule):
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
         """Vendored code and generated modules are not checked."""
-        return not matches(ctx.path, VENDORED_PATHS) and not is_generated_module(ctx)
+        return not is_generated_or_vendored(ctx)
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         """Report an import with leading dots, naming the absolute module when the packages on disk say it."""

@@ -6,7 +6,12 @@ import ast
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
-from flake8_house_rules.rules.hr0xx_hygiene.common import docstring_node, functions, is_generated_module, is_migration
+from flake8_house_rules.rules.hr0xx_hygiene.common import (
+    docstring_node,
+    functions,
+    is_generated_or_vendored,
+    is_migration,
+)
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -127,8 +132,8 @@ class FunctionTooLong(Rule):
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Migration scripts and generated modules are not checked."""
-        return not is_migration(ctx) and not is_generated_module(ctx)
+        """Migration scripts, generated and vendored modules are not checked."""
+        return not is_migration(ctx) and not is_generated_or_vendored(ctx)
 
     def visit_Module(self, node: ast.Module) -> None:
         """Count the statements of the functions whose body spans more lines than the limit."""
