@@ -12,6 +12,9 @@ if TYPE_CHECKING:
 
 
 #: Variables the operating system sets for every process: where it keeps things, not application configuration.
+#: `typing.cast(T, value)`: the value written back, as far as the environment is concerned.
+CAST = "typing.cast"
+CAST_ARGS = 2
 PLATFORM_VARIABLES = frozenset(
     {
         "HOME",
@@ -64,8 +67,8 @@ class DirectEnvironAccess(Rule):
     Also left alone, for precision:
 
     - a save-and-restore: a read assigned to a name that the same module writes back to `os.environ[...]`
-      (`saved = os.environ.get(key)`, later `os.environ[key] = saved`): the code puts the environment back
-      as it found it, it does not configure itself from it;
+      (`saved = os.environ.get(key)`, later `os.environ[key] = saved`, also `= cast(str, saved)`): the code
+      puts the environment back as it found it, it does not configure itself from it;
     - a copy into another mapping (`child_env[key] = os.environ[key]`, `{k: os.environ.get(k) for k in keys}`,
       or a read bound to a name first, `if value := os.environ.get(var): env[var] = value`): the environment
       handed on to a child process (or saved to be restored), not read for the code's own configuration;
@@ -79,9 +82,11 @@ class DirectEnvironAccess(Rule):
       `VIRTUAL_ENV`, ...): where the platform keeps things is not the application's configuration, no
       settings class would declare them, and a copy in the settings could drift from what the library sees;
     - a read keyed by a parameter of its function (`def get_secret(secret_name): return
-      os.getenv(secret_name)`), unless that function also writes `os.environ`: a lookup by a name its
-      callers choose (litellm resolves `os.environ/NAME` references of its configuration so), whose
-      variables no settings class could declare; which variable is read is decided where it is called.
+      os.getenv(secret_name)`), or by a loop variable over something read from a parameter (prefect's
+      templates: `for name in find_placeholders(template): os.environ.get(name)`), unless that function
+      also writes `os.environ`: a lookup by a name its callers choose (litellm resolves `os.environ/NAME`
+      references of its configuration so), whose variables no settings class could declare; which
+      variable is read is decided where it is called.
 
     ## Why is this bad?
     A value read from the environment in the middle of the code is configuration nobody can find, validate
@@ -147,6 +152,12 @@ class DirectEnvironAccess(Rule):
         "def saved(update: dict[str, str]) -> dict[str, str | None]:\n"
         "    return {k: os.environ.get(k) for k in update}\n",
         # litellm's secret manager: a lookup by the name its caller gives; a library's own variable
+        # prefect: a save-and-restore through `typing.cast`; names a template's placeholders give
+        "import os\nfrom typing import cast\n\ndef run(entry: str, go) -> None:\n"
+        "    saved = os.environ.get('APP_ENTRY')\n    try:\n        os.environ['APP_ENTRY'] = entry\n        go()\n"
+        "    finally:\n        os.environ['APP_ENTRY'] = cast(str, saved)\n",
+        "import os\n\ndef render(template: str) -> list[str]:\n    found = []\n"
+        "    for name in placeholders(template):\n        found.append(os.environ.get(name, ''))\n    return found\n",
         "import os\n\ndef get_secret(secret_name: str, default: str | None = None) -> str | None:\n"
         "    return os.getenv(secret_name) or default\n\n"
         "def multiprocess() -> bool:\n    return bool(os.environ.get('PROMETHEUS_MULTIPROC_DIR'))\n",
@@ -164,6 +175,11 @@ class DirectEnvironAccess(Rule):
         # a read bound to a name that is stored under another key
         "import os\n\ndef env(other: str) -> dict[str, str]:\n    var = 'API_URL'\n"
         "    value = os.environ.get(var)  # error: HR401\n    return {other: value}\n",
+        # a loop over the application's own names, not over what a parameter gives
+        "import os\n\ndef urls(template: str) -> list[str]:\n    found = []\n"
+        "    for name, fallback in (('API_URL', template), ('AUTH_URL', template)):\n"
+        "        found.append(os.environ.get(name, fallback))  # error: HR401\n"
+        "    return found\n",
     )
 
     calls = frozenset({"os.getenv", "os.environ.get"})
@@ -198,8 +214,11 @@ class DirectEnvironAccess(Rule):
             return
         self._writers.add(self.ctx.enclosing_function(parent))
         statement = self.ctx.parent(parent)
-        if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Name):
-            for binding in self.ctx.lookup(statement.value) or ():
+        value = statement.value if isinstance(statement, ast.Assign) else None
+        if isinstance(value, ast.Call) and len(value.args) == CAST_ARGS and self.ctx.qualname(value.func) == CAST:
+            value = value.args[1]  # `os.environ[key] = cast(str, saved)`: still the saved value
+        if isinstance(value, ast.Name):
+            for binding in self.ctx.lookup(value) or ():
                 if binding.value is not None:
                     self._restored.add(id(binding.value))
 
@@ -265,14 +284,34 @@ class DirectEnvironAccess(Rule):
         self._reads = []
 
     def _looked_up_by_parameter(self, read: ast.expr) -> bool:
-        """`os.getenv(name)` with `name` a parameter of a function that never writes `os.environ`."""
+        """`os.getenv(name)` with `name` a parameter of a function that never writes `os.environ`, or a
+        loop variable over something read from one (`for name in placeholders(template):`).
+        """
         key = read.args[0] if isinstance(read, ast.Call) and read.args else getattr(read, "slice", None)
         if not isinstance(key, ast.Name):
             return False
         bindings = self.ctx.lookup(key) or ()
-        if len(bindings) != 1 or bindings[0].kind != "param":
+        if len(bindings) != 1 or (bindings[0].kind != "param" and not self._over_parameter(bindings[0].node)):
             return False
         return self.ctx.enclosing_function(read) not in self._writers
+
+    def _over_parameter(self, target: ast.AST) -> bool:
+        """Whether a name is bound by a loop (or comprehension) over what a parameter gives.
+
+        Not over a literal display that merely holds parameters beside the names (litellm's
+        `for value, env_var in ((aws_key, "AWS_ACCESS_KEY_ID"), ...)`): those names are the code's own.
+        """
+        node = self.ctx.parent(target)
+        while isinstance(node, ast.Tuple | ast.List | ast.Starred):
+            node = self.ctx.parent(node)
+        if not isinstance(node, ast.For | ast.AsyncFor | ast.comprehension):
+            return False
+        if isinstance(node.iter, ast.Tuple | ast.List | ast.Set | ast.Dict):
+            return False
+        return any(
+            isinstance(name, ast.Name) and any(binding.kind == "param" for binding in self.ctx.lookup(name) or ())
+            for name in ast.walk(node.iter)
+        )
 
 
 def _platform_variable(key: ast.expr | None) -> bool:

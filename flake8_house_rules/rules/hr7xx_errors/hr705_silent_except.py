@@ -27,8 +27,10 @@ class SilentExcept(Rule):
     that must run only on success, `suppress` does not fit, and the empty handler is the plain way to write
     it). A `continue` counts only when the `try` is the last statement of its loop's body (there it is a
     `pass`); elsewhere it skips the rest of the loop for an invalid item, which is control flow. Not
-    reported either: an optional import, a `try` holding only imports whose handler catches `ImportError`
-    or `ModuleNotFoundError` (`try: import ujson as json`), the usual guard for an optional speed-up; and a
+    reported either: an optional import, a `try` holding only imports (and what adds their names to
+    `__all__`: fastapi-users' `__all__.append("SQLAlchemyUserDatabase")` after an optional backend's import)
+    whose handler catches `ImportError` or `ModuleNotFoundError` (`try: import ujson as json`), the usual
+    guard for an optional speed-up or plugin; and a
     handler whose `except` line waives another linter's code for the same check (`# noqa: S110`, `S112`,
     `SIM105`): the project has decided.
 
@@ -68,6 +70,9 @@ class SilentExcept(Rule):
         "try:\n    import ujson as json  # optional speed-up\nexcept ImportError:\n    pass",
         "try:\n    f()\nexcept Exception:  # noqa: BLE001, S110 # Safe catch-all for cleanup logic\n    pass",
         "try:\n    from rich import print\n    import rich.console\nexcept ModuleNotFoundError:\n    pass",
+        # fastapi-users: an optional database backend, re-exported when it is installed
+        '__all__ = ["BaseUserDatabase"]\n\ntry:\n    from fastapi_users_db_sqlalchemy import SQLAlchemyUserDatabase\n'
+        '    __all__.append("SQLAlchemyUserDatabase")\nexcept ImportError:\n    pass',
         "import logging\n\n\ndef read_optional(path: str) -> str | None:\n    try:\n        f = open(path)\n"
         "    except FileNotFoundError:\n        pass\n    except OSError:\n"
         "        logging.exception('cannot read %s', path)\n    else:\n        return f.read()\n    return None",
@@ -85,6 +90,7 @@ class SilentExcept(Rule):
         "try:\n    f()\nexcept ValueError:  # error: HR705\n    # the value may be missing\n    pass",
         "try:\n    f()\nexcept* OSError:  # error: HR705\n    pass",
         "try:\n    import ujson as json\n    json.configure()\nexcept ImportError:  # error: HR705\n    pass",
+        'try:\n    from plugin import Thing\n    names.append("Thing")\nexcept ImportError:  # error: HR705\n    pass',
         "try:\n    import ujson as json\nexcept Exception:  # error: HR705\n    pass",
         "from ipaddress import AddressValueError, IPv4Address\n\n\ndef valid(values: list[str]) -> list[IPv4Address]:\n"
         "    result = []\n    for value in values:\n        result.append(value)\n        try:\n"
@@ -114,10 +120,25 @@ class SilentExcept(Rule):
 
     def _optional_import(self, statement: ast.Try | ast.TryStar, handler: ast.ExceptHandler) -> bool:
         """Whether a `try` holds only imports and its handler catches only `ImportError`/`ModuleNotFoundError`."""
-        if not all(isinstance(item, ast.Import | ast.ImportFrom) for item in statement.body):
+        if not all(isinstance(item, ast.Import | ast.ImportFrom) or _exports(item) for item in statement.body):
             return False
         caught = caught_types(handler)
         return bool(caught) and all(exception_name(self.ctx, item) in IMPORT_ERRORS for item in caught)
+
+
+def _exports(statement: ast.stmt) -> bool:
+    """`__all__.append(...)`, `__all__.extend(...)`, `__all__ += [...]`: a module re-exporting what it imported."""
+    if isinstance(statement, ast.AugAssign):
+        return isinstance(statement.target, ast.Name) and statement.target.id == "__all__"
+    if not isinstance(statement, ast.Expr) or not isinstance(statement.value, ast.Call):
+        return False
+    func = statement.value.func
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr in {"append", "extend"}
+        and isinstance(func.value, ast.Name)
+        and func.value.id == "__all__"
+    )
 
 
 def _is_silent(statement: ast.stmt) -> bool:
