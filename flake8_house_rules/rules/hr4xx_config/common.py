@@ -19,7 +19,8 @@ SECRET_WORDS = frozenset({"password", "passwd", "secret", "token", "apikey", "cr
 #: Words that, before a final `key`, make it a secret (`api_key`, `private_key`, `secret_access_key`).
 KEY_QUALIFIERS = frozenset({"api", "private", "secret"})
 #: Words before the last that say the name is not a secret after all: a pagination cursor (`next_token`), a
-#: tokenizer's special token (`eos_token`), a count (`max_token`); a hash is one of `PROTECTED_WORDS`.
+#: tokenizer's or conversation's marker (`eos_token`, letta's `termination_token = "DONE!"`), a count
+#: (`max_token`); a hash is one of `PROTECTED_WORDS`.
 NOT_SECRET_QUALIFIERS = frozenset(
     {
         "next",
@@ -42,6 +43,10 @@ NOT_SECRET_QUALIFIERS = frozenset(
         "start",
         "end",
         "stop",
+        "termination",
+        "sentinel",
+        "delimiter",
+        "separator",
         "special",
         "max",
         "min",

@@ -35,8 +35,9 @@ class SecretNotSecretstr(ModelRule):
     `private_key`, `secret_access_key`). So `access_token`, `db_password`, `client_secret` and
     `openai_api_key` are secrets, and `tokenizer`, `max_tokens`, `token_count`, `password_min_length` and
     `secret_name` are not; nor are a pagination cursor (`next_token`, `page_token`), a tokenizer's special
-    tokens (`eos_token`, `pad_token`) or a protected copy of a secret: a name with the word `hashed`, `hash`,
-    `encrypted`, `masked`, `redacted`, `obfuscated`, `digest`, `fingerprint` or `salted` anywhere
+    tokens (`eos_token`, `pad_token`), a marker in a conversation or stream (`termination_token`,
+    `stop_token`, `sentinel_token`, `delimiter_token`) or a protected copy of a secret: a name with the word
+    `hashed`, `hash`, `encrypted`, `masked`, `redacted`, `obfuscated`, `digest`, `fingerprint` or `salted` anywhere
     (`hashed_password`, `hashed_api_key`, `encrypted_private_key`). A `...token` field of a model (not a
     settings class) that also has a pagination field (`offset`, `page`, `cursor`, `has_more`, `next_page`) is
     a page cursor (mlflow's `CompositeToken(backend_token, offset)`) and is not reported either. Reported at

@@ -98,6 +98,9 @@ class HardcodedSecret(Rule):
         "def login(password: str = '') -> None: ...\n\nprompt(token='<your-token>')\nsend(api_key='${API_KEY}')\n",
         # litellm: tokenizer special tokens and token counts are not secrets
         "tokenizer = Tokenizer(eos_token='</s>', bos_token='<s>')\nmax_tokens = '256'\n",
+        # letta: the word that ends a conversation between agents
+        "class Group:\n    def __init__(self, termination_token: str = 'DONE!') -> None:\n"
+        "        self.termination_token = termination_token\n",
         "label = dict(password='Your password')\n",
         # a protected copy of a secret is no secret
         "HASHED_API_KEY = '5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8'\n",

@@ -16,7 +16,10 @@ PREFIXES = ("get_", "create_", "delete_", "fetch_", "list_", "find_", "add_", "r
 CANONICAL = frozenset({"get_one", "get_list", "get_plist", "create_one", "create_batch", "delete_one", "delete_batch"})
 OVERRIDE = frozenset({"typing.override", "override"})
 #: The last word of a getter that computes a value about resources rather than reading one.
-DERIVED_WORDS = frozenset({"status", "count", "stats", "statistics", "summary", "total", "health"})
+DERIVED_WORDS = frozenset({"status", "count", "stats", "statistics", "summary", "total", "health", "usage", "lock"})
+#: Class name endings of a class that builds or runs things rather than keeping resources: a factory's
+#: `get_executor` builds an object, a tool executor's `fetch_webpage` is the tool's public name.
+NOT_STORE_CLASSES = ("Factory", "Executor")
 #: Bases that name no methods of their subclasses.
 NEUTRAL_BASES = frozenset(
     {"builtins.object", "abc.ABC", "typing.Generic", "typing.Protocol", "typing.NamedTuple", "builtins.Exception"}
@@ -50,8 +53,11 @@ class NoncanonicalMethodName(Rule):
     does, and to rename it otherwise.
 
     A getter whose last word names a value computed about resources rather than a resource
-    (`get_messaging_config_status`, `get_*_count`, `_stats`, `_summary`, `_total`, `_health`) is left alone:
-    `get_one` would read one resource, which it does not.
+    (`get_messaging_config_status`, `get_*_count`, `_stats`, `_summary`, `_total`, `_health`, `_usage`),
+    or an in-process lock (letta's `get_deployment_lock`), is left alone: `get_one` would read one
+    resource, which it does not. So are the methods of a class named `*Factory` or `*Executor` (letta's
+    `ToolExecutorFactory.get_executor` builds an executor, `BuiltinToolExecutor.fetch_webpage` is the
+    name of the tool it runs): such a class builds or runs things, it keeps no resources.
 
     A class whose non-canonical CRUD methods name more than one resource (`get_experiment_permission` and
     `get_registered_model_permission`, `list_users` and `list_roles`: the word after the verb differs) is
@@ -104,6 +110,14 @@ class NoncanonicalMethodName(Rule):
         Example("class UserRouter:\n    def get_user(self, uuid): ...", path="app/users/routes.py"),
         Example("async def get_user(db, uuid): ...", path="app/users/service.py"),
         Example("class _Cache:\n    def get_entry(self, key): ...", path="app/users/service.py"),
+        # letta: a factory, a tool executor, a run's token usage, an in-process lock
+        Example(
+            "class ToolExecutorFactory:\n    @classmethod\n    def get_executor(cls, kind): ...\n\n"
+            "class BuiltinToolExecutor:\n    async def fetch_webpage(self, url): ...\n\n"
+            "class RunManager:\n    async def get_run_usage(self, run_id): ...\n"
+            "    def get_deployment_lock(self, key): ...",
+            path="app/services/tool_service.py",
+        ),
         # a store of several resources: two `get_one`s would collide
         Example(
             "class PermissionStore:\n    def get_experiment_permission(self, eid, user): ...\n"
@@ -166,7 +180,11 @@ class NoncanonicalMethodName(Rule):
         if name.startswith(("get_", "fetch_")) and name.rpartition("_")[2] in DERIVED_WORDS:
             return  # `get_messaging_config_status`: a value computed, not a resource read
         cls = public_method_class(self.ctx, node)
-        if cls is None or not OVERRIDE.isdisjoint(decorator_names(self.ctx, node)):
+        if (
+            cls is None
+            or cls.name.endswith(NOT_STORE_CLASSES)
+            or not OVERRIDE.isdisjoint(decorator_names(self.ctx, node))
+        ):
             return
         if self._overrides_local_base(cls, name) or len(self._resources(cls)) > 1:
             return
