@@ -13,6 +13,8 @@ if TYPE_CHECKING:
 
 
 IN_PROCESS = frozenset({"ASGITransport", "WSGITransport", "MockTransport"})
+#: The client methods that send a request and take their own `timeout=`.
+REQUEST_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "stream"})
 
 
 class HttpClientWithoutTimeout(Rule):
@@ -21,7 +23,11 @@ class HttpClientWithoutTimeout(Rule):
     (`httpx.get(...)`, `httpx.post(...)`, ...) called without `timeout=`, or with `timeout=None`. A call
     that passes `**kwargs` may carry a timeout and is not reported, and neither is a client that talks to
     an application in the same process (`transport=httpx.ASGITransport(app=app)`, `WSGITransport`,
-    `MockTransport`, or the older `app=`): no network, nothing to wait for.
+    `MockTransport`, or the older `app=`): no network, nothing to wait for. Nor is a client opened by a
+    `with`/`async with` (`async with httpx.AsyncClient() as client:`) whose every use in the block is a
+    request that passes its own real `timeout=` (`await client.post(url, timeout=5.0)`, `client.stream(...,
+    timeout=120.0)`): the timeout is decided, per request. A client handed on, kept or used otherwise is
+    still reported.
 
     ## Why is this bad?
     An explicit timeout is a decision about how long a dependency may hold a request; `timeout=None`
@@ -55,11 +61,24 @@ class HttpClientWithoutTimeout(Rule):
         "        self._http = httpx.AsyncClient(**self._options)",
         "from typing import Annotated\nimport httpx\nfrom fastapi import Depends\n\n"
         "async def f(client: Annotated[httpx.AsyncClient, Depends(get_client)]) -> None: ...",
+        # letta: every request on the client sets its own timeout
+        "import httpx\n\nasync def notify(url: str) -> None:\n    async with httpx.AsyncClient() as client:\n"
+        "        r = await client.post(url, json={}, timeout=5.0)\n        r.raise_for_status()\n"
+        "        async with client.stream('GET', url, timeout=120.0) as response:\n            await response.aread()",
     )
     invalid = (
         "import httpx\n\nclient = httpx.AsyncClient(base_url='https://x')  # error: HR213",
         "import httpx\n\nclient = httpx.Client(timeout=None)  # error: HR213",
         "from httpx import post\n\npost('https://x', json={})  # error: HR213",
+        # one request without its own timeout, or the client handed on
+        "import httpx\n\nasync def f(url: str) -> None:\n"
+        "    async with httpx.AsyncClient() as client:  # error: HR213\n"
+        "        await client.post(url, timeout=5.0)\n        await client.get(url)",
+        "import httpx\n\nasync def f(url: str) -> None:\n"
+        "    async with httpx.AsyncClient() as client:  # error: HR213\n"
+        "        await client.post(url, timeout=5.0)\n        await poll(client)",
+        "import httpx\n\ndef f(url: str) -> None:\n    with httpx.Client() as client:  # error: HR213\n"
+        "        client.get(url, timeout=None)",
     )
 
     @classmethod
@@ -79,7 +98,37 @@ class HttpClientWithoutTimeout(Rule):
                 if isinstance(value, ast.Constant) and value.value is None:
                     self.report(node, "`timeout=None` waits forever: pass a real timeout")
                 return
-        self.report(node)
+        if not self._every_request_times_out(node):
+            self.report(node)
+
+    def _every_request_times_out(self, node: ast.Call) -> bool:
+        """Whether a client opened by `with ... as name:` is only used, in that block, for requests that
+        pass their own real `timeout=`.
+        """
+        item = self.ctx.parent(node)
+        if not isinstance(item, ast.withitem) or item.context_expr is not node:
+            return False
+        target = item.optional_vars
+        block = self.ctx.parent(item)
+        if not isinstance(target, ast.Name) or not isinstance(block, ast.With | ast.AsyncWith):
+            return False
+        start, end = (block.lineno, block.col_offset), (block.end_lineno or 0, block.end_col_offset or 0)
+        uses = 0
+        for name in self.ctx.nodes_of(ast.Name):
+            if name.id != target.id or name is target or not start <= (name.lineno, name.col_offset) <= end:
+                continue
+            method = self.ctx.parent(name)
+            call = self.ctx.parent(method)
+            if not (
+                isinstance(method, ast.Attribute)
+                and method.attr in REQUEST_METHODS
+                and isinstance(call, ast.Call)
+                and call.func is method
+                and _real_timeout(call)
+            ):
+                return False
+            uses += 1
+        return uses > 0
 
     def _in_process(self, node: ast.Call) -> bool:
         """A client that talks to an app in the same process (`transport=httpx.ASGITransport(app)`, `app=`)."""
@@ -92,3 +141,11 @@ class HttpClientWithoutTimeout(Rule):
                 if module in self.ctx.config.http_client_modules and cls in IN_PROCESS:
                     return True
         return False
+
+
+def _real_timeout(call: ast.Call) -> bool:
+    """Whether a request call passes `timeout=` with something other than `None`."""
+    return any(
+        keyword.arg == "timeout" and not (isinstance(keyword.value, ast.Constant) and keyword.value.value is None)
+        for keyword in call.keywords
+    )
