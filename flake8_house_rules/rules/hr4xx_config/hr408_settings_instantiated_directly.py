@@ -43,7 +43,10 @@ class SettingsInstantiatedDirectly(ModelRule):
     A process's entry point builds its settings once and passes them down, which is what the accessor is
     for: a call in a function named `main`, in a click or typer command (`@click.command()`,
     `@app.command()`), in a function the module's `if __name__ == "__main__":` calls, or in that block itself,
-    is left alone (fastapi's `scripts/`, litellm's collector and `proxy_cli`).
+    is left alone (fastapi's `scripts/`, litellm's collector and `proxy_cli`); so is a call in a function
+    the module starts a process with (`Process(target=child, ...)`, also through a wrapper:
+    `Process(target=wrapped_call(child, ...))`, as prefect's spawned flow runs build their settings after
+    updating `os.environ`).
 
     Narrower than it could be, for precision: a class from outside the project, or one whose bases are out
     of sight, is not known to be settings; any cached function counts as the accessor whatever its name,
@@ -82,6 +85,13 @@ class SettingsInstantiatedDirectly(ModelRule):
         "def main() -> None:\n    settings = Settings()\n\ndef run() -> None:\n    settings = Settings()\n\n"
         "@click.command()\ndef serve() -> None:\n    settings = Settings()\n\n"
         "if __name__ == '__main__':\n    run()\n    Settings()\n",
+        # prefect: a spawned process's target builds its settings once, after updating its environment
+        "import multiprocessing\nimport os\nfrom pydantic_settings import BaseSettings\n\n"
+        "class Settings(BaseSettings): ...\n\ndef _child(env: dict) -> None:\n    os.environ.update(env)\n"
+        "    run(Settings())\n\ndef start(flow, env: dict) -> None:\n    def run_with_env(env: dict) -> None:\n"
+        "        os.environ.update(env)\n        run(flow, Settings())\n\n"
+        "    spawn = multiprocessing.get_context('spawn')\n    spawn.Process(target=_child, args=(env,)).start()\n"
+        "    spawn.Process(target=wrapped_call(run_with_env, env=env)).start()\n",
         # ethyca-fides: a section of the settings built in the parent settings' validator
         "from pydantic import model_validator\nfrom pydantic_settings import BaseSettings\n\n"
         "class AWSSettings(BaseSettings):\n    region: str = ''\n\n"
@@ -116,6 +126,9 @@ class SettingsInstantiatedDirectly(ModelRule):
         "def get_settings() -> Settings:\n    return Settings()  # error: HR408\n",
         "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings): ...\n\n"
         "settings = Settings(_env_file='.env')  # error: HR408\n",
+        # a thread is no new process: it shares the process's settings
+        "import threading\nfrom pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings): ...\n\n"
+        "def worker() -> None:\n    run(Settings())  # error: HR408\n\nthreading.Thread(target=worker).start()\n",
     )
 
     @classmethod
@@ -179,7 +192,11 @@ class SettingsInstantiatedDirectly(ModelRule):
         function = self.ctx.enclosing_function(call)
         if function is None:
             return any(type(node) is ast.If and is_main_guard(node) for node in self.ctx.ancestors(call))
-        if isinstance(function, ast.Lambda) or self.ctx.enclosing_function(function) is not None:
+        if isinstance(function, ast.Lambda):
+            return False
+        if function.name in self._process_targets():
+            return True
+        if self.ctx.enclosing_function(function) is not None:
             return False
         if function.name == "main" or function.name in self._called_from_main_guard():
             return True
@@ -192,6 +209,29 @@ class SettingsInstantiatedDirectly(ModelRule):
             return False
         imported = self.ctx.import_names.values()
         return any(origin.partition(".")[0] in COMMAND_LIBRARIES for origins in imported for origin in origins)
+
+    def _process_targets(self) -> set[str]:
+        """The names of the functions the module starts processes with: `Process(target=f)`, or the names
+        handed to a call there (`Process(target=wrapped_call(f, env=env))`).
+        """
+        ctx = self.ctx
+
+        def build() -> set[str]:
+            found: set[str] = set()
+            for node in ctx.nodes_of(ast.Call):
+                func = node.func
+                spelled = func.attr if type(func) is ast.Attribute else getattr(func, "id", None)
+                if spelled != "Process":
+                    continue
+                for keyword in node.keywords:
+                    if keyword.arg != "target":
+                        continue
+                    value = keyword.value
+                    values = [value, *value.args] if type(value) is ast.Call else [value]
+                    found.update(item.id for item in values if type(item) is ast.Name)
+            return found
+
+        return ctx.derived("hr408.process_targets", build)
 
     def _called_from_main_guard(self) -> set[str]:
         """The names of the functions the module's main guard calls (`if __name__ == "__main__": main()`)."""
