@@ -60,6 +60,29 @@ def set_columns(value: ast.expr) -> list[str] | None:
     return [name for name in names if name is not None]
 
 
+def _no_op(value: ast.expr) -> bool:
+    """Whether a literal `set_` mapping sets every column to its own current value (`count=Bucket.count`).
+
+    `stmt.excluded.count` is the new row's value, not the current one: that is an update.
+    """
+    if isinstance(value, ast.Dict):
+        pairs = [(column_name(key), item) for key, item in zip(value.keys, value.values, strict=True)]
+    elif isinstance(value, ast.Call):
+        pairs = [(keyword.arg, keyword.value) for keyword in value.keywords]
+    else:
+        return False
+    return bool(pairs) and all(
+        isinstance(item, ast.Attribute) and item.attr == name and not _excluded(item.value) for name, item in pairs
+    )
+
+
+def _excluded(node: ast.expr) -> bool:
+    """`stmt.excluded` or `excluded`: the row proposed for insertion."""
+    return (isinstance(node, ast.Attribute) and node.attr == "excluded") or (
+        isinstance(node, ast.Name) and node.id == "excluded"
+    )
+
+
 class UpsertSetMissingUpdatedAt(Rule):
     """## What it does
     Checks for `on_conflict_do_update(set_=...)` whose `set_` is a literal mapping (`{...}` or
@@ -68,7 +91,9 @@ class UpsertSetMissingUpdatedAt(Rule):
     A mapping built elsewhere, spread from another (`**values`), or with a key held in a variable may hold
     the column and is not reported; so is a module that imports neither SQLAlchemy nor SQLModel, and a
     mapping that already sets a column to a timestamp call (`"updated": func.now()`, `modified_on=
-    datetime.now(UTC)`): that column is the row's update time under another name.
+    datetime.now(UTC)`): that column is the row's update time under another name. Nor is a mapping that
+    sets each column to itself (`set_=dict(count=Bucket.count)`, as prefect writes it so that `RETURNING`
+    gives the existing row): nothing changes, so there is no update time to record.
 
     ## Why is this bad?
     Python-side column defaults and `onupdate=` hooks do not run for the update half of an upsert: the
@@ -122,6 +147,10 @@ class UpsertSetMissingUpdatedAt(Rule):
         "def upsert(bucket, values: dict):\n    stmt = insert(bucket).values(**values)\n"
         "    return stmt.on_conflict_do_update(\n        index_elements=['key'],\n"
         "        set_={'count': stmt.excluded.count, 'updated': func.now()},\n    )",
+        # prefect: a no-op update, so that RETURNING gives the existing row
+        "from sqlalchemy.dialects.postgresql import insert\n\n"
+        "stmt = insert(Bucket).values(key=k, count=1).on_conflict_do_update(\n"
+        "    index_elements=[Bucket.key], set_=dict(count=Bucket.count)\n)",
         Example(
             "from sqlalchemy.dialects.postgresql import insert\n\n"
             "stmt = insert(T).on_conflict_do_update(index_elements=['id'], set_=dict(name='x', modified=now()))",
@@ -134,6 +163,9 @@ class UpsertSetMissingUpdatedAt(Rule):
         "    set_={'amount': stmt.excluded.amount},  # error: HR604\n)",
         "from sqlalchemy.dialects.postgresql import insert\n\n"
         "stmt = insert(T).on_conflict_do_update(index_elements=['id'], set_=dict(name='x'))  # error: HR604",
+        "from sqlalchemy.dialects.postgresql import insert\n\n"
+        "stmt = insert(T).on_conflict_do_update(\n"
+        "    index_elements=['id'], set_=dict(count=stmt.excluded.count)  # error: HR604\n)",
         "from sqlalchemy.dialects.postgresql import insert\n\n"
         "stmt = insert(T).on_conflict_do_update(index_elements=[T.id], set_={T.name: 'x'})  # error: HR604",
     )
@@ -151,7 +183,7 @@ class UpsertSetMissingUpdatedAt(Rule):
         if not isinstance(value, ast.expr):
             return
         columns = set_columns(value)
-        if columns is None:
+        if columns is None or _no_op(value):
             return
         missing = [column for column in self.ctx.config.upsert_columns if column not in columns]
         if missing:
