@@ -316,3 +316,32 @@ def test_a_demonstration_folder_above_the_project_says_nothing(tmp_path: Path) -
     command = [sys.executable, "-m", "flake8", "--select", "HR411", "demo/shop"]
     result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
     assert [line.split(": ")[0] for line in result.stdout.splitlines()] == ["demo/shop/app/db.py:1:12"]
+
+
+def test_a_never_returning_helper_imported_from_another_module_handles_the_error(tmp_path: Path) -> None:
+    """HR701: prefect's CLI calls `exit_with_error(...)` (`-> NoReturn`, in `prefect/cli/_utilities.py`)."""
+    write(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/util.py": (
+                '"""Helpers."""\n\nfrom typing import NoReturn\n\n\n'
+                'def die(message: str) -> NoReturn:\n    """Stop."""\n    raise SystemExit(message)\n\n\n'
+                'def warn(message: str) -> None:\n    """Say."""\n    print(message)  # noqa: HR003\n'
+            ),
+            "app/cli.py": (
+                '"""Commands."""\n\nfrom app.util import die, warn\n\n\n'
+                'def run(job) -> None:\n    """Run."""\n    try:\n        job()\n    except Exception as exc:\n'
+                "        die(str(exc))\n\n\n"
+                'def check(job) -> None:\n    """Check."""\n    try:\n        job()\n    except Exception as exc:\n'
+                "        warn(str(exc))\n"
+            ),
+        },
+    )
+    expected = ["app/cli.py:18 HR701"]
+    assert flake8(tmp_path, "--select", "HR701") == expected
+    assert house_rules(tmp_path, "--select", "HR701") == expected
+    source = (tmp_path / "app/cli.py").read_text()
+    assert flake8(tmp_path, "--select", "HR701", "--stdin-display-name", "app/cli.py", stdin=source) == [
+        "app/cli.py:18 HR701"
+    ]

@@ -783,6 +783,14 @@ class ModuleInProject:
             return found[2][1]
         return None
 
+    def never_returns(self, origin: str) -> bool:
+        """Whether an imported name is a project function annotated `-> NoReturn`/`-> Never`."""
+        dotted = self.absolute(origin)
+        if self.project is None or dotted is None:
+            return False
+        found = self.project.resolve(dotted)
+        return isinstance(found, tuple) and found[2][0] == "def" and found[2][2:] == ("n",)
+
     def built_by(self, origin: str) -> str | None:
         """What calling an imported name builds (`router` for a project `APIRouter` subclass, ...)."""
         dotted = self.absolute(origin)

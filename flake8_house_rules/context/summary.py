@@ -20,6 +20,8 @@ is in the on-disk cache (`marshal`) and shared between processes:
 - `("def", callee)`: a function; `callee` is what every `return` of its own body calls when they agree
   (`return structlog.get_logger(name)`), else `""` (also for an `async def`, a generator, and a function
   with a decorator other than `functools.cache`/`lru_cache`: a call of it does not give what it returns);
+  `("def", callee, "n")` for a function annotated `-> NoReturn` or `-> Never` (a call of it raises or
+  exits: HR701 counts a handler that calls one as handled);
 - `("alias", name)`: an assignment of another name (`Base = _Base`, `router = api_router`);
 - `("text", value)`: an assignment of a short string literal (`TOKEN = "/oauth/token"`, `ENV_VAR =
   "_APP_JOB_PARAMS"`), so that an importer can tell what a path or a key it imports holds;
@@ -146,6 +148,10 @@ def absolute(origin: str, module: str, *, package: bool) -> str | None:
     if not base:
         return rest or None
     return f"{base}.{rest}" if rest else base
+
+
+#: The annotations of a function that never returns.
+NO_RETURN = frozenset({"typing.NoReturn", "typing.Never", "typing_extensions.NoReturn", "typing_extensions.Never"})
 
 
 class _Builder:
@@ -294,7 +300,19 @@ class _Builder:
         callee = callees.pop() if len(callees) == 1 and returns else ""
         if isinstance(node, ast.AsyncFunctionDef) or not all(self._caches(d) for d in node.decorator_list):
             callee = ""  # a call gives a coroutine, or whatever a wrapping decorator makes of the function
-        self.bind(node.name, ("def", callee))
+        if self._never_returns(node):
+            self.bind(node.name, ("def", callee, "n"))
+        else:
+            self.bind(node.name, ("def", callee))
+
+    def _never_returns(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        """Whether a plain function is annotated `-> NoReturn` or `-> Never` (also as a string)."""
+        returns = node.returns
+        if returns is None or isinstance(node, ast.AsyncFunctionDef) or node.decorator_list:
+            return False
+        if isinstance(returns, ast.Constant) and isinstance(returns.value, str):
+            return returns.value.rpartition(".")[2] in {"NoReturn", "Never"}
+        return self.dotted(returns) in NO_RETURN
 
     def _caches(self, decorator: ast.expr) -> bool:
         """Whether a decorator only caches what the function returns (`functools.cache`, `lru_cache`)."""

@@ -81,8 +81,9 @@ class BroadExcept(Rule):
 
     - has a `raise` statement, in any form and under any condition (bare `raise`, `raise ... from err`,
       `raise NewError(...)`: HR702 checks the chaining), ends the program (`sys.exit(...)`, `os._exit`), or
-      calls a function of the module annotated `-> NoReturn` or `-> Never` (`fail_credentials("creds")`,
-      `self._fail(...)`), which raises in effect;
+      calls a function annotated `-> NoReturn` or `-> Never` (`fail_credentials("creds")`,
+      `self._fail(...)`), of the module or imported from another module of the project (prefect's
+      `exit_with_error(...)`, found through the project model's summaries), which raises in effect;
     - logs the traceback: `<logger>.exception(...)`, `logging.exception(...)` however it is imported
       (`from logging import exception`), a log call with `exc_info=...` (not `False`/`None`),
       loguru's `logger.opt(exception=...)`, or `traceback.print_exc()` / `format_exc()` /
@@ -277,9 +278,10 @@ class BroadExcept(Rule):
         return isinstance(holder, KEEPING_STATEMENTS) and holder.value is parent
 
     def _never_returns(self, call: ast.Call) -> bool:
-        """Whether a call calls a function of this module annotated `-> NoReturn`/`-> Never`.
+        """Whether a call calls a function annotated `-> NoReturn`/`-> Never`.
 
-        A plain name bound once to a `def`, or `self.name(...)` in a method of a class that defines `name`.
+        A plain name bound once to a `def`, `self.name(...)` in a method of a class that defines `name`, or
+        a name imported from another module of the project that defines it so (its summary says).
         """
         func = call.func
         definition: ast.AST | None = None
@@ -287,6 +289,8 @@ class BroadExcept(Rule):
             bindings = self.ctx.lookup(func)
             if bindings and len(bindings) == 1 and bindings[0].kind == "def":
                 definition = bindings[0].node
+            elif bindings and len(bindings) == 1 and bindings[0].kind == "import":
+                return self.ctx.in_project.never_returns(bindings[0].origin)
         elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in SELF_NAMES:
             cls = self.ctx.enclosing_class(call)
             if cls is not None:
