@@ -25,7 +25,9 @@ class SessionWithoutContextManager(Rule):
     - a session assigned to a name that the same function then enters (`session = factory()`, then
       `async with session:`), returns, or hands to `enter_async_context`/`closing`;
     - `return factory()`: the caller owns the session (a factory wrapper);
-    - `self.<attr> = factory()`: an object that owns a session for its whole life.
+    - `self.<attr> = factory()`, or a module global declared `global` in the function (`_lock_session =
+      factory()`, also through a local name first): an object or a module that owns a session for its
+      whole life and closes it elsewhere (letta holds a Postgres advisory lock in one so).
 
     A factory imported from another module of the project (`from app.db import SessionLocal`) is what that
     module binds it to (`SessionLocal = sessionmaker(...)` there), read from its summary; a name from outside
@@ -87,6 +89,11 @@ class SessionWithoutContextManager(Rule):
         "from app.db import SessionLocal\n\ndef get_db():\n    db = SessionLocal()\n    try:\n        yield db\n"
         "    finally:\n        db.close()",
         "from sqlalchemy.orm import Session\n\ndef typed(s: Session) -> Session:\n    return s",
+        # letta: a session kept by the module for the process's life (an advisory lock), closed elsewhere
+        "from sqlalchemy.ext.asyncio import async_sessionmaker\n\nfactory = async_sessionmaker(engine)\n"
+        "_lock_session = None\n\nasync def start() -> None:\n    global _lock_session\n    s = factory()\n"
+        "    await s.execute(q)\n    _lock_session = s\n\nasync def release() -> None:\n"
+        "    await _lock_session.close()",
     )
     invalid = (
         "from sqlalchemy.orm import sessionmaker\n\nSessionLocal = sessionmaker(bind=engine)\n\n"
@@ -94,6 +101,9 @@ class SessionWithoutContextManager(Rule):
         "    finally:\n        db.close()",
         "from sqlalchemy.ext.asyncio import AsyncSession\n\nasync def count(engine) -> int:\n"
         "    session = AsyncSession(engine)  # error: HR615\n    return await session.scalar(q)",
+        # a module-level name that is not declared `global` is a local of the function
+        "from sqlalchemy.ext.asyncio import async_sessionmaker\n\nfactory = async_sessionmaker(engine)\n"
+        "held = None\n\nasync def start() -> None:\n    held = factory()  # error: HR615\n    await held.execute(q)",
         "from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker\n\nclass Store:\n"
         "    def __init__(self, factory: 'async_sessionmaker[AsyncSession]') -> None:\n"
         "        self.factory = factory\n\n    async def rows(self):\n"
@@ -153,11 +163,17 @@ class SessionWithoutContextManager(Rule):
             if len(targets) != 1:
                 return False
             target = targets[0]
-            if isinstance(target, ast.Attribute):
+            if isinstance(target, ast.Attribute) or self._global(call, target):
                 return True
             if isinstance(target, ast.Name):
                 return self._name_managed(call, target.id)
         return False
+
+    def _global(self, node: ast.AST, target: ast.expr) -> bool:
+        """Whether an assignment target is a name the enclosing function declares `global`."""
+        function = self.ctx.enclosing_function(node)
+        scope = self.ctx.scope_of_node.get(function) if function is not None else None
+        return isinstance(target, ast.Name) and scope is not None and target.id in scope.globals
 
     def _name_managed(self, call: ast.Call, name: str) -> bool:
         """Whether the function that binds the session enters it, returns it, or hands it to a stack."""
@@ -176,6 +192,10 @@ class SessionWithoutContextManager(Rule):
                 return True
             if isinstance(parent, ast.Return) or _entered_by_call(parent, node):
                 return True
+            if isinstance(parent, ast.Assign) and parent.value is node and len(parent.targets) == 1:
+                target = parent.targets[0]
+                if isinstance(target, ast.Attribute) or self._global(node, target):
+                    return True  # kept by an object or the module, for its whole life
         return False
 
 
