@@ -22,6 +22,9 @@ COMMAND_LINE_FRAMEWORKS = frozenset({"argparse", "click", "typer", "cyclopts", "
 FRAMEWORK_WORDS = tuple(sorted(name.encode() for name in COMMAND_LINE_FRAMEWORKS))
 
 
+#: Terminal user interfaces: a module drawing on the terminal with one (letta's streaming CLI renderer with
+#: `rich.console.Console`) writes its output there; `rich.logging` and the like are no such thing.
+TERMINAL_UI_MODULES = ("rich.console", "rich.live", "rich.prompt", "prompt_toolkit", "questionary", "curses", "textual")
 #: Calls that make a module an interactive program: it asks its user, and prints its side of the dialogue.
 PROMPT_CALLS = ("input(", "getpass(")
 PROMPT_NAMES = frozenset({"builtins.input", "getpass.getpass"})
@@ -34,13 +37,14 @@ FILE_WAIVER_RE = re.compile(r"^[ \t]*#\s*(?:ruff|flake8)\s*[:=]\s*noqa\s*:[\s,A-
 def is_command_line_module(ctx: ModuleContext) -> bool:
     """Whether a module is a command line or a script, whose standard output is what it is for.
 
-    It sits where commands live, imports a command-line framework, has a module-level
+    It sits where commands live, imports a command-line framework or a terminal user interface, has a module-level
     `if __name__ == "__main__":` block (a script), or calls `input()` or `getpass()` (an interactive program).
     """
     if matches(ctx.path, COMMAND_LINE_PATHS):
         return True
     if any(
         origin.partition(".")[0] in COMMAND_LINE_FRAMEWORKS
+        or any(origin == module or origin.startswith(module + ".") for module in TERMINAL_UI_MODULES)
         for origins in ctx.import_names.values()
         for origin in origins
     ):
@@ -96,7 +100,9 @@ class PrintCall(Rule):
     command-line modules, whose standard output is what scripts and users read ("use the logger" is the
     wrong advice there): a module under a `cli/` or `commands/` folder, named `cli.py`, `*_cli.py` or
     `cli_*.py`, importing a command-line framework (`argparse`, `click`, `typer`, `cyclopts`, `fire`,
-    `docopt`, `rich_click`, `cleo`), with a module-level `if __name__ == "__main__":` block (a script, the
+    `docopt`, `rich_click`, `cleo`) or a terminal user interface (`rich.console`, `rich.live`,
+    `rich.prompt`, `prompt_toolkit`, `questionary`, `curses`, `textual`: letta's streaming renderer prints
+    beside its `rich` console), with a module-level `if __name__ == "__main__":` block (a script, the
     in-module twin of `__main__.py`), or calling `input()` or `getpass.getpass()` (an interactive program,
     which prints its side of the dialogue). Nor in migration scripts (the `migration` role, and Django
     migrations), whose output is the migration tool's console and whose code is frozen history, nor in
@@ -146,6 +152,9 @@ class PrintCall(Rule):
         "import logging\n\nlogger = logging.getLogger(__name__)\nlogger.info('done')",
         Example("print('usage: sync USERS')", path="scripts/sync.py"),
         Example("print('running')", path="app/__main__.py"),
+        # letta: a terminal renderer that draws with rich and streams tokens with print
+        "from rich.console import Console\n\nclass StreamingCLIInterface:\n"
+        "    def process_chunk(self, delta) -> None:\n        print(delta.content, end='', flush=True)\n",
         Example("print('running')", path="tools/cli.py", options={"hr-print-allowed": "*/cli.py"}),
         "from rich import print\n\nprint('[bold]done[/bold]')",
         "def print(*args: object) -> None:\n    pass\n\nprint('shadowed')",
@@ -171,6 +180,9 @@ class PrintCall(Rule):
     invalid = (
         "import logging\n\ndef sync(users: list[str]) -> None:\n    for user in users:\n"
         "        print(user)  # error: HR003",
+        # rich's log handler is no terminal interface
+        "import logging\nfrom rich.logging import RichHandler\n\nlogging.basicConfig(handlers=[RichHandler()])\n"
+        "print('started')  # error: HR003",
         "import sys\nimport structlog\n\ndef main() -> int:\n    print('bad input', file=sys.stderr)  # error: HR003\n"
         "    return 2",
         "import builtins\nfrom loguru import logger\n\nbuiltins.print('x')  # error: HR003",
