@@ -75,9 +75,10 @@ class ConstantNotUpperCase(Rule):
     Not constants here: dunders (`__all__`, `__version__`, `__author__`); values that are `True`, `False` or
     `None` (flags and placeholders that other modules or tests often set); f-strings and every computed
     value (`logger = structlog.get_logger()`, `router = APIRouter()`); type aliases (an alias such as
-    `UserId = int | str` is not a literal anyway); names a framework reads by their lower-case spelling
-    (Alembic's `revision`, `down_revision`, `branch_labels`, `depends_on`, Django's `default_app_config` and
-    `app_name`, `pytest_plugins`, PEP 249's `apilevel`, `threadsafety`, `paramstyle`); and every name in a
+    `UserId = int | str` is not a literal anyway, and a string that names a class, used in an annotation of
+    the module, is one too: letta's `MCPManagerType = "MCPServerManager"`, then `manager: MCPManagerType`);
+    names a framework reads by their lower-case spelling (Alembic's `revision`, `down_revision`,
+    `branch_labels`, `depends_on`, Django's `default_app_config` and `app_name`, `pytest_plugins`, PEP 249's `apilevel`, `threadsafety`, `paramstyle`); and every name in a
     tool's configuration file (Sphinx's `conf.py`, gunicorn's config), whose names the tool dictates.
     Names bound inside a module-level loop (again on every pass) or `with` block (a script's work while a
     resource is open) are not constants either; those under an `if` or `try` still are.
@@ -120,6 +121,8 @@ class ConstantNotUpperCase(Rule):
         'from typing import Literal\n\nllm_guard_mode: Literal["all", "key"] = "all"\nrequest_timeout: float = 6000',
         'apilevel = "2.0"\nparamstyle = "qmark"',
         "UserId = int | str",
+        # letta: a string type alias, to avoid a circular import
+        'ManagerType = "MCPServerManager"\n\ndef connect(manager: ManagerType) -> None: ...',
         "def f() -> None:\n    timeout = 30",
         "class Config:\n    timeout = 30",
         'revision = "a1b2c3"\ndown_revision = "z9y8x7"',
@@ -143,6 +146,7 @@ class ConstantNotUpperCase(Rule):
         "from typing import Final\n\ndefaultTimeout: Final = 2.5  # error: HR009",
         "import typing\n\nretries: typing.Final[int] = 3  # error: HR009",
         'supported = ("json", "yaml")  # error: HR009',
+        'default_name = "main"  # error: HR009\n\ndef connect(name: str = default_name) -> None: ...',
         "offset = -1  # error: HR009",
         "_default_page_size = 20  # error: HR009",
         'if sys.platform == "win32":\n    separator = "\\\\"  # error: HR009',
@@ -166,6 +170,7 @@ class ConstantNotUpperCase(Rule):
             return
         if self.ctx.is_test_module() and _only_literal_assignments(node):
             return  # a test's input data (`x1 = 1` ... read back as text), not code with constants
+        annotated: set[str] | None = None
         for name, bindings in self.ctx.module_scope.names.items():
             if len(bindings) != 1:
                 continue
@@ -186,7 +191,17 @@ class ConstantNotUpperCase(Rule):
                 continue
             if binding.scope is not self.ctx.module_scope or self._in_loop_or_with(statement):
                 continue
+            if isinstance(binding.value, ast.Constant) and isinstance(binding.value.value, str):
+                if annotated is None:
+                    annotated = self._names_in_annotations()
+                if name in annotated:
+                    continue  # `MCPManagerType = "MCPServerManager"`, then `manager: MCPManagerType`: an alias
             self.report(target, f"name the module-level constant in UPPER_SNAKE_CASE: `{upper_case(name)}`")
+
+    def _names_in_annotations(self) -> set[str]:
+        """The names the module uses in type positions (annotations), found when first needed."""
+        ctx = self.ctx
+        return {node.id for node in ctx.nodes_of(ast.Name) if ctx.in_type_position(node)}
 
     def _in_loop_or_with(self, statement: ast.AST) -> bool:
         """Whether a module-level statement is inside a loop (bound again each pass) or a `with` block."""
