@@ -72,14 +72,15 @@ class ConstantNotUpperCase(Rule):
     A name in UPPER_SNAKE_CASE but for the version letter of an acronym (`_TRUSTED_IPv6_NETWORKS`) is
     already spelled as a constant.
 
-    Not constants here: dunders (`__all__`, `__version__`, `__author__`); values that are `True`, `False` or
-    `None` (flags and placeholders that other modules or tests often set); f-strings and every computed
-    value (`logger = structlog.get_logger()`, `router = APIRouter()`); type aliases (an alias such as
-    `UserId = int | str` is not a literal anyway, and a string that names a class, used in an annotation of
-    the module, is one too: letta's `MCPManagerType = "MCPServerManager"`, then `manager: MCPManagerType`);
-    names a framework reads by their lower-case spelling (Alembic's `revision`, `down_revision`,
-    `branch_labels`, `depends_on`, Django's `default_app_config` and `app_name`, `pytest_plugins`, PEP 249's `apilevel`, `threadsafety`, `paramstyle`); and every name in a
-    tool's configuration file (Sphinx's `conf.py`, gunicorn's config), whose names the tool dictates.
+    Not constants here: dunders (`__all__`, `__version__`, `__author__`); values that are `True`, `False` or `None`
+    (flags and placeholders that other modules or tests often set); f-strings and every computed value (`logger =
+    structlog.get_logger()`, `router = APIRouter()`); type aliases (an alias such as `UserId = int | str` is not a
+    literal anyway, and a string that names a class, used in an annotation of the module, is one too: letta's
+    `MCPManagerType = "MCPServerManager"`, then `manager: MCPManagerType`); names a framework reads by their
+    lower-case spelling (Alembic's `revision`, `down_revision`, `branch_labels`, `depends_on`, Django's
+    `default_app_config` and `app_name`, `pytest_plugins`, PEP 249's `apilevel`, `threadsafety`, `paramstyle`); and
+    every name in a tool's configuration file (Sphinx's `conf.py`, gunicorn's config), whose names the tool
+    dictates.
     Names bound inside a module-level loop (again on every pass) or `with` block (a script's work while a
     resource is open) are not constants either; those under an `if` or `try` still are.
     Migration scripts (Django's, and the `migration` role: alembic's `versions/` folders, or a module importing
