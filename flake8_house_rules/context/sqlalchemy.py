@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Literal
 
 from flake8_house_rules.context.annotations import parse_annotation
 from flake8_house_rules.context.roles import SESSION_KINDS, target_roles
+from flake8_house_rules.context.root import nearest
 from flake8_house_rules.paths import matches, module_roles, normalise_path
 
 if TYPE_CHECKING:
@@ -485,16 +486,13 @@ class ImportTargets:
 @functools.lru_cache(maxsize=1024)
 def _package_root(folder: str, package: str, limit: int = 12) -> str | None:
     """The nearest folder at or above `folder` that holds `package` (a folder or a `.py` file), or `None`."""
-    for _ in range(limit):
-        if package and (
-            os.path.isdir(os.path.join(folder, package)) or os.path.isfile(os.path.join(folder, package + ".py"))
-        ):
-            return folder
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return None
-        folder = parent
-    return None
+    if not package:
+        return None
+    return nearest(
+        folder,
+        lambda here: os.path.isdir(os.path.join(here, package)) or os.path.isfile(os.path.join(here, package + ".py")),
+        limit,
+    )
 
 
 def layer_of(roles: frozenset[str]) -> Layer | None:

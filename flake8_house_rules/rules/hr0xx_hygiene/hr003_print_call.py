@@ -24,7 +24,16 @@ FRAMEWORK_WORDS = tuple(sorted(name.encode() for name in COMMAND_LINE_FRAMEWORKS
 
 #: Terminal user interfaces: a module drawing on the terminal with one (letta's streaming CLI renderer with
 #: `rich.console.Console`) writes its output there; `rich.logging` and the like are no such thing.
-TERMINAL_UI_MODULES = ("rich.console", "rich.live", "rich.prompt", "prompt_toolkit", "questionary", "curses", "textual")
+TERMINAL_UI_MODULES = (
+    "rich.console",
+    "rich.live",
+    "rich.prompt",
+    "prompt_toolkit",
+    "questionary",
+    "curses",
+    "textual",
+    "colorama",  # letta's `CLIInterface` colours what it prints
+)
 #: Calls that make a module an interactive program: it asks its user, and prints its side of the dialogue.
 PROMPT_CALLS = ("input(", "getpass(")
 PROMPT_NAMES = frozenset({"builtins.input", "getpass.getpass"})
@@ -101,8 +110,8 @@ class PrintCall(Rule):
     wrong advice there): a module under a `cli/` or `commands/` folder, named `cli.py`, `*_cli.py` or
     `cli_*.py`, importing a command-line framework (`argparse`, `click`, `typer`, `cyclopts`, `fire`,
     `docopt`, `rich_click`, `cleo`) or a terminal user interface (`rich.console`, `rich.live`,
-    `rich.prompt`, `prompt_toolkit`, `questionary`, `curses`, `textual`: letta's streaming renderer prints
-    beside its `rich` console), with a module-level `if __name__ == "__main__":` block (a script, the
+    `rich.prompt`, `prompt_toolkit`, `questionary`, `curses`, `textual`, `colorama`: letta's streaming
+    renderer prints beside its `rich` console), with a module-level `if __name__ == "__main__":` block (a script, the
     in-module twin of `__main__.py`), or calling `input()` or `getpass.getpass()` (an interactive program,
     which prints its side of the dialogue). Nor in migration scripts (the `migration` role, and Django
     migrations), whose output is the migration tool's console and whose code is frozen history, nor in

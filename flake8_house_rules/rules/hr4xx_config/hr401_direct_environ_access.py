@@ -51,8 +51,54 @@ PLATFORM_VARIABLES = frozenset(
         "CURL_CA_BUNDLE",
         "VIRTUAL_ENV",
         "CONDA_PREFIX",
+        # a CI service's facts about the build it runs (GitHub Actions' default variables, Azure's, GitLab's)
+        "CI",
+        "TF_BUILD",
+        "GITLAB_CI",
+        *(
+            f"GITHUB_{name}"
+            for name in [
+                "ACTION",
+                "ACTIONS",
+                "ACTOR",
+                "ACTOR_ID",
+                "API_URL",
+                "BASE_REF",
+                "ENV",
+                "EVENT_NAME",
+                "EVENT_PATH",
+                "GRAPHQL_URL",
+                "HEAD_REF",
+                "JOB",
+                "OUTPUT",
+                "PATH",
+                "REF",
+                "REF_NAME",
+                "REF_PROTECTED",
+                "REF_TYPE",
+                "REPOSITORY",
+                "REPOSITORY_ID",
+                "REPOSITORY_OWNER",
+                "RUN_ATTEMPT",
+                "RUN_ID",
+                "RUN_NUMBER",
+                "SERVER_URL",
+                "SHA",
+                "STEP_SUMMARY",
+                "TRIGGERING_ACTOR",
+                "WORKFLOW",
+                "WORKFLOW_REF",
+                "WORKFLOW_SHA",
+                "WORKSPACE",
+            ]
+        ),
+        *(f"RUNNER_{name}" for name in ("OS", "ARCH", "NAME", "TEMP", "TOOL_CACHE", "DEBUG")),
     }
 )
+#: Prefixes a CI service reserves for what it says about the build (the XDG base directories too): GitLab's
+#: `CI_COMMIT_SHA`, CircleCI's `CIRCLE_SHA1`, Buildkite's, Travis's, Bitbucket's. Not `GITHUB_`: an
+#: application's own `GITHUB_COPILOT_API_BASE` is its configuration (GitHub's own names are listed above).
+CI_PREFIXES = ("XDG_", "CI_", "CIRCLE_", "BUILDKITE_", "TRAVIS_", "BITBUCKET_")
 
 
 class DirectEnvironAccess(Rule):
@@ -79,8 +125,10 @@ class DirectEnvironAccess(Rule):
     - the operating system's own variables, named by a literal (`HOME`, `PATH`, `USERPROFILE`, `APPDATA`,
       `WINDIR`, `SYSTEMROOT`, `TMPDIR`, `XDG_*`, ...), and those where a tool or library keeps its files and
       reads them itself (`KUBECONFIG`, `PROMETHEUS_MULTIPROC_DIR`, `SSL_CERT_FILE`, `REQUESTS_CA_BUNDLE`,
-      `VIRTUAL_ENV`, ...): where the platform keeps things is not the application's configuration, no
-      settings class would declare them, and a copy in the settings could drift from what the library sees;
+      `VIRTUAL_ENV`, ...), and a CI service's facts about the build (`CI`, `CI_COMMIT_SHA`, `GITHUB_SHA`,
+      `BUILDKITE_*`, ...: prefect reads them to describe the version it runs): where the platform keeps
+      things, or what it says of itself, is not the application's configuration, no settings class would
+      declare them, and a copy in the settings could drift from what the library sees;
     - a read keyed by a parameter of its function (`def get_secret(secret_name): return
       os.getenv(secret_name)`), or by a loop variable over something read from a parameter (prefect's
       templates: `for name in find_placeholders(template): os.environ.get(name)`), unless that function
@@ -140,6 +188,7 @@ class DirectEnvironAccess(Rule):
         "import os\n\ndef ssh_exe() -> str | None:\n    windir = os.getenv('WINDIR')\n"
         "    return windir and windir + 'ssh.exe'\n\nHOME = os.environ['HOME']\n"
         "CACHE = os.environ.get('XDG_CACHE_HOME', '~/.cache')\n",
+        "import os\n\ndef version() -> str | None:\n    return os.getenv('CI_COMMIT_SHA') or os.getenv('GITHUB_SHA')\n",
         "import os\n\ndef run_with_env(key: str, value: str, run) -> None:\n"
         "    saved = os.environ.get(key)\n    os.environ[key] = value\n    run()\n"
         "    if saved is None:\n        del os.environ[key]\n    else:\n        os.environ[key] = saved\n",
@@ -175,6 +224,8 @@ class DirectEnvironAccess(Rule):
         # a read bound to a name that is stored under another key
         "import os\n\ndef env(other: str) -> dict[str, str]:\n    var = 'API_URL'\n"
         "    value = os.environ.get(var)  # error: HR401\n    return {other: value}\n",
+        # an application's own variable under a CI service's name
+        "import os\n\nBASE = os.getenv('GITHUB_COPILOT_API_BASE')  # error: HR401\n",
         # a loop over the application's own names, not over what a parameter gives
         "import os\n\ndef urls(template: str) -> list[str]:\n    found = []\n"
         "    for name, fallback in (('API_URL', template), ('AUTH_URL', template)):\n"
@@ -318,4 +369,4 @@ def _platform_variable(key: ast.expr | None) -> bool:
     """Whether a key is a literal naming one of the operating system's variables (`HOME`, `XDG_*`)."""
     if not isinstance(key, ast.Constant) or not isinstance(key.value, str):
         return False
-    return key.value.upper() in PLATFORM_VARIABLES or key.value.startswith("XDG_")
+    return key.value.upper() in PLATFORM_VARIABLES or key.value.startswith(CI_PREFIXES)

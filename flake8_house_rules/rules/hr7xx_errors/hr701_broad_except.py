@@ -42,7 +42,10 @@ TRACEBACK_CALLS = frozenset(
     }
 )
 #: Calls that end the program: the failure is not swallowed.
-EXIT_CALLS = frozenset({"sys.exit", "os._exit", "builtins.exit", "builtins.quit", "os.abort"})
+EXIT_CALLS = frozenset(
+    {"sys.exit", "os._exit", "builtins.exit", "builtins.quit", "os.abort"}
+    | {"pytest.fail", "pytest.skip", "pytest.xfail", "pytest.exit"}  # they raise pytest's own outcome
+)
 #: Method names of log calls (any logging library) and writes to a stream: the failure is reported.
 REPORT_METHODS = frozenset(
     {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log", "msg", "write"}
@@ -80,7 +83,8 @@ class BroadExcept(Rule):
     The handler is fine, and not reported, when its body (outside functions defined there):
 
     - has a `raise` statement, in any form and under any condition (bare `raise`, `raise ... from err`,
-      `raise NewError(...)`: HR702 checks the chaining), ends the program (`sys.exit(...)`, `os._exit`), or
+      `raise NewError(...)`: HR702 checks the chaining), ends the program (`sys.exit(...)`, `os._exit`) or
+      the test (`pytest.fail(...)`, `pytest.skip(...)`, which raise pytest's own outcome), or
       calls a function annotated `-> NoReturn` or `-> Never` (`fail_credentials("creds")`,
       `self._fail(...)`), of the module or imported from another module of the project (prefect's
       `exit_with_error(...)`, found through the project model's summaries), which raises in effect;
@@ -139,6 +143,8 @@ class BroadExcept(Rule):
         # the traceback recorded on a tracing span, or sent to Sentry
         "try:\n    f()\nexcept Exception as e:\n    log.error('failed: %s', e)\n    span.record_exception(e)",
         "import sentry_sdk\n\ntry:\n    f()\nexcept Exception as e:\n    sentry_sdk.capture_exception(e)",
+        "import pytest\n\ndef test_parse() -> None:\n    try:\n        parse()\n    except Exception as e:\n"
+        "        pytest.fail(f'parse failed: {e}')",
         "try:\n    f()\nexcept (KeyError, ValueError):\n    pass",
         "try:\n    f()\nexcept Exception:\n    cleanup()\n    raise",
         "try:\n    f()\nexcept Exception as e:\n    raise ServiceError('failed') from e",
