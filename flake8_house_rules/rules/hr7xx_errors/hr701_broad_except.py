@@ -254,9 +254,11 @@ class BroadExcept(Rule):
                 reports = True
             elif kind is ast.Return or kind is ast.Break:
                 stops = True
-        if not reports:
-            return False
-        return (not stops and self._guards_loop(handler)) or self._guards_cli(handler)
+        if reports and ((not stops and self._guards_loop(handler)) or self._guards_cli(handler)):
+            return True
+        return any(
+            type(node) is ast.Call and self._never_returns(node, imported=True) for node in handler_nodes(handler)
+        )
 
     def _hands_on(self, name: ast.Name) -> bool:
         """Whether the caught exception object is kept for later: stored, returned, queued or sent on.
@@ -283,11 +285,13 @@ class BroadExcept(Rule):
         holder = self.ctx.parent(parent)
         return isinstance(holder, KEEPING_STATEMENTS) and holder.value is parent
 
-    def _never_returns(self, call: ast.Call) -> bool:
+    def _never_returns(self, call: ast.Call, *, imported: bool = False) -> bool:
         """Whether a call calls a function annotated `-> NoReturn`/`-> Never`.
 
         A plain name bound once to a `def`, `self.name(...)` in a method of a class that defines `name`, or
-        a name imported from another module of the project that defines it so (its summary says).
+        a name imported from another module of the project that defines it so (its summary says; asked only
+        with `imported`, for a handler that would otherwise be reported, so that other modules are read
+        only when their answer matters).
         """
         func = call.func
         definition: ast.AST | None = None
@@ -295,7 +299,7 @@ class BroadExcept(Rule):
             bindings = self.ctx.lookup(func)
             if bindings and len(bindings) == 1 and bindings[0].kind == "def":
                 definition = bindings[0].node
-            elif bindings and len(bindings) == 1 and bindings[0].kind == "import":
+            elif bindings and len(bindings) == 1 and bindings[0].kind == "import" and imported:
                 return self.ctx.in_project.never_returns(bindings[0].origin)
         elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in SELF_NAMES:
             cls = self.ctx.enclosing_class(call)
