@@ -18,6 +18,9 @@ CACHES = frozenset({"functools.lru_cache", "functools.cache"})
 COMMAND_DECORATORS = frozenset({"command", "group"})
 COMMAND_LIBRARIES = frozenset({"click", "typer", "cyclopts", "asyncclick"})
 
+#: What a module's text must spell to define or re-export a settings class (`BaseSettings`, `AppSettings`).
+SETTINGS_WORDS = (b"ettings",)
+
 
 class SettingsInstantiatedDirectly(ModelRule):
     """## What it does
@@ -49,7 +52,10 @@ class SettingsInstantiatedDirectly(ModelRule):
     updating `os.environ`).
 
     Narrower than it could be, for precision: a class from outside the project, or one whose bases are out
-    of sight, is not known to be settings; any cached function counts as the accessor whatever its name,
+    of sight, is not known to be settings; a class imported from a module whose text never spells
+    `settings` (in any case: `BaseSettings`, `pydantic_settings`) is taken for none without reading that
+    module (only a settings class whose own module names its base otherwise, through another project
+    module, is missed so); any cached function counts as the accessor whatever its name,
     and test modules (which build settings with overrides on purpose) are not checked.
 
     ## Why is this bad?
@@ -174,8 +180,21 @@ class SettingsInstantiatedDirectly(ModelRule):
         if qualname is None or not qualname.rpartition(".")[2][:1].isupper():
             return False  # a function (`get_config()`), not a class: its module need not be read
         if qualname not in known:
-            known[qualname] = facts.is_imported_settings(func)
+            known[qualname] = not self._spells_no_settings(qualname) and facts.is_imported_settings(func)
         return known[qualname]
+
+    def _spells_no_settings(self, qualname: str) -> bool:
+        """Whether the module a class is imported from never spells `settings` (`BaseSettings`,
+        `pydantic_settings`, `from app.settings import ...`): it defines no settings class then, and is not
+        parsed to see (`Project.lacks_words`).
+        """
+        place = self.ctx.in_project
+        located = place.locate(qualname.rpartition(".")[0])
+        return (
+            located is not None
+            and place.project is not None
+            and place.project.lacks_words(located, SETTINGS_WORDS, defines=False)
+        )
 
     def _inside_settings_class(self, call: ast.Call, settings: set[ast.ClassDef]) -> bool:
         """Whether the call is part of building a settings class of the module (a validator, method, default)."""
