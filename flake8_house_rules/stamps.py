@@ -8,9 +8,8 @@ that keeps the size and puts the modification time back (`os.utime`) still moves
 no call can set. Two edits within the file system's time resolution (a second on some) could leave equal
 times on different content, so, as git guards its "racy" entries, a file last changed less than
 `SETTLED_NS` before its stamp is taken gets none: the caches then read and hash it, as they do for a file
-whose stamp changed. A stamp taken before the content it vouches for is read holds whatever happens in
-between (an edit then changes the file's stamp); one taken after holds when taken shortly after (an edit in
-between leaves the file too recently changed to be stamped).
+whose stamp changed. Both caches take the stamp before they read the content it vouches for: whatever
+happens in between, an edit then changes the file's stamp, and the next run reads it again.
 """
 
 from __future__ import annotations

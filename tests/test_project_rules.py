@@ -345,3 +345,23 @@ def test_a_never_returning_helper_imported_from_another_module_handles_the_error
     assert flake8(tmp_path, "--select", "HR701", "--stdin-display-name", "app/cli.py", stdin=source) == [
         "app/cli.py:18 HR701"
     ]
+
+
+def test_settings_re_exported_by_a_package_that_never_spells_settings(tmp_path: Path) -> None:
+    """HR408 reads past a package that re-exports a settings class (its own text spells no `settings`)."""
+    write(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/core/__init__.py": '"""Core."""\n\nfrom app.core.config import AppConfig\n\n__all__ = ["AppConfig"]\n',
+            "app/core/config.py": (
+                '"""Config."""\n\nfrom pydantic_settings import BaseSettings\n\n\n'
+                'class AppConfig(BaseSettings):\n    """The app\'s."""\n\n    debug: bool = False\n'
+            ),
+            "app/handlers.py": (
+                '"""Handlers."""\n\nfrom app.core import AppConfig\n\n\n'
+                'def handle() -> bool:\n    """Handle."""\n    return AppConfig().debug\n'
+            ),
+        },
+    )
+    assert flake8(tmp_path, "--select", "HR408") == ["app/handlers.py:8 HR408"]

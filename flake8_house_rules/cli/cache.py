@@ -86,12 +86,16 @@ class Cache:
         self.found = True
         return True
 
-    def get_stamped(self, key: str, stamp: Stamp | None, target: tuple[int, int]) -> FileResult | None:
-        """The stored result of a file whose stamp is the one stored with it (no need to read the file)."""
+    def get_stamped(self, key: str, stamp: Stamp | None, target: tuple[int, int]) -> tuple[bool, FileResult | None]:
+        """Whether a file's stamp is the one stored with it, and then its stored result.
+
+        A matching stamp says the content is unchanged (no need to read it); the result is `None` when a
+        module the file used changed since.
+        """
         entry = self.entries.get(key)
         if stamp is None or entry is None or entry[5] != stamp or entry[1] != target:
-            return None
-        return self._current(entry)
+            return False, None
+        return True, self._current(entry)
 
     def get(self, key: str, digest: bytes, target: tuple[int, int], stamp: Stamp | None = None) -> FileResult | None:
         """The stored result of a file, if its content and target version are unchanged (it takes `stamp`)."""

@@ -130,8 +130,8 @@ def _from_cache(
         target = targets[path] = by_folder[folder]
         try:
             stamp = stamps[path] = stamp_of(path)  # before the file is read: see `cli/cache.py`
-            found = cache.get_stamped(key, stamp, target)
-            if found is None and key in cache.entries:  # a file new to the cache is not read twice
+            unchanged, found = cache.get_stamped(key, stamp, target)
+            if not unchanged and key in cache.entries:  # a file new to the cache is not read twice
                 with open(path, "rb") as handle:
                     found = cache.get(key, content_digest(handle.read()), target, stamp)
         except OSError:

@@ -44,13 +44,14 @@ from flake8_house_rules.context.root import MAX_ROOT_CLIMB, project_root
 from flake8_house_rules.context.schemaless import schemaless_routers
 from flake8_house_rules.context.summary import ModuleSummary, absolute, summarise, unparsable
 from flake8_house_rules.context.summary_cache import FILE_MARK, FOLDER_MARK, store_for
-from flake8_house_rules.stamps import content_digest
+from flake8_house_rules.stamps import content_digest, stamp_of
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from flake8_house_rules.context import ModuleContext
     from flake8_house_rules.context.summary_cache import SummaryStore
+    from flake8_house_rules.stamps import Stamp
 
 #: A `def`, `async def`, `class` or decorator at the start of a line, not indented (`Project.lacks_words`).
 TOP_DEFINITION = re.compile(rb"^(?:@|(?:async[ \t\f]+)?(?:def|class)[ \t\f])", re.MULTILINE)
@@ -274,6 +275,7 @@ class Project:
         if path in self._summaries:
             return
         try:
+            stamp = stamp_of(path)  # before the file is read: it vouches for what is read (`stamps.py`)
             with open(path, "rb") as handle:
                 data = handle.read()
         except OSError:
@@ -289,7 +291,7 @@ class Project:
         self._summaries[path] = summary
         self._digests[path] = digest
         if self.store is not None:
-            self.store.put(path, digest, summary)
+            self.store.put(path, digest, summary, stamp)
 
     def offered(self, path: str) -> ModuleSummary | None:
         """The summary a module being linted gave from its own tree (`offer`), else `None`."""
@@ -317,9 +319,9 @@ class Project:
             if cached is not None:
                 found, digest = cached
         if found is None:
-            found, digest = self._build(located)
+            found, digest, stamp = self._build(located)
             if self.store is not None and digest:
-                self.store.put(path, digest, found)
+                self.store.put(path, digest, found, stamp)
         self._summaries[path] = found
         self._digests[path] = digest
         self.note(path, digest)
@@ -388,7 +390,7 @@ class Project:
         self._digests[path] = content_digest(data)
         return True
 
-    def _build(self, located: Located) -> tuple[ModuleSummary, bytes]:
+    def _build(self, located: Located) -> tuple[ModuleSummary, bytes, Stamp | None]:
         started = time.perf_counter()
         try:
             return self._read_and_summarise(located)
@@ -396,21 +398,26 @@ class Project:
             BUILD_STATS["modules"] += 1
             BUILD_STATS["seconds"] += time.perf_counter() - started
 
-    def _read_and_summarise(self, located: Located) -> tuple[ModuleSummary, bytes]:
+    def _read_and_summarise(self, located: Located) -> tuple[ModuleSummary, bytes, Stamp | None]:
+        """The module's summary, the digest of its content, and the file's stamp taken before that read.
+
+        Taken before, the stamp vouches for the content read whatever happens in between (`stamps.py`).
+        """
         assert located.path is not None
         try:
+            stamp = stamp_of(located.path)
             with open(located.path, "rb") as handle:
                 data = handle.read()
         except OSError:
-            return unparsable(located.module, package=located.package), b""
+            return unparsable(located.module, package=located.package), b"", None
         digest = content_digest(data)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 tree = ast.parse(data)
         except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
-            return unparsable(located.module, package=located.package), digest
-        return summarise(tree, located.module, package=located.package), digest
+            return unparsable(located.module, package=located.package), digest, stamp
+        return summarise(tree, located.module, package=located.package), digest, stamp
 
     # -- what a dotted name is ---------------------------------------------------------------------------
 

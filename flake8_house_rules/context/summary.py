@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING
 from flake8_house_rules.context.walk import canonical_module
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
 Entry = tuple[str, ...]
 
@@ -151,7 +151,21 @@ def absolute(origin: str, module: str, *, package: bool) -> str | None:
 
 
 #: The annotations of a function that never returns.
-NO_RETURN = frozenset({"typing.NoReturn", "typing.Never", "typing_extensions.NoReturn", "typing_extensions.Never"})
+NO_RETURN = frozenset({"typing.NoReturn", "typing.Never"})  # `typing_extensions` is `typing` (`canonical_module`)
+
+
+def never_returns(node: ast.AST, resolve: Callable[[ast.expr], str | None]) -> bool:
+    """Whether a `def` is annotated `-> NoReturn` or `-> Never` (also as a string): a call of it raises or exits.
+
+    `resolve` gives an annotation's dotted name (`typing.NoReturn`). An `async def` is not: a call of it
+    gives a coroutine. HR701 asks this of a function of the linted module; summaries record it for others.
+    """
+    if not isinstance(node, ast.FunctionDef) or node.returns is None:
+        return False
+    returns = node.returns
+    if isinstance(returns, ast.Constant) and isinstance(returns.value, str):
+        return returns.value.rpartition(".")[2] in {"NoReturn", "Never"}
+    return resolve(returns) in NO_RETURN
 
 
 class _Builder:
@@ -306,13 +320,7 @@ class _Builder:
             self.bind(node.name, ("def", callee))
 
     def _never_returns(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-        """Whether a plain function is annotated `-> NoReturn` or `-> Never` (also as a string)."""
-        returns = node.returns
-        if returns is None or isinstance(node, ast.AsyncFunctionDef) or node.decorator_list:
-            return False
-        if isinstance(returns, ast.Constant) and isinstance(returns.value, str):
-            return returns.value.rpartition(".")[2] in {"NoReturn", "Never"}
-        return self.dotted(returns) in NO_RETURN
+        return never_returns(node, self.dotted)
 
     def _caches(self, decorator: ast.expr) -> bool:
         """Whether a decorator only caches what the function returns (`functools.cache`, `lru_cache`)."""

@@ -160,14 +160,10 @@ class SummaryStore:
         self._digests[path] = digest
         return summary, digest
 
-    def put(self, path: str, digest: bytes, summary: ModuleSummary) -> None:
-        """Keep a module's summary under its stamp, taken now: just after its content was read and hashed."""
+    def put(self, path: str, digest: bytes, summary: ModuleSummary, stamp: Stamp | None) -> None:
+        """Keep a module's summary under the stamp its file had before the content it was built from was read."""
         self._digests[path] = digest
         if self.path is None:
-            return
-        try:
-            stamp = stamp_of(path)
-        except OSError:
             return
         self.entries[path] = (stamp, digest, summary.to_data())
         self._changed = True

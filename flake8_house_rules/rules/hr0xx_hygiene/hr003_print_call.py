@@ -32,7 +32,6 @@ TERMINAL_UI_MODULES = (
     "questionary",
     "curses",
     "textual",
-    "colorama",  # letta's `CLIInterface` colours what it prints
 )
 #: Calls that make a module an interactive program: it asks its user, and prints its side of the dialogue.
 PROMPT_CALLS = ("input(", "getpass(")
@@ -103,23 +102,23 @@ def calls_command_line_helpers(ctx: ModuleContext) -> bool:
 
 class PrintCall(Rule):
     """## What it does
-    Checks for calls of the builtin `print(...)` (a local function or import called `print` is not the
-    builtin) outside the modules matched by `hr-print-allowed` (by default `scripts/*`, `*/scripts/*` and
+    Checks for calls of the builtin `print(...)` (a local function or import called `print` is not the builtin)
+    outside the modules matched by `hr-print-allowed` (by default `scripts/*`, `*/scripts/*` and
     `*/__main__.py`, where output is the point). The rule does not run at all in those modules, nor in
-    command-line modules, whose standard output is what scripts and users read ("use the logger" is the
-    wrong advice there): a module under a `cli/` or `commands/` folder, named `cli.py`, `*_cli.py` or
-    `cli_*.py`, importing a command-line framework (`argparse`, `click`, `typer`, `cyclopts`, `fire`,
-    `docopt`, `rich_click`, `cleo`) or a terminal user interface (`rich.console`, `rich.live`,
-    `rich.prompt`, `prompt_toolkit`, `questionary`, `curses`, `textual`, `colorama`: letta's streaming
-    renderer prints beside its `rich` console), with a module-level `if __name__ == "__main__":` block (a script, the
-    in-module twin of `__main__.py`), or calling `input()` or `getpass.getpass()` (an interactive program,
-    which prints its side of the dialogue). Nor in migration scripts (the `migration` role, and Django
-    migrations), whose output is the migration tool's console and whose code is frozen history, nor in
-    test modules (`hr-test-modules`) and the helpers beside them, whose output pytest captures for the
-    test report. And a module that calls a function imported from a project module which imports a
-    command-line framework (`from app.common.utils import echo_green`, where `utils` imports `click`): it
-    writes a command's console output through the command line's own helpers, so its prints are that
-    output too (read from the project model; a helper of a library is not followed).
+    command-line modules, whose standard output is what scripts and users read ("use the logger" is the wrong
+    advice there): a module under a `cli/` or `commands/` folder, named `cli.py`, `*_cli.py` or `cli_*.py`,
+    importing a command-line framework (`argparse`, `click`, `typer`, `cyclopts`, `fire`, `docopt`,
+    `rich_click`, `cleo`) or a terminal user interface (`rich.console`, `rich.live`, `rich.prompt`,
+    `prompt_toolkit`, `questionary`, `curses`, `textual`: letta's streaming renderer prints beside its `rich`
+    console; not `colorama`, which colours log formatters as often), with a module-level `if __name__ ==
+    "__main__":` block (a script, the in-module twin of `__main__.py`), or calling `input()` or
+    `getpass.getpass()` (an interactive program, which prints its side of the dialogue). Nor in migration
+    scripts (the `migration` role, and Django migrations), whose output is the migration tool's console and
+    whose code is frozen history, nor in test modules (`hr-test-modules`) and the helpers beside them, whose
+    output pytest captures for the test report. And a module that calls a function imported from a project
+    module which imports a command-line framework (`from app.common.utils import echo_green`, where `utils`
+    imports `click`): it writes a command's console output through the command line's own helpers, so its prints
+    are that output too (read from the project model; a helper of a library is not followed).
 
     Two kinds of `print` are not output for a log, and are not reported:
     - a print with a `file=` argument other than `sys.stdout` or `sys.stderr`: that writes to a file or a

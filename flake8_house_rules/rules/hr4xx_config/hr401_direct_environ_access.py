@@ -224,6 +224,14 @@ class DirectEnvironAccess(Rule):
         # a read bound to a name that is stored under another key
         "import os\n\ndef env(other: str) -> dict[str, str]:\n    var = 'API_URL'\n"
         "    value = os.environ.get(var)  # error: HR401\n    return {other: value}\n",
+        # the class's own list of variables, or the module's filtered: no caller chooses them
+        "import os\n\nclass Checks:\n    REQUIRED = ('API_URL', 'AUTH_URL')\n\n    def missing(self) -> list[str]:\n"
+        "        return [name for name in self.REQUIRED if not os.environ.get(name)]  # error: HR401\n",
+        "import os\n\nNAMES = ('API_URL', 'AUTH_URL')\n\ndef found(verbose: bool) -> list[str]:\n"
+        "    return [os.environ.get(name, '') for name in sorted(NAMES, reverse=verbose)]  # error: HR401\n",
+        # a `cast` of something else written back is no restore of what was read
+        "import os\nfrom typing import cast\n\ndef swap() -> None:\n"
+        "    saved = os.environ.get('APP_A')  # error: HR401\n    os.environ['APP_A'] = cast(str, 'x')\n",
         # an application's own variable under a CI service's name
         "import os\n\nBASE = os.getenv('GITHUB_COPILOT_API_BASE')  # error: HR401\n",
         # a loop over the application's own names, not over what a parameter gives
@@ -357,12 +365,20 @@ class DirectEnvironAccess(Rule):
             node = self.ctx.parent(node)
         if not isinstance(node, ast.For | ast.AsyncFor | ast.comprehension):
             return False
-        if isinstance(node.iter, ast.Tuple | ast.List | ast.Set | ast.Dict):
+        source = node.iter
+        if isinstance(source, ast.Call):  # `placeholders(template)`, `mapping.items()`
+            func = source.func
+            source = source.args[0] if source.args else func.value if isinstance(func, ast.Attribute) else None
+        elif isinstance(source, ast.Attribute):  # `config.names`
+            source = source.value
+        return isinstance(source, ast.Name) and self._caller_given(source)
+
+    def _caller_given(self, name: ast.Name) -> bool:
+        """Whether a name is a parameter of a `def` that its callers give (not `self`/`cls`, not a lambda's)."""
+        bindings = self.ctx.lookup(name) or ()
+        if len(bindings) != 1 or bindings[0].kind != "param" or name.id in {"self", "cls"}:
             return False
-        return any(
-            isinstance(name, ast.Name) and any(binding.kind == "param" for binding in self.ctx.lookup(name) or ())
-            for name in ast.walk(node.iter)
-        )
+        return not isinstance(bindings[0].scope.node, ast.Lambda)
 
 
 def _platform_variable(key: ast.expr | None) -> bool:

@@ -29,19 +29,18 @@ class SecretNotSecretstr(ModelRule):
     type is the builtin `str`, also as `str | None`, `Optional[str]`, `Union[str, None]` or `Annotated[str,
     ...]`.
 
-    The name is matched on whole words of its snake_case (or camelCase) spelling, and, for precision, the
-    secret word must be the name's last word (what the name is): `password`, `passwd`, `secret`, `token`,
-    `apikey`, `credential(s)`, or a final `key` after `api`, `private` or `secret` (`api_key`,
-    `private_key`, `secret_access_key`). So `access_token`, `db_password`, `client_secret` and
-    `openai_api_key` are secrets, and `tokenizer`, `max_tokens`, `token_count`, `password_min_length` and
-    `secret_name` are not; nor are a pagination cursor (`next_token`, `page_token`), a tokenizer's special
-    tokens (`eos_token`, `pad_token`), a marker in a conversation or stream (`termination_token`,
-    `stop_token`, `sentinel_token`, `delimiter_token`) or a protected copy of a secret: a name with the word
-    `hashed`, `hash`, `encrypted`, `masked`, `redacted`, `obfuscated`, `digest`, `fingerprint` or `salted` anywhere
-    (`hashed_password`, `hashed_api_key`, `encrypted_private_key`). A `...token` field of a model (not a
-    settings class) that also has a pagination field (`offset`, `page`, `cursor`, `has_more`, `next_page`) is
-    a page cursor (mlflow's `CompositeToken(backend_token, offset)`) and is not reported either. Reported at
-    the field's line.
+    The name is matched on whole words of its snake_case (or camelCase) spelling, and, for precision, the secret
+    word must be the name's last word (what the name is): `password`, `passwd`, `secret`, `token`, `apikey`,
+    `credential(s)`, or a final `key` after `api`, `private` or `secret` (`api_key`, `private_key`,
+    `secret_access_key`). So `access_token`, `db_password`, `client_secret` and `openai_api_key` are secrets,
+    and `tokenizer`, `max_tokens`, `token_count`, `password_min_length` and `secret_name` are not; nor are a
+    pagination cursor (`next_token`, `page_token`), a tokenizer's special tokens (`eos_token`, `pad_token`), a
+    marker in a conversation or stream (`termination_token`, `stop_token`, `sentinel_token`, `delimiter_token`,
+    `separator_token`) or a protected copy of a secret: a name with the word `hashed`, `hash`, `encrypted`,
+    `masked`, `redacted`, `obfuscated`, `digest`, `fingerprint` or `salted` anywhere (`hashed_password`,
+    `hashed_api_key`, `encrypted_private_key`). A `...token` field of a model (not a settings class) that also
+    has a pagination field (`offset`, `page`, `cursor`, `has_more`, `next_page`) is a page cursor (mlflow's
+    `CompositeToken(backend_token, offset)`) and is not reported either. Reported at the field's line.
 
     Also left alone: the fields of a model whose name says it carries its values on rather than holding
     them: a response or a token payload (`TokenResponse`, `AccessToken`, a name ending `Token`, or with the

@@ -52,11 +52,11 @@ class SettingsInstantiatedDirectly(ModelRule):
     updating `os.environ`).
 
     Narrower than it could be, for precision: a class from outside the project, or one whose bases are out
-    of sight, is not known to be settings; a class imported from a module whose text never spells
-    `settings` (in any case: `BaseSettings`, `pydantic_settings`) is taken for none without reading that
-    module (only a settings class whose own module names its base otherwise, through another project
-    module, is missed so); any cached function counts as the accessor whatever its name,
-    and test modules (which build settings with overrides on purpose) are not checked.
+    of sight, is not known to be settings; a class imported from the module that defines it, whose text
+    never spells `settings` (in any case: `BaseSettings`, `pydantic_settings`), is taken for none without
+    reading that module (only a settings class whose own module names its base otherwise, through another
+    project module, is missed so; a re-export is followed); any cached function counts as the accessor
+    whatever its name, and test modules (which build settings with overrides on purpose) are not checked.
 
     ## Why is this bad?
     Every call reads and validates the environment again; two calls can disagree, and tests cannot swap the
@@ -184,17 +184,18 @@ class SettingsInstantiatedDirectly(ModelRule):
         return known[qualname]
 
     def _spells_no_settings(self, qualname: str) -> bool:
-        """Whether the module a class is imported from never spells `settings` (`BaseSettings`,
-        `pydantic_settings`, `from app.settings import ...`): it defines no settings class then, and is not
-        parsed to see (`Project.lacks_words`).
+        """Whether the module a class is imported from defines it (`class Name`) and never spells `settings`
+        (`BaseSettings`, `pydantic_settings`, `from app.settings import ...`): the class is no settings class
+        then, and the module is not parsed to see (`Project.lacks_words`). A module that only re-exports
+        the class (`app/core/__init__.py`) is parsed and followed.
         """
         place = self.ctx.in_project
-        located = place.locate(qualname.rpartition(".")[0])
-        return (
-            located is not None
-            and place.project is not None
-            and place.project.lacks_words(located, SETTINGS_WORDS, defines=False)
-        )
+        module, _, name = qualname.rpartition(".")
+        located = place.locate(module)
+        project = place.project
+        if located is None or project is None or not project.lacks_words(located, SETTINGS_WORDS, defines=False):
+            return False
+        return not project.lacks_words(located, (b"class " + name.encode(),), defines=False)
 
     def _inside_settings_class(self, call: ast.Call, settings: set[ast.ClassDef]) -> bool:
         """Whether the call is part of building a settings class of the module (a validator, method, default)."""
@@ -213,7 +214,7 @@ class SettingsInstantiatedDirectly(ModelRule):
             return any(type(node) is ast.If and is_main_guard(node) for node in self.ctx.ancestors(call))
         if isinstance(function, ast.Lambda):
             return False
-        if function.name in self._process_targets():
+        if function in self._process_targets():
             return True
         if self.ctx.enclosing_function(function) is not None:
             return False
@@ -229,14 +230,14 @@ class SettingsInstantiatedDirectly(ModelRule):
         imported = self.ctx.import_names.values()
         return any(origin.partition(".")[0] in COMMAND_LIBRARIES for origins in imported for origin in origins)
 
-    def _process_targets(self) -> set[str]:
-        """The names of the functions the module starts processes with: `Process(target=f)`, or the names
-        handed to a call there (`Process(target=wrapped_call(f, env=env))`).
+    def _process_targets(self) -> set[ast.AST]:
+        """The `def`s the module starts processes with: `Process(target=f)`, or the first argument of a call
+        there (`Process(target=wrapped_call(f, env=env))`), each the one function its name is bound to.
         """
         ctx = self.ctx
 
-        def build() -> set[str]:
-            found: set[str] = set()
+        def build() -> set[ast.AST]:
+            found: set[ast.AST] = set()
             for node in ctx.nodes_of(ast.Call):
                 func = node.func
                 spelled = func.attr if type(func) is ast.Attribute else getattr(func, "id", None)
@@ -246,8 +247,11 @@ class SettingsInstantiatedDirectly(ModelRule):
                     if keyword.arg != "target":
                         continue
                     value = keyword.value
-                    values = [value, *value.args] if type(value) is ast.Call else [value]
-                    found.update(item.id for item in values if type(item) is ast.Name)
+                    if type(value) is ast.Call:
+                        value = value.args[0] if value.args else value
+                    bindings = ctx.lookup(value) if type(value) is ast.Name else None
+                    if bindings and len(bindings) == 1 and bindings[0].kind == "def":
+                        found.add(bindings[0].node)
             return found
 
         return ctx.derived("hr408.process_targets", build)

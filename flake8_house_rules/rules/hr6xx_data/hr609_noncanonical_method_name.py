@@ -131,6 +131,12 @@ class NoncanonicalMethodName(Rule):
         ),
     )
     invalid = (
+        # a usage or lock word elsewhere in the name, a store named like an executor's owner
+        Example(
+            "class UserStore:\n    def get_user_lock_holder(self, uid): ...  # error: HR609\n\n"
+            "class ExecutorStore:\n    def get_executor_by_id(self, eid): ...  # error: HR609",
+            path="app/users/store.py",
+        ),
         Example(
             "class ProjectStore:\n    async def get_project_by_uuid(self, payload):  # error: HR609\n        ...\n"
             "    async def list_projects(self, payload):  # error: HR609\n        ...",

@@ -25,9 +25,10 @@ class SessionWithoutContextManager(Rule):
     - a session assigned to a name that the same function then enters (`session = factory()`, then
       `async with session:`), returns, or hands to `enter_async_context`/`closing`;
     - `return factory()`: the caller owns the session (a factory wrapper);
-    - `self.<attr> = factory()`, or a module global declared `global` in the function (`_lock_session =
-      factory()`, also through a local name first): an object or a module that owns a session for its
-      whole life and closes it elsewhere (letta holds a Postgres advisory lock in one so).
+    - a session stored on an object (`self.<attr> = factory()`, or any `<obj>.<attr> = session`) or in a
+      module global declared `global` in the function (`_lock_session = factory()`), directly or through
+      a local name first: an object or a module that owns a session for its whole life and closes it
+      elsewhere (letta holds a Postgres advisory lock in one so).
 
     A factory imported from another module of the project (`from app.db import SessionLocal`) is what that
     module binds it to (`SessionLocal = sessionmaker(...)` there), read from its summary; a name from outside

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from flake8_house_rules.context.summary import never_returns
 from flake8_house_rules.rule import Rule
 from flake8_house_rules.rules.hr0xx_hygiene.common import is_main_guard, waived
 from flake8_house_rules.rules.hr7xx_errors.common import (
@@ -44,7 +45,7 @@ TRACEBACK_CALLS = frozenset(
 #: Calls that end the program: the failure is not swallowed.
 EXIT_CALLS = frozenset(
     {"sys.exit", "os._exit", "builtins.exit", "builtins.quit", "os.abort"}
-    | {"pytest.fail", "pytest.skip", "pytest.xfail", "pytest.exit"}  # they raise pytest's own outcome
+    | {"pytest.fail", "pytest.exit"}  # they raise pytest's own outcome: the error fails the test
 )
 #: Method names of log calls (any logging library) and writes to a stream: the failure is reported.
 REPORT_METHODS = frozenset(
@@ -54,7 +55,6 @@ REPORT_CALLS = frozenset({"builtins.print", "warnings.warn"})
 #: The standard library's module-level log function that records the traceback (`from logging import exception`).
 TRACEBACK_LOG_CALLS = frozenset({"logging.exception"})
 #: Return annotations of a function that never returns: calling it raises (or exits) in effect.
-NO_RETURN = frozenset({"typing.NoReturn", "typing.Never"})
 #: Where a call's result is kept: a call that receives the exception there keeps it (`return Failed(exc=e)`).
 KEEPING_STATEMENTS = (ast.Assign, ast.AnnAssign, ast.Return, ast.Yield)
 #: Methods that hand an exception object on to be raised or inspected later, or record it with its traceback
@@ -84,7 +84,8 @@ class BroadExcept(Rule):
 
     - has a `raise` statement, in any form and under any condition (bare `raise`, `raise ... from err`,
       `raise NewError(...)`: HR702 checks the chaining), ends the program (`sys.exit(...)`, `os._exit`) or
-      the test (`pytest.fail(...)`, `pytest.skip(...)`, which raise pytest's own outcome), or
+      the test (`pytest.fail(...)`, `pytest.exit(...)`: the error fails the run; not `pytest.skip(...)`,
+      which would turn every bug into a skipped test), or
       calls a function annotated `-> NoReturn` or `-> Never` (`fail_credentials("creds")`,
       `self._fail(...)`), of the module or imported from another module of the project (prefect's
       `exit_with_error(...)`, found through the project model's summaries), which raises in effect;
@@ -197,6 +198,8 @@ class BroadExcept(Rule):
         "    except Exception:\n        exception('load failed')\n        return None",
     )
     invalid = (
+        "import pytest\n\ndef test_backend() -> None:\n    try:\n        connect()\n"
+        "    except Exception:  # error: HR701\n        pytest.skip('backend down')",
         "try:\n    f()\nexcept:  # error: HR701\n    value = None",
         "import json\n\ntry:\n    data = json.loads(body)\nexcept Exception:  # error: HR701\n    data = {}",
         "try:\n    f()\nexcept (ValueError, BaseException) as e:  # error: HR701\n    log.error(f'failed: {e}')",
@@ -310,12 +313,7 @@ class BroadExcept(Rule):
                     if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and item.name == func.attr
                 ]
                 definition = methods[0] if len(methods) == 1 else None
-        if not isinstance(definition, ast.FunctionDef | ast.AsyncFunctionDef) or definition.returns is None:
-            return False
-        returns = definition.returns
-        if isinstance(returns, ast.Constant) and isinstance(returns.value, str):
-            return returns.value.rpartition(".")[2] in {"NoReturn", "Never"}
-        return self.ctx.qualname(returns) in NO_RETURN
+        return definition is not None and never_returns(definition, self.ctx.qualname)
 
     def _call(self, node: ast.Call) -> str:
         """`handled` for a call that keeps the traceback or exits, `reports` for a report, else `other`."""

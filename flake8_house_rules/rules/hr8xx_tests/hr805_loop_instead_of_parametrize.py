@@ -39,7 +39,7 @@ class LoopInsteadOfParametrize(Rule):
     `assert metric_points(exporter)[0].count == 2` after two requests: the cases changed state through the
     app or client and are checked as one sequence), a field check whose loop variable is also the expected
     value (`assert defs[name]["title"] == name`), a loop whose variable is only ever the expected value of
-    an `==` whose other side does not use it (`for expected in ["v3", "v2"]: assert undo(block).value ==
+    an `==` or `is` whose other side does not use it (`for expected in ["v3", "v2"]: assert undo(block).value ==
     expected`: each step's result depends on the steps before, so the cases could not run apart), and
     `unittest.TestCase` methods (a class with bases), where `parametrize` does not apply and
     `self.subTest` is the tool. A loop variable in an assert's message names the failing case (the
