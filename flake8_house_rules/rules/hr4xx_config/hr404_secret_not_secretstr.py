@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 #: Fields that make a model a page of results: a `token` beside them is a pagination cursor.
 PAGINATION_FIELDS = frozenset({"offset", "page", "cursor", "has_more", "next_page"})
+#: Fields beside a `token` that make it a token of a language model's text (OpenAI's logprobs entries).
+TEXT_TOKEN_FIELDS = frozenset({"logprob", "logprobs", "top_logprobs"})
 #: Words of a model's name that say its values are passed on as they are (see the docs).
 PASSING_WORDS = frozenset(
     {"Response", "Summary", "Params", "Cache", "Cached", "Wire", "Stored", "Row", "Table", "Record", "File"}
@@ -40,7 +42,9 @@ class SecretNotSecretstr(ModelRule):
     `masked`, `redacted`, `obfuscated`, `digest`, `fingerprint` or `salted` anywhere (`hashed_password`,
     `hashed_api_key`, `encrypted_private_key`). A `...token` field of a model (not a settings class) that also
     has a pagination field (`offset`, `page`, `cursor`, `has_more`, `next_page`) is a page cursor (mlflow's
-    `CompositeToken(backend_token, offset)`) and is not reported either. Reported at the field's line.
+    `CompositeToken(backend_token, offset)`) and is not reported either; nor is one beside a `logprob`,
+    `logprobs` or `top_logprobs` field: a token of a language model's output (letta's `TopLogprob.token`).
+    Reported at the field's line.
 
     Also left alone: the fields of a model whose name says it carries its values on rather than holding
     them: a response or a token payload (`TokenResponse`, `AccessToken`, a name ending `Token`, or with the
@@ -116,8 +120,11 @@ class SecretNotSecretstr(ModelRule):
             "    class ModelC(BaseModel):\n        password: str\n",
             path="tests/test_filter_pydantic_sub_model.py",
         ),
+        # letta: an OpenAI logprobs entry holds one token of the model's text
+        "from pydantic import BaseModel\n\nclass TopLogprob(BaseModel):\n    token: str\n    logprob: float\n",
     )
     invalid = (
+        "from pydantic import BaseModel\n\nclass Login(BaseModel):\n    token: str  # error: HR404\n    expires_in: int\n",
         "from pydantic import BaseModel\n\nclass Credentials(BaseModel):\n    access_token: str  # error: HR404\n",
         "from typing import Annotated, Optional\nfrom pydantic import Field\n"
         "from pydantic_settings import BaseSettings\n\n"
@@ -140,7 +147,9 @@ class SecretNotSecretstr(ModelRule):
         model = self.model_of(node)
         if model is None or _passes_values_on(node.name):
             return
-        paginated = not model.settings and any(field.name in PAGINATION_FIELDS for field in model.fields)
+        paginated = not model.settings and any(
+            field.name in PAGINATION_FIELDS or field.name in TEXT_TOKEN_FIELDS for field in model.fields
+        )
         for field in model.fields:
             if not is_secret_name(field.name) or (paginated and name_words(field.name)[-1] == "token"):
                 continue
