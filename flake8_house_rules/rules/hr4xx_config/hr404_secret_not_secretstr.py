@@ -124,7 +124,7 @@ class SecretNotSecretstr(ModelRule):
         "from pydantic import BaseModel\n\nclass TopLogprob(BaseModel):\n    token: str\n    logprob: float\n",
     )
     invalid = (
-        "from pydantic import BaseModel\n\nclass Login(BaseModel):\n    token: str  # error: HR404\n    expires_in: int\n",
+        "from pydantic import BaseModel\n\nclass Login(BaseModel):\n    token: str  # error: HR404\n    expires: int\n",
         "from pydantic import BaseModel\n\nclass Credentials(BaseModel):\n    access_token: str  # error: HR404\n",
         "from typing import Annotated, Optional\nfrom pydantic import Field\n"
         "from pydantic_settings import BaseSettings\n\n"
