@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from flake8_house_rules.context.summary import never_returns
-from flake8_house_rules.rule import Rule
-from flake8_house_rules.rules.hr0xx_hygiene.common import is_main_guard, waived
+from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.rules.hr0xx_hygiene.common import is_generated_or_vendored, is_main_guard, waived
 from flake8_house_rules.rules.hr7xx_errors.common import (
     BROAD_EXCEPTIONS,
     caught_types,
     exception_name,
     handler_nodes,
 )
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context import ModuleContext
 
 LOOPS = (ast.For, ast.AsyncFor, ast.While)
 #: Other linters' codes for the same check (ruff's and flake8-blind-except's `BLE001`, bugbear's `B902`,
@@ -113,6 +117,9 @@ class BroadExcept(Rule):
     A handler that only logs the message (`logger.error(f"failed: {e}")`) outside those guards is reported:
     the traceback is lost and unexpected errors are hidden together with the expected ones.
 
+    Vendored modules (under a `_vendor/`, `_vendored/` or `vendor/` folder) and generated ones are not
+    checked: nobody edits them by hand.
+
     ## Why is this bad?
     A broad handler catches programming errors (`AttributeError`, `TypeError`, `KeyError` from a typo)
     together with the failure the code meant to handle, and hides them. Style guide 004's review checklist:
@@ -141,6 +148,8 @@ class BroadExcept(Rule):
     message = "catch the specific exceptions you expect instead of a broad `except`, or re-raise"
     source = "004 Code Review Checklist (specific exceptions); 001 Error Handling"
     valid = (
+        # a vendored copy of another project (prefect's `_vendor/croniter`) keeps upstream's code
+        Example("try:\n    f()\nexcept Exception:\n    value = None", path="app/_vendor/croniter/croniter.py"),
         # the traceback recorded on a tracing span, or sent to Sentry
         "try:\n    f()\nexcept Exception as e:\n    log.error('failed: %s', e)\n    span.record_exception(e)",
         "import sentry_sdk\n\ntry:\n    f()\nexcept Exception as e:\n    sentry_sdk.capture_exception(e)",
@@ -223,6 +232,11 @@ class BroadExcept(Rule):
         "def exception(message: str) -> None:\n    pass\n\n\ntry:\n    f()\n"
         "except Exception:  # error: HR701\n    exception('x')",
     )
+
+    @classmethod
+    def applies_to(cls, ctx: ModuleContext) -> bool:
+        """Vendored and generated modules are not checked: nobody edits them by hand."""
+        return not is_generated_or_vendored(ctx)
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         """Report a broad handler that does not re-raise, log the traceback, or guard a loop or a CLI."""

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from flake8_house_rules.context.surroundings import always_raises
 from flake8_house_rules.fixes import Fix, edits
-from flake8_house_rules.rule import FixExample, Rule
+from flake8_house_rules.rule import Example, FixExample, Rule
+from flake8_house_rules.rules.hr0xx_hygiene.common import is_generated_or_vendored
 from flake8_house_rules.rules.hr7xx_errors.common import BUILTIN_EXCEPTIONS, enclosing_handlers, exception_name
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context import ModuleContext
 
 #: Exceptions that steer control flow rather than report an error: no traceback shows their cause.
 #: Methods that hand back an exception stored earlier, with no argument (`asyncio.Future.result()`,
@@ -57,6 +62,9 @@ class RaiseWithoutFrom(Rule):
       the command-line exits of click and typer (`click.Abort`, `click.exceptions.Exit`, `typer.Exit`,
       `typer.Abort`), which end the command with a status and no traceback.
 
+    Vendored modules (under a `_vendor/`, `_vendored/` or `vendor/` folder) and generated ones are not
+    checked: nobody edits them by hand.
+
     ## Why is this bad?
     Without `from`, Python reports the new exception as raised "during handling of" the old one, as if the
     handler itself had crashed; with `from err` the traceback says the new error was caused by the old one,
@@ -87,6 +95,8 @@ class RaiseWithoutFrom(Rule):
     fix = "safe"
     source = "000 Error Handling; 002 Error Handling (service layer)"
     valid = (
+        # a vendored copy of another project (prefect's `_vendor/croniter`) keeps upstream's code
+        Example("try:\n    f()\nexcept KeyError:\n    raise ValueError('x')", path="app/_vendor/croniter/croniter.py"),
         "try:\n    f()\nexcept KeyError as err:\n    raise LookupFailed('x') from err",
         "try:\n    f()\nexcept KeyError:\n    raise AttributeError(name) from None",
         "try:\n    f()\nexcept KeyError:\n    cleanup()\n    raise",
@@ -126,6 +136,11 @@ class RaiseWithoutFrom(Rule):
         "try:\n    f()\nexcept KeyError as err:\n    raise make_error(str(err))  # error: HR702",
         "try:\n    f()\nexcept KeyError as err:\n    raise LookupFailed(err)  # error: HR702",
     )
+
+    @classmethod
+    def applies_to(cls, ctx: ModuleContext) -> bool:
+        """Vendored and generated modules are not checked: nobody edits them by hand."""
+        return not is_generated_or_vendored(ctx)
 
     def visit_Raise(self, node: ast.Raise) -> None:
         """Report a new exception raised in an `except` handler without `from`."""

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
-from flake8_house_rules.rule import Rule
-from flake8_house_rules.rules.hr0xx_hygiene.common import waived
+from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.rules.hr0xx_hygiene.common import is_generated_or_vendored, waived
 from flake8_house_rules.rules.hr7xx_errors.common import caught_types, exception_name
+
+if TYPE_CHECKING:
+    from flake8_house_rules.context import ModuleContext
 
 LOOPS = (ast.For, ast.AsyncFor, ast.While)
 #: Other linters' codes for the same check: bandit's and ruff's `S110`/`S112` (try-except-pass/-continue),
@@ -34,6 +38,9 @@ class SilentExcept(Rule):
     handler whose `except` line waives another linter's code for the same check (`# noqa: S110`, `S112`,
     `SIM105`): the project has decided.
 
+    Vendored modules (under a `_vendor/`, `_vendored/` or `vendor/` folder) and generated ones are not
+    checked: nobody edits them by hand.
+
     ## Why is this bad?
     The exception vanishes without a trace: nobody learns that the code failed, or why. Style guide 004's
     review checklist asks for "Error handling with specific exceptions"; 002 (Error Handling) has services
@@ -60,6 +67,8 @@ class SilentExcept(Rule):
     message = "do not swallow the exception silently: handle or log it, or use `contextlib.suppress(...)`"
     source = "004 Code Review Checklist (specific exceptions); 002 Error Handling"
     valid = (
+        # a vendored copy of another project (prefect's `_vendor/croniter`) keeps upstream's code
+        Example("try:\n    f()\nexcept KeyError:\n    pass", path="app/_vendor/croniter/croniter.py"),
         "import contextlib\n\nwith contextlib.suppress(FileNotFoundError):\n    os.remove(path)",
         "try:\n    value = int(text)\nexcept ValueError:\n    value = 0",
         "try:\n    f()\nexcept KeyError:\n    log.debug('missing key')\n    pass",
@@ -97,6 +106,11 @@ class SilentExcept(Rule):
         "            check(value)\n        except AddressValueError:  # error: HR705\n            continue\n"
         "    return result",
     )
+
+    @classmethod
+    def applies_to(cls, ctx: ModuleContext) -> bool:
+        """Vendored and generated modules are not checked: nobody edits them by hand."""
+        return not is_generated_or_vendored(ctx)
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         """Report a handler whose body only passes, is `...`, or continues, where `suppress` would fit."""
