@@ -43,6 +43,27 @@ def is_nested_configuration(ctx: ModuleContext, node: ast.ClassDef) -> bool:
     return all(isinstance(statement, CONFIGURATION_STATEMENTS) for statement in node.body)
 
 
+def _stands_in_for_import(ctx: ModuleContext, node: ast.AST) -> bool:
+    """Whether a `class`/`def` is the fallback, in an `except ImportError:` (or `ModuleNotFoundError`), for
+    a name the `try` imports: `try: from lib import Base` / `except ImportError: class Base: ...`.
+    """
+    handler = ctx.parent(node)
+    statement = ctx.parent(handler) if isinstance(handler, ast.ExceptHandler) else None
+    if not isinstance(statement, ast.Try | ast.TryStar):
+        return False
+    caught = handler.type
+    spelled = caught.id if isinstance(caught, ast.Name) else getattr(caught, "attr", None)
+    if spelled not in {"ImportError", "ModuleNotFoundError"}:
+        return False
+    name = getattr(node, "name", None)
+    return any(
+        (alias.asname or alias.name.partition(".")[0]) == name
+        for item in statement.body
+        if isinstance(item, ast.Import | ast.ImportFrom)
+        for alias in item.names
+    )
+
+
 class MissingDocstring(Rule):
     """## What it does
     Checks for public modules, classes, functions and methods without a docstring. A module is reported on
@@ -53,7 +74,10 @@ class MissingDocstring(Rule):
     `_compat.py` or `_internal/`; `__init__.py` and `__main__.py` are public, as pydocstyle and ruff's D100 count
     them); and when the module declares `__all__` as a
     literal list, a top-level name is public only if `__all__` lists it. Exempt, because the documentation
-    lives elsewhere: dunder methods (`__init__`, `__eq__`), `@overload` signatures and `@override` methods
+    lives elsewhere: a fallback defined in the `except ImportError:` of a `try` that imports the same name
+    (prefect's build hook: `try: from hatchling... import BuildHookInterface` / `except ModuleNotFoundError:
+    class BuildHookInterface: ...`), which the imported one's docs describe; dunder methods (`__init__`,
+    `__eq__`), `@overload` signatures and `@override` methods
     (from `typing` or `typing_extensions`), and a property's `@x.setter` and `@x.deleter`. A module without
     any statement (an empty `__init__.py`) has nothing to document. Test modules (`hr-test-modules`) are
     not checked, and neither are tests elsewhere (a function named `test_*`, a class named `Test*`, as pytest
@@ -100,6 +124,9 @@ class MissingDocstring(Rule):
     source = "000 Docstrings; 001 Docstrings; 002 Code Style"
     options = ("hr-test-modules",)
     valid = (
+        # prefect's build hook: a stand-in for a class the `try` imports, when the library is missing
+        '"""Build."""\n\ntry:\n    from hatchling.builders.hooks.plugin.interface import BuildHookInterface\n'
+        "except ModuleNotFoundError:\n\n    class BuildHookInterface:  # type: ignore[no-redef]\n        root: str\n",
         '"""Users."""\n\n\ndef find(key: str) -> int:\n    """Find a user id."""\n    return 1',
         '"""Users."""\n\n\ndef _helper() -> None:\n    pass',
         '"""Users."""\n\n\nclass _Private:\n    def method(self) -> None:\n        pass',
@@ -144,6 +171,9 @@ class MissingDocstring(Rule):
         "        return str(o)",
     )
     invalid = (
+        # a class under `except ImportError:` that stands in for nothing the `try` imports
+        '"""Compat."""\n\ntry:\n    import ujson as json\nexcept ImportError:\n    import json\n\n'
+        "    class Encoder(json.JSONEncoder):  # error: HR001\n        pass\n",
         "def find(key: str) -> int:  # error: HR001, HR001\n    return 1",
         '"""Users."""\n\n\nclass User:  # error: HR001\n    async def save(self) -> None:  # error: HR001\n'
         "        pass",
@@ -179,13 +209,19 @@ class MissingDocstring(Rule):
         for cls in ctx.nodes_of(ast.ClassDef):
             if has_docstring(cls) or is_test_name(cls.name) or is_nested_configuration(ctx, cls):
                 continue
+            if _stands_in_for_import(ctx, cls):
+                continue
             if is_public(ctx, cls):
                 self.report(cls, f"add a docstring to the public class `{cls.name}`")
         for function in functions(ctx):
             name = function.name
             if name[0] == "_" or has_docstring(function) or is_test_name(name):
                 continue
-            if not is_public(ctx, function) or documented_elsewhere(ctx, function):
+            if (
+                not is_public(ctx, function)
+                or documented_elsewhere(ctx, function)
+                or _stands_in_for_import(ctx, function)
+            ):
                 continue
             cls = enclosing_class(ctx, function)
             if cls is not None and cls.bases and ctx.fact(Overrides).base_defining(cls, name) is not None:
