@@ -365,3 +365,28 @@ def test_settings_re_exported_by_a_package_that_never_spells_settings(tmp_path: 
         },
     )
     assert flake8(tmp_path, "--select", "HR408") == ["app/handlers.py:8 HR408"]
+
+
+def test_a_described_annotated_alias_imported_from_another_module(tmp_path: Path) -> None:
+    """HR403: prefect's `labels: KeyValueLabelsField = Field(default_factory=dict)`, the alias described in
+    `prefect/types`; an alias without a description still leaves the field undescribed.
+    """
+    write(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/types.py": (
+                '"""Types."""\n\nfrom typing import Annotated\n\nfrom pydantic import Field\n\n'
+                'Labels = Annotated[dict, Field(default_factory=dict, description="Key-value labels.")]\n'
+                "Name = Annotated[str, Field(min_length=1)]\n"
+            ),
+            "app/models.py": (
+                '"""Models."""\n\nfrom pydantic import BaseModel, Field\n\nfrom app.types import Labels, Name\n\n\n'
+                'class Flow(BaseModel):\n    """A flow."""\n\n    labels: Labels = Field(default_factory=dict)\n'
+                "    tags: Labels | None = None\n    name: Name\n"
+            ),
+        },
+    )
+    expected = ["app/models.py:13 HR403"]
+    assert flake8(tmp_path, "--select", "HR403") == expected
+    assert house_rules(tmp_path, "--select", "HR403") == expected

@@ -790,6 +790,14 @@ class ModuleInProject:
             return found[2][1]
         return None
 
+    def describes_field(self, origin: str) -> bool:
+        """Whether an imported name is a project type alias whose `Annotated` metadata describes its field."""
+        dotted = self.absolute(origin)
+        if self.project is None or dotted is None:
+            return False
+        found = self.project.resolve(dotted)
+        return isinstance(found, tuple) and found[2][0] == "described"
+
     def never_returns(self, origin: str) -> bool:
         """Whether an imported name is a project function annotated `-> NoReturn`/`-> Never`."""
         dotted = self.absolute(origin)

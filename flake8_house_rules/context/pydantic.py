@@ -330,8 +330,23 @@ class PydanticModels:
                 uncertain |= verdict is None
             elif not isinstance(item, ast.Constant) and not self._is_constraint(item):
                 uncertain = True  # `Annotated[str, NAME_FIELD]`: a FieldInfo bound elsewhere
+        if not has_description:
+            has_description = self._imported_description(node.annotation)
         described = True if has_description else (None if uncertain else False)
         return ModelField(node, name, node.annotation, default, calls, described, _is_string_statement(following))
+
+    def _imported_description(self, annotation: ast.expr) -> bool:
+        """Whether the annotation is a type alias imported from the project that describes its field.
+
+        `from app.types import Labels` (also `Labels | None`), where `app/types.py` binds `Labels =
+        Annotated[dict, Field(description="...")]`, read from that module's summary.
+        """
+        ctx = self.ctx
+        target = unwrap_optional(ctx, annotation)
+        if not isinstance(target, ast.Name) or target.id not in ctx.import_names:
+            return False
+        qualname = ctx.qualname(target)
+        return qualname is not None and ctx.in_project.describes_field(qualname)
 
     def _is_constraint(self, item: ast.expr) -> bool:
         name = self.ctx.qualname(item)

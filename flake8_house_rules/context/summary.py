@@ -23,6 +23,8 @@ is in the on-disk cache (`marshal`) and shared between processes:
   `("def", callee, "n")` for a function annotated `-> NoReturn` or `-> Never` (a call of it raises or
   exits: HR701 counts a handler that calls one as handled);
 - `("alias", name)`: an assignment of another name (`Base = _Base`, `router = api_router`);
+- `("described",)`: a type alias whose `Annotated` metadata describes its field (`Labels = Annotated[dict,
+  Field(description="...")]`), so that a model importing it has a described field (HR403);
 - `("text", value)`: an assignment of a short string literal (`TOKEN = "/oauth/token"`, `ENV_VAR =
   "_APP_JOB_PARAMS"`), so that an importer can tell what a path or a key it imports holds;
 - `("other",)`: bound some other way, or several ways (unknown).
@@ -347,6 +349,21 @@ class _Builder:
                 return False  # `**options` may pass any `class_`
         return len(call.args) < 2  # `sessionmaker(bind, class_, ...)`: the class is the second argument
 
+    def _described_annotation(self, value: ast.Subscript) -> bool:
+        """`Annotated[T, ..., Field(..., description="...")]`: a type alias that describes its field."""
+        inner = value.slice
+        if self.dotted(value.value) != "typing.Annotated" or not isinstance(inner, ast.Tuple):
+            return False
+        return any(
+            isinstance(item, ast.Call)
+            and any(
+                keyword.arg == "description"
+                and not (isinstance(keyword.value, ast.Constant) and keyword.value.value in {None, ""})
+                for keyword in item.keywords
+            )
+            for item in inner.elts[1:]
+        )
+
     def on_assign(self, statement: ast.Assign | ast.AnnAssign) -> None:
         targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
         value = statement.value
@@ -364,6 +381,8 @@ class _Builder:
                 entry = ("alias", found)
         elif isinstance(value, ast.Constant) and type(value.value) is str and len(value.value) <= MAX_TEXT:
             entry = ("text", value.value)  # `TOKEN = "/oauth/token"`: what an importer's path or key holds
+        elif isinstance(value, ast.Subscript) and self._described_annotation(value):
+            entry = ("described",)  # `Labels = Annotated[dict, Field(description=...)]`: HR403 across modules
         elif value is None:
             return  # a bare annotation binds nothing
         for target in targets:

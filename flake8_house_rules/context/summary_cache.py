@@ -39,9 +39,9 @@ if TYPE_CHECKING:
 ENVIRONMENT = "HOUSE_RULES_SUMMARY_CACHE"
 _STORES: dict[str | None, SummaryStore] = {}
 FOLDER = ".house_rules_cache"
-FORMAT = 6  # 2: an async def, a generator or a wrapped function returns no known kind; 3: `class_=` factories;
+FORMAT = 7  # 2: an async def, a generator or a wrapped function returns no known kind; 3: `class_=` factories;
 #            4: short string constants (`("text", value)`); 5: stamps (`stamps.py`) for size and time;
-#            6: `("def", callee, "n")` for a function that never returns
+#            6: `("def", callee, "n")` for a function that never returns; 7: `("described",)` aliases
 OFF = frozenset({"", "0", "off", "false", "no"})
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"

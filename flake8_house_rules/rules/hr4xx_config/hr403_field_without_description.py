@@ -18,8 +18,9 @@ class FieldWithoutDescription(ModelRule):
     Checks for a field of a pydantic model or settings class (see `context/pydantic.py`: annotated class
     attributes that are not `ClassVar`, not private and not `model_config`) that is not described: neither
     its default `Field(...)` nor a `Field(...)` in its `Annotated[T, ...]` metadata (also through a local alias
-    `Name = Annotated[str, Field(...)]`) passes `description=`. An attribute docstring counts when the
-    configuration sets `use_attribute_docstrings=True`.
+    `Name = Annotated[str, Field(...)]`, or one imported from another module of the project whose summary
+    says it describes its field: prefect's `KeyValueLabelsField`) passes `description=`. An attribute
+    docstring counts when the configuration sets `use_attribute_docstrings=True`.
 
     Narrower than the catalogue, for precision: a field whose default or metadata is a call of unknown origin
     (a house helper may return a described `FieldInfo`), or passes `**kwargs`, is not reported; nor is the
