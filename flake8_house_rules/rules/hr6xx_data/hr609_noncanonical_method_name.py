@@ -36,6 +36,32 @@ def canonical_names(name: str) -> str:
     return "`get_one`, `get_list` or `get_plist`"
 
 
+#: Words after which a method name says how, not what (`get_run_by_id`, `list_runs_for_agent`).
+QUALIFIERS = frozenset({"by", "for", "from", "in", "with", "of", "async", "sync", "if", "or", "and"})
+
+
+def _singular(word: str) -> str:
+    """A resource word without a plural `s` (`datasets` -> `dataset`; short words are kept: `bus`)."""
+    return word.removesuffix("s") if len(word) > 3 else word
+
+
+def _resources_named(name: str) -> set[str]:
+    """The resources a CRUD method name names: the word after the verb (`get_dataset`, `list_datasets`:
+    `dataset`), and a collection under it, a plural last word before any qualifier (`get_run_messages`,
+    `get_run_steps_async`: `run` and `message`, `step`). `create_event_audit` names one resource.
+    """
+    words = name.split("_")[1:]
+    cut = next((index for index, word in enumerate(words) if word in QUALIFIERS), len(words))
+    named = [word for word in words[:cut] if word]
+    if not named:
+        return {_singular(words[0]) if words else ""}
+    found = {_singular(named[0])}
+    last = named[-1]
+    if len(named) > 1 and last.endswith("s") and last not in DERIVED_WORDS and _singular(last) != _singular(named[0]):
+        found.add(_singular(last))
+    return found
+
+
 class NoncanonicalMethodName(Rule):
     """## What it does
     Checks for a public method of a public class in a store or service module (`hr-store-modules`,
@@ -60,7 +86,9 @@ class NoncanonicalMethodName(Rule):
     name of the tool it runs): such a class builds or runs things, it keeps no resources.
 
     A class whose non-canonical CRUD methods name more than one resource (`get_experiment_permission` and
-    `get_registered_model_permission`, `list_users` and `list_roles`: the word after the verb differs) is
+    `get_registered_model_permission`, `list_users` and `list_roles`: the word after the verb differs; or a
+    collection under the resource, its plural last word before any `by`/`for`/`async`...: letta's
+    `get_run_by_id` beside `get_run_messages` and `get_run_steps`) is
     a store of several resources, where the canonical names cannot all fit (two `get_one`s would
     collide): its methods are left alone. The guide's answer there is one store per resource, which is a
     design change, not a rename.
@@ -110,6 +138,12 @@ class NoncanonicalMethodName(Rule):
         Example("class UserRouter:\n    def get_user(self, uuid): ...", path="app/users/routes.py"),
         Example("async def get_user(db, uuid): ...", path="app/users/service.py"),
         Example("class _Cache:\n    def get_entry(self, key): ...", path="app/users/service.py"),
+        # letta: a run's messages and steps beside the run itself: a store of several resources
+        Example(
+            "class RunManager:\n    async def get_run_by_id(self, run_id): ...\n    async def list_runs(self): ...\n"
+            "    async def get_run_messages(self, run_id): ...\n    async def get_run_steps_async(self, run_id): ...",
+            path="app/services/run_manager.py",
+        ),
         # letta: a factory, a tool executor, a run's token usage, an in-process lock
         Example(
             "class ToolExecutorFactory:\n    @classmethod\n    def get_executor(cls, kind): ...\n\n"
@@ -131,6 +165,13 @@ class NoncanonicalMethodName(Rule):
         ),
     )
     invalid = (
+        # fides: one resource, a compound noun (`event_audit`) beside its plural (`events`)
+        Example(
+            "class EventAuditService:\n    def create_event_audit(self, data): ...  # error: HR609\n"
+            "    def get_events_by_user(self, user_id): ...  # error: HR609\n"
+            "    def get_events_for_resource(self, rid): ...  # error: HR609",
+            path="app/service/event_audit_service.py",
+        ),
         # a usage or lock word elsewhere in the name, a store named like an executor's owner
         Example(
             "class UserStore:\n    def get_user_lock_holder(self, uid): ...  # error: HR609\n\n"
@@ -215,8 +256,7 @@ class NoncanonicalMethodName(Rule):
                     continue
                 name = statement.name
                 if name.startswith(PREFIXES) and name not in CANONICAL and not self._overrides_local_base(cls, name):
-                    word = name.partition("_")[2].partition("_")[0]
-                    found.add(word.removesuffix("s") if len(word) > 3 else word)
+                    found.update(_resources_named(name))
             self._named[cls] = found
         return found
 
