@@ -62,6 +62,12 @@ def house_rules(root: Path, *args: str, stdin: str | None = None) -> list[str]:
     return sorted(found)
 
 
+def reported_by_both(root: Path, code: str, expected: list[str]) -> None:
+    """Assert that real flake8 and `house-rules check` report exactly `expected` for one code."""
+    assert flake8(root, "--select", code) == expected
+    assert house_rules(root, "--select", code) == expected
+
+
 def both(root: Path, codes: str, *, enable: str = "") -> list[str]:
     """Findings of the given codes, which flake8 and `house-rules` must agree on."""
     args = ["--select", codes] + ([f"--hr-enable={enable}"] if enable else [])
@@ -338,9 +344,7 @@ def test_a_never_returning_helper_imported_from_another_module_handles_the_error
             ),
         },
     )
-    expected = ["app/cli.py:18 HR701"]
-    assert flake8(tmp_path, "--select", "HR701") == expected
-    assert house_rules(tmp_path, "--select", "HR701") == expected
+    reported_by_both(tmp_path, "HR701", ["app/cli.py:18 HR701"])
     source = (tmp_path / "app/cli.py").read_text()
     assert flake8(tmp_path, "--select", "HR701", "--stdin-display-name", "app/cli.py", stdin=source) == [
         "app/cli.py:18 HR701"
@@ -387,6 +391,4 @@ def test_a_described_annotated_alias_imported_from_another_module(tmp_path: Path
             ),
         },
     )
-    expected = ["app/models.py:13 HR403"]
-    assert flake8(tmp_path, "--select", "HR403") == expected
-    assert house_rules(tmp_path, "--select", "HR403") == expected
+    reported_by_both(tmp_path, "HR403", ["app/models.py:13 HR403"])
