@@ -17,7 +17,10 @@ CONSOLE_STREAMS = frozenset({"sys.stdout", "sys.stderr"})
 #: Where command-line modules live, whatever `hr-print-allowed` says: their standard output is the product.
 COMMAND_LINE_PATHS = ("*/cli/*", "*/commands/*", "cli.py", "*_cli.py", "cli_*.py")
 #: Command-line frameworks: a module importing one parses a command line, and prints its answers.
-COMMAND_LINE_FRAMEWORKS = frozenset({"argparse", "click", "typer", "cyclopts", "fire", "docopt", "rich_click", "cleo"})
+COMMAND_LINE_FRAMEWORKS = frozenset(
+    {"argparse", "click", "typer", "cyclopts", "fire", "docopt", "rich_click", "cleo"}
+    | {"hatchling", "setuptools"}  # a build hook or `setup.py`: its output is the build's console
+)
 #: What a module's text must spell to import one of them (a module that spells none is not parsed to see).
 FRAMEWORK_WORDS = tuple(sorted(name.encode() for name in COMMAND_LINE_FRAMEWORKS))
 
@@ -58,12 +61,30 @@ def is_command_line_module(ctx: ModuleContext) -> bool:
     ):
         return True
     tree = ctx.tree
-    if isinstance(tree, ast.Module) and any(is_main_guard(statement) for statement in tree.body):
+    if isinstance(tree, ast.Module) and any(
+        is_main_guard(statement) or _calls_local_main(ctx, statement) for statement in tree.body
+    ):
         return True
     source = ctx.source()
     return any(call in source for call in PROMPT_CALLS) and any(
         ctx.call_name(call) in PROMPT_NAMES for call in ctx.nodes_of(ast.Call)
     )
+
+
+def _calls_local_main(ctx: ModuleContext, statement: ast.stmt) -> bool:
+    """A module-level `main()` calling the module's own `def main`: a script run without a `__main__` guard."""
+    if not isinstance(statement, ast.Expr) or not isinstance(statement.value, ast.Call):
+        return False
+    func = statement.value.func
+    if not isinstance(func, ast.Name) or func.id != "main":
+        return False
+    bindings = ctx.lookup(func) or ()
+    return len(bindings) == 1 and bindings[0].kind == "def"
+
+
+#: Bases of the logging machinery itself: its own failure cannot be logged, so it is written to stderr
+#: (as the standard library's `Handler.handleError` does).
+LOGGING_MACHINERY = frozenset({"logging.Formatter", "logging.Handler", "logging.StreamHandler", "logging.Filter"})
 
 
 def calls_command_line_helpers(ctx: ModuleContext) -> bool:
@@ -108,10 +129,12 @@ class PrintCall(Rule):
     command-line modules, whose standard output is what scripts and users read ("use the logger" is the wrong
     advice there): a module under a `cli/` or `commands/` folder, named `cli.py`, `*_cli.py` or `cli_*.py`,
     importing a command-line framework (`argparse`, `click`, `typer`, `cyclopts`, `fire`, `docopt`,
-    `rich_click`, `cleo`) or a terminal user interface (`rich.console`, `rich.live`, `rich.prompt`,
+    `rich_click`, `cleo`), a build tool (`hatchling`, `setuptools`: a build hook's or `setup.py`'s output is
+    the build's console) or a terminal user interface (`rich.console`, `rich.live`, `rich.prompt`,
     `prompt_toolkit`, `questionary`, `curses`, `textual`: letta's streaming renderer prints beside its `rich`
     console; not `colorama`, which colours log formatters as often), with a module-level `if __name__ ==
-    "__main__":` block (a script, the in-module twin of `__main__.py`), or calling `input()` or
+    "__main__":` block (a script, the in-module twin of `__main__.py`) or a bare module-level `main()` of its
+    own `def main` (a script shipped to run as a task: mlrun's Databricks cancel task), or calling `input()` or
     `getpass.getpass()` (an interactive program, which prints its side of the dialogue). Nor in migration
     scripts (the `migration` role, and Django migrations), whose output is the migration tool's console and
     whose code is frozen history, nor in test modules (`hr-test-modules`) and the helpers beside them, whose
@@ -120,7 +143,10 @@ class PrintCall(Rule):
     imports `click`): it writes a command's console output through the command line's own helpers, so its prints
     are that output too (read from the project model; a helper of a library is not followed).
 
-    Two kinds of `print` are not output for a log, and are not reported:
+    Three kinds of `print` are not output for a log, and are not reported:
+    - a print in a method of a logging formatter, handler or filter (a class deriving from `logging.Formatter`,
+      `logging.Handler`, `logging.StreamHandler` or `logging.Filter`): the logging machinery's own failure
+      cannot go through it, so it goes to stderr, as the standard library's `Handler.handleError` does;
     - a print with a `file=` argument other than `sys.stdout` or `sys.stderr`: that writes to a file or a
       stream object (`print(row, file=report)`), which is I/O, not a stand-in for logging;
     - a print whose line says `# noqa: T201` (ruff's and flake8-print's code for the same check), or in a
@@ -157,6 +183,14 @@ class PrintCall(Rule):
     source = "004 Code Review Checklist; 000 Code Style (ruff T201)"
     options = ("hr-print-allowed", "hr-test-modules")
     valid = (
+        # mlrun: the logging machinery's own failure; a task script without a `__main__` guard
+        "import logging\nimport sys\n\nclass Formatter(logging.Formatter):\n    def format(self, record) -> str:\n"
+        "        try:\n            return super().format(record)\n        except Exception as e:\n"
+        "            print(f'formatter failed: {e}', file=sys.stderr)\n            return record.getMessage()\n",
+        "def main() -> None:\n    print('Cancelling task has succeeded.')\n\nmain()\n",
+        # chainlit: a hatch build hook's console
+        "from hatchling.builders.hooks.plugin.interface import BuildHookInterface\n\n"
+        "def build() -> None:\n    print('-- Building frontend')\n",
         "import logging\n\nlogger = logging.getLogger(__name__)\nlogger.info('done')",
         Example("print('usage: sync USERS')", path="scripts/sync.py"),
         Example("print('running')", path="app/__main__.py"),
@@ -186,6 +220,9 @@ class PrintCall(Rule):
         "from click import command\n\n@command()\ndef hello() -> None:\n    print('hello')",
     )
     invalid = (
+        # a class that only formats, a module-level call of another function
+        "class Report:\n    def format(self) -> str:\n        print('formatting')  # error: HR003\n        return ''\n",
+        "def run() -> None:\n    print('running')  # error: HR003\n\nrun()\n",
         "import logging\n\ndef sync(users: list[str]) -> None:\n    for user in users:\n"
         "        print(user)  # error: HR003",
         # rich's log handler is no terminal interface
@@ -227,7 +264,14 @@ class PrintCall(Rule):
             return
         if self.ctx.derived("hr003.command_line_helpers", lambda: calls_command_line_helpers(self.ctx)):
             return
+        if self._in_logging_machinery(node):
+            return
         self.report(node)
+
+    def _in_logging_machinery(self, node: ast.Call) -> bool:
+        """Whether the print is in a method of a logging formatter, handler or filter (`logging.Formatter`)."""
+        cls = self.ctx.enclosing_class(node)
+        return cls is not None and any(self.ctx.qualname(base) in LOGGING_MACHINERY for base in cls.bases)
 
     def _to_console(self, stream: ast.expr) -> bool:
         """Whether a `file=` argument is the console: `sys.stdout`, `sys.stderr` or `None`."""

@@ -51,6 +51,19 @@ PLATFORM_VARIABLES = frozenset(
         "CURL_CA_BUNDLE",
         "VIRTUAL_ENV",
         "CONDA_PREFIX",
+        # the terminal's and the IDE's conventions (what the console can show), and tools' own locations
+        "NO_COLOR",
+        "FORCE_COLOR",
+        "CLICOLOR",
+        "CLICOLOR_FORCE",
+        "COLUMNS",
+        "LINES",
+        "TERM_PROGRAM",
+        "PYCHARM_HOSTED",
+        "HADOOP_USER_NAME",
+        "HADOOP_CONF_DIR",
+        "JAVA_HOME",
+        "SPARK_HOME",
         # a CI service's facts about the build it runs (GitHub Actions' default variables, Azure's, GitLab's)
         "CI",
         "TF_BUILD",
@@ -125,7 +138,9 @@ class DirectEnvironAccess(Rule):
     - the operating system's own variables, named by a literal (`HOME`, `PATH`, `USERPROFILE`, `APPDATA`,
       `WINDIR`, `SYSTEMROOT`, `TMPDIR`, `XDG_*`, ...), and those where a tool or library keeps its files and
       reads them itself (`KUBECONFIG`, `PROMETHEUS_MULTIPROC_DIR`, `SSL_CERT_FILE`, `REQUESTS_CA_BUNDLE`,
-      `VIRTUAL_ENV`, ...), and a CI service's facts about the build (`CI`, `CI_COMMIT_SHA`, `GITHUB_SHA`,
+      `VIRTUAL_ENV`, `HADOOP_USER_NAME`, `JAVA_HOME`, ...), the terminal's conventions (`NO_COLOR`,
+      `FORCE_COLOR`, `CLICOLOR_FORCE`, `COLUMNS`, `PYCHARM_HOSTED`: what the console can show), and a CI
+      service's facts about the build (`CI`, `CI_COMMIT_SHA`, `GITHUB_SHA`,
       `BUILDKITE_*`, ...: prefect reads them to describe the version it runs): where the platform keeps
       things, or what it says of itself, is not the application's configuration, no settings class would
       declare them, and a copy in the settings could drift from what the library sees;
