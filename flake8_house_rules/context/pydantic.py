@@ -33,6 +33,8 @@ import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from flake8_house_rules.context.summary import describes
+
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
 
@@ -311,7 +313,7 @@ class PydanticModels:
         default = node.value
         if isinstance(default, ast.Call):
             call_name = ctx.call_name(default)
-            verdict = _describes(default)
+            verdict = describes(default)
             if call_name in FIELD_FUNCTIONS:
                 calls.append(default)
             elif verdict is False and (call_name is None or not call_name.startswith(PLAIN_VALUE_PREFIXES)):
@@ -321,7 +323,7 @@ class PydanticModels:
         for item in self._metadata(node.annotation):
             if isinstance(item, ast.Call):
                 call_name = ctx.call_name(item)
-                verdict = _describes(item)
+                verdict = describes(item)
                 if call_name in FIELD_FUNCTIONS:
                     calls.append(item)
                 elif verdict is False and (call_name is None or not call_name.startswith(CONSTRAINT_PACKAGES)):
@@ -480,17 +482,6 @@ def _declares_table(node: ast.ClassDef) -> bool:
 
 def _is_true(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is True
-
-
-def _describes(call: ast.Call) -> bool | None:
-    """Whether a call passes `description=`: `True`, `False`, or `None` when `**kwargs` may pass it."""
-    verdict: bool | None = False
-    for keyword in call.keywords:
-        if keyword.arg == "description":
-            return True
-        if keyword.arg is None:
-            verdict = None
-    return verdict
 
 
 def _is_string_statement(statement: ast.stmt | None) -> bool:

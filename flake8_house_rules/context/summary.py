@@ -170,6 +170,17 @@ def never_returns(node: ast.AST, resolve: Callable[[ast.expr], str | None]) -> b
     return resolve(returns) in NO_RETURN
 
 
+def describes(call: ast.Call) -> bool | None:
+    """Whether a call (`Field(...)`) passes `description=`: `True`, `False`, or `None` when `**kwargs` may."""
+    verdict: bool | None = False
+    for keyword in call.keywords:
+        if keyword.arg == "description":
+            return True
+        if keyword.arg is None:
+            verdict = None
+    return verdict
+
+
 class _Builder:
     """Reads one module's top level into a `ModuleSummary`."""
 
@@ -354,15 +365,7 @@ class _Builder:
         inner = value.slice
         if self.dotted(value.value) != "typing.Annotated" or not isinstance(inner, ast.Tuple):
             return False
-        return any(
-            isinstance(item, ast.Call)
-            and any(
-                keyword.arg == "description"
-                and not (isinstance(keyword.value, ast.Constant) and keyword.value.value in {None, ""})
-                for keyword in item.keywords
-            )
-            for item in inner.elts[1:]
-        )
+        return any(isinstance(item, ast.Call) and describes(item) is True for item in inner.elts[1:])
 
     def on_assign(self, statement: ast.Assign | ast.AnnAssign) -> None:
         targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
