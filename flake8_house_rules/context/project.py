@@ -327,6 +327,10 @@ class Project:
         self.note(path, digest)
         return found
 
+    def has_summary(self, located: Located) -> bool:
+        """Whether a module's summary is already at hand (asking it costs no read)."""
+        return located.path is not None and located.path in self._summaries
+
     def lacks_words(self, located: Located, words: tuple[bytes, ...], *, defines: bool = True) -> bool:
         """Whether a module provably spells none of `words` (and, with `defines`, defines a function or class).
 
@@ -791,10 +795,27 @@ class ModuleInProject:
         return None
 
     def describes_field(self, origin: str) -> bool:
-        """Whether an imported name is a project type alias whose `Annotated` metadata describes its field."""
+        """Whether an imported name is a project type alias whose `Annotated` metadata describes its field.
+
+        Not parsed to see: a module whose text never spells `description` (one that only re-exports an
+        alias from another module is not followed then: the field stays reported), or one that spells
+        `class Name` (a model, not an alias: `user: User`).
+        """
         dotted = self.absolute(origin)
         if self.project is None or dotted is None:
             return False
+        module, _, name = dotted.rpartition(".")
+        project = self.project
+        located = project.locate(module, self.start)
+        if (
+            located is not None
+            and not project.has_summary(located)
+            and (
+                project.lacks_words(located, (b"description",), defines=False)
+                or not project.lacks_words(located, (b"class " + name.encode(),), defines=False)
+            )
+        ):
+            return False  # unproven either way counts as "no": the field stays reported, as without this
         found = self.project.resolve(dotted)
         return isinstance(found, tuple) and found[2][0] == "described"
 

@@ -19,7 +19,8 @@ class FieldWithoutDescription(ModelRule):
     attributes that are not `ClassVar`, not private and not `model_config`) that is not described: neither
     its default `Field(...)` nor a `Field(...)` in its `Annotated[T, ...]` metadata (also through a local alias
     `Name = Annotated[str, Field(...)]`, or one imported from another module of the project whose summary
-    says it describes its field: prefect's `KeyValueLabelsField`) passes `description=`. An attribute
+    says it describes its field: prefect's `KeyValueLabelsField`; a module that never spells `description`, or
+    spells `class Name`, is not read for it) passes `description=`. An attribute
     docstring counts when the configuration sets `use_attribute_docstrings=True`.
 
     Narrower than the catalogue, for precision: a field whose default or metadata is a call of unknown origin
