@@ -245,13 +245,16 @@ class PrintCall(Rule):
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Modules other than command lines, scripts, tests, migrations and allowed paths."""
-        if matches(ctx.path, ctx.config.print_allowed) or is_migration(ctx) or ctx.is_test_module():
-            return False
-        return not is_command_line_module(ctx)
+        """Modules other than tests, migrations and allowed paths (command lines and scripts: see `visit_call`)."""
+        return not (matches(ctx.path, ctx.config.print_allowed) or is_migration(ctx) or ctx.is_test_module())
 
     def visit_call(self, node: ast.Call, name: str) -> None:
-        """Report a print to the console outside the module's `__main__` block, unless waived for ruff."""
+        """Report a print to the console outside the module's `__main__` block, unless waived for ruff.
+
+        Whether the module is a command line or a script is asked only of a module that prints.
+        """
+        if self.ctx.derived("hr003.command_line", lambda: is_command_line_module(self.ctx)):
+            return
         for keyword in node.keywords:
             if keyword.arg == "file" and not self._to_console(keyword.value):
                 return

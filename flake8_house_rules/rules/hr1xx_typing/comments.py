@@ -1,4 +1,4 @@
-"""Reading `# type: ignore` comments, shared by HR111 and HR112."""
+"""Reading `# type: ignore` comments, shared by HR111 and HR112, and waivers of HR105 and HR106."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import re
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.context.text import explains as explains_in_words
+from flake8_house_rules.rules.hr0xx_hygiene.common import waived
 
 if TYPE_CHECKING:
+    import ast
     from collections.abc import Iterator
 
     from flake8_house_rules.context import ModuleContext
@@ -47,3 +49,27 @@ def _candidate_lines(source: str) -> list[int]:
 def explains(rest: str) -> bool:
     """Whether the text after `# type: ignore[code]` says why in words (not `# noqa: E501`, not `# OK`)."""
     return explains_in_words(rest)
+
+
+#: mypy's error code for an unannotated `def` (`--disallow-untyped-defs`), in `# type: ignore[...]`.
+UNTYPED_DEF_RE = re.compile(r"#\s*type:\s*ignore\s*\[[^\]]*(?<![\w-])no-untyped-def(?![\w-])")
+
+
+def untyped_def_waived(
+    ctx: ModuleContext, node: ast.FunctionDef | ast.AsyncFunctionDef, codes: tuple[str, ...]
+) -> bool:
+    """Whether a `def`'s signature lines waive mypy's or ruff's check that it is annotated.
+
+    `# type: ignore[no-untyped-def]` (mypy's code for exactly this check) or a `# noqa:` naming one of ruff's
+    `codes` (`ANN001`) on a line from the `def` to the line before its body: the project decided that this
+    signature stays unannotated (a property patched onto an untyped library class). A bare `# type: ignore`
+    is no such decision.
+    """
+    first = node.lineno
+    last = max(first, node.body[0].lineno - 1) if node.body else first
+    for line in range(first, last + 1):
+        if any(UNTYPED_DEF_RE.search(comment) for _, comment in ctx.comments_on(line)):
+            return True
+        if waived(ctx, line, codes):
+            return True
+    return False
