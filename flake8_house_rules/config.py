@@ -91,8 +91,9 @@ OPTIONS: tuple[OptionSpec, ...] = (
         "hr-target-version",
         "version",
         "",
-        "Python version the code targets (e.g. 3.12). When unset: the nearest pyproject.toml's "
-        "[tool.ruff] target-version, else its [project] requires-python lower bound, else the running Python.",
+        "Python version the code targets (e.g. 3.12). When unset: from the nearest pyproject.toml that "
+        "gives one, its [tool.ruff] target-version, else its [project] requires-python lower bound; "
+        "else the running Python.",
     ),
     OptionSpec(
         "hr-test-modules",

@@ -188,10 +188,14 @@ def version_from_pyproject(text: str) -> tuple[int, int] | None:
 
 @functools.lru_cache(maxsize=1024)
 def _version_for_folder(folder: str) -> tuple[int, int] | None:
-    """The version the nearest `pyproject.toml` at or above a folder gives; each folder is looked at once."""
+    """The version given by the nearest `pyproject.toml` at or above a folder that gives one.
+
+    A `pyproject.toml` that gives none (a package's own in a monorepo, `[tool.ruff]` without a target and no
+    `[project]`) does not end the search: the repository's may. Each folder is looked at once.
+    """
     pyproject = os.path.join(folder, "pyproject.toml")
-    if os.path.isfile(pyproject):
-        return _version_of_file(pyproject)
+    if os.path.isfile(pyproject) and (found := _version_of_file(pyproject)) is not None:
+        return found
     parent = os.path.dirname(folder)
     return None if parent == folder else _version_for_folder(parent)
 

@@ -106,6 +106,22 @@ def test_target_version_from_nearest_pyproject(flake8_path: Flake8Path) -> None:
     assert [line.split(":")[0] for line in result.out_lines] == ["./new/mod.py"]
 
 
+def test_target_version_past_a_pyproject_that_gives_none(flake8_path: Flake8Path) -> None:
+    """A package's own pyproject.toml without a version does not end the search: the repository's gives it."""
+    (flake8_path / "pyproject.toml").write_text('[project]\nname = "repo"\nrequires-python = ">=3.10"\n')
+    package = flake8_path / "sdk" / "python"
+    package.mkdir(parents=True)
+    (package / "pyproject.toml").write_text("[tool.ruff]\nline-length = 100\n")
+    (package / "colors.py").write_text(
+        '"""Colors."""\n\nfrom enum import Enum\n\n\nclass Color(str, Enum):\n    """A color."""\n\n    RED = "red"\n'
+    )
+    assert flake8_path.run_flake8(["--select", "HR"]).out_lines == []  # no StrEnum before 3.11
+    (flake8_path / "pyproject.toml").write_text('[project]\nname = "repo"\nrequires-python = ">=3.11"\n')
+    (package / "pyproject.toml").write_text("[tool.ruff]\nline-length = 101\n")
+    lines = flake8_path.run_flake8(["--select", "HR"]).out_lines
+    assert [line.split(" ")[1] for line in lines] == ["HR407"]
+
+
 def test_stdin_with_display_name(flake8_path: Flake8Path) -> None:
     (flake8_path / "app").mkdir()
     (flake8_path / "app" / "pyproject.toml").write_text('[project]\nrequires-python = ">=3.12"\n')
