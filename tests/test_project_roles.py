@@ -161,3 +161,46 @@ def test_workers_under_services_are_no_services(tmp_path: Path) -> None:
         },
     )
     assert both(tmp_path, "HR609") == ["app/services/users.py:12 HR609", "app/stores/users.py:12 HR609"]
+
+
+def test_a_service_path_alone_is_no_evidence_for_another(tmp_path: Path) -> None:
+    """zenml: daemons under `integrations/*/services/` import their base classes from `services/`."""
+    base = (
+        '"""Base services."""\n\n\nclass BaseService:\n    """A daemon."""\n\n'
+        "    def get_healthcheck_uri(self) -> str:\n"  # 7: HR609 only if this were a service layer
+        '        """Where to ask."""\n        return ""\n'
+    )
+    daemon = (
+        '"""A model server."""\n\nfrom app.services.base import BaseService\n\n\n'
+        'class DeploymentService(BaseService):\n    """Serves a model."""\n\n'
+        "    def get_token(self) -> str:\n"  # 9
+        '        """The token."""\n        return ""\n'
+    )
+    orchestrating = (
+        '"""Checkout."""\n\nfrom app.services.users import UserService\n\n\n'
+        'class CheckoutService:\n    """Checkout."""\n\n    def __init__(self, users: UserService) -> None:\n'
+        "        self.users = users\n\n    def fetch_cart(self, payload: object) -> object:\n"  # 12: HR609
+        '        """The cart."""\n        return payload\n'
+    )
+    users = (
+        '"""Users."""\n\nfrom app.stores.users import UserStore\n\n\n'
+        'class UserService:\n    """Users."""\n\n    def __init__(self, store: UserStore) -> None:\n'
+        "        self.store = store\n"
+    )
+    write(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/stores/__init__.py": "",
+            "app/stores/users.py": STORE,
+            "app/services/__init__.py": "",
+            "app/services/base.py": base,
+            "app/services/users.py": users,
+            "app/services/checkout.py": orchestrating,
+            "app/integrations/__init__.py": "",
+            "app/integrations/hf/__init__.py": "",
+            "app/integrations/hf/services/__init__.py": "",
+            "app/integrations/hf/services/deployment.py": daemon,
+        },
+    )
+    assert both(tmp_path, "HR609") == ["app/services/checkout.py:12 HR609", "app/stores/users.py:12 HR609"]

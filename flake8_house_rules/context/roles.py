@@ -11,7 +11,8 @@ within a project (see `context/project.py`) a module keeps a layer role only whe
 - **router**: it builds a FastAPI app or router (`FastAPI(...)`, `APIRouter(...)`, or a project subclass of
   either, at module level or in an app factory), or decorates a function as a route of one, also of a
   router imported from another project module;
-- **service**: it touches a session as a store does, or imports a module of the store or service layer.
+- **service**: it touches a session as a store does, imports a module of the store layer, or imports a
+  module of the service layer that shows it on its own (touches a session or imports a store module).
 
 A module that defines no function or class of its own (an `__init__.py` or a façade that only imports and
 re-exports) keeps the role its path gives: it stands for the layer it re-exports. A module whose path
@@ -167,12 +168,34 @@ def _builds_router(project: Project, summary: ModuleSummary, *, deep: bool) -> b
 def _imports_layer(
     project: Project, summary: ModuleSummary, start: str | None, roles_of: Callable[[str], frozenset[str]]
 ) -> bool:
+    """Whether a module imports a store module, or a service module that shows its layer on its own.
+
+    A service module's path alone is no evidence for another: zenml's `integrations/*/services/` modules
+    (model-server daemons) import `zenml/services/` (their base classes), and neither is a service layer.
+    The imported service module counts when its own summary touches a session or imports a store module.
+    """
     for origin in _project_imports(project, summary):
         located = project.locate(origin, start)
         path = located.path if located is not None else None
         if path is None and located is not None and located.folder is not None:
             path = os.path.join(located.folder, "__init__.py")
-        if path is not None and roles_of(path) & {"store", "service"}:
+        if path is None:
+            continue
+        roles = roles_of(path)
+        if "store" in roles:
+            return True
+        if "service" in roles and located is not None and located.path is not None:
+            target = project.summary(located)
+            if _touches_session(project, target, set()) or _imports_store(project, target, roles_of):
+                return True
+    return False
+
+
+def _imports_store(project: Project, summary: ModuleSummary, roles_of: Callable[[str], frozenset[str]]) -> bool:
+    """Whether a module imports a module of the store layer, by that module's path (one level: not followed)."""
+    for origin in _project_imports(project, summary):
+        located = project.locate(origin)
+        if located is not None and located.path is not None and "store" in roles_of(located.path):
             return True
     return False
 

@@ -27,6 +27,8 @@ GENERATED_HEADER_LINES = 5
 
 
 DJANGO_MIGRATIONS = "django.db.migrations"
+#: Module files a tool reads as its configuration: Sphinx's `conf.py`, gunicorn's config files.
+TOOL_CONFIGURATION_FILES = frozenset({"conf.py", "gunicorn.conf.py", "gunicorn_conf.py", "gunicorn_config.py"})
 
 #: Folders of vendored code: another project's modules copied in, kept as upstream wrote them.
 VENDORED_PATHS = ("*/_vendor/*", "_vendor/*", "*/_vendored/*", "_vendored/*", "*/vendor/*", "vendor/*")
@@ -52,6 +54,13 @@ def _is_migration(ctx: ModuleContext) -> bool:
     tree = ctx.tree
     body = tree.body if isinstance(tree, ast.Module) else []
     return any(isinstance(statement, ast.ClassDef) and statement.name == "Migration" for statement in body)
+
+
+def is_tool_configuration(ctx: ModuleContext) -> bool:
+    """Whether a module is a tool's configuration file (`docs/conf.py`, `gunicorn.conf.py`): the tool runs it,
+    reads its lower-case names, and shows what it prints on the tool's console.
+    """
+    return ctx.path is not None and ctx.path.rpartition("/")[2] in TOOL_CONFIGURATION_FILES
 
 
 def is_generated_or_vendored(ctx: ModuleContext) -> bool:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from flake8_house_rules.paths import matches
 from flake8_house_rules.rule import Example, Rule
-from flake8_house_rules.rules.hr0xx_hygiene.common import is_main_guard, is_migration
+from flake8_house_rules.rules.hr0xx_hygiene.common import is_main_guard, is_migration, is_tool_configuration
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -39,6 +39,7 @@ TERMINAL_UI_MODULES = (
 #: Calls that make a module an interactive program: it asks its user, and prints its side of the dialogue.
 PROMPT_CALLS = ("input(", "getpass(")
 PROMPT_NAMES = frozenset({"builtins.input", "getpass.getpass"})
+STDIN = "sys.stdin"
 #: ruff's and flake8-print's codes for a print: a noqa comment naming T201 says the project decided it stays.
 PRINT_WAIVER_RE = re.compile(r"#\s*noqa:[\s,A-Z0-9]*\bT20[1-3]?\b", re.IGNORECASE)
 #: The same waiver for the whole file: ruff's file-level noqa comment naming T201, on a line of its own.
@@ -48,10 +49,12 @@ FILE_WAIVER_RE = re.compile(r"^[ \t]*#\s*(?:ruff|flake8)\s*[:=]\s*noqa\s*:[\s,A-
 def is_command_line_module(ctx: ModuleContext) -> bool:
     """Whether a module is a command line or a script, whose standard output is what it is for.
 
-    It sits where commands live, imports a command-line framework or a terminal user interface, has a module-level
-    `if __name__ == "__main__":` block (a script), or calls `input()` or `getpass()` (an interactive program).
+    It sits where commands live, is a tool's configuration file (Sphinx's `conf.py`: what it prints is the
+    build's console output), imports a command-line framework or a terminal user interface, has a module-level
+    `if __name__ == "__main__":` block (a script), or calls `input()` or `getpass()` or reads `sys.stdin` (an
+    interactive program: `select.select([sys.stdin], ...)` then `sys.stdin.readline()`).
     """
-    if matches(ctx.path, COMMAND_LINE_PATHS):
+    if matches(ctx.path, COMMAND_LINE_PATHS) or is_tool_configuration(ctx):
         return True
     if any(
         origin.partition(".")[0] in COMMAND_LINE_FRAMEWORKS
@@ -66,8 +69,17 @@ def is_command_line_module(ctx: ModuleContext) -> bool:
     ):
         return True
     source = ctx.source()
+    if "stdin" in source and _reads_stdin(ctx):
+        return True
     return any(call in source for call in PROMPT_CALLS) and any(
         ctx.call_name(call) in PROMPT_NAMES for call in ctx.nodes_of(ast.Call)
+    )
+
+
+def _reads_stdin(ctx: ModuleContext) -> bool:
+    """Whether the module uses `sys.stdin`: `sys.stdin.readline()`, `for line in sys.stdin`, `from sys import stdin`."""
+    return any(node.attr == "stdin" and ctx.qualname(node) == STDIN for node in ctx.nodes_of(ast.Attribute)) or any(
+        node.id == "stdin" and ctx.qualname(node) == STDIN for node in ctx.nodes_of(ast.Name)
     )
 
 
@@ -134,8 +146,10 @@ class PrintCall(Rule):
     `prompt_toolkit`, `questionary`, `curses`, `textual`: letta's streaming renderer prints beside its `rich`
     console; not `colorama`, which colours log formatters as often), with a module-level `if __name__ ==
     "__main__":` block (a script, the in-module twin of `__main__.py`) or a bare module-level `main()` of its
-    own `def main` (a script shipped to run as a task: mlrun's Databricks cancel task), or calling `input()` or
-    `getpass.getpass()` (an interactive program, which prints its side of the dialogue). Nor in migration
+    own `def main` (a script shipped to run as a task: mlrun's Databricks cancel task), calling `input()` or
+    `getpass.getpass()` or reading `sys.stdin` (an interactive program, which prints its side of the
+    dialogue: zenml's prompt waits with `select.select([sys.stdin], ...)`), or a tool's configuration file
+    (Sphinx's `conf.py`, `gunicorn.conf.py`: what it prints is that tool's console output). Nor in migration
     scripts (the `migration` role, and Django migrations), whose output is the migration tool's console and
     whose code is frozen history, nor in test modules (`hr-test-modules`) and the helpers beside them, whose
     output pytest captures for the test report. And a module that calls a function imported from a project
@@ -183,6 +197,14 @@ class PrintCall(Rule):
     source = "004 Code Review Checklist; 000 Code Style (ruff T201)"
     options = ("hr-print-allowed", "hr-test-modules")
     valid = (
+        # zenml: a prompt answered on standard input; feast: Sphinx's configuration prints to the build console
+        "import select\nimport sys\n\ndef ask() -> str | None:\n    print('Press Enter to continue.')\n"
+        "    ready, _, _ = select.select([sys.stdin], [], [], 5)\n    return sys.stdin.readline() if ready else None\n",
+        Example(
+            "import subprocess\n\nresult = subprocess.run(['make'], capture_output=True)\nprint(result.stdout)\n"
+            "project = 'feast'\n",
+            path="docs/conf.py",
+        ),
         # mlrun: the logging machinery's own failure; a task script without a `__main__` guard
         "import logging\nimport sys\n\nclass Formatter(logging.Formatter):\n    def format(self, record) -> str:\n"
         "        try:\n            return super().format(record)\n        except Exception as e:\n"
@@ -220,6 +242,8 @@ class PrintCall(Rule):
         "from click import command\n\n@command()\ndef hello() -> None:\n    print('hello')",
     )
     invalid = (
+        # a module that only mentions standard input in a string is no interactive program
+        "def report(name: str) -> None:\n    print(f'reading {name} from stdin')  # error: HR003\n",
         # a class that only formats, a module-level call of another function
         "class Report:\n    def format(self) -> str:\n        print('formatting')  # error: HR003\n        return ''\n",
         "def run() -> None:\n    print('running')  # error: HR003\n\nrun()\n",

@@ -7,7 +7,12 @@ import re
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
-from flake8_house_rules.rules.hr0xx_hygiene.common import is_dunder, is_generated_or_vendored, is_migration
+from flake8_house_rules.rules.hr0xx_hygiene.common import (
+    is_dunder,
+    is_generated_or_vendored,
+    is_migration,
+    is_tool_configuration,
+)
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -32,8 +37,6 @@ PROTOCOL_NAMES = frozenset(
         "paramstyle",
     }
 )
-#: Module files whose lower-case names a tool reads: Sphinx's `conf.py`, gunicorn's config files.
-CONFIG_FILES = frozenset({"conf.py", "gunicorn.conf.py", "gunicorn_conf.py", "gunicorn_config.py"})
 FINAL = frozenset({"typing.Final"})
 MAX_TUPLE_DEPTH = 4
 #: Blocks whose module-level names are no constants: bound again on every pass, or a script's work inside
@@ -166,8 +169,7 @@ class ConstantNotUpperCase(Rule):
 
     def visit_Module(self, node: ast.Module) -> None:
         """Read the module scope's bindings once."""
-        path = self.ctx.path
-        if path is not None and path.rpartition("/")[2] in CONFIG_FILES:
+        if is_tool_configuration(self.ctx):
             return
         if self.ctx.is_test_module() and _only_literal_assignments(node):
             return  # a test's input data (`x1 = 1` ... read back as text), not code with constants

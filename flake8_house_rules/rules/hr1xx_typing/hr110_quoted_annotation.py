@@ -25,6 +25,9 @@ class QuotedAnnotation(Rule):
     not read as a type (`"the user id"`, `"1"`, text that does not parse) is not an annotation either.
     Type alias values, type parameter bounds and `cast("T", x)` are not annotations and are not checked.
 
+    A module that imports SQLModel and defines a table model (`class Team(SQLModel, table=True)`) is not
+    checked: SQLModel cannot map relationships under the future import, so quoting is the form that works.
+
     ## Why is this bad?
     Quoting forward references by hand is noisy and easy to get wrong; one future import makes every
     annotation lazy. "Use `from __future__ import annotations` for forward references when needed" (000);
@@ -77,11 +80,17 @@ class QuotedAnnotation(Rule):
         "from mypy_extensions import Arg\n\nx: Arg('str', 'name')",
         "from jaxtyping import Array, Float\n\ndef norm(x: Float[Array, 'batch']) -> Float[Array, '']: ...",
         "from nptyping import NDArray, Shape, Int\n\ngrid: NDArray[Shape['N'], Int]",
+        # zenml: SQLModel table models cannot take the future import
+        "from typing import Optional\nfrom sqlmodel import Field, Relationship, SQLModel\n\n"
+        "class Team(SQLModel, table=True):\n    id: int = Field(primary_key=True)\n"
+        "    owner: Optional['User'] = Relationship(back_populates='teams')",
     )
     invalid = (
         "class Node:\n    def children(self) -> list['Node']: ...  # error: HR110",
         "def f(user: 'User') -> None: ...  # error: HR110",
         "owner: 'User | None' = None  # error: HR110",
+        # a SQLModel model that is no table
+        "from sqlmodel import SQLModel\n\nclass TeamRead(SQLModel):\n    owner: 'User'  # error: HR110",
         "from typing import Annotated\n\nx: Annotated['Node', 'meta'] = 1  # error: HR110",
         "from typing import Annotated\nfrom pydantic import Field\n\n"
         "x: Annotated['Node', Field(description='a node')] = 1  # error: HR110",
@@ -93,10 +102,28 @@ class QuotedAnnotation(Rule):
 
     def visit_Module(self, node: ast.Module) -> None:
         """Report each string annotation of the module, read off the shared type positions."""
-        if self.ctx.future_annotations:
+        if self.ctx.future_annotations or self._defines_sqlmodel_table(node):
             return
         for string in self.ctx.type_positions.strings:
             self.report(string, fix=lambda string=string: self._fix(string))
+
+    def _defines_sqlmodel_table(self, node: ast.Module) -> bool:
+        """Whether the module imports SQLModel and defines a table model (`class Team(SQLModel, table=True)`).
+
+        SQLModel cannot map relationships under `from __future__ import annotations` (its documentation
+        advises against the import), so the quotes are the only form that works there.
+        """
+        if not any(
+            origin == "sqlmodel" or origin.startswith("sqlmodel.")
+            for origins in self.ctx.import_names.values()
+            for origin in origins
+        ):
+            return False
+        return any(
+            keyword.arg == "table" and isinstance(keyword.value, ast.Constant) and keyword.value.value is True
+            for cls in self.ctx.nodes_of(ast.ClassDef)
+            for keyword in cls.keywords
+        )
 
     def _fix(self, string: ast.Constant) -> Fix | None:
         """The quotes removed, and `from __future__ import annotations` added once (shared by every string's fix).

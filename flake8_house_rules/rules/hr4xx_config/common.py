@@ -158,6 +158,10 @@ NAMING_WORDS = frozenset(
         "null",
         "none",
         "nil",
+        "empty",  # vLLM's and other OpenAI-compatible servers' conventional `api_key="EMPTY"`
+        "blank",
+        "unset",
+        "needed",  # `"not-needed"`
         "unused",
         "dummy",
         "fake",

@@ -64,6 +64,15 @@ PLATFORM_VARIABLES = frozenset(
         "HADOOP_CONF_DIR",
         "JAVA_HOME",
         "SPARK_HOME",
+        # the cloud SDKs' own profile, region and credential-file variables, which boto3 and google-auth read
+        "AWS_PROFILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_CONFIG_FILE",
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "GOOGLE_APPLICATION_CREDENTIALS",
+        "GOOGLE_CLOUD_PROJECT",
+        "CLOUDSDK_CONFIG",
         # a CI service's facts about the build it runs (GitHub Actions' default variables, Azure's, GitLab's)
         "CI",
         "TF_BUILD",
@@ -138,7 +147,8 @@ class DirectEnvironAccess(Rule):
     - the operating system's own variables, named by a literal (`HOME`, `PATH`, `USERPROFILE`, `APPDATA`,
       `WINDIR`, `SYSTEMROOT`, `TMPDIR`, `XDG_*`, ...), and those where a tool or library keeps its files and
       reads them itself (`KUBECONFIG`, `PROMETHEUS_MULTIPROC_DIR`, `SSL_CERT_FILE`, `REQUESTS_CA_BUNDLE`,
-      `VIRTUAL_ENV`, `HADOOP_USER_NAME`, `JAVA_HOME`, ...), the terminal's conventions (`NO_COLOR`,
+      `VIRTUAL_ENV`, `HADOOP_USER_NAME`, `JAVA_HOME`, the cloud SDKs' `AWS_PROFILE`, `AWS_DEFAULT_REGION`,
+      `GOOGLE_APPLICATION_CREDENTIALS`, ...), the terminal's conventions (`NO_COLOR`,
       `FORCE_COLOR`, `CLICOLOR_FORCE`, `COLUMNS`, `PYCHARM_HOSTED`: what the console can show), and a CI
       service's facts about the build (`CI`, `CI_COMMIT_SHA`, `GITHUB_SHA`,
       `BUILDKITE_*`, ...: prefect reads them to describe the version it runs): where the platform keeps
@@ -204,6 +214,9 @@ class DirectEnvironAccess(Rule):
         "    return windir and windir + 'ssh.exe'\n\nHOME = os.environ['HOME']\n"
         "CACHE = os.environ.get('XDG_CACHE_HOME', '~/.cache')\n",
         "import os\n\ndef version() -> str | None:\n    return os.getenv('CI_COMMIT_SHA') or os.getenv('GITHUB_SHA')\n",
+        # feast: the region boto3 would read itself, handed to pyarrow's S3 file system
+        "import os\n\ndef region(configured: str | None) -> str:\n"
+        "    return configured or os.environ.get('AWS_DEFAULT_REGION', 'us-east-1')\n",
         "import os\n\ndef run_with_env(key: str, value: str, run) -> None:\n"
         "    saved = os.environ.get(key)\n    os.environ[key] = value\n    run()\n"
         "    if saved is None:\n        del os.environ[key]\n    else:\n        os.environ[key] = saved\n",

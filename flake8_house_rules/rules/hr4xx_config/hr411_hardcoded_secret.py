@@ -49,7 +49,7 @@ class HardcodedSecret(Rule):
       `"[REDACTED]"`, `"__team_scope_check__"`, `"****"`;
     - labels: three or more lower-case words (`"failed-to-connect-to-db"`), or a value with a word that
       names a secret (also in the plural: `"Passwords"`) or says it is none (`"x-goog-api-key"`,
-      `"fake-api-key"`, `"null"`, `"test"`);
+      `"fake-api-key"`, `"null"`, `"test"`, `"EMPTY"`, `"not-needed"`);
     - a value assigned to a name that says it stands in (`PLACEHOLDER_API_KEY`, `SENTINEL_TOKEN`), or that it
       is a known-bad value kept to be recognised and refused (`_LEGACY_DEFAULT_ADMIN_PASSWORD`,
       `REVOKED_TOKEN`, `INSECURE_PASSWORDS`: a revoked default must equal the old value to be rejected);
@@ -93,6 +93,8 @@ class HardcodedSecret(Rule):
     source = "002 Security Best Practices; 003 Configuration"
     options = ("hr-test-modules",)
     valid = (
+        # zenml: the key an OpenAI-compatible server that needs none is sent
+        "from openai import OpenAI\n\nclient = OpenAI(api_key='EMPTY', base_url='http://localhost:8000/v1')\n",
         "from app.settings import get_settings\n\nclient = Client(api_key=get_settings().api_key)\n",
         "PASSWORD = 'password'\nTOKEN_HEADER = 'X-Token'\nAPI_KEY_ENV = 'OPENAI_API_KEY'\n",
         "def login(password: str = '') -> None: ...\n\nprompt(token='<your-token>')\nsend(api_key='${API_KEY}')\n",

@@ -14,6 +14,11 @@ if TYPE_CHECKING:
 
 ORM_PACKAGES = ("sqlalchemy.", "sqlmodel.")
 LOOPS = (ast.For, ast.AsyncFor, ast.While)
+#: SQLAlchemy's errors of building things, not of data access: a bad URL or argument (`make_url(...)`), a
+#: missing dialect plugin, an object that cannot be inspected, a construct that cannot be compiled.
+NOT_DATA_ACCESS_ERRORS = frozenset(
+    {"ArgumentError", "NoSuchModuleError", "NoInspectionAvailable", "CompileError", "UnsupportedCompilationError"}
+)
 
 
 class TryInStore(Rule):
@@ -22,7 +27,9 @@ class TryInStore(Rule):
     SQLAlchemy or SQLModel, whose handlers catch one of SQLAlchemy's exceptions (`NoResultFound`,
     `IntegrityError`, `sqlalchemy.exc.DBAPIError`, ...): the ORM errors the guide asks the store to let
     through. Handlers of other errors (parsing a page token, an artifact upload, an optional import, a
-    broad `except Exception` around a call of another system) are not about the ORM and are not reported;
+    broad `except Exception` around a call of another system) are not about the ORM and are not reported,
+    nor are SQLAlchemy's errors of building things rather than accessing data (`ArgumentError` from
+    `make_url(...)` in a configuration validator, `NoSuchModuleError`, `CompileError`);
     nor is `try`/`finally` (cleanup, not handling), nor a `try` around a savepoint (`with
     session.begin_nested():`), which is how style guide 001 catches an expected duplicate (see HR614).
     A module without SQLAlchemy (a YAML- or Redis-backed "store", a REST client) is no data-access layer in
@@ -66,6 +73,16 @@ class TryInStore(Rule):
     source = "002 Store Layer"
     options = ("hr-store-modules",)
     valid = (
+        # zenml: a configuration validator parsing the database URL
+        Example(
+            "from pydantic import BaseModel, model_validator\nfrom sqlalchemy.engine import make_url\n"
+            "from sqlalchemy.exc import ArgumentError\nfrom sqlalchemy.orm import Session\n\n"
+            "class StoreConfig(BaseModel):\n    url: str\n\n    @model_validator(mode='after')\n"
+            "    def _check_url(self) -> 'StoreConfig':\n        try:\n            make_url(self.url)\n"
+            "        except ArgumentError as e:\n            raise ValueError(str(e)) from e\n        return self\n\n"
+            "def count(session: Session) -> int:\n    return 0\n",
+            path="app/stores/sql_store.py",
+        ),
         Example(
             "class UserStore:\n    async def get_one(self, payload):\n"
             "        return (await self.db.execute(stmt)).scalar_one()",
@@ -232,7 +249,11 @@ class TryInStore(Rule):
         """Whether a handler catches an exception of SQLAlchemy's (`NoResultFound`, `IntegrityError`, ...)."""
         caught = handler.type
         names = caught.elts if isinstance(caught, ast.Tuple) else [caught] if caught is not None else []
-        return any((self.ctx.qualname(name) or "").startswith(ORM_PACKAGES) for name in names)
+        for name in names:
+            qualname = self.ctx.qualname(name) or ""
+            if qualname.startswith(ORM_PACKAGES) and qualname.rpartition(".")[2] not in NOT_DATA_ACCESS_ERRORS:
+                return True
+        return False
 
 
 def _handlers_around(ctx: ModuleContext, nodes: list[ast.AST]) -> set[ast.AST]:

@@ -83,7 +83,9 @@ class NoncanonicalMethodName(Rule):
     or an in-process lock (letta's `get_deployment_lock`), is left alone: `get_one` would read one
     resource, which it does not. So are the methods of a class named `*Factory` or `*Executor` (letta's
     `ToolExecutorFactory.get_executor` builds an executor, `BuiltinToolExecutor.fetch_webpage` is the
-    name of the tool it runs): such a class builds or runs things, it keeps no resources.
+    name of the tool it runs): such a class builds or runs things, it keeps no resources. So is an
+    alternate constructor, a `@classmethod` that returns `cls(...)` or is annotated to return its class or
+    `Self` (zenml's `create_from_deployment(cls, deployment)` builds the object, it stores nothing).
 
     A class whose non-canonical CRUD methods name more than one resource (`get_experiment_permission` and
     `get_registered_model_permission`, `list_users` and `list_roles`: the word after the verb differs; or a
@@ -143,6 +145,13 @@ class NoncanonicalMethodName(Rule):
             "class RunManager:\n    async def get_run_by_id(self, run_id): ...\n    async def list_runs(self): ...\n"
             "    async def get_run_messages(self, run_id): ...\n    async def get_run_steps_async(self, run_id): ...",
             path="app/services/run_manager.py",
+        ),
+        # zenml: an alternate constructor
+        Example(
+            "class DeploymentService:\n    @classmethod\n    def create_from_deployment(cls, deployment):\n"
+            "        return cls(uuid=deployment.uid)\n\n    @classmethod\n"
+            "    def get_default(cls) -> 'DeploymentService': ...",
+            path="app/services/deployment.py",
         ),
         # letta: a factory, a tool executor, a run's token usage, an in-process lock
         Example(
@@ -235,6 +244,8 @@ class NoncanonicalMethodName(Rule):
             return
         if self._overrides_local_base(cls, name) or len(self._resources(cls)) > 1:
             return
+        if self._is_alternate_constructor(node, cls):
+            return
         if self._may_override(cls):
             self.report(
                 node,
@@ -243,6 +254,28 @@ class NoncanonicalMethodName(Rule):
             )
             return
         self.report(node, f"rename `{name}` to {canonical_names(name)}: the house names of store and service methods")
+
+    def _is_alternate_constructor(self, node: ast.FunctionDef | ast.AsyncFunctionDef, cls: ast.ClassDef) -> bool:
+        """A `@classmethod` that builds an instance of its class (`return cls(...)`, or annotated to return the
+        class): `create_from_deployment(cls, d)` constructs the object, it creates no stored resource.
+        """
+        if decorator_names(self.ctx, node).isdisjoint({"builtins.classmethod", "classmethod"}):
+            return False
+        if _names_own_class(node.returns, cls.name):
+            return True
+        first = node.args.args[0].arg if node.args.args else None
+        return first is not None and any(
+            isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == first
+            for value in self.ctx.derived("hr609.returned", self._returned).get(node, ())
+        )
+
+    def _returned(self) -> dict[ast.AST, list[ast.expr]]:
+        """The values each function of the module returns, from the walk's `return` statements (once per module)."""
+        found: dict[ast.AST, list[ast.expr]] = {}
+        for ret in self.ctx.nodes_of(ast.Return):
+            if ret.value is not None:
+                found.setdefault(self.ctx.enclosing_function(ret), []).append(ret.value)
+        return found
 
     def _resources(self, cls: ast.ClassDef) -> set[str]:
         """The resources the class's non-canonical CRUD methods name: the word after the verb, singular
@@ -271,3 +304,12 @@ class NoncanonicalMethodName(Rule):
         another module followed through the project's summaries (`AbstractJobStore` in `abstract_store.py`).
         """
         return bool(cls.bases) and self.ctx.fact(Overrides).base_defining(cls, name) is not None
+
+
+def _names_own_class(returns: ast.expr | None, name: str) -> bool:
+    """Whether a return annotation is the class itself or `Self` (`-> "Svc"`, `-> Svc`, `-> typing.Self`)."""
+    if isinstance(returns, ast.Constant) and isinstance(returns.value, str):
+        return returns.value.strip() in {name, "Self"}
+    if isinstance(returns, ast.Name):
+        return returns.id in {name, "Self"}
+    return isinstance(returns, ast.Attribute) and returns.attr == "Self"

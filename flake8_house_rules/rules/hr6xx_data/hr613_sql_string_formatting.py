@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.context.sqlalchemy import imports_sql_package
 from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.rules.hr0xx_hygiene.common import waived
 from flake8_house_rules.rules.hr6xx_data.sql_text import SqlValues, sql_formatting
 
 if TYPE_CHECKING:
@@ -20,6 +22,13 @@ UNBINDABLE_ADVICE = (
     "before formatting it in"
 )
 TEXT_CALLS = frozenset({"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text", "sqlmodel.text"})
+
+
+#: bandit's waiver comment, with the codes it names, if any (`# nosec B608`, `# nosec: B608, B105`).
+NOSEC_RE = re.compile(r"#\s*nosec\b([^#]*)", re.IGNORECASE)
+BANDIT_CODE_RE = re.compile(r"\bB\d{3}\b")
+#: ruff's code for SQL built from strings (flake8-bandit's `S608`).
+RUFF_CODES = ("S608",)
 
 
 class SqlStringFormatting(Rule):
@@ -63,6 +72,10 @@ class SqlStringFormatting(Rule):
     A value wrapped in SQLAlchemy's `text(...)` (`f"{stmt} AND ({text(clause)})"`) is SQL composed from SQL
     objects, which the code declares as such: it is not reported as a formatted value.
 
+    A call with bandit's waiver on one of its lines (`# nosec`, or `# nosec B608`; one naming only other
+    checks does not count) or a noqa comment naming ruff's `S608` is not reported: the project reviewed that
+    statement for the same injection and decided that it stays.
+
     ## Why is this bad?
     A value formatted into SQL is SQL: a quote in it ends the literal and the rest runs as a statement.
     Bound parameters (`text("... WHERE email = :email")` with `{"email": email}`) are sent apart from the
@@ -89,6 +102,10 @@ class SqlStringFormatting(Rule):
     message = "pass values as bound parameters (`text('... :name')`, `{'name': value}`), not by formatting SQL"
     source = "002 Security Best Practices"
     valid = (
+        # zenml's migrations: the statement reviewed for bandit's SQL-injection check
+        "import sqlalchemy as sa\n\ndef rename(session, table_name: str) -> None:\n"
+        '    session.execute(\n        sa.text(\n            f"""\n            UPDATE {table_name} SET name = :n\n'
+        "            \"\"\"  # nosec B608\n        ),\n        params={'n': 'x'},\n    )\n",
         "from sqlalchemy import text\n\nasync def find(db, email: str):\n"
         "    return await db.execute(text('SELECT * FROM users WHERE email = :email'), {'email': email})",
         "from sqlalchemy import text\n\nTABLE = 'users'\n\ndef count(conn):\n"
@@ -178,6 +195,8 @@ class SqlStringFormatting(Rule):
         "    bind.execute(text(f'UPDATE t SET {sets} WHERE id = :id'), {'id': 1})",
     )
     invalid = (
+        "import sqlalchemy as sa\n\ndef rename(session, table_name: str) -> None:\n"
+        "    session.execute(sa.text(f'UPDATE {table_name} SET n = 1'))  # nosec B105  # error: HR613\n",
         "from sqlalchemy import text\n\nasync def find(db, email: str):\n"
         "    sql = f\"SELECT * FROM users WHERE email = '{email}'\"\n"
         "    return (await db.execute(text(sql))).first()  # error: HR613",
@@ -233,11 +252,26 @@ class SqlStringFormatting(Rule):
         """Check the statement given to `.execute(...)`, `.executemany(...)` and `.exec_driver_sql(...)`."""
         self._check(node)
 
+    def _waived(self, node: ast.Call) -> bool:
+        """Whether a line of the call says bandit's or ruff's SQL-injection check was waived there.
+
+        `# nosec` (bare, or naming `B608`) or a `# noqa:` naming ruff's `S608`: the project reviewed this
+        statement and decided that it stays.
+        """
+        for line in range(node.lineno, (node.end_lineno or node.lineno) + 1):
+            for _, comment in self.ctx.comments_on(line):
+                found = NOSEC_RE.search(comment)
+                if found is not None and (not BANDIT_CODE_RE.search(found.group(1)) or "B608" in found.group(1)):
+                    return True
+            if waived(self.ctx, line, RUFF_CODES):
+                return True
+        return False
+
     def _check(self, node: ast.Call) -> None:
         if not node.args or isinstance(node.args[0], ast.Starred) or self.ctx.enclosing_function(node) is None:
             return
         found = sql_formatting(self.ctx, self._values, node.args[0], node)
-        if found is None:
+        if found is None or self._waived(node):
             return
         if found.statement is not None:
             self.report(
