@@ -351,6 +351,30 @@ def test_a_never_returning_helper_imported_from_another_module_handles_the_error
     ]
 
 
+def test_a_never_returning_helper_called_through_its_imported_module(tmp_path: Path) -> None:
+    """HR701: zenml calls `cli_utils.error(...)` (`-> NoReturn`) of `from zenml.cli import utils as cli_utils`."""
+    write(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/cli/__init__.py": "",
+            "app/cli/utils.py": (
+                '"""Helpers."""\n\nfrom typing import NoReturn\n\n\n'
+                'def error(message: str) -> NoReturn:\n    """Stop."""\n    raise SystemExit(message)\n\n\n'
+                'def warning(message: str) -> None:\n    """Say."""\n'
+            ),
+            "app/login.py": (
+                '"""Login."""\n\nfrom app.cli import utils as cli_utils\n\n\n'
+                'def run(job) -> None:\n    """Run."""\n    try:\n        job()\n    except Exception as exc:\n'
+                '        cli_utils.error(f"failed: {exc}")\n\n\n'
+                'def check(job) -> None:\n    """Check."""\n    try:\n        job()\n    except Exception as exc:\n'
+                "        cli_utils.warning(str(exc))\n"
+            ),
+        },
+    )
+    reported_by_both(tmp_path, "HR701", ["app/login.py:18 HR701"])
+
+
 def test_settings_re_exported_by_a_package_that_never_spells_settings(tmp_path: Path) -> None:
     """HR408 reads past a package that re-exports a settings class (its own text spells no `settings`)."""
     write(

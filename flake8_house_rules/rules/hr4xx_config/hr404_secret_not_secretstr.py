@@ -57,7 +57,11 @@ class SecretNotSecretstr(ModelRule):
     values must be serialised as they are, and `SecretStr` would serialise them as `"**********"`. And a
     field declared `Field(..., repr=False)`, which already keeps the value out of `repr()` and logs, or one
     whose `description=` says it holds a hash, an encrypted or a redacted value (`Field(description="Hashed
-    value of that key")`: litellm's spend tables key their rows on the hashed key, which is no secret).
+    value of that key")`: litellm's spend tables key their rows on the hashed key, which is no secret), or
+    whose `description=` or attribute docstring says it holds a path (feast's `private_key` documented as
+    "private key file path": where the key is kept, not the key). Nor the fields of a model (not a settings
+    class) whose docstring's first line says it is a stored row or a cache entry (open-webui's "Pydantic
+    mirror of the `auth` table row", zenml's "Cached Server Credentials"), for the reason above.
     Test modules are not checked: their models are fixtures holding made-up values.
 
     ## Why is this bad?
@@ -89,6 +93,15 @@ class SecretNotSecretstr(ModelRule):
     source = "003 Configuration; 003 Pydantic Models (v2)"
     options = ("hr-test-modules",)
     valid = (
+        # feast: a path to the key; open-webui: a table row's mirror; zenml: cached credentials
+        "from pydantic import BaseModel\n\nclass SnowflakeConfig(BaseModel):\n    private_key: str | None = None\n"
+        '    """ Snowflake private key file path"""\n',
+        "from pydantic import BaseModel, Field\n\nclass SshConfig(BaseModel):\n"
+        "    private_key: str = Field(description='Path to the private key')\n",
+        "from pydantic import BaseModel\n\nclass AuthModel(BaseModel):\n"
+        '    """Pydantic mirror of the ``auth`` table row."""\n\n    password: str\n',
+        "from pydantic import BaseModel\n\nclass ServerCredentials(BaseModel):\n"
+        '    """Cached Server Credentials."""\n\n    password: str | None = None\n',
         "from pydantic import BaseModel, SecretStr\n\nclass Credentials(BaseModel):\n"
         "    access_token: SecretStr\n    db_password: SecretStr | None = None\n",
         # litellm: token counts and tokenizer settings are not secrets
@@ -124,6 +137,10 @@ class SecretNotSecretstr(ModelRule):
         "from pydantic import BaseModel\n\nclass TopLogprob(BaseModel):\n    token: str\n    logprob: float\n",
     )
     invalid = (
+        "from pydantic import BaseModel\n\nclass SshConfig(BaseModel):\n"
+        '    private_key: str  # error: HR404\n    """The key itself, PEM text."""\n',
+        "from pydantic_settings import BaseSettings\n\nclass RedisSettings(BaseSettings):\n"
+        '    """Cache settings."""\n\n    redis_password: str  # error: HR404\n',
         "from pydantic import BaseModel\n\nclass Login(BaseModel):\n    token: str  # error: HR404\n    expires: int\n",
         "from pydantic import BaseModel\n\nclass Credentials(BaseModel):\n    access_token: str  # error: HR404\n",
         "from typing import Annotated, Optional\nfrom pydantic import Field\n"
@@ -147,6 +164,9 @@ class SecretNotSecretstr(ModelRule):
         model = self.model_of(node)
         if model is None or _passes_values_on(node.name):
             return
+        if not model.settings and _described_as_stored(node):
+            return
+        following = _attribute_docstrings(node)
         paginated = not model.settings and any(
             field.name in PAGINATION_FIELDS or field.name in TEXT_TOKEN_FIELDS for field in model.fields
         )
@@ -154,6 +174,8 @@ class SecretNotSecretstr(ModelRule):
             if not is_secret_name(field.name) or (paginated and name_words(field.name)[-1] == "token"):
                 continue
             if any(_hidden_from_repr(call) or _described_as_hashed(call) for call in field.field_calls):
+                continue
+            if _names_a_path(field.field_calls, following.get(field.node)):
                 continue
             inner = unwrap_optional(self.ctx, field.annotation)
             if isinstance(inner, ast.Name) and inner.id == "str" and self.ctx.is_builtin(inner):
@@ -204,6 +226,45 @@ def _described_as_hashed(call: ast.Call) -> bool:
             text = str(keyword.value.value).lower()
             return any(word in text for word in ("hash", "redacted", "masked", "encrypted"))
     return False
+
+
+#: Words of a field's description that say its value is where a secret is kept, not the secret.
+PATH_WORDS = frozenset({"path", "filepath", "filename", "location"})
+#: Words of a model's docstring's first line that say it is a stored record or a cache entry.
+STORED_WORDS = frozenset({"row", "rows", "cache", "cached", "stored", "persisted"})
+WORD_RE = re.compile(r"[a-z]+")
+
+
+def _attribute_docstrings(node: ast.ClassDef) -> dict[ast.stmt, str]:
+    """Each field's attribute docstring: a string statement right after it in the class body."""
+    found: dict[ast.stmt, str] = {}
+    for statement, following in zip(node.body, node.body[1:], strict=False):
+        if (
+            type(following) is ast.Expr
+            and type(following.value) is ast.Constant
+            and isinstance(following.value.value, str)
+        ):
+            found[statement] = following.value.value
+    return found
+
+
+def _names_a_path(calls: list[ast.Call], docstring: str | None) -> bool:
+    """Whether a field's `description=` or attribute docstring says it holds a path (`"private key file path"`)."""
+    texts = [docstring] if docstring else []
+    for call in calls:
+        for keyword in call.keywords:
+            if keyword.arg == "description" and isinstance(keyword.value, ast.Constant):
+                texts.append(str(keyword.value.value))
+    return any(not PATH_WORDS.isdisjoint(WORD_RE.findall(text.lower())) for text in texts)
+
+
+def _described_as_stored(node: ast.ClassDef) -> bool:
+    """Whether a model's docstring says on its first line that it is a stored record or a cache entry."""
+    docstring = ast.get_docstring(node, clean=False)
+    if not docstring:
+        return False
+    first = docstring.strip().partition("\n")[0].lower()
+    return not STORED_WORDS.isdisjoint(WORD_RE.findall(first))
 
 
 def _hidden_from_repr(call: ast.Call) -> bool:

@@ -20,6 +20,10 @@ ERROR_KEYS = frozenset({"error", "errors", "detail"})
 #: Words in a route function's name that say reporting a failure is its answer.
 WORDS = frozenset({"health", "healthz", "test", "validate", "validation"})
 CLIENT_ERROR = 400
+#: Keys a route's own envelope may gain when it degrades gracefully (`{"runs": [], "error": "not installed"}`).
+NOTE_KEYS = frozenset({"error", "message", "warning"})
+#: Attributes of a response that carry the status it was answered with: a proxy relays them.
+RELAYED_STATUS = frozenset({"status", "status_code"})
 
 
 class TryInRoute(RouteRule):
@@ -49,8 +53,13 @@ class TryInRoute(RouteRule):
       error-mapping helper builds (`JSONResponse(content=transform_to_anthropic_error(...))`, a helper
       whose name says `error` or `exception`) is such a mirror too;
     - a dict with the same keys as the route's own success answer (`{"tools": [], "error": ..., "message":
-      ...}` beside `{"tools": tools, "error": None, "message": "ok"}`): the route's envelope, not a
-      translation of the exception;
+      ...}` beside `{"tools": tools, "error": None, "message": "ok"}`), or those keys plus an `error`,
+      `message` or `warning` note (feast's `{"runs": [], "mlflow_uri": None, "error": "mlflow is not
+      installed"}` beside `{"runs": runs, "mlflow_uri": uri}`): the route's envelope, degrading gracefully,
+      not a translation of the exception;
+    - a generic response whose content is OpenAI's error format written out (`{"error": {"message": ...,
+      "type": ...}}`, feast's `/v1/vector_stores`), a protocol mirror as above, or whose status is relayed
+      from an upstream response (`status_code=r.status_code`: a proxy passing on the upstream's answer);
     - a generic response with a success status (`except NotFound: return Response(status_code=204)`: a
       delete that treats a missing item as deleted);
     - routes whose function is a health check, a test of a connection or a validator (a name with the
@@ -93,6 +102,21 @@ class TryInRoute(RouteRule):
     message = "let the error reach the global exception handlers instead of answering it in the route"
     source = "002 Handler Layer"
     valid = (
+        # feast: the route's envelope, degrading gracefully; OpenAI's error format; a proxy relaying a status
+        "from fastapi import FastAPI\n\napp = FastAPI()\n\n@app.get('/api/mlflow-runs')\ndef runs() -> dict:\n"
+        "    try:\n        found = load_runs()\n        return {'runs': found, 'mlflow_uri': URI}\n"
+        "    except ImportError:\n"
+        "        return {'runs': [], 'mlflow_uri': None, 'error': 'mlflow is not installed'}\n",
+        "from fastapi import FastAPI\nfrom fastapi.responses import JSONResponse\n\napp = FastAPI()\n\n"
+        "@app.get('/v1/vector_stores/{id}')\nasync def get_store(id: str) -> JSONResponse:\n    try:\n"
+        "        return JSONResponse(content=registry.resolve(id))\n    except KeyError:\n"
+        "        return JSONResponse(\n            status_code=404,\n"
+        "            content={'error': {'message': 'not found', 'type': 'not_found_error'}},\n        )\n",
+        "from fastapi import FastAPI\nfrom fastapi.responses import JSONResponse\n\napp = FastAPI()\n\n"
+        "@app.post('/chat/completions')\nasync def chat(body: dict) -> JSONResponse:\n    try:\n"
+        "        r = await upstream.post(body)\n        r.raise_for_status()\n        return JSONResponse(r.json())\n"
+        "    except UpstreamError as e:\n"
+        "        return JSONResponse(status_code=e.response.status_code, content=e.body)\n",
         "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n@router.get('/r/{uuid}')\n"
         "async def get_resource(uuid: str) -> Resource:\n    return await service.get_one(uuid)",
         "from fastapi import APIRouter, HTTPException\n\nrouter = APIRouter()\n\n@router.get('/r/{uuid}')\n"
@@ -239,11 +263,14 @@ class TryInRoute(RouteRule):
             if response_class(self.ctx, value.func) not in GENERIC_RESPONSES or self._mapped_content(value):
                 return False
             given = next((keyword.value for keyword in value.keywords if keyword.arg == "status_code"), None)
+            if isinstance(given, ast.Attribute) and given.attr in RELAYED_STATUS:
+                return False  # `status_code=r.status_code`: the upstream's answer relayed, not one of its own
             code = status_code(self.ctx, given) if given is not None else None
             return code is None or code >= CLIENT_ERROR  # `Response(status_code=204)` is a success
         if isinstance(value, ast.Dict):
-            if frozenset(_literal_keys(value)) in envelopes:
-                return False
+            keys = frozenset(_literal_keys(value))
+            if any(envelope and envelope <= keys and keys - envelope <= NOTE_KEYS for envelope in envelopes):
+                return False  # the route's own envelope, with at most a note of what failed
             for key, item in zip(value.keys, value.values, strict=True):
                 if not isinstance(key, ast.Constant):
                     continue
@@ -260,11 +287,22 @@ class TryInRoute(RouteRule):
             content = call.args[0]
         if isinstance(content, ast.Name):
             content = self.ctx.assigned_value(content)
+        if isinstance(content, ast.Dict):
+            return _protocol_error(content)
         if not isinstance(content, ast.Call):
             return False
         func = content.func
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
         return any(word in name.lower() for word in ("error", "exception"))
+
+
+def _protocol_error(content: ast.Dict) -> bool:
+    """OpenAI's error format written out: `{"error": {"message": ..., "type": ...}}` (or with `code`)."""
+    for key, item in zip(content.keys, content.values, strict=True):
+        if isinstance(key, ast.Constant) and key.value == "error" and isinstance(item, ast.Dict):
+            inner = set(_literal_keys(item))
+            return "message" in inner and bool(inner & {"type", "code"})
+    return False
 
 
 def _literal_keys(value: ast.Dict) -> list[str]:

@@ -92,7 +92,8 @@ class BroadExcept(Rule):
       which would turn every bug into a skipped test), or
       calls a function annotated `-> NoReturn` or `-> Never` (`fail_credentials("creds")`,
       `self._fail(...)`), of the module or imported from another module of the project (prefect's
-      `exit_with_error(...)`, found through the project model's summaries), which raises in effect;
+      `exit_with_error(...)`, or zenml's `cli_utils.error(...)` through the imported module, found through
+      the project model's summaries), which raises in effect;
     - logs the traceback: `<logger>.exception(...)`, `logging.exception(...)` however it is imported
       (`from logging import exception`), a log call with `exc_info=...` (not `False`/`None`),
       loguru's `logger.opt(exception=...)`, or `traceback.print_exc()` / `format_exc()` /
@@ -306,7 +307,8 @@ class BroadExcept(Rule):
         """Whether a call calls a function annotated `-> NoReturn`/`-> Never`.
 
         A plain name bound once to a `def`, `self.name(...)` in a method of a class that defines `name`, or
-        a name imported from another module of the project that defines it so (its summary says; asked only
+        a name imported from another module of the project that defines it so, also called through the
+        imported module (`cli_utils.error(...)`; its summary says; asked only
         with `imported`, for a handler that would otherwise be reported, so that other modules are read
         only when their answer matters).
         """
@@ -327,6 +329,10 @@ class BroadExcept(Rule):
                     if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and item.name == func.attr
                 ]
                 definition = methods[0] if len(methods) == 1 else None
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and imported:
+            bindings = self.ctx.lookup(func.value)  # `cli_utils.error(...)` of `from app.cli import utils as cli_utils`
+            if bindings and len(bindings) == 1 and bindings[0].kind == "import":
+                return self.ctx.in_project.never_returns(f"{bindings[0].origin}.{func.attr}")
         return definition is not None and never_returns(definition, self.ctx.qualname)
 
     def _call(self, node: ast.Call) -> str:
