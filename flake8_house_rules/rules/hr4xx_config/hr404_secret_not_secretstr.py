@@ -60,7 +60,7 @@ class SecretNotSecretstr(ModelRule):
     value of that key")`: litellm's spend tables key their rows on the hashed key, which is no secret), or
     whose `description=` or attribute docstring says it holds a path (feast's `private_key` documented as
     "private key file path": where the key is kept, not the key). Nor the fields of a model (not a settings
-    class) whose docstring's first line says it is a stored row or a cache entry (open-webui's "Pydantic
+    class) whose docstring's first line says it is a table row or a cache entry (open-webui's "Pydantic
     mirror of the `auth` table row", zenml's "Cached Server Credentials"), for the reason above.
     Test modules are not checked: their models are fixtures holding made-up values.
 
@@ -139,6 +139,10 @@ class SecretNotSecretstr(ModelRule):
     invalid = (
         "from pydantic import BaseModel\n\nclass SshConfig(BaseModel):\n"
         '    private_key: str  # error: HR404\n    """The key itself, PEM text."""\n',
+        "from pydantic import BaseModel\n\nclass CliTokenSecret(BaseModel):\n"
+        '    """The secret material as stored in the OS keychain."""\n\n    jwt_token: str  # error: HR404\n',
+        "from pydantic import BaseModel\n\nclass EphemeralClient(BaseModel):\n"
+        '    """A client never cached by the gateway."""\n\n    client_secret: str | None = None  # error: HR404\n',
         "from pydantic_settings import BaseSettings\n\nclass RedisSettings(BaseSettings):\n"
         '    """Cache settings."""\n\n    redis_password: str  # error: HR404\n',
         "from pydantic import BaseModel\n\nclass Login(BaseModel):\n    token: str  # error: HR404\n    expires: int\n",
@@ -230,8 +234,10 @@ def _described_as_hashed(call: ast.Call) -> bool:
 
 #: Words of a field's description that say its value is where a secret is kept, not the secret.
 PATH_WORDS = frozenset({"path", "filepath", "filename", "location"})
-#: Words of a model's docstring's first line that say it is a stored record or a cache entry.
-STORED_WORDS = frozenset({"row", "rows", "cache", "cached", "stored", "persisted"})
+#: Words of a model's docstring's first line that say it is a table row or a cache entry. Not "stored": litellm's
+#: `CliTokenSecret` is "The secret material as stored in the OS keychain", a secret indeed.
+STORED_WORDS = frozenset({"row", "rows", "cache", "cached"})
+NEGATIONS = frozenset({"not", "never", "no"})
 WORD_RE = re.compile(r"[a-z]+")
 
 
@@ -259,12 +265,12 @@ def _names_a_path(calls: list[ast.Call], docstring: str | None) -> bool:
 
 
 def _described_as_stored(node: ast.ClassDef) -> bool:
-    """Whether a model's docstring says on its first line that it is a stored record or a cache entry."""
+    """Whether a model's docstring says on its first line that it is a table row or a cache entry (not "never")."""
     docstring = ast.get_docstring(node, clean=False)
     if not docstring:
         return False
-    first = docstring.strip().partition("\n")[0].lower()
-    return not STORED_WORDS.isdisjoint(WORD_RE.findall(first))
+    words = set(WORD_RE.findall(docstring.strip().partition("\n")[0].lower()))
+    return not STORED_WORDS.isdisjoint(words) and NEGATIONS.isdisjoint(words)
 
 
 def _hidden_from_repr(call: ast.Call) -> bool:
