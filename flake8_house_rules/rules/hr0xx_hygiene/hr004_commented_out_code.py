@@ -51,6 +51,8 @@ KEYWORDS = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
 BLOCK_STATEMENTS = (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 #: How many lines below a lone call comment are read for the call it labels.
 LABEL_REACH = 3
+#: How a line opening a definition starts.
+DEFINITION_STARTS = ("def ", "async def ", "class ", "@")
 #: How a code line ends when the next line is inside its brackets.
 OPENERS = ("(", "[", "{", ",")
 
@@ -271,7 +273,9 @@ class CommentedOutCode(Rule):
     `# 42`), a dotted name (`# see app.models`), a phrase that happens to parse (`# not found`,
     `# input/output`, `# multi-line`, `# if needed:`), a `Label: text` line (`# Note: slow`,
     `# IP: distance = 1 - inner_product`: a capitalised word and a colon, checked before parsing), a
-    `Label = VALUE` line (`# Public = NULL`: a capitalised word given a name or a literal), a bare keyword
+    `Label = VALUE` line (`# Public = NULL`: a capitalised word given a name or a literal), a lone
+    `Kind.MEMBER = literal` line right above a `def`, `class` or decorator (feast's `# ValueType.STRING = 2`
+    above the function that handles that enum member), a bare keyword
     (`# pass`, `# return`), literals such as `# [1, 2, 3]` or `# {"id": 1}` (example data),
     and conditions such as `# x > 0`. Directives and headers are skipped before parsing: `type:`, `noqa`,
     `pragma`, `fmt:`, `isort:`, `pylint:`, `mypy:`, `pyright:`, `ruff:`, `nosec`, `TODO`/`FIXME`/`XXX`,
@@ -331,6 +335,8 @@ class CommentedOutCode(Rule):
         '# Example: credentials = "/path/to/creds.json" or "os.environ/CREDS"',
         '# Percentage: {"openai": 0.10} = 10% margin',
         "# isinstance(True, int) is True",
+        # feast: which enum member the UDF below handles
+        "# ValueType.STRING = 2\n@vectorized(input=DataFrame)\ndef varchar_to_string_proto(df): ...",
         '# e.g.\n# data = {"a": "a", "b": ["a", "b"]}\n# >>> pd.DataFrame([data])',
         "# ---\n# from __future__ import annotations  # postpones evaluation\n#\n# def f(x: list[str]) -> None:",
         "# ```\n# class AbstractClass(abc.ABC):\n#    ...\n# ```",
@@ -356,6 +362,7 @@ class CommentedOutCode(Rule):
         "# else: the default applies\n# try: harder\nx = 1",
     )
     invalid = (
+        "def configure() -> None:\n    # Config.DEBUG = 1  # error: HR004\n    run()",
         "def save(user) -> None:\n    # cache.invalidate(user.id)  # error: HR004\n    store.save(user)",
         "# x = 1  # error: HR004\ny = 2",
         "# import os  # error: HR004\n# from app import models\nimport sys",
@@ -459,6 +466,7 @@ class CommentedOutCode(Rule):
                 not example
                 and not self._labels_next_lines(statements, line)
                 and not self._labels_item(text, line)
+                and not (len(run) == 1 and self._labels_definition(statements, line))
                 and not self.ctx.in_multiline_string(line)
             ):
                 self.report((line, col))
@@ -480,6 +488,29 @@ class CommentedOutCode(Rule):
         needle = re.compile(rf"\.{re.escape(name)}\b")
         below = (text for text in self.ctx.lines[line : line + LABEL_REACH * 5] if not text.lstrip().startswith("#"))
         return any(needle.search(text) for _, text in zip(range(LABEL_REACH), below, strict=False))
+
+    def _labels_definition(self, statements: list[ast.stmt], line: int) -> bool:
+        """Whether a lone `Kind.MEMBER = literal` comment labels the definition right below it.
+
+        feast's `# ValueType.STRING = 2` above the UDF that handles that member: an enum member (a capitalised
+        class, an upper-case attribute, a literal) is never assigned in code, and the next line is a `def`,
+        `class` or decorator. A comment line above or below it makes a run, which is read as code as before.
+        """
+        if len(statements) != 1 or not isinstance(statements[0], ast.Assign):
+            return False
+        assignment = statements[0]
+        target = assignment.targets[0]
+        if (
+            len(assignment.targets) != 1
+            or not isinstance(target, ast.Attribute)
+            or not isinstance(target.value, ast.Name)
+            or not target.value.id[:1].isupper()
+            or not target.attr.isupper()
+            or not isinstance(assignment.value, ast.Constant)
+        ):
+            return False
+        following = self.ctx.lines[line] if line < len(self.ctx.lines) else ""
+        return following.lstrip().startswith(DEFINITION_STARTS)
 
     def _labels_item(self, text: str, line: int) -> bool:
         """Whether a comment inside an open bracket labels the next item rather than being a commented-out one.
