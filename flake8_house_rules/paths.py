@@ -22,9 +22,12 @@ import sys
 import tomllib
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flake8_house_rules.config import Config, parse_version
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 STDIN_NAMES = frozenset({"", "-", "stdin", "<stdin>"})
 ROLES = ("test", "settings", "store", "service", "router")
@@ -186,37 +189,83 @@ def version_from_pyproject(text: str) -> tuple[int, int] | None:
     return None
 
 
-@functools.lru_cache(maxsize=1024)
-def _version_for_folder(folder: str) -> tuple[int, int] | None:
-    """The version given by the nearest `pyproject.toml` at or above a folder that gives one.
+def pydantic_major_from_pyproject(text: str) -> int | None:
+    """1 when a pyproject's dependencies keep pydantic below 2 (`pydantic~=1.10`, `<2`, poetry's `^1.10`), else `None`.
+
+    `[project] dependencies` and `[tool.poetry.dependencies]`; a requirement that allows 2 says nothing.
+    """
+    data = _toml(text)
+    if data is None:
+        return None
+    specifiers: list[str] = []
+    project = data.get("project")
+    dependencies = project.get("dependencies") if isinstance(project, dict) else None
+    for requirement in dependencies if isinstance(dependencies, list) else ():
+        if isinstance(requirement, str) and (found := PYDANTIC_REQUIREMENT_RE.match(requirement)):
+            specifiers.append(found.group(1))
+    poetry = _tool_table(data, "poetry")
+    poetry_dependencies = poetry.get("dependencies") if poetry is not None else None
+    if isinstance(poetry_dependencies, dict):
+        value = poetry_dependencies.get("pydantic")
+        if isinstance(value, dict):
+            value = value.get("version")
+        if isinstance(value, str):
+            specifiers.append(value)
+    return 1 if any(PYDANTIC_V1_SPECIFIER_RE.search(specifier) for specifier in specifiers) else None
+
+
+#: A requirement on pydantic itself (not `pydantic-settings`), and its specifier up to any marker.
+PYDANTIC_REQUIREMENT_RE = re.compile(r"^\s*pydantic\s*(?:\[[^\]]*\])?\s*((?![-_.\w])[^;]*)", re.IGNORECASE)
+#: A specifier that keeps the major version at 1: `~=1.10`, `==1.*`, `^1.10`, `<2`, `<2.0`, `<=1.10.26`.
+PYDANTIC_V1_SPECIFIER_RE = re.compile(r"(?:~=|==|\^|~)\s*1(?:\.|\b)|<\s*2(?:\.0+)*\b(?!\.[1-9])|<=\s*1\.")
+#: What each kind of project fact reads from one `pyproject.toml` (see `_nearest`).
+PYPROJECT_READERS: dict[str, Callable[[str], object]] = {
+    "version": version_from_pyproject,
+    "pydantic": pydantic_major_from_pyproject,
+}
+
+
+@functools.lru_cache(maxsize=2048)
+def _nearest(folder: str, kind: str) -> object:
+    """What the nearest `pyproject.toml` at or above a folder that gives it says of one kind of fact.
 
     A `pyproject.toml` that gives none (a package's own in a monorepo, `[tool.ruff]` without a target and no
-    `[project]`) does not end the search: the repository's may. Each folder is looked at once.
+    `[project]`) does not end the search: the repository's may. Each folder is looked at once per kind.
     """
     pyproject = os.path.join(folder, "pyproject.toml")
-    if os.path.isfile(pyproject) and (found := _version_of_file(pyproject)) is not None:
+    if os.path.isfile(pyproject) and (found := _read_pyproject(pyproject, kind)) is not None:
         return found
     parent = os.path.dirname(folder)
-    return None if parent == folder else _version_for_folder(parent)
+    return None if parent == folder else _nearest(parent, kind)
 
 
-@functools.lru_cache(maxsize=256)
-def _version_of_file(pyproject: str) -> tuple[int, int] | None:
-    """The version one `pyproject.toml` gives, read and parsed once however many folders it serves."""
+@functools.lru_cache(maxsize=512)
+def _read_pyproject(pyproject: str, kind: str) -> object:
+    """One kind of fact from one `pyproject.toml`, read and parsed once however many folders it serves."""
     try:
         with open(pyproject, encoding="utf-8", errors="replace") as handle:
-            return version_from_pyproject(handle.read())
+            return PYPROJECT_READERS[kind](handle.read())
     except OSError:
         return None
+
+
+def _folder_of(path: str | None, config: Config) -> str:
+    folder = os.path.dirname(os.path.join(config.cwd, path)) if path is not None else config.cwd
+    return os.path.abspath(folder or ".")
+
+
+def pydantic_major(path: str | None, config: Config) -> int | None:
+    """1 when the project of a module keeps pydantic below 2 in its nearest pyproject.toml, else `None`."""
+    found = _nearest(_folder_of(path, config), "pydantic")
+    return found if isinstance(found, int) else None
 
 
 def target_version(path: str | None, config: Config) -> tuple[int, int]:
     """The Python version a module targets: the option, else its nearest pyproject.toml, else this Python."""
     if config.target_version is not None:
         return config.target_version
-    folder = os.path.dirname(os.path.join(config.cwd, path)) if path is not None else config.cwd
-    found = _version_for_folder(os.path.abspath(folder or "."))
-    return found or (sys.version_info.major, sys.version_info.minor)
+    found = _nearest(_folder_of(path, config), "version")
+    return found if isinstance(found, tuple) else (sys.version_info.major, sys.version_info.minor)
 
 
 def asyncio_mode_from_options(options: dict[str, object]) -> str | None:

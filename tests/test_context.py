@@ -12,7 +12,13 @@ import pytest
 from flake8_house_rules.config import Config, build_config
 from flake8_house_rules.context import ModuleContext, find_comment, imported_modules
 from flake8_house_rules.context.surroundings import always_raises, argument_nodes
-from flake8_house_rules.paths import matches, module_roles, normalise_path, version_from_pyproject
+from flake8_house_rules.paths import (
+    matches,
+    module_roles,
+    normalise_path,
+    pydantic_major_from_pyproject,
+    version_from_pyproject,
+)
 from flake8_house_rules.rule import load_rules
 
 CONFIG = build_config({"hr-target-version": "3.12"}, frozenset(load_rules()), cwd="/work/project")
@@ -271,3 +277,18 @@ def test_always_raises_follows_if_branches_within_its_limit() -> None:
     assert not always_raises(body("if a:\n    raise E"))
     assert not always_raises(body("raise E\nx = 1"))
     assert not always_raises(body("if a:\n    raise E\nelse:\n    raise F"), limit=0)  # past the limit: unknown
+
+
+def test_pydantic_kept_below_2_from_pyproject_text() -> None:
+    def major(text: str) -> int | None:
+        return pydantic_major_from_pyproject(text)
+
+    assert major('[project]\ndependencies = ["pydantic~=1.10.26"]') == 1
+    assert major("[project]\ndependencies = [\"pydantic[email]>=1.8,<2.0.0; python_version > '3.8'\"]") == 1
+    assert major('[tool.poetry.dependencies]\npydantic = "^1.10"') == 1
+    assert major('[tool.poetry.dependencies]\npydantic = {version = "==1.10.2", extras = ["email"]}') == 1
+    assert major('[project]\ndependencies = ["pydantic>=2.5"]') is None
+    assert major('[project]\ndependencies = ["pydantic>=1.10,<3"]') is None
+    assert major('[project]\ndependencies = ["pydantic>=1.10,<2.12"]') is None
+    assert major('[project]\ndependencies = ["pydantic-settings~=1.0"]') is None
+    assert major("not toml [") is None

@@ -247,3 +247,20 @@ def test_layer_rule_reads_whether_an_imported_module_is_a_package_on_disk(flake8
     assert result.out_lines == [
         "./app/labels/stores.py:4:1: HR607 a store must not import the service layer: services depend on stores"
     ]
+
+
+def test_a_project_pinned_to_pydantic_1_gets_no_v2_advice(flake8_path: Flake8Path) -> None:
+    """lnbits: `pydantic~=1.10.26` in pyproject.toml; v2's `ConfigDict` and `field_validator` do not exist there."""
+    model = (
+        '"""Models."""\n\nfrom pydantic import BaseModel, validator\n\n\nclass Wallet(BaseModel):\n'
+        '    """A wallet."""\n\n    tags: list[str] = []\n\n    class Config:\n        """Config."""\n\n'
+        '        extra = "ignore"\n\n    @validator("tags")\n    def check(cls, value: list[str]) -> list[str]:\n'
+        '        """Check."""\n        return value\n'
+    )
+    (flake8_path / "mod.py").write_text(model)
+    (flake8_path / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["pydantic>=2"]\n')
+    selected = ["--select", "HR405,HR406,HR409"]
+    codes = {line.split(" ")[1] for line in flake8_path.run_flake8(selected).out_lines}
+    assert codes == {"HR405", "HR406", "HR409"}
+    (flake8_path / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["pydantic~=1.10.26"]\n')
+    assert flake8_path.run_flake8(selected).out_lines == []

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.context.summary import describes
+from flake8_house_rules.paths import pydantic_major
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -85,6 +86,21 @@ def imports_pydantic(ctx: ModuleContext) -> bool:
     from a project class that is a model (`class UserOut(Schema)` with `Schema` from `app/core/schema.py`).
     """
     return ctx.derived("pydantic.imported", lambda: _imports_pydantic(ctx))
+
+
+def uses_pydantic_v1(ctx: ModuleContext) -> bool:
+    """Whether the module is written for pydantic v1 on purpose, not v1 API left in v2 code (once per module).
+
+    Its project keeps pydantic below 2 (`pydantic~=1.10` in the nearest pyproject.toml: lnbits), or it imports
+    `pydantic.BaseSettings`, which pydantic 2 refuses to import (it moved to `pydantic-settings`).
+    """
+    return ctx.derived("pydantic.v1", lambda: _uses_pydantic_v1(ctx))
+
+
+def _uses_pydantic_v1(ctx: ModuleContext) -> bool:
+    if any("pydantic.BaseSettings" in origins for origins in ctx.import_names.values()):
+        return True
+    return pydantic_major(ctx.path, ctx.config) == 1
 
 
 def _imports_pydantic(ctx: ModuleContext) -> bool:

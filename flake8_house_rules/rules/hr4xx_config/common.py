@@ -7,7 +7,7 @@ import functools
 import re
 from typing import TYPE_CHECKING
 
-from flake8_house_rules.context.pydantic import PydanticModels, imports_pydantic
+from flake8_house_rules.context.pydantic import PydanticModels, imports_pydantic, uses_pydantic_v1
 from flake8_house_rules.rule import Rule
 
 if TYPE_CHECKING:
@@ -399,3 +399,18 @@ class ModelRule(Rule):
     def model_of(self, node: ast.ClassDef) -> Model | None:
         """The model a class statement declares, or `None` when it is not (provably) a model."""
         return self.ctx.fact(PydanticModels).model_of(node)
+
+
+class V2ModelRule(ModelRule):
+    """A rule about pydantic 2 usage: not run in modules written for pydantic 1 on purpose.
+
+    Those are modules of a project that keeps pydantic below 2 (`pydantic~=1.10` in its pyproject.toml), or
+    that import `pydantic.BaseSettings` (see `uses_pydantic_v1`): v2's API does not exist there.
+    """
+
+    shared_condition = True  # `applies_to` reads the module only
+
+    @classmethod
+    def applies_to(cls, ctx: ModuleContext) -> bool:
+        """Modules that import pydantic, pydantic-settings or SQLModel, and are not written for pydantic 1."""
+        return imports_pydantic(ctx) and not uses_pydantic_v1(ctx)

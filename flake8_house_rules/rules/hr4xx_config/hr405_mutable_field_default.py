@@ -7,7 +7,7 @@ import ast
 from flake8_house_rules.context.pydantic import FIELD_FUNCTIONS
 from flake8_house_rules.fixes import Fix, edits
 from flake8_house_rules.rule import FixExample
-from flake8_house_rules.rules.hr4xx_config.common import ModelRule
+from flake8_house_rules.rules.hr4xx_config.common import V2ModelRule
 
 MUTABLE_CALLS = frozenset(
     {
@@ -23,7 +23,7 @@ MUTABLE_CALLS = frozenset(
 MUTABLE_LITERALS = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)
 
 
-class MutableFieldDefault(ModelRule):
+class MutableFieldDefault(V2ModelRule):
     """## What it does
     Checks for a field of a pydantic model or settings class whose default is mutable: a list, dict or set
     literal (or comprehension), or a call of `list()`, `dict()`, `set()` or a `collections` container,
@@ -33,6 +33,10 @@ class MutableFieldDefault(ModelRule):
     Left alone: a `Final[...]` attribute, which pydantic (2.11+) leaves out of the fields like a `ClassVar`;
     and models built on `pydantic.v1`, which HR406 and HR409 also treat as deliberately v1 (that API's own
     copying rules apply, and the rule does not second-guess a file kept on it).
+
+    So are modules written for pydantic 1 on purpose, as HR406 and HR409 read them: those of a project
+    whose nearest pyproject.toml keeps pydantic below 2 (`pydantic~=1.10`: lnbits), and those importing
+    `pydantic.BaseSettings`.
 
     ## Why is this bad?
     pydantic copies such a default for each instance, but the same spelling on a dataclass or a plain class

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import ast
 
-from flake8_house_rules.rules.hr4xx_config.common import ModelRule
+from flake8_house_rules.rules.hr4xx_config.common import V2ModelRule
 
 
-class PydanticV1ConfigClass(ModelRule):
+class PydanticV1ConfigClass(V2ModelRule):
     """## What it does
     Checks for an inner `class Config:` in a pydantic model or settings class (a class that provably
     inherits from `BaseModel`, `RootModel`, `BaseSettings` or a non-table `SQLModel`). A `Config` class in
@@ -15,6 +15,10 @@ class PydanticV1ConfigClass(ModelRule):
     Modules importing from `pydantic.v1` do not use the v2 API on purpose, and a `Config` in a model
     built on `pydantic.v1.BaseModel` is not a model of this rule's (its base is not one of the v2 names).
     Reported at the `class Config` line.
+
+    Nor are modules written for pydantic 1 on purpose: those of a project whose nearest pyproject.toml
+    keeps pydantic below 2 (`pydantic~=1.10`, `<2`, poetry's `^1.10`: lnbits), and those importing
+    `pydantic.BaseSettings`, which pydantic 2 refuses to import; v2's API does not exist there.
 
     ## Why is this bad?
     The inner `Config` class is pydantic v1's configuration; v2 deprecates it in favour of `model_config =

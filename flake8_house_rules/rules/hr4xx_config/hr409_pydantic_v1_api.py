@@ -6,7 +6,7 @@ import ast
 
 from flake8_house_rules.context.pydantic import PydanticModels
 from flake8_house_rules.context.walk import FUNCTION_TYPES
-from flake8_house_rules.rules.hr4xx_config.common import ModelRule
+from flake8_house_rules.rules.hr4xx_config.common import V2ModelRule
 
 DECORATORS = {
     "pydantic.validator": "field_validator",
@@ -19,7 +19,7 @@ INSTANCE_METHODS = {"dict": "model_dump()", "json": "model_dump_json()"}
 CLASS_METHODS = {"parse_obj": "model_validate(...)", "from_orm": "model_validate(..., from_attributes=True)"}
 
 
-class PydanticV1Api(ModelRule):
+class PydanticV1Api(V2ModelRule):
     """## What it does
     Checks for pydantic v1 API in v2 code:
 
@@ -36,6 +36,10 @@ class PydanticV1Api(ModelRule):
     response, a dict-like, a model imported from another module) is never reported. Imports from
     `pydantic.v1` are v1 on purpose and are not reported. A method call is reported at its receiver, or, when
     the call spans lines, at the line of `.dict`/`.json`/... itself, where a `# noqa` goes.
+
+    Nor are modules written for pydantic 1 on purpose: those of a project whose nearest pyproject.toml
+    keeps pydantic below 2 (`pydantic~=1.10`, `<2`, poetry's `^1.10`: lnbits), and those importing
+    `pydantic.BaseSettings`, which pydantic 2 refuses to import; v2's API does not exist there.
 
     ## Why is this bad?
     pydantic v2 deprecates these names and removes them in v3: `field_validator`/`model_validator`,
@@ -69,6 +73,9 @@ class PydanticV1Api(ModelRule):
     message = "use the pydantic v2 API (`field_validator`, `model_dump()`, `model_validate()`, `from_attributes`)"
     source = "003 Pydantic Models (v2)"
     valid = (
+        # pydantic 2 cannot import `pydantic.BaseSettings`: the module is v1 on purpose
+        "from pydantic import BaseSettings, validator\n\nclass Settings(BaseSettings):\n    host: str\n\n"
+        "    @validator('host')\n    def check(cls, v):\n        return v\n",
         "from pydantic import BaseModel, ConfigDict, field_validator\n\nclass User(BaseModel):\n"
         "    model_config = ConfigDict(from_attributes=True, populate_by_name=True)\n    email: str\n\n"
         "    @field_validator('email')\n    @classmethod\n    def lower(cls, value: str) -> str:\n"
