@@ -27,8 +27,11 @@ GENERATED_HEADER_LINES = 5
 
 
 DJANGO_MIGRATIONS = "django.db.migrations"
-#: Module files a tool reads as its configuration: Sphinx's `conf.py`, gunicorn's config files.
-TOOL_CONFIGURATION_FILES = frozenset({"conf.py", "gunicorn.conf.py", "gunicorn_conf.py", "gunicorn_config.py"})
+#: Module files a tool reads as its configuration: Sphinx's `conf.py`, gunicorn's config files, Celery's
+#: `celeryconfig.py` (loaded with `config_from_object`, read by its lower-case names).
+TOOL_CONFIGURATION_FILES = frozenset(
+    {"conf.py", "gunicorn.conf.py", "gunicorn_conf.py", "gunicorn_config.py", "celeryconfig.py"}
+)
 
 #: Folders of vendored code: another project's modules copied in, kept as upstream wrote them.
 VENDORED_PATHS = ("*/_vendor/*", "_vendor/*", "*/_vendored/*", "_vendored/*", "*/vendor/*", "vendor/*")
@@ -54,6 +57,34 @@ def _is_migration(ctx: ModuleContext) -> bool:
     tree = ctx.tree
     body = tree.body if isinstance(tree, ast.Module) else []
     return any(isinstance(statement, ast.ClassDef) and statement.name == "Migration" for statement in body)
+
+
+#: PEP 723's inline script metadata: `# /// script` up to `# ///`, every line between a comment.
+INLINE_METADATA_RE = re.compile(r"(?m)^# /// (?P<type>[a-zA-Z0-9-]+)[ \t]*\r?\n(?:^#(?:| .*)\r?\n)*?^# ///[ \t]*$")
+
+
+def inline_metadata_lines(ctx: ModuleContext) -> frozenset[int]:
+    """The lines of the module's PEP 723 metadata blocks (`# /// script` ... `# ///`), fences included."""
+    return ctx.derived("hr0.inline_metadata", lambda: _inline_metadata_lines(ctx.source()))
+
+
+def _inline_metadata_lines(source: str) -> frozenset[int]:
+    if "# ///" not in source:
+        return frozenset()
+    found: set[int] = set()
+    for match in INLINE_METADATA_RE.finditer(source):
+        first = source.count("\n", 0, match.start()) + 1
+        found.update(range(first, first + match.group(0).count("\n") + 1))
+    return frozenset(found)
+
+
+def is_inline_script(ctx: ModuleContext) -> bool:
+    """Whether the module is a standalone script declaring its own dependencies (PEP 723's `# /// script`).
+
+    `uv run script.py` or `pipx run` runs it on its own, outside the application: its output is the console,
+    its configuration its own, its dependencies its own (a synchronous script may use `requests`).
+    """
+    return ctx.derived("hr0.inline_script", lambda: "# /// script" in ctx.source() and bool(inline_metadata_lines(ctx)))
 
 
 def is_tool_configuration(ctx: ModuleContext) -> bool:

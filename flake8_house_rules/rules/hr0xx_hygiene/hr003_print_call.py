@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING
 
 from flake8_house_rules.paths import matches
 from flake8_house_rules.rule import Example, Rule
-from flake8_house_rules.rules.hr0xx_hygiene.common import is_main_guard, is_migration, is_tool_configuration
+from flake8_house_rules.rules.hr0xx_hygiene.common import (
+    is_inline_script,
+    is_main_guard,
+    is_migration,
+    is_tool_configuration,
+)
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -40,6 +45,7 @@ TERMINAL_UI_MODULES = (
 PROMPT_CALLS = ("input(", "getpass(")
 PROMPT_NAMES = frozenset({"builtins.input", "getpass.getpass"})
 STDIN = "sys.stdin"
+ARGV = "sys.argv"
 #: ruff's and flake8-print's codes for a print: a noqa comment naming T201 says the project decided it stays.
 PRINT_WAIVER_RE = re.compile(r"#\s*noqa:[\s,A-Z0-9]*\bT20[1-3]?\b", re.IGNORECASE)
 #: The same waiver for the whole file: ruff's file-level noqa comment naming T201, on a line of its own.
@@ -54,8 +60,11 @@ def is_command_line_module(ctx: ModuleContext) -> bool:
     `if __name__ == "__main__":` block (a script), or calls `input()` or `getpass()` or reads `sys.stdin` (an
     interactive program: `select.select([sys.stdin], ...)` then `sys.stdin.readline()`).
     """
-    if matches(ctx.path, COMMAND_LINE_PATHS) or is_tool_configuration(ctx):
+    if matches(ctx.path, COMMAND_LINE_PATHS) or is_tool_configuration(ctx) or is_inline_script(ctx):
         return True
+    name = ctx.path.rpartition("/")[2] if ctx.path is not None else ""
+    if name.endswith(".py") and not name[:-3].isidentifier():
+        return True  # `i18n-check.py`: no import can name it, so it is run as a script
     if any(
         origin.partition(".")[0] in COMMAND_LINE_FRAMEWORKS
         or any(origin == module or origin.startswith(module + ".") for module in TERMINAL_UI_MODULES)
@@ -71,8 +80,21 @@ def is_command_line_module(ctx: ModuleContext) -> bool:
     source = ctx.source()
     if "stdin" in source and _reads_stdin(ctx):
         return True
+    if "argv" in source and _reads_argv_at_module_level(ctx):
+        return True
     return any(call in source for call in PROMPT_CALLS) and any(
         ctx.call_name(call) in PROMPT_NAMES for call in ctx.nodes_of(ast.Call)
+    )
+
+
+def _reads_argv_at_module_level(ctx: ModuleContext) -> bool:
+    """Whether the module reads `sys.argv` outside any function: a script parsing its own command line."""
+    return any(
+        node.attr == "argv" and ctx.qualname(node) == ARGV and ctx.enclosing_function(node) is None
+        for node in ctx.nodes_of(ast.Attribute)
+    ) or any(
+        node.id == "argv" and ctx.qualname(node) == ARGV and ctx.enclosing_function(node) is None
+        for node in ctx.nodes_of(ast.Name)
     )
 
 
@@ -148,8 +170,10 @@ class PrintCall(Rule):
     "__main__":` block (a script, the in-module twin of `__main__.py`) or a bare module-level `main()` of its
     own `def main` (a script shipped to run as a task: mlrun's Databricks cancel task), calling `input()` or
     `getpass.getpass()` or reading `sys.stdin` (an interactive program, which prints its side of the
-    dialogue: zenml's prompt waits with `select.select([sys.stdin], ...)`), or a tool's configuration file
-    (Sphinx's `conf.py`, `gunicorn.conf.py`: what it prints is that tool's console output). Nor in migration
+    dialogue: zenml's prompt waits with `select.select([sys.stdin], ...)`), a tool's configuration file
+    (Sphinx's `conf.py`, `gunicorn.conf.py`: what it prints is that tool's console output), or a standalone
+    script: one with PEP 723 inline metadata (`# /// script`), one whose file name no import can name
+    (`i18n-check.py`), or one reading `sys.argv` outside any function. Nor in migration
     scripts (the `migration` role, and Django migrations), whose output is the migration tool's console and
     whose code is frozen history, nor in test modules (`hr-test-modules`) and the helpers beside them, whose
     output pytest captures for the test report. And a module that calls a function imported from a project
@@ -197,6 +221,13 @@ class PrintCall(Rule):
     source = "004 Code Review Checklist; 000 Code Style (ruff T201)"
     options = ("hr-print-allowed", "hr-test-modules")
     valid = (
+        # lnbits' tools: a script reading its command line at module level, one no import can name
+        Example(
+            "import sys\n\nkey = sys.argv[1] if len(sys.argv) > 1 else None\nif not key:\n"
+            "    print('missing key')\n    sys.exit(1)\n",
+            path="tools/create_fake_admin.py",
+        ),
+        Example("for name in ['a', 'b']:\n    print(name)\n", path="tools/i18n-check.py"),
         # zenml: a prompt answered on standard input; feast: Sphinx's configuration prints to the build console
         "import select\nimport sys\n\ndef ask() -> str | None:\n    print('Press Enter to continue.')\n"
         "    ready, _, _ = select.select([sys.stdin], [], [], 5)\n    return sys.stdin.readline() if ready else None\n",
@@ -242,6 +273,8 @@ class PrintCall(Rule):
         "from click import command\n\n@command()\ndef hello() -> None:\n    print('hello')",
     )
     invalid = (
+        # `sys.argv` read inside a function of a library module: no script
+        "import sys\n\ndef show() -> None:\n    print(sys.argv)  # error: HR003\n",
         # a module that only mentions standard input in a string is no interactive program
         "def report(name: str) -> None:\n    print(f'reading {name} from stdin')  # error: HR003\n",
         # a class that only formats, a module-level call of another function

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from flake8_house_rules.fixes import Edit, Fix
 from flake8_house_rules.rule import FixExample, Rule
-from flake8_house_rules.rules.hr0xx_hygiene.common import is_generated_or_vendored
+from flake8_house_rules.rules.hr0xx_hygiene.common import inline_metadata_lines, is_generated_or_vendored
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -279,7 +279,8 @@ class CommentedOutCode(Rule):
     (`# pass`, `# return`), literals such as `# [1, 2, 3]` or `# {"id": 1}` (example data),
     and conditions such as `# x > 0`. Directives and headers are skipped before parsing: `type:`, `noqa`,
     `pragma`, `fmt:`, `isort:`, `pylint:`, `mypy:`, `pyright:`, `ruff:`, `nosec`, `TODO`/`FIXME`/`XXX`,
-    shebang, `-*- coding -*-`, `vim:`, SPDX, copyright and license lines. Comments after code on the same
+    shebang, `-*- coding -*-`, `vim:`, SPDX, copyright and license lines, and PEP 723's inline script
+    metadata (`# /// script` ... `# ///`, whose lines are TOML: `# dependencies = []`). Comments after code on the same
     line are not checked: they describe that line.
 
     A statement that spans several comment lines (`# op.execute(`, `#     sa.text("...")`, `# )`) is parsed
@@ -335,6 +336,8 @@ class CommentedOutCode(Rule):
         '# Example: credentials = "/path/to/creds.json" or "os.environ/CREDS"',
         '# Percentage: {"openai": 0.10} = 10% margin',
         "# isinstance(True, int) is True",
+        # dstack: PEP 723 inline script metadata
+        '# /// script\n# requires-python = ">=3.10"\n# dependencies = [\n#   "requests",\n# ]\n# ///\nimport requests',
         # feast: which enum member the UDF below handles
         "# ValueType.STRING = 2\n@vectorized(input=DataFrame)\ndef varchar_to_string_proto(df): ...",
         '# e.g.\n# data = {"a": "a", "b": ["a", "b"]}\n# >>> pd.DataFrame([data])',
@@ -411,6 +414,8 @@ class CommentedOutCode(Rule):
         `# passes a value that already called`) continues that prose as an example, and is not reported.
         """
         comments = self.ctx.comment_only_lines()
+        if metadata := inline_metadata_lines(self.ctx):
+            comments = [comment for comment in comments if comment[0] not in metadata]  # PEP 723's TOML
         search = CODE_HINT_RE.search
         hints = [index for index, (_, _, text) in enumerate(comments) if search(text)]
         hints = [index for index in hints if not is_prose(comments[index][2].lstrip("# \t"))]

@@ -82,7 +82,8 @@ class ConstantNotUpperCase(Rule):
     `MCPManagerType = "MCPServerManager"`, then `manager: MCPManagerType`); names a framework reads by their
     lower-case spelling (Alembic's `revision`, `down_revision`, `branch_labels`, `depends_on`, Django's
     `default_app_config` and `app_name`, `pytest_plugins`, PEP 249's `apilevel`, `threadsafety`, `paramstyle`); and
-    every name in a tool's configuration file (Sphinx's `conf.py`, gunicorn's config), whose names the tool
+    every name in a tool's configuration file (Sphinx's `conf.py`, gunicorn's config, Celery's
+    `celeryconfig.py`), whose names the tool
     dictates.
     Names bound inside a module-level loop (again on every pass) or `with` block (a script's work while a
     resource is open) are not constants either; those under an `if` or `try` still are.
@@ -132,6 +133,7 @@ class ConstantNotUpperCase(Rule):
         'revision = "a1b2c3"\ndown_revision = "z9y8x7"',
         'name = f"{prefix}-service"',
         Example('project = "example"\nhtml_theme = "alabaster"', path="docs/conf.py"),
+        Example('task_serializer = "json"\nresult_serializer = "json"', path="app/core/celeryconfig.py"),
         'try:\n    mode = "fast"\nexcept ImportError:\n    mode = "slow"',
         # aiohttp's requirements script: work done while a file is open, and a loop's names
         'with open("deps.in", "w") as outfile:\n    header = "# Extracted\\n"\n    outfile.write(header)\n'

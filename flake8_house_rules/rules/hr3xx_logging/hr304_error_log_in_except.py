@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from flake8_house_rules.context.surroundings import argument_nodes
 from flake8_house_rules.fixes import Edit, Fix
 from flake8_house_rules.rule import FixExample, Rule
+from flake8_house_rules.rules.hr0xx_hygiene.common import waived
 from flake8_house_rules.rules.hr3xx_logging.loggers import LOG_METHODS, STDLIB_FUNCTIONS, log_call, records_traceback
 
 if TYPE_CHECKING:
@@ -17,6 +18,10 @@ TRACEBACK_TEXT = frozenset(
     {"traceback.format_exc", "traceback.format_exception", "traceback.format_tb", "traceback.format_stack"}
 )
 MAX_ARGUMENT_NODES = 200
+
+
+#: ruff's code for the same check (`error` instead of `exception` in a handler): a noqa naming it is a decision.
+WAIVERS = ("TRY400",)
 
 
 class ErrorLogInExcept(Rule):
@@ -33,7 +38,9 @@ class ErrorLogInExcept(Rule):
     logger.exception(e)`) keeps the traceback too, so it is not reported either. A traceback logged in
     another branch (`if ...: logger.error(...)` / `else: logger.error(..., exc_info=True)`) does not
     count. Nor is a message that carries the traceback as text
-    (`logger.error(f"failed: {traceback.format_exc()}")`).
+    (`logger.error(f"failed: {traceback.format_exc()}")`). Nor a call whose noqa comment names ruff's
+    `TRY400`, the same check: the traceback is left out on purpose (langflow's: the provider's answer may
+    hold secrets).
 
     ## Why is this bad?
     `error()` drops the traceback, which is the most useful part of the record; `exception()` logs at
@@ -65,6 +72,10 @@ class ErrorLogInExcept(Rule):
     fix = "safe"
     source = "001 Logging"
     valid = (
+        # langflow: ruff's TRY400 waived, the traceback left out on purpose
+        "import logging\n\nlogger = logging.getLogger(__name__)\n\ndef verify(api) -> None:\n    try:\n"
+        "        api.verify()\n    except ValueError as exc:\n"
+        "        logger.error('verification failed: %s', type(exc).__name__)  # noqa: TRY400\n",
         "import structlog\n\nlog = structlog.get_logger()\ntry:\n    f()\nexcept E:\n    log.exception('x.failed')",
         "import logging\n\nlog = logging.getLogger()\ntry:\n    f()\nexcept E:\n    log.error('failed', exc_info=True)",
         "from loguru import logger\n\ntry:\n    f()\nexcept E:\n    logger.opt(exception=True).error('failed')",
@@ -134,8 +145,11 @@ class ErrorLogInExcept(Rule):
         """Report each `error()` call on a path of its handler that does not log the traceback."""
         for node, handler, message in self._candidates:
             blocks = self._traceback_logged.get(handler)
-            if not blocks or not any(block in blocks for block in self._blocks_around(node, handler)):
-                self.report(node, message, lambda node=node: self._fix(node))
+            if blocks and any(block in blocks for block in self._blocks_around(node, handler)):
+                continue
+            if waived(self.ctx, node.lineno, WAIVERS) or waived(self.ctx, node.end_lineno or node.lineno, WAIVERS):
+                continue  # ruff's `TRY400` (same check) waived on the call: the traceback is left out on purpose
+            self.report(node, message, lambda node=node: self._fix(node))
 
     def _fix(self, node: ast.Call) -> Fix | None:
         """`.error(` becomes `.exception(`: only the attribute's name changes (a bare `error(...)` imported from

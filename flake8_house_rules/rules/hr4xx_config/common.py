@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import os
 import re
 from typing import TYPE_CHECKING
 
@@ -414,3 +415,20 @@ class V2ModelRule(ModelRule):
     def applies_to(cls, ctx: ModuleContext) -> bool:
         """Modules that import pydantic, pydantic-settings or SQLModel, and are not written for pydantic 1."""
         return imports_pydantic(ctx) and not uses_pydantic_v1(ctx)
+
+
+#: Words of a folder or file name that say its code is a demonstration or a stand-in.
+DEMO_WORDS = frozenset({"example", "examples", "sample", "samples", "demo", "demos", "fake", "fakes", "dummy"})
+
+
+def is_demonstration(ctx: ModuleContext) -> bool:
+    """Whether a folder or file name on the module's path from its project's root says it is a demonstration
+    or a stand-in (`examples/`, `demo_app.py`, `fake_server.py`; a folder above the project says nothing).
+    """
+    place = ctx.in_project
+    path = os.path.relpath(place.path, place.project.root) if place.project is not None and place.path else ctx.path
+    if not path:
+        return False
+    parts = path.replace("\\", "/").split("/")
+    parts[-1] = parts[-1].removesuffix(".py")
+    return any(not DEMO_WORDS.isdisjoint(name_words(part)) for part in parts)

@@ -6,6 +6,8 @@ import ast
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.rules.hr0xx_hygiene.common import is_inline_script
+from flake8_house_rules.rules.hr4xx_config.common import is_demonstration
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -161,6 +163,11 @@ class DirectEnvironAccess(Rule):
       references of its configuration so), whose variables no settings class could declare; which
       variable is read is decided where it is called.
 
+    Demonstrations (a folder or file name from the project's root with `example(s)`, `sample(s)`, `demo(s)`,
+    `fake(s)` or `dummy`: dstack's `examples/`), which read the environment as simply as they can and have no
+    settings object to read instead, and standalone scripts with PEP 723 inline metadata (`# /// script`),
+    which run outside the application, are not checked.
+
     ## Why is this bad?
     A value read from the environment in the middle of the code is configuration nobody can find, validate
     or document: its name, type and default live in that one call. Style guide 003 (Configuration): "NEVER:
@@ -214,6 +221,9 @@ class DirectEnvironAccess(Rule):
         "    return windir and windir + 'ssh.exe'\n\nHOME = os.environ['HOME']\n"
         "CACHE = os.environ.get('XDG_CACHE_HOME', '~/.cache')\n",
         "import os\n\ndef version() -> str | None:\n    return os.getenv('CI_COMMIT_SHA') or os.getenv('GITHUB_SHA')\n",
+        # dstack: an example and a standalone script read the environment directly
+        Example("import os\n\nAPI_KEY = os.environ['OPENAI_API_KEY']\n", path="examples/misc/spark/words.py"),
+        '# /// script\n# dependencies = []\n# ///\nimport os\n\nTOKEN = os.environ.get("GITHUB_TOKEN_FOR_NOTES")\n',
         # feast: the region boto3 would read itself, handed to pyarrow's S3 file system
         "import os\n\ndef region(configured: str | None) -> str:\n"
         "    return configured or os.environ.get('AWS_DEFAULT_REGION', 'us-east-1')\n",
@@ -274,8 +284,8 @@ class DirectEnvironAccess(Rule):
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Neither settings modules nor test modules."""
-        return not ({"settings", "test"} & ctx.path_roles)
+        """Neither settings modules, test modules, demonstrations nor standalone scripts."""
+        return not ({"settings", "test"} & ctx.path_roles) and not is_demonstration(ctx) and not is_inline_script(ctx)
 
     def start(self) -> None:
         """Per module: the reads seen, and the values written back to `os.environ[...]`."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import os
 import re
 from itertools import compress, repeat
 from operator import attrgetter, is_
@@ -14,6 +13,7 @@ from flake8_house_rules.rule import Example, Rule
 from flake8_house_rules.rules.hr4xx_config.common import (
     KNOWN_BAD_WORDS,
     STAND_IN_WORDS,
+    is_demonstration,
     is_placeholder,
     is_secret_name,
     name_words,
@@ -29,7 +29,6 @@ EQUALITY = (ast.Eq, ast.NotEq)
 PATH_PREFIXES = ("/", "./", "../", "~/")
 #: Words in a folder or file name that say the module is a demonstration or a stand-in (`examples/`,
 #: `fake_server.py`): the credentials there are made up for the demo, not a deployment's.
-DEMO_WORDS = frozenset({"example", "examples", "sample", "samples", "demo", "demos", "fake", "fakes", "dummy"})
 
 
 class HardcodedSecret(Rule):
@@ -147,7 +146,7 @@ class HardcodedSecret(Rule):
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
         """Every module except test modules and those of a demonstration (`examples/`, `fake_server.py`)."""
-        return not ctx.is_test_module() and not _demonstration(_path_in_project(ctx))
+        return not ctx.is_test_module() and not is_demonstration(ctx)
 
     def finish(self) -> None:
         """Check `NAME = "..."`, `self.name = "..."`, `name: str = "..."` and `f(name="...")`.
@@ -223,23 +222,6 @@ class HardcodedSecret(Rule):
         return any(
             isinstance(base, ast.Name | ast.Attribute) and _spelled(base).endswith("Enum") for base in owner.bases
         )
-
-
-def _path_in_project(ctx: ModuleContext) -> str | None:
-    """The module's path from its project's root (a folder above the project, `~/demo/app`, says nothing)."""
-    place = ctx.in_project
-    if place.project is not None and place.path:
-        return os.path.relpath(place.path, place.project.root)
-    return ctx.path
-
-
-def _demonstration(path: str | None) -> bool:
-    """Whether a folder or file name on the module's path says it is a demonstration or a stand-in."""
-    if not path:
-        return False
-    parts = path.replace("\\", "/").split("/")
-    parts[-1] = parts[-1].removesuffix(".py")
-    return any(not DEMO_WORDS.isdisjoint(name_words(part)) for part in parts)
 
 
 def _letters_and_digits(text: str) -> bool:

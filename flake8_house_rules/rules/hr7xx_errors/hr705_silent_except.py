@@ -14,8 +14,10 @@ if TYPE_CHECKING:
 
 LOOPS = (ast.For, ast.AsyncFor, ast.While)
 #: Other linters' codes for the same check: bandit's and ruff's `S110`/`S112` (try-except-pass/-continue),
-#: ruff's `SIM105` (use `suppress`): waived on the `except` line, the handler is the project's decision.
+#: ruff's `SIM105` (use `suppress`): waived on the `except` line (or, `SIM105`, the `try` line, where ruff
+#: reports it), the handler is the project's decision.
 WAIVERS = ("S110", "S112", "B110", "B112", "SIM105")
+TRY_LINE_WAIVERS = ("SIM105",)
 IMPORT_ERRORS = frozenset({"builtins.ImportError", "builtins.ModuleNotFoundError"})
 
 
@@ -36,7 +38,7 @@ class SilentExcept(Rule):
     whose handler catches `ImportError` or `ModuleNotFoundError` (`try: import ujson as json`), the usual
     guard for an optional speed-up or plugin; and a
     handler whose `except` line waives another linter's code for the same check (`# noqa: S110`, `S112`,
-    `SIM105`): the project has decided.
+    `SIM105`), or whose `try` line waives `SIM105`, where ruff reports it: the project has decided.
 
     Vendored modules (under a `_vendor/`, `_vendored/` or `vendor/` folder) and generated ones are not
     checked: nobody edits them by hand.
@@ -67,6 +69,9 @@ class SilentExcept(Rule):
     message = "do not swallow the exception silently: handle or log it, or use `contextlib.suppress(...)`"
     source = "004 Code Review Checklist (specific exceptions); 002 Error Handling"
     valid = (
+        # langflow: ruff's SIM105 waived where ruff reports it
+        "import asyncio\n\nasync def cleanup(client) -> None:\n    try:  # noqa: SIM105\n"
+        "        await client.delete('/tmp')\n    except asyncio.TimeoutError:\n        pass\n",
         # a vendored copy of another project (prefect's `_vendor/croniter`) keeps upstream's code
         Example("try:\n    f()\nexcept KeyError:\n    pass", path="app/_vendor/croniter/croniter.py"),
         "import contextlib\n\nwith contextlib.suppress(FileNotFoundError):\n    os.remove(path)",
@@ -125,6 +130,8 @@ class SilentExcept(Rule):
             return
         if self._optional_import(statement, node) or waived(self.ctx, node.lineno, WAIVERS):
             return
+        if waived(self.ctx, statement.lineno, TRY_LINE_WAIVERS):
+            return  # ruff reports `SIM105` on the `try` line, where its noqa comment then sits
         self.report(node)
 
     def _last_in_loop(self, statement: ast.stmt) -> bool:
