@@ -204,3 +204,24 @@ def test_a_service_path_alone_is_no_evidence_for_another(tmp_path: Path) -> None
         },
     )
     assert both(tmp_path, "HR609") == ["app/services/checkout.py:12 HR609", "app/stores/users.py:12 HR609"]
+
+
+def test_a_store_of_another_distribution_is_of_no_layer(tmp_path: Path) -> None:
+    """langflow's router imports `lfx.graph.checkpoint.store`: another distribution, unknown, not a store."""
+    router = (
+        '"""Routes."""\n\nfrom fastapi import APIRouter\nfrom lfx.graph.checkpoint.store import CheckpointStore\n'
+        "from app.stores.users import UserStore\n\n"
+        'router = APIRouter()\n\n\n@router.get("/")\nasync def index() -> dict:\n'
+        '    """Index."""\n    return {"store": CheckpointStore, "users": UserStore}\n'
+    )
+    write(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/stores/__init__.py": "",
+            "app/stores/users.py": STORE,
+            "app/api/__init__.py": "",
+            "app/api/routes.py": router,
+        },
+    )
+    assert both(tmp_path, "HR607") == ["app/api/routes.py:5 HR607"]

@@ -53,6 +53,11 @@ if TYPE_CHECKING:
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 RouterKind = Literal["app", "router"]
 
+#: FastAPI's parameter markers (`Depends(...)`, `Query(...)`, ...), by the names they are imported under.
+MARKERS = ("Depends", "Security", "Query", "Path", "Header", "Cookie", "Body", "Form", "File")
+MARKER_NAMES = frozenset(
+    f"{module}.{name}" for module in ("fastapi", "fastapi.param_functions", "fastapi.params") for name in MARKERS
+)
 APP_CLASSES = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
 ROUTER_CLASSES = frozenset({"fastapi.APIRouter", "fastapi.routing.APIRouter"})
 HTTP_DECORATORS = {
@@ -586,3 +591,23 @@ def _methods(verb: str, keywords: dict[str, ast.expr], splat: bool) -> frozenset
             return None
         methods.add(item.value.upper())
     return frozenset(methods)
+
+
+def is_dependency(ctx: ModuleContext, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether a function is a FastAPI dependency: a parameter takes a parameter marker.
+
+    As a default (`user: User = Depends(current_user)`) or in `Annotated[User, Depends(current_user)]`.
+    """
+    args = function.args
+    for default in (*args.defaults, *args.kw_defaults):
+        if isinstance(default, ast.Call) and ctx.call_name(default) in MARKER_NAMES:
+            return True
+    for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+        annotation = arg.annotation
+        if not isinstance(annotation, ast.Subscript) or not isinstance(annotation.slice, ast.Tuple):
+            continue
+        if any(
+            isinstance(item, ast.Call) and ctx.call_name(item) in MARKER_NAMES for item in annotation.slice.elts[1:]
+        ):
+            return True
+    return False

@@ -446,7 +446,10 @@ class ImportTargets:
 
         A module found in the project is of a layer when its path says so and its content shows it (its
         summary, see `context/roles.py`): an enum module named `routers.py` or an SDK package under `api/`
-        is no router. A module the project cannot find is of the layers its possible paths give. `wanted`:
+        is no router. An absolute import of a package that is not the project's (a library, another
+        distribution) is of no layer: nothing shows what it is. Otherwise a module the project cannot find
+        (outside any project, or a relative import of a missing file) is of the layers its possible paths
+        give. `wanted`:
         only these layers matter to the caller; a module whose path gives another layer is not read (the
         answer then leaves that layer out, as it would leave out no layer).
         """
@@ -465,6 +468,8 @@ class ImportTargets:
                 if layer is not None:
                     found.add(layer)
                 continue
+            if place.project is not None and not relative and dotted and not place.project.in_project(dotted):
+                continue  # another distribution's module (langflow's `lfx....store`): its content is unknown
             for path in self._forms(module, relative=relative):
                 layer = layer_of(module_roles(path, config))
                 if layer is not None:

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import ast
 
+from flake8_house_rules.context.fastapi import MARKER_NAMES
 from flake8_house_rules.fixes import Edit, Fix, edits
 from flake8_house_rules.rule import FixExample
 from flake8_house_rules.rules.hr5xx_fastapi.common import RouteRule
-
-MARKERS = ("Depends", "Security", "Query", "Path", "Header", "Cookie", "Body", "Form", "File")
-MARKER_NAMES = frozenset(
-    f"{module}.{name}" for module in ("fastapi", "fastapi.param_functions", "fastapi.params") for name in MARKERS
-)
 
 
 class DependsInDefault(RouteRule):

@@ -56,6 +56,8 @@ def is_constant_name(name: str) -> bool:
 def single_layer(ctx: ModuleContext) -> str | None:
     """The module's one layer (`store`, `service`, `router`), or `None` when its roles give none or several:
     a module whose path matches two layers (`app/api/users_store.py`) is ambiguous, and no layer rule
-    checks it.
+    checks it. A test module has no layer, whatever its path says (`tests/services/test_registry.py`).
     """
+    if ctx.is_test_module():
+        return None
     return layer_of(ctx.roles)

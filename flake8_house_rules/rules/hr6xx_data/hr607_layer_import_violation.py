@@ -38,7 +38,9 @@ class LayerImportViolation(Rule):
     matches the patterns of two layers is ambiguous and neither checked nor counted as an import target.
     When the imported module is found on disk (beside the linted file's project), only what it is counts:
     `from mlflow.tracking._tracking_service import utils` loads a package, which `*service.py` does not
-    match, so a store importing it is not reported.
+    match, so a store importing it is not reported. An absolute import of a package that is not the
+    project's (a library or another distribution: langflow's `from lfx.graph.checkpoint.store import
+    CheckpointStore`) is of no layer, since nothing shows what that module is.
 
     ## Why is this bad?
     Each layer has one job: the router speaks HTTP, the service holds the business rules, the store talks

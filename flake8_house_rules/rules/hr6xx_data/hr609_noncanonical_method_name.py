@@ -16,7 +16,12 @@ PREFIXES = ("get_", "create_", "delete_", "fetch_", "list_", "find_", "add_", "r
 CANONICAL = frozenset({"get_one", "get_list", "get_plist", "create_one", "create_batch", "delete_one", "delete_batch"})
 OVERRIDE = frozenset({"typing.override", "override"})
 #: The last word of a getter that computes a value about resources rather than reading one.
-DERIVED_WORDS = frozenset({"status", "count", "stats", "statistics", "summary", "total", "health", "usage", "lock"})
+DERIVED_WORDS = frozenset(
+    {"status", "count", "stats", "statistics", "summary", "total", "health", "usage", "lock", "locks", "lockset"}
+)
+#: Verbs that need an identifier, a payload or a filter to be CRUD: without any argument, `get_backend()` or
+#: `create_db_and_tables()` reads or builds something of the object's own, no stored resource.
+ARGUMENT_VERBS = frozenset({"get", "fetch", "find", "create", "add", "delete", "remove"})
 #: Class name endings of a class that builds or runs things rather than keeping resources: a factory's
 #: `get_executor` builds an object, a tool executor's `fetch_webpage` is the tool's public name.
 NOT_STORE_CLASSES = ("Factory", "Executor")
@@ -87,6 +92,11 @@ class NoncanonicalMethodName(Rule):
     alternate constructor, a `@classmethod` that returns `cls(...)` or is annotated to return its class or
     `Self` (zenml's `create_from_deployment(cls, deployment)` builds the object, it stores nothing).
 
+    A method that takes nothing but `self` (or `cls`) and whose verb needs an identifier, a payload or a
+    filter to be CRUD (`get_backend()`, `get_current()`, `create_db_and_tables()`: langflow's services) reads
+    or builds something of the object's own; it is left alone, except a `get_`/`fetch_`/`find_` of a plural
+    (`get_users()`, which `get_list` names) and any `list_`. So is a lock getter (`get_lockset`).
+
     A class whose non-canonical CRUD methods name more than one resource (`get_experiment_permission` and
     `get_registered_model_permission`, `list_users` and `list_roles`: the word after the verb differs; or a
     collection under the resource, its plural last word before any `by`/`for`/`async`...: letta's
@@ -146,6 +156,12 @@ class NoncanonicalMethodName(Rule):
             "    async def get_run_messages(self, run_id): ...\n    async def get_run_steps_async(self, run_id): ...",
             path="app/services/run_manager.py",
         ),
+        # langflow: methods that take nothing; dstack: an in-process lock set
+        Example(
+            "class TaskService:\n    def get_backend(self):\n        return Backend()\n\n"
+            "    def create_db_and_tables(self) -> None: ...\n\n    def get_lockset(self, namespace: str): ...",
+            path="app/services/tasks.py",
+        ),
         # zenml: an alternate constructor
         Example(
             "class DeploymentService:\n    @classmethod\n    def create_from_deployment(cls, deployment):\n"
@@ -174,6 +190,11 @@ class NoncanonicalMethodName(Rule):
         ),
     )
     invalid = (
+        Example(
+            "class UserService:\n    def get_users(self): ...  # error: HR609\n"
+            "    def list_users(self): ...  # error: HR609",
+            path="app/services/users.py",
+        ),
         # fides: one resource, a compound noun (`event_audit`) beside its plural (`events`)
         Example(
             "class EventAuditService:\n    def create_event_audit(self, data): ...  # error: HR609\n"
@@ -244,7 +265,7 @@ class NoncanonicalMethodName(Rule):
             return
         if self._overrides_local_base(cls, name) or len(self._resources(cls)) > 1:
             return
-        if self._is_alternate_constructor(node, cls):
+        if self._is_alternate_constructor(node, cls) or _takes_nothing(node, name, self._static(node)):
             return
         if self._may_override(cls):
             self.report(
@@ -254,6 +275,10 @@ class NoncanonicalMethodName(Rule):
             )
             return
         self.report(node, f"rename `{name}` to {canonical_names(name)}: the house names of store and service methods")
+
+    def _static(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        """Whether a method is a `@staticmethod` (its first parameter is a real argument)."""
+        return not decorator_names(self.ctx, node).isdisjoint({"builtins.staticmethod", "staticmethod"})
 
     def _is_alternate_constructor(self, node: ast.FunctionDef | ast.AsyncFunctionDef, cls: ast.ClassDef) -> bool:
         """A `@classmethod` that builds an instance of its class (`return cls(...)`, or annotated to return the
@@ -313,3 +338,21 @@ def _names_own_class(returns: ast.expr | None, name: str) -> bool:
     if isinstance(returns, ast.Name):
         return returns.id in {name, "Self"}
     return isinstance(returns, ast.Attribute) and returns.attr == "Self"
+
+
+def _takes_nothing(node: ast.FunctionDef | ast.AsyncFunctionDef, name: str, static: bool) -> bool:
+    """A method with no parameter besides `self`/`cls` whose verb needs one (`get_backend()`, `create_tables()`).
+
+    A `get_`/`fetch_`/`find_` of a plural (`get_users()`) still reads a collection (`get_list`); `list_` is
+    always one.
+    """
+    args = node.args
+    if len([*args.posonlyargs, *args.args]) > (0 if static else 1) or args.kwonlyargs or args.vararg or args.kwarg:
+        return False
+    verb = name.partition("_")[0]
+    if verb not in ARGUMENT_VERBS:
+        return False
+    if verb in {"get", "fetch", "find"}:
+        last = name.rpartition("_")[2]
+        return not (last.endswith("s") and _singular(last) != last)
+    return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from flake8_house_rules.context.fastapi import is_dependency
 from flake8_house_rules.rule import Example, Rule
 from flake8_house_rules.rules.hr6xx_data.common import single_layer
 
@@ -27,7 +28,10 @@ class HttpExceptionOutsideRouter(Rule):
     matches two layers (`app/api/routes/job_state_store.py` is a router and a store by name) is ambiguous
     and not checked. The project's own
     domain errors are not reported, even when they subclass `HTTPException` (style guide 002's `errors.py`
-    does that on purpose); only the framework class itself is.
+    does that on purpose); only the framework class itself is. Nor is a raise in a FastAPI dependency (a
+    function a parameter of which takes `Depends(...)`, `Security(...)` or another parameter marker, as a
+    default or in `Annotated[...]`: langflow's `get_current_active_user(user = Depends(get_current_user))`):
+    FastAPI calls it for a request, it is HTTP-layer code wherever it lives.
 
     ## Why is this bad?
     A status code is the router's business: a service that raises `HTTPException` cannot be reused from a
@@ -63,6 +67,14 @@ class HttpExceptionOutsideRouter(Rule):
     source = "002 Error Handling"
     options = ("hr-store-modules", "hr-service-modules")
     valid = (
+        # langflow: a FastAPI dependency living in a services package
+        Example(
+            "from fastapi import Depends, HTTPException\nfrom sqlalchemy.orm import Session\n\n"
+            "async def get_current_active_user(user=Depends(get_current_user)):\n    if not user.is_active:\n"
+            "        raise HTTPException(status_code=403)\n    return user\n\n"
+            "def count(session: Session) -> int:\n    return 0\n",
+            path="app/services/auth/utils.py",
+        ),
         Example(
             "from fastapi import HTTPException\n\n@router.get('/')\nasync def read():\n"
             "    raise HTTPException(status_code=404)",
@@ -120,4 +132,7 @@ class HttpExceptionOutsideRouter(Rule):
         if isinstance(parent, ast.Call) and parent.func is node:
             node, parent = parent, self.ctx.parent(parent)
         if isinstance(parent, ast.Raise) and parent.exc is node:
+            function = self.ctx.enclosing_function(parent)
+            if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef) and is_dependency(self.ctx, function):
+                return  # a FastAPI dependency (`user = Depends(current_user)`) is HTTP-layer code
             self.report(parent)
