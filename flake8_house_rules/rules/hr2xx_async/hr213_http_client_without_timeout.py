@@ -22,7 +22,8 @@ class HttpClientWithoutTimeout(Rule):
     Checks for `httpx.AsyncClient(...)`/`httpx.Client(...)` and the module-level request functions
     (`httpx.get(...)`, `httpx.post(...)`, ...) called without `timeout=`, or with `timeout=None`. A call
     that passes `**kwargs` may carry a timeout and is not reported, and neither is a client that talks to
-    an application in the same process (`transport=httpx.ASGITransport(app=app)`, `WSGITransport`,
+    an application in the same process (`transport=httpx.ASGITransport(app=app)`, also bound to a name first,
+    `WSGITransport`,
     `MockTransport`, or the older `app=`): no network, nothing to wait for. Nor is a client opened by a
     `with`/`async with` (`async with httpx.AsyncClient() as client:`) whose every use in the block is a
     request that passes its own real `timeout=` (`await client.post(url, timeout=5.0)`, `client.stream(...,
@@ -57,6 +58,9 @@ class HttpClientWithoutTimeout(Rule):
         "import httpx\n\nasync def f(c: httpx.AsyncClient) -> None:\n    await c.get('/')",
         "import httpx\n\nclient = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url='http://t')",
         "import httpx\n\nclient = httpx.Client(transport=httpx.MockTransport(handler))",
+        # dstack's conftest: the transport bound to a name first
+        "import httpx\n\ndef client(app) -> httpx.AsyncClient:\n    transport = httpx.ASGITransport(app=app)\n"
+        "    return httpx.AsyncClient(transport=transport, base_url='http://test')",
         "import httpx\n\nclass Api:\n    def __init__(self) -> None:\n"
         "        self._http = httpx.AsyncClient(**self._options)",
         "from typing import Annotated\nimport httpx\nfrom fastapi import Depends\n\n"
@@ -135,8 +139,11 @@ class HttpClientWithoutTimeout(Rule):
         for keyword in node.keywords:
             if keyword.arg == "app":
                 return True
-            if keyword.arg == "transport" and isinstance(keyword.value, ast.Call):
-                found = self.ctx.qualname(keyword.value.func) or ""
+            value = keyword.value
+            if keyword.arg == "transport" and isinstance(value, ast.Name):
+                value = self.ctx.assigned_value(value)  # `transport = httpx.ASGITransport(app=app)` first
+            if keyword.arg == "transport" and isinstance(value, ast.Call):
+                found = self.ctx.qualname(value.func) or ""
                 module, _, cls = found.rpartition(".")
                 if module in self.ctx.config.http_client_modules and cls in IN_PROCESS:
                     return True

@@ -113,6 +113,24 @@ def hidden(route: Route) -> bool:
     return shown is not None and not (isinstance(shown, ast.Constant) and shown.value is True)
 
 
+def schema_off(route: Route) -> bool:
+    """Whether the route's app serves no schema (`FastAPI(openapi_url=None)`), or its router is hidden from it
+    (`APIRouter(include_in_schema=False)`).
+    """
+    constructor = route.router.node
+    if not isinstance(constructor, ast.Call):
+        return False
+    for keyword in constructor.keywords:
+        value = keyword.value
+        if not isinstance(value, ast.Constant):
+            continue
+        if route.router.kind == "app" and keyword.arg == "openapi_url" and value.value is None:
+            return True
+        if route.router.kind == "router" and keyword.arg == "include_in_schema" and value.value is False:
+            return True
+    return False
+
+
 def status_code(ctx: ModuleContext, expr: ast.expr) -> int | None:
     """The number a `status_code=` value stands for: `201`, `status.HTTP_201_CREATED`, `HTTPStatus.CREATED`."""
     if isinstance(expr, ast.Constant):

@@ -5,7 +5,13 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from flake8_house_rules.rules.hr5xx_fastapi.common import RouteRule, hidden, returns_response, route_status
+from flake8_house_rules.rules.hr5xx_fastapi.common import (
+    RouteRule,
+    hidden,
+    returns_response,
+    route_status,
+    schema_off,
+)
 
 if TYPE_CHECKING:
     from flake8_house_rules.context.fastapi import Route
@@ -38,7 +44,9 @@ class RouteWithoutResponseModel(RouteRule):
     processor.base_process_llm_request(request=request)`): a pass-through, whose helper owns the answer.
     A route answering `204 No Content` has no body to type and is not reported.
     Routes hidden from the schema (`include_in_schema=`, not a literal `True`: a favicon, a docs page, a
-    probe) are left alone, as are routes whose `responses={200: {"model": ...}}` names the answer's model
+    probe; or on a router built with `APIRouter(include_in_schema=False)` or an app built with
+    `FastAPI(openapi_url=None)`, as HR503 reads them) are left alone, as are routes whose
+    `responses={200: {"model": ...}}` names the answer's model
     (documented without validating, as deliberate as `response_model=None`).
 
     `response_model=None` is an explicit choice and counts as written; so does a `**kwargs` in the
@@ -72,6 +80,9 @@ class RouteWithoutResponseModel(RouteRule):
     message = "declare the route's response type: a return annotation or `response_model=`"
     source = "001 FastAPI Routes; 000 FastAPI Patterns; 002 Route Handlers"
     valid = (
+        # lnbits: a router hidden from the schema
+        "from fastapi import APIRouter\n\nrouter = APIRouter(include_in_schema=False)\n\n"
+        "@router.get('/manifest/{usr}.webmanifest')\nasync def manifest(usr: str):\n    return {'name': usr}",
         "from fastapi import FastAPI\nfrom fastapi.openapi.docs import get_swagger_ui_html\n"
         "from fastapi.responses import StreamingResponse\n\napp = FastAPI(docs_url=None)\n\n"
         "async def _stream(scope: dict) -> 'StreamingResponse':\n    return StreamingResponse(iter([b'x']))\n\n"
@@ -141,7 +152,7 @@ class RouteWithoutResponseModel(RouteRule):
         for route in self.http_routes():
             if route.function.returns is not None or route.may_have("response_model"):
                 continue
-            if hidden(route) or _documented_in_responses(route):
+            if hidden(route) or schema_off(route) or _documented_in_responses(route):
                 continue
             if route_status(self.ctx, route) == NO_CONTENT:
                 continue

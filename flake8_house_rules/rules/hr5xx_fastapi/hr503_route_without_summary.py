@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from flake8_house_rules.rules.hr5xx_fastapi.common import RouteRule, hidden
+from flake8_house_rules.rules.hr5xx_fastapi.common import RouteRule, hidden, schema_off
 
 if TYPE_CHECKING:
     from flake8_house_rules.context.fastapi import Route
@@ -94,7 +94,7 @@ class RouteWithoutSummary(RouteRule):
                 or ast.get_docstring(route.function, clean=False) is not None
             ):
                 continue
-            if not hidden(route) and not _schema_off(route) and not self._mounted_without_schema(route):
+            if not hidden(route) and not schema_off(route) and not self._mounted_without_schema(route):
                 self.report_route(route)
 
     def _mounted_without_schema(self, route: Route) -> bool:
@@ -110,21 +110,3 @@ class RouteWithoutSummary(RouteRule):
         if self.ctx.scope_at(router.node) is not self.ctx.module_scope:
             return False
         return f"{place.module}.{router.name}" in place.project.schemaless_routers()
-
-
-def _schema_off(route: Route) -> bool:
-    """Whether the route's app serves no schema (`FastAPI(openapi_url=None)`), or its router is hidden from it
-    (`APIRouter(include_in_schema=False)`).
-    """
-    constructor = route.router.node
-    if not isinstance(constructor, ast.Call):
-        return False
-    for keyword in constructor.keywords:
-        value = keyword.value
-        if not isinstance(value, ast.Constant):
-            continue
-        if route.router.kind == "app" and keyword.arg == "openapi_url" and value.value is None:
-            return True
-        if route.router.kind == "router" and keyword.arg == "include_in_schema" and value.value is False:
-            return True
-    return False
