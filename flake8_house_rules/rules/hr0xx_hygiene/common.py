@@ -87,6 +87,22 @@ def is_inline_script(ctx: ModuleContext) -> bool:
     return ctx.derived("hr0.inline_script", lambda: "# /// script" in ctx.source() and bool(inline_metadata_lines(ctx)))
 
 
+#: Command-line frameworks: a module importing one is a command line, run once per invocation.
+COMMAND_LINE_FRAMEWORKS = frozenset({"argparse", "click", "typer", "cyclopts", "fire", "docopt", "rich_click", "cleo"})
+
+
+def imports_command_line_framework(ctx: ModuleContext) -> bool:
+    """Whether the module imports a command-line framework (`click`, `typer`, `argparse`, ...)."""
+    return ctx.derived(
+        "hr0.command_line_framework",
+        lambda: any(
+            origin.partition(".")[0] in COMMAND_LINE_FRAMEWORKS
+            for origins in ctx.import_names.values()
+            for origin in origins
+        ),
+    )
+
+
 def is_tool_configuration(ctx: ModuleContext) -> bool:
     """Whether a module is a tool's configuration file (`docs/conf.py`, `gunicorn.conf.py`): the tool runs it,
     reads its lower-case names, and shows what it prints on the tool's console.

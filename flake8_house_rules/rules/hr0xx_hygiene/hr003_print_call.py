@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from flake8_house_rules.paths import matches
 from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.rules.hr0xx_hygiene.common import COMMAND_LINE_FRAMEWORKS as CLI_FRAMEWORKS
 from flake8_house_rules.rules.hr0xx_hygiene.common import (
     is_inline_script,
     is_main_guard,
@@ -22,10 +23,10 @@ CONSOLE_STREAMS = frozenset({"sys.stdout", "sys.stderr"})
 #: Where command-line modules live, whatever `hr-print-allowed` says: their standard output is the product.
 COMMAND_LINE_PATHS = ("*/cli/*", "*/commands/*", "cli.py", "*_cli.py", "cli_*.py")
 #: Command-line frameworks: a module importing one parses a command line, and prints its answers.
-COMMAND_LINE_FRAMEWORKS = frozenset(
-    {"argparse", "click", "typer", "cyclopts", "fire", "docopt", "rich_click", "cleo"}
-    | {"hatchling", "setuptools"}  # a build hook or `setup.py`: its output is the build's console
-)
+COMMAND_LINE_FRAMEWORKS = CLI_FRAMEWORKS | {
+    "hatchling",  # a build hook or `setup.py`: its output is the build's console
+    "setuptools",
+}
 #: What a module's text must spell to import one of them (a module that spells none is not parsed to see).
 FRAMEWORK_WORDS = tuple(sorted(name.encode() for name in COMMAND_LINE_FRAMEWORKS))
 

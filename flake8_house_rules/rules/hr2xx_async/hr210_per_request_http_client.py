@@ -6,6 +6,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.rules.hr0xx_hygiene.common import imports_command_line_framework
 from flake8_house_rules.rules.hr2xx_async.common import client_names, module_global_target
 
 if TYPE_CHECKING:
@@ -45,7 +46,10 @@ class PerRequestHttpClient(Rule):
       `lifespan=` (to `FastAPI(...)`, `Starlette(...)`, ...).
 
     Using the client in place (`httpx.Client().get(url)`, `await client.get(...)`) is not handing it over.
-    Test modules (`hr-test-modules`) are not checked: a client per test is how tests isolate.
+    Test modules (`hr-test-modules`) are not checked: a client per test is how tests isolate. Nor are
+    command lines (modules importing `click`, `typer`, `argparse`, ...: lnbits' `commands.py`): a command
+    runs once per invocation, often each in its own `asyncio.run`, and serves no requests a shared client
+    would be reused across.
 
     ## Why is this bad?
     A new client per request opens a new connection pool per request: no keep-alive, a TLS handshake
@@ -84,6 +88,9 @@ class PerRequestHttpClient(Rule):
     source = "001 HTTP Clients"
     options = ("hr-http-client-modules", "hr-test-modules")
     valid = (
+        # lnbits: a click command opens its client for the one call it makes
+        "import click\nimport httpx\n\n@click.command()\ndef install(url: str) -> None:\n"
+        "    with httpx.Client(timeout=40) as client:\n        client.post(url)\n",
         "import httpx\n\nclient = httpx.AsyncClient(timeout=10)",
         "import asyncio\nimport httpx\n\n_client = None\n_lock = asyncio.Lock()\n\n"
         "async def get_client() -> httpx.AsyncClient:\n    global _client\n    async with _lock:\n"
@@ -154,8 +161,8 @@ class PerRequestHttpClient(Rule):
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Not in test modules."""
-        return not ctx.is_test_module()
+        """Not in test modules, nor in command lines (a command runs once per invocation, no request to serve)."""
+        return not ctx.is_test_module() and not imports_command_line_framework(ctx)
 
     @classmethod
     def call_names(cls, config: Config) -> frozenset[str]:

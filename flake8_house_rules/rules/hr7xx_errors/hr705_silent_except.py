@@ -34,7 +34,8 @@ class SilentExcept(Rule):
     it). A `continue` counts only when the `try` is the last statement of its loop's body (there it is a
     `pass`); elsewhere it skips the rest of the loop for an invalid item, which is control flow. Not
     reported either: an optional import, a `try` holding only imports (and what adds their names to
-    `__all__`: fastapi-users' `__all__.append("SQLAlchemyUserDatabase")` after an optional backend's import)
+    `__all__`: fastapi-users' `__all__.append("SQLAlchemyUserDatabase")` after an optional backend's import,
+    or registers what it imported: dstack's `_CONFIGURATOR_CLASSES.append(DataCrunchConfigurator)`)
     whose handler catches `ImportError` or `ModuleNotFoundError` (`try: import ujson as json`), the usual
     guard for an optional speed-up or plugin; and a
     handler whose `except` line waives another linter's code for the same check (`# noqa: S110`, `S112`,
@@ -69,6 +70,9 @@ class SilentExcept(Rule):
     message = "do not swallow the exception silently: handle or log it, or use `contextlib.suppress(...)`"
     source = "004 Code Review Checklist (specific exceptions); 002 Error Handling"
     valid = (
+        # dstack: an optional backend registered once imported
+        "try:\n    from app.backends.datacrunch import DataCrunchConfigurator\n\n"
+        "    CONFIGURATORS.append(DataCrunchConfigurator)\nexcept ImportError:\n    pass\n",
         # langflow: ruff's SIM105 waived where ruff reports it
         "import asyncio\n\nasync def cleanup(client) -> None:\n    try:  # noqa: SIM105\n"
         "        await client.delete('/tmp')\n    except asyncio.TimeoutError:\n        pass\n",
@@ -97,6 +101,7 @@ class SilentExcept(Rule):
         "        except AddressValueError:\n            continue\n        result.append(address)\n    return result",
     )
     invalid = (
+        "try:\n    from app.backends import datacrunch\n    connect()\nexcept ImportError:  # error: HR705\n    pass\n",
         "try:\n    os.remove(path)\nexcept OSError:  # error: HR705\n    pass",
         "try:\n    f()\nexcept:  # error: HR705\n    ...",
         "for item in items:\n    try:\n        f(item)\n    except (KeyError, IndexError):  # error: HR705\n"
@@ -140,11 +145,47 @@ class SilentExcept(Rule):
         return isinstance(loop, LOOPS) and bool(loop.body) and loop.body[-1] is statement
 
     def _optional_import(self, statement: ast.Try | ast.TryStar, handler: ast.ExceptHandler) -> bool:
-        """Whether a `try` holds only imports and its handler catches only `ImportError`/`ModuleNotFoundError`."""
-        if not all(isinstance(item, ast.Import | ast.ImportFrom) or _exports(item) for item in statement.body):
-            return False
+        """Whether a `try` holds only imports and what registers them, and its handler catches only
+        `ImportError`/`ModuleNotFoundError`.
+
+        What registers them: a call that hands a name the `try` imported over as an argument
+        (`_CONFIGURATORS.append(DataCrunchConfigurator)`), or an addition to `__all__`; a call on the
+        imported name (`json.configure()`) does something, and is no registration.
+        """
         caught = caught_types(handler)
-        return bool(caught) and all(exception_name(self.ctx, item) in IMPORT_ERRORS for item in caught)
+        if not caught or not all(exception_name(self.ctx, item) in IMPORT_ERRORS for item in caught):
+            return False
+        imported: set[str] = set()
+        for item in statement.body:
+            if isinstance(item, ast.Import | ast.ImportFrom):
+                imported.update(alias.asname or alias.name.partition(".")[0] for alias in item.names)
+            elif not _exports(item) and not _registers(item, imported):
+                return False
+        return bool(imported)
+
+
+#: How many statements of an optional import's `try` are read for the names they use.
+MAX_REGISTRATION_NODES = 200
+
+
+def _registers(statement: ast.stmt, names: set[str]) -> bool:
+    """Whether a statement is a call handing one of `names` over as an argument (`REGISTRY.append(Plugin)`).
+
+    A use as the receiver (`json.configure()`) is an action, not a registration. Only the call's arguments
+    are read, and at most `MAX_REGISTRATION_NODES` nodes of them.
+    """
+    if not names or not isinstance(statement, ast.Expr) or not isinstance(statement.value, ast.Call):
+        return False
+    call = statement.value
+    count = 0
+    for argument in (*call.args, *(keyword.value for keyword in call.keywords)):
+        for node in ast.walk(argument):
+            count += 1
+            if count > MAX_REGISTRATION_NODES:
+                return False
+            if type(node) is ast.Name and node.id in names:
+                return True
+    return False
 
 
 def _exports(statement: ast.stmt) -> bool:
