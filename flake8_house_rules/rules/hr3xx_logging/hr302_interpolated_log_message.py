@@ -28,6 +28,8 @@ class InterpolatedLogMessage(Rule):
     and is not reported. Calls on names whose origin the module does not show are not checked. A
     project's own logger factory counts when every `return` of it gives a logger (`def get_logger(name):
     return structlog.get_logger(name)`, in the same module or imported from another project module).
+    An f-string whose every placeholder is a module constant bound once to a string literal
+    (`f"{HOST_INFO_FILE} hasn't been removed: %s"`) is a constant message and is not reported.
 
     ## Why is this bad?
     A message with values baked in cannot be searched or grouped, and the values cannot be filtered as
@@ -52,6 +54,9 @@ class InterpolatedLogMessage(Rule):
     source = "001 Logging; 004 Logging"
     options = ("hr-structlog-factories",)
     valid = (
+        # dstack: the placeholder is a module constant, the message never changes
+        "import logging\n\nlogger = logging.getLogger(__name__)\nHOST_INFO_FILE = 'host_info.json'\n\n"
+        'def clean(err: Exception) -> None:\n    logger.debug(f"{HOST_INFO_FILE} hasn\'t been removed: %s", err)\n',
         "import structlog\n\nlog = structlog.get_logger()\nlog.info('user.created', user_id=uid)",
         "import logging\n\nlog = logging.getLogger(__name__)\nlog.info('saved %s', key)",
         "import logging\n\nlog = logging.getLogger(__name__)\nlog.info(f'static text')",
@@ -63,6 +68,8 @@ class InterpolatedLogMessage(Rule):
         "import warnings\n\nwarnings.warn(f'deprecated {name}')",
     )
     invalid = (
+        "import logging\n\nlogger = logging.getLogger(__name__)\nHOST = 'h'\n\ndef f(port: int) -> None:\n"
+        "    logger.info(f'{HOST}:{port}')  # error: HR302\n",
         "import structlog\n\nlog = structlog.get_logger()\nlog.info(f'user {uid} created')  # error: HR302",
         "import logging\n\nlog = logging.getLogger(__name__)\nlog.error('failed: %s' % err)  # error: HR302",
         "from loguru import logger\n\nlogger.warning('took {}s'.format(t))  # error: HR302",
@@ -94,5 +101,27 @@ class InterpolatedLogMessage(Rule):
     def _check(self, node: ast.Call, method: str) -> None:
         message = message_argument(node, method)
         kind = interpolation_kind(message) if message is not None else None
-        if kind is not None:
-            self.report(node, f"pass values as fields, not formatted into the log message ({kind})")
+        if kind is None or (kind == "f-string" and self._constant_placeholders(message)):
+            return
+        self.report(node, f"pass values as fields, not formatted into the log message ({kind})")
+
+    def _constant_placeholders(self, message: ast.expr | None) -> bool:
+        """Whether every placeholder of an f-string is a module constant bound once to a string literal
+        (`f"{HOST_INFO_FILE} hasn't been removed: %s"`): the message never changes, nothing is formatted in.
+        """
+        if not isinstance(message, ast.JoinedStr):
+            return False
+        for part in message.values:
+            if not isinstance(part, ast.FormattedValue):
+                continue
+            if not isinstance(part.value, ast.Name) or part.format_spec is not None or part.conversion != -1:
+                return False
+            bindings = self.ctx.lookup(part.value)
+            if not bindings or len(bindings) != 1 or bindings[0].kind != "assign":
+                return False
+            value = bindings[0].value
+            if bindings[0].scope.kind != "module" or not (
+                isinstance(value, ast.Constant) and isinstance(value.value, str)
+            ):
+                return False
+        return True
