@@ -25,7 +25,10 @@ class HandRolledRetry(Rule):
     that sleep for pacing without catching, and long-running loops that keep consuming and reconnect after
     a pause (`while True: try: async for msg in ws: ... except ConnectionError: await asyncio.sleep(1)`,
     even when the inner loop returns on a close message) are not reported: they do not retry an attempt,
-    they resume a stream.
+    they resume a stream. Nor is a loop whose `try` holds its own pause (langflow's cleanup worker:
+    `sleep_task = asyncio.create_task(asyncio.sleep(interval))` and a wait for it or a stop event inside
+    the `try`, `break` when stopped, a sleep in the handler after a failure): a periodic task, whose `break`
+    is its stop signal, not the success of an attempt.
 
     ## Why is this bad?
     Hand-rolled retries get the details wrong: no jitter, retrying errors that will never succeed,
@@ -54,6 +57,12 @@ class HandRolledRetry(Rule):
     message = "retry with `tenacity` (`@retry(stop=..., wait=wait_exponential(...))`) instead of a sleep loop"
     source = "003 HTTP Client (tenacity)"
     valid = (
+        # langflow: a periodic worker waiting for its interval or a stop event
+        "import asyncio\n\nasync def run(stop: asyncio.Event) -> None:\n    while not stop.is_set():\n"
+        "        try:\n            sleeper = asyncio.create_task(asyncio.sleep(60))\n"
+        "            done, _ = await asyncio.wait([sleeper, asyncio.create_task(stop.wait())])\n"
+        "            if sleeper not in done:\n                break\n        except Exception:\n"
+        "            await asyncio.sleep(60)\n",
         "async def f():\n    for attempt in range(3):\n        try:\n            return await call()\n"
         "        except OSError:\n            continue",
         "import asyncio\n\nasync def f():\n    while True:\n        await tick()\n        await asyncio.sleep(1)",
@@ -98,14 +107,19 @@ class HandRolledRetry(Rule):
         self._candidates: list[tuple[ast.stmt, ast.Try | ast.TryStar]] = []
         self._success_exits: set[ast.Try | ast.TryStar] = set()
         self._reported: set[ast.stmt] = set()
+        self._paced: set[ast.Try | ast.TryStar] = set()
 
     calls = SLEEPS
 
     def visit_call(self, node: ast.Call, name: str) -> None:
-        """A sleep: is it in an `except` handler of a `try` inside a loop?"""
+        """A sleep: is it in an `except` handler of a `try` inside a loop, or in a `try` body (pacing)?"""
+        child: ast.AST = node
         for ancestor in self.ctx.ancestors_in_function(node):
             if isinstance(ancestor, LOOPS):
                 return
+            if isinstance(ancestor, TRIES) and child in ancestor.body:
+                self._paced.add(ancestor)  # the loop's own pause is in the attempt: a periodic task
+            child = ancestor
             if isinstance(ancestor, ast.ExceptHandler):
                 if ancestor.body and isinstance(ancestor.body[-1], EXITS):
                     return
@@ -126,7 +140,7 @@ class HandRolledRetry(Rule):
     def finish(self) -> None:
         """Report each retrying loop once."""
         for loop, handler_try in self._candidates:
-            if loop in self._reported:
+            if loop in self._reported or handler_try in self._paced:
                 continue
             if handler_try in self._success_exits or _counts_attempts(loop):
                 self._reported.add(loop)

@@ -61,7 +61,9 @@ class SecretNotSecretstr(ModelRule):
     whose `description=` or attribute docstring says it holds a path (feast's `private_key` documented as
     "private key file path": where the key is kept, not the key). Nor the fields of a model (not a settings
     class) whose docstring's first line says it is a table row or a cache entry (open-webui's "Pydantic
-    mirror of the `auth` table row", zenml's "Cached Server Credentials"), for the reason above.
+    mirror of the `auth` table row", zenml's "Cached Server Credentials"), for the reason above. Nor a field
+    that a validator of its class masks, redacts, hashes or encrypts (a `@field_validator("api_key")`
+    named `mask_api_key`: langflow's read schema holds `sk-12345********`, no secret).
     Test modules are not checked: their models are fixtures holding made-up values.
 
     ## Why is this bad?
@@ -93,6 +95,10 @@ class SecretNotSecretstr(ModelRule):
     source = "003 Configuration; 003 Pydantic Models (v2)"
     options = ("hr-test-modules",)
     valid = (
+        # langflow: the key masked by a validator of the read schema
+        "from pydantic import BaseModel, field_validator\n\nclass ApiKeyRead(BaseModel):\n    api_key: str\n\n"
+        "    @field_validator('api_key')\n    @classmethod\n    def mask_api_key(cls, v: str) -> str:\n"
+        "        return v[:8] + '*' * (len(v) - 8)\n",
         # feast: a path to the key; open-webui: a table row's mirror; zenml: cached credentials
         "from pydantic import BaseModel\n\nclass SnowflakeConfig(BaseModel):\n    private_key: str | None = None\n"
         '    """ Snowflake private key file path"""\n',
@@ -171,6 +177,7 @@ class SecretNotSecretstr(ModelRule):
         if not model.settings and _described_as_stored(node):
             return
         following = _attribute_docstrings(node)
+        protected = _protected_by_validators(node)
         paginated = not model.settings and any(
             field.name in PAGINATION_FIELDS or field.name in TEXT_TOKEN_FIELDS for field in model.fields
         )
@@ -179,7 +186,7 @@ class SecretNotSecretstr(ModelRule):
                 continue
             if any(_hidden_from_repr(call) or _described_as_hashed(call) for call in field.field_calls):
                 continue
-            if _names_a_path(field.field_calls, following.get(field.node)):
+            if _names_a_path(field.field_calls, following.get(field.node)) or field.name in protected:
                 continue
             inner = unwrap_optional(self.ctx, field.annotation)
             if isinstance(inner, ast.Name) and inner.id == "str" and self.ctx.is_builtin(inner):
@@ -262,6 +269,33 @@ def _names_a_path(calls: list[ast.Call], docstring: str | None) -> bool:
             if keyword.arg == "description" and isinstance(keyword.value, ast.Constant):
                 texts.append(str(keyword.value.value))
     return any(not PATH_WORDS.isdisjoint(WORD_RE.findall(text.lower())) for text in texts)
+
+
+#: Words of a validator's name that say it turns the value into a protected copy (`mask_api_key`).
+PROTECTING_WORDS = frozenset({"mask", "redact", "hash", "encrypt", "obfuscate"})
+
+
+def _protected_by_validators(node: ast.ClassDef) -> set[str]:
+    """The fields a validator of the class turns into a protected copy: a method decorated
+    `@field_validator("api_key")` (or v1's `@validator`) whose name says it masks, redacts, hashes or
+    encrypts (langflow's `mask_api_key` gives `sk-12345********`).
+    """
+    found: set[str] = set()
+    for item in node.body:
+        if not isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        if PROTECTING_WORDS.isdisjoint(name_words(item.name)):
+            continue
+        for decorator in item.decorator_list:
+            if not isinstance(decorator, ast.Call):
+                continue
+            func = decorator.func
+            spelled = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            if spelled in {"field_validator", "validator"}:
+                found.update(
+                    arg.value for arg in decorator.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+                )
+    return found
 
 
 def _described_as_stored(node: ast.ClassDef) -> bool:
