@@ -44,7 +44,9 @@ class IntegrityErrorWithoutSavepoint(Rule):
     (`return`, `raise`, `break`, `continue`, or the end of the function right after the `try`) a session of
     its own (`with maker() as session:`) without
     going on with it, nor one that rolls the whole transaction back inside a loop to redo the unit of work
-    (the full rollback is the point there).
+    (the full rollback is the point there). Nor is a `try` whose every session is opened by a `with` or
+    `async with` in its own body (langflow's jobs: `try: async with session_scope() as s: s.add(row); await
+    s.flush()`): the block rolls it back and closes it before the handler runs, so no transaction is left.
 
     A handler that ends by raising (`except IntegrityError as e: raise UserExistsError(...) from e`, or a
     final `if`/`else` whose every branch raises) translates the error and abandons the transaction, as
@@ -82,6 +84,10 @@ class IntegrityErrorWithoutSavepoint(Rule):
     message = "run the statement inside `async with session.begin_nested():` when catching `IntegrityError`"
     source = "001 SQLAlchemy Patterns"
     valid = (
+        # langflow: the session opened and closed inside the attempt
+        "from sqlalchemy.exc import IntegrityError\n\nasync def save(row) -> None:\n    for _ in range(3):\n"
+        "        try:\n            async with session_scope() as s:\n                s.add(row)\n"
+        "                await s.flush()\n        except IntegrityError:\n            row = renamed(row)\n",
         "from sqlalchemy.exc import IntegrityError\n\nasync def add(session, tag):\n    try:\n"
         "        async with session.begin_nested():\n            session.add(tag)\n"
         "    except IntegrityError:\n        return None",
@@ -186,7 +192,7 @@ class IntegrityErrorWithoutSavepoint(Rule):
             if not isinstance(statement, ast.Try | ast.TryStar) or always_raises(handler.body, limit=MAX_DEPTH):
                 continue
             receivers = self._receivers_in(statement, statement.body, proven=True)
-            if not receivers or COMMIT in receivers.values():
+            if not receivers or COMMIT in receivers.values() or self._opened_inside(statement, receivers):
                 continue
             follow_up = self._receivers_in(handler, handler.body, proven=False)
             used_after = {method for receiver, method in follow_up.items() if receiver in receivers}
@@ -206,6 +212,25 @@ class IntegrityErrorWithoutSavepoint(Rule):
                     self.report(handler)
                 else:  # a sync session: `with`, not `async with`
                     self.report(handler, self.message.replace("`async with ", "`with "))
+
+    def _opened_inside(self, statement: ast.Try | ast.TryStar, receivers: dict[str, str]) -> bool:
+        """Whether every session the `try` uses is opened by a `with`/`async with` in its own body
+        (`async with session_scope() as s:`): it is rolled back and closed before the handler runs, and the
+        next attempt opens a new one, so there is no transaction left to keep.
+        """
+        names = set(receivers)
+        if any("." in name for name in names):
+            return False
+        opened: set[str] = set()
+        for node in (*self.ctx.nodes_of(ast.With), *self.ctx.nodes_of(ast.AsyncWith)):
+            bound = {item.optional_vars.id for item in node.items if isinstance(item.optional_vars, ast.Name)} & names
+            if (
+                bound
+                and statement in self.ctx.ancestors_in_function(node)
+                and not any(node in self.ctx.ancestors_in_function(handler) for handler in statement.handlers)
+            ):
+                opened |= bound
+        return opened == names
 
     def _mentions(self, handler: ast.ExceptHandler, receiver: str) -> bool:
         """Whether the handler reads the session otherwise (`return get(session, tag)`)."""
