@@ -95,6 +95,10 @@ class MissingDocstring(Rule):
     SQLAlchemy's `TypeDecorator.process_bind_param`, ...; see `context/overrides.py`). A method of a class
     whose base is some other library class is still reported: nothing shows that the base has it.
 
+    A route function whose decorator carries a `description=` text (`@router.post("/run", summary="...",
+    description="Download a file from a website")`) is documented there: FastAPI shows that text, not the
+    docstring, so it is not reported either.
+
     ## Why is this bad?
     A public name without a docstring leaves every reader to reverse-engineer its contract. "Every public
     function, class, and module must have a docstring" (000); "Required on all public functions" (001);
@@ -124,6 +128,9 @@ class MissingDocstring(Rule):
     source = "000 Docstrings; 001 Docstrings; 002 Code Style"
     options = ("hr-test-modules",)
     valid = (
+        # skyvern: the route's documentation is its decorator's description
+        '"""Routes."""\n\n\n@router.post("/run/tasks/download", summary="Download", description="Download a file")\n'
+        "async def download_files(request: object) -> object: ...\n",
         # prefect's build hook: a stand-in for a class the `try` imports, when the library is missing
         '"""Build."""\n\ntry:\n    from hatchling.builders.hooks.plugin.interface import BuildHookInterface\n'
         "except ModuleNotFoundError:\n\n    class BuildHookInterface:  # type: ignore[no-redef]\n        root: str\n",
@@ -221,6 +228,7 @@ class MissingDocstring(Rule):
                 not is_public(ctx, function)
                 or documented_elsewhere(ctx, function)
                 or _stands_in_for_import(ctx, function)
+                or _described_by_route(function)
             ):
                 continue
             cls = enclosing_class(ctx, function)
@@ -228,3 +236,23 @@ class MissingDocstring(Rule):
                 continue  # an override: the base documents the method
             kind = "method" if cls is not None else "function"
             self.report(function, f"add a docstring to the public {kind} `{name}`")
+
+
+#: The decorator methods that register a FastAPI route, whose `description=` is the route's documentation.
+ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "trace", "api_route"})
+
+
+def _described_by_route(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether a route decorator documents the function: `@router.post(..., description="...")` (FastAPI
+    shows that text instead of the docstring, so the documentation lives in the decorator).
+    """
+    for decorator in function.decorator_list:
+        if not isinstance(decorator, ast.Call) or not isinstance(decorator.func, ast.Attribute):
+            continue
+        if decorator.func.attr not in ROUTE_METHODS:
+            continue
+        for keyword in decorator.keywords:
+            value = keyword.value
+            if keyword.arg == "description" and isinstance(value, ast.Constant) and isinstance(value.value, str):
+                return bool(value.value.strip())
+    return False

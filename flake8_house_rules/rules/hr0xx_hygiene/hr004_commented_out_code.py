@@ -142,6 +142,16 @@ def _is_assignment(statement: ast.Assign | ast.AugAssign, text: bytes) -> bool:
     return not spaced_before and not spaced_after and text.rstrip().endswith(b",")
 
 
+def _elided(call: ast.Call) -> bool:
+    """Whether a call's only argument is `...`: pseudo-code showing a call's shape, never a real call."""
+    return (
+        len(call.args) == 1
+        and not call.keywords
+        and isinstance(call.args[0], ast.Constant)
+        and call.args[0].value is Ellipsis
+    )
+
+
 def _is_label_assignment(statement: ast.Assign | ast.AugAssign) -> bool:
     """Whether an assignment states what a word means: `Public = NULL` (a capitalised word, a name or literal)."""
     if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
@@ -157,6 +167,9 @@ def _is_label_assignment(statement: ast.Assign | ast.AugAssign) -> bool:
 def _is_code_statement(statement: ast.stmt, text: bytes) -> bool:
     """Whether one statement parsed from a comment is code rather than a lone word, number or phrase."""
     if isinstance(statement, ast.Expr):
+        value = statement.value.value if isinstance(statement.value, ast.Await) else statement.value
+        if isinstance(value, ast.Call) and _elided(value):
+            return False  # `# await page.method(...)`: a call's shape, its arguments elided, labels code
         return _is_call(statement.value, text)
     if isinstance(statement, ast.Assign | ast.AugAssign):
         return not _is_label_assignment(statement) and _is_assignment(statement, text)
@@ -275,7 +288,8 @@ class CommentedOutCode(Rule):
     `# IP: distance = 1 - inner_product`: a capitalised word and a colon, checked before parsing), a
     `Label = VALUE` line (`# Public = NULL`: a capitalised word given a name or a literal), a lone
     `Kind.MEMBER = literal` line right above a `def`, `class` or decorator (feast's `# ValueType.STRING = 2`
-    above the function that handles that enum member), a bare keyword
+    above the function that handles that enum member), a call whose only argument is `...` (`# await
+    page.method(...)`: a call's shape, not a call), a bare keyword
     (`# pass`, `# return`), literals such as `# [1, 2, 3]` or `# {"id": 1}` (example data),
     and conditions such as `# x > 0`. Directives and headers are skipped before parsing: `type:`, `noqa`,
     `pragma`, `fmt:`, `isort:`, `pylint:`, `mypy:`, `pyright:`, `ruff:`, `nosec`, `TODO`/`FIXME`/`XXX`,
@@ -338,6 +352,8 @@ class CommentedOutCode(Rule):
         "# isinstance(True, int) is True",
         # dstack: PEP 723 inline script metadata
         '# /// script\n# requires-python = ">=3.10"\n# dependencies = [\n#   "requests",\n# ]\n# ///\nimport requests',
+        # skyvern: the shape of the expression the next line builds
+        "# await page.method(...)\nawait_expr = cst.Await(call)",
         # feast: which enum member the UDF below handles
         "# ValueType.STRING = 2\n@vectorized(input=DataFrame)\ndef varchar_to_string_proto(df): ...",
         '# e.g.\n# data = {"a": "a", "b": ["a", "b"]}\n# >>> pd.DataFrame([data])',

@@ -5,8 +5,9 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from flake8_house_rules.rule import Example, FixExample, Rule
+from flake8_house_rules.rule import Example, FixExample
 from flake8_house_rules.rules.hr1xx_typing.aliases import PEP_604
+from flake8_house_rules.rules.hr1xx_typing.base import TypingRule
 from flake8_house_rules.rules.hr1xx_typing.pep604 import spell_members
 from flake8_house_rules.rules.hr1xx_typing.rewrites import union_fix
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from flake8_house_rules.fixes import Fix
 
 
-class OptionalAnnotation(Rule):
+class OptionalAnnotation(TypingRule):
     """## What it does
     Checks for `typing.Optional[X]` (also through `typing_extensions`, `import typing as t`, or an alias
     such as `from typing import Optional as Opt`), in code and inside string annotations

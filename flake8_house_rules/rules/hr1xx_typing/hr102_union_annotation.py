@@ -5,8 +5,9 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from flake8_house_rules.rule import Example, FixExample, Rule
+from flake8_house_rules.rule import Example, FixExample
 from flake8_house_rules.rules.hr1xx_typing.aliases import PEP_604
+from flake8_house_rules.rules.hr1xx_typing.base import TypingRule
 from flake8_house_rules.rules.hr1xx_typing.pep604 import members_of, spell_members
 from flake8_house_rules.rules.hr1xx_typing.rewrites import union_fix
 
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
     from flake8_house_rules.fixes import Fix
 
 
-class UnionAnnotation(Rule):
+class UnionAnnotation(TypingRule):
     """## What it does
     Checks for `typing.Union[X, Y, ...]`, resolved through the module's imports, in code and inside string
     annotations (`x: "Union[int, str]"`, reported at the string).

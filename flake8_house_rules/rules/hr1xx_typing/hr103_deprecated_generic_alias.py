@@ -5,11 +5,12 @@ from __future__ import annotations
 import ast
 
 from flake8_house_rules.fixes import Fix, edits
-from flake8_house_rules.rule import Example, FixExample, Rule
+from flake8_house_rules.rule import Example, FixExample
 from flake8_house_rules.rules.hr1xx_typing.aliases import GENERIC_ALIASES, PEP_585
+from flake8_house_rules.rules.hr1xx_typing.base import TypingRule
 
 
-class DeprecatedGenericAlias(Rule):
+class DeprecatedGenericAlias(TypingRule):
     """## What it does
     Checks for the deprecated `typing` aliases of built-in and standard-library generics (`List`, `Dict`,
     `Set`, `FrozenSet`, `Tuple`, `Type`, `Deque`, `DefaultDict`, `OrderedDict`, `Counter`, `ChainMap`,

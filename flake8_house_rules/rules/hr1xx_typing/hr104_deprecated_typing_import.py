@@ -5,11 +5,12 @@ from __future__ import annotations
 import ast
 
 from flake8_house_rules.fixes import Fix, edits
-from flake8_house_rules.rule import Example, FixExample, Rule
+from flake8_house_rules.rule import Example, FixExample
 from flake8_house_rules.rules.hr1xx_typing.aliases import DEPRECATED_IMPORTS, GENERIC_ALIASES, TYPING_MODULES
+from flake8_house_rules.rules.hr1xx_typing.base import TypingRule
 
 
-class DeprecatedTypingImport(Rule):
+class DeprecatedTypingImport(TypingRule):
     """## What it does
     Checks for `from typing import ...` (or `typing_extensions`) of a name that HR101-HR103 replace:
     `Optional`, `Union`, `List`, `Dict`, `Tuple`, `Callable`, ... One report per import statement names

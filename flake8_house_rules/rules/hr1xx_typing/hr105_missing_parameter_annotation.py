@@ -5,19 +5,18 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from flake8_house_rules.rule import Rule
-from flake8_house_rules.rules.hr0xx_hygiene.common import is_generated_or_vendored
+from flake8_house_rules.rules.hr1xx_typing.base import TypingRule
 from flake8_house_rules.rules.hr1xx_typing.comments import untyped_def_waived
 
 if TYPE_CHECKING:
-    from flake8_house_rules.context import ModuleContext
+    pass
 
 EXEMPT_FIRST = frozenset({"self", "cls"})
 #: ruff's codes for an unannotated parameter: a noqa comment naming one on the signature waives this check too.
 RUFF_CODES = ("ANN001", "ANN002", "ANN003")
 
 
-class MissingParameterAnnotation(Rule):
+class MissingParameterAnnotation(TypingRule):
     """## What it does
     Checks for function and method parameters without a type annotation, `*args` and `**kwargs`
     included. Exempt: the first parameter of a method (a `def` directly in a class body, not a
@@ -78,11 +77,6 @@ class MissingParameterAnnotation(Rule):
         "class A:\n    @staticmethod\n    def make(mcs) -> None: ...  # error: HR105",
         "def f(x) -> None:  # type: ignore  # error: HR105\n    pass",
     )
-
-    @classmethod
-    def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Generated and vendored modules are not checked."""
-        return not is_generated_or_vendored(ctx)
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """Report each unannotated parameter at the parameter itself."""

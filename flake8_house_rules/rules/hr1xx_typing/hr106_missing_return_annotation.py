@@ -6,12 +6,13 @@ import ast
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.fixes import Fix, edits
-from flake8_house_rules.rule import FixExample, Rule
-from flake8_house_rules.rules.hr0xx_hygiene.common import docstring_node, is_generated_or_vendored
+from flake8_house_rules.rule import FixExample
+from flake8_house_rules.rules.hr0xx_hygiene.common import docstring_node
+from flake8_house_rules.rules.hr1xx_typing.base import TypingRule
 from flake8_house_rules.rules.hr1xx_typing.comments import untyped_def_waived
 
 if TYPE_CHECKING:
-    from flake8_house_rules.context import ModuleContext
+    pass
 
 #: ruff's codes for a missing return annotation: a noqa comment naming one on the signature waives this check too.
 RUFF_CODES = ("ANN201", "ANN202", "ANN204", "ANN205", "ANN206")
@@ -20,7 +21,7 @@ RUFF_CODES = ("ANN201", "ANN202", "ANN204", "ANN205", "ANN206")
 STUB_DECORATORS = frozenset({"abc.abstractmethod", "typing.overload"})
 
 
-class MissingReturnAnnotation(Rule):
+class MissingReturnAnnotation(TypingRule):
     """## What it does
     Checks for functions and methods without a return annotation, `__init__` included (it returns
     `None`, and says so). Reported on the `def` line.
@@ -76,11 +77,6 @@ class MissingReturnAnnotation(Rule):
         "import abc\n\nclass Base(abc.ABC):\n    @abc.abstractmethod\n    def __copy__(self):  # error: HR106\n"
         '        """Return a deep copy."""\n        pass',
     )
-
-    @classmethod
-    def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Generated and vendored modules are not checked."""
-        return not is_generated_or_vendored(ctx)
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """Report an unannotated `def`, suggesting `-> None` when nothing is returned."""

@@ -5,12 +5,12 @@ from __future__ import annotations
 import ast
 
 from flake8_house_rules.context.text import explains
-from flake8_house_rules.rule import Rule
+from flake8_house_rules.rules.hr1xx_typing.base import TypingRule
 
 MAX_COMMENT_LINES = 5
 
 
-class BareAny(Rule):
+class BareAny(TypingRule):
     """## What it does
     Checks for `typing.Any` standing for a type in a parameter, return or variable annotation (also inside
     a string annotation, `x: "Any"`, reported at the string) when no comment explains it: neither on the

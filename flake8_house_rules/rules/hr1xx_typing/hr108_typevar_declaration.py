@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import ast
 
-from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.rule import Example
 from flake8_house_rules.rules.hr1xx_typing.aliases import PEP_695
+from flake8_house_rules.rules.hr1xx_typing.base import TypingRule
 
 DECLARATIONS = ("typing.TypeVar", "typing.ParamSpec", "typing.TypeVarTuple")
 PEP_696 = (3, 13)
 
 
-class TypeVarDeclaration(Rule):
+class TypeVarDeclaration(TypingRule):
     """## What it does
     Checks for `T = TypeVar(...)`, `P = ParamSpec(...)` and `Ts = TypeVarTuple(...)` declarations when
     the target Python is 3.12 or later. A `TypeVar` with a `default=` is reported only from 3.13, the

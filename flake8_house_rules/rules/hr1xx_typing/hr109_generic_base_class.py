@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import ast
 
-from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.rule import Example
 from flake8_house_rules.rules.hr1xx_typing.aliases import PEP_695, TYPING_MODULES
+from flake8_house_rules.rules.hr1xx_typing.base import TypingRule
 
 
-class GenericBaseClass(Rule):
+class GenericBaseClass(TypingRule):
     """## What it does
     Checks for a `Generic[T]` base class, and for `from typing import Generic`, when the target Python
     is 3.12 or later. The base is reported at the base expression; the import at the import statement.

@@ -5,13 +5,14 @@ from __future__ import annotations
 import ast
 
 from flake8_house_rules.fixes import Fix, edits
-from flake8_house_rules.rule import Example, FixExample, Rule
+from flake8_house_rules.rule import Example, FixExample
+from flake8_house_rules.rules.hr1xx_typing.base import TypingRule
 
 QUOTES = ("'", '"')
 TRIPLE_QUOTES = ("'''", '"""')
 
 
-class QuotedAnnotation(Rule):
+class QuotedAnnotation(TypingRule):
     """## What it does
     Checks for string (quoted) annotations, `def f() -> "User"`, `list["User"]` or `"User | None"`, in a
     module without `from __future__ import annotations`. Reported at the string.

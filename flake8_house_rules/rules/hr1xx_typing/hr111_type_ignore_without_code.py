@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import ast
 
-from flake8_house_rules.rule import Rule
+from flake8_house_rules.rules.hr1xx_typing.base import TypingRule
 from flake8_house_rules.rules.hr1xx_typing.comments import type_ignores
 
 
-class TypeIgnoreWithoutCode(Rule):
+class TypeIgnoreWithoutCode(TypingRule):
     """## What it does
     Checks for `# type: ignore` comments without an error code in brackets.
 

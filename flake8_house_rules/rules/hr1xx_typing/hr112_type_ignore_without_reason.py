@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import ast
 
-from flake8_house_rules.rule import Rule
+from flake8_house_rules.rules.hr1xx_typing.base import TypingRule
 from flake8_house_rules.rules.hr1xx_typing.comments import explains, type_ignores
 
 
-class TypeIgnoreWithoutReason(Rule):
+class TypeIgnoreWithoutReason(TypingRule):
     """## What it does
     Checks for `# type: ignore[code]` with no explanation after it on the same line (each one on a line is
     checked). An explanation says why in words: at least two words after the bracket

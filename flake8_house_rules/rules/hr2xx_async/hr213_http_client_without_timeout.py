@@ -13,6 +13,8 @@ if TYPE_CHECKING:
 
 
 IN_PROCESS = frozenset({"ASGITransport", "WSGITransport", "MockTransport"})
+#: The parameter through which SDKs take an HTTP client (OpenAI's, Anthropic's, ...).
+HTTP_CLIENT = "http_client"
 #: The client methods that send a request and take their own `timeout=`.
 REQUEST_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "stream"})
 
@@ -24,7 +26,9 @@ class HttpClientWithoutTimeout(Rule):
     that passes `**kwargs` may carry a timeout and is not reported, and neither is a client that talks to
     an application in the same process (`transport=httpx.ASGITransport(app=app)`, also bound to a name first,
     `WSGITransport`,
-    `MockTransport`, or the older `app=`): no network, nothing to wait for. Nor is a client opened by a
+    `MockTransport`, or the older `app=`): no network, nothing to wait for. Nor is a client handed to an SDK
+    as its `http_client` (`OpenAI(http_client=httpx.Client(...))`, or under an `"http_client"` key of the
+    SDK's arguments: crewai): the SDK passes its own timeout on every request it builds. Nor is a client opened by a
     `with`/`async with` (`async with httpx.AsyncClient() as client:`) whose every use in the block is a
     request that passes its own real `timeout=` (`await client.post(url, timeout=5.0)`, `client.stream(...,
     timeout=120.0)`): the timeout is decided, per request. A client handed on, kept or used otherwise is
@@ -51,6 +55,10 @@ class HttpClientWithoutTimeout(Rule):
     source = "003 HTTP Client"
     options = ("hr-http-client-modules",)
     valid = (
+        # crewai: the SDK sets the timeout of every request it sends through the client
+        "import httpx\nfrom openai import OpenAI\n\ndef client(transport) -> OpenAI:\n"
+        "    cfg = {'timeout': 30.0}\n    cfg['http_client'] = httpx.Client(transport=transport)\n"
+        "    return OpenAI(**cfg, http_client=httpx.Client())\n",
         "import httpx\n\nclient = httpx.AsyncClient(timeout=10.0)",
         "import httpx\n\nr = httpx.get('https://x', timeout=httpx.Timeout(5.0))",
         "import httpx\n\ndef make(**options) -> httpx.Client:\n    return httpx.Client(**options)",
@@ -92,7 +100,7 @@ class HttpClientWithoutTimeout(Rule):
 
     def visit_call(self, node: ast.Call, name: str) -> None:
         """Report a client or request call without a real timeout."""
-        if self._in_process(node):
+        if self._in_process(node) or self._handed_to_sdk(node):
             return
         for keyword in node.keywords:
             if keyword.arg is None:
@@ -104,6 +112,28 @@ class HttpClientWithoutTimeout(Rule):
                 return
         if not self._every_request_times_out(node):
             self.report(node)
+
+    def _handed_to_sdk(self, node: ast.Call) -> bool:
+        """Whether the client is an SDK's `http_client` (`OpenAI(http_client=httpx.Client(...))`, or stored
+        under an `"http_client"` key of the SDK's arguments): the SDK passes its own timeout on every request
+        it builds, so the client's is never used.
+        """
+        parent = self.ctx.parent(node)
+        if isinstance(parent, ast.keyword):
+            return parent.arg == HTTP_CLIENT
+        if isinstance(parent, ast.Dict):
+            return any(
+                value is node and isinstance(key, ast.Constant) and key.value == HTTP_CLIENT
+                for key, value in zip(parent.keys, parent.values, strict=True)
+            )
+        if isinstance(parent, ast.Assign) and len(parent.targets) == 1:
+            target = parent.targets[0]
+            return (
+                isinstance(target, ast.Subscript)
+                and isinstance(target.slice, ast.Constant)
+                and target.slice.value == HTTP_CLIENT
+            )
+        return False
 
     def _every_request_times_out(self, node: ast.Call) -> bool:
         """Whether a client opened by `with ... as name:` is only used, in that block, for requests that

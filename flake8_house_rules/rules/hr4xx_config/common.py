@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from flake8_house_rules.context.pydantic import PydanticModels, imports_pydantic, uses_pydantic_v1
 from flake8_house_rules.rule import Rule
+from flake8_house_rules.rules.hr0xx_hygiene.common import is_generated_or_vendored
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -184,6 +185,8 @@ KNOWN_BAD_WORDS = frozenset(
 )
 VALUE_WORD_RE = re.compile(r"[^A-Za-z0-9]+")
 LABEL_RE = re.compile(r"^[a-z]+(?:[-_. ][a-z]+){2,}$")
+#: An upper-case name of two or more letter-only words (`SKYVERN_BITWARDEN_CLIENT_ID`): what names a secret.
+CONSTANT_NAME_RE = re.compile(r"^[A-Z]+(?:_[A-Z]+)+$")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -192,12 +195,19 @@ def name_words(name: str) -> tuple[str, ...]:
     return tuple(word for word in CAMEL_RE.sub("_", name).lower().split("_") if word)
 
 
+#: Secret stores whose entries a `<subject>_<store>_secret_key` names (skyvern's
+#: `bitwarden_client_id_aws_secret_key = "SKYVERN_BITWARDEN_CLIENT_ID"`, looked up with `get_secret(...)`).
+SECRET_STORES = frozenset({"aws", "azure", "gcp", "vault", "ssm"})
+
+
 @functools.lru_cache(maxsize=4096)
 def is_secret_name(name: str) -> bool:
     """Whether a name looks like it holds a secret, by its whole words (see HR404 for the reading)."""
     words = name_words(name)
     if not words or not PROTECTED_WORDS.isdisjoint(words):
         return False
+    if words[-2:] == ("secret", "key") and len(words) >= 4 and words[-3] in SECRET_STORES:
+        return False  # `bitwarden_master_password_aws_secret_key`: the name of an entry in a secret store
     last = words[-1]
     if last in SECRET_WORDS:
         return not (len(words) > 1 and words[-2] in NOT_SECRET_QUALIFIERS)
@@ -210,12 +220,15 @@ def is_placeholder(value: str) -> bool:
     """Whether a string is a template, mask or label, not a secret.
 
     Templates and masks: `<your-token>`, `{token}`, `${TOKEN}`, `$TOKEN`, `[REDACTED]`, `__sentinel__`,
-    `****`. Labels and names: a value of three or more lower-case words (`failed-to-connect-to-db`,
+    `****`. Labels and names: an upper-case name (`SKYVERN_BITWARDEN_CLIENT_ID`, which names an environment
+    variable or a secret-store entry), a value of three or more lower-case words (`failed-to-connect-to-db`,
     `gen_ai.server.time_to_first_token`), or one with a word that names a secret or says it is none
     (`x-goog-api-key`, `fake-api-key`, `null`), also in the plural (`Passwords`).
     """
     if PLACEHOLDER_RE.match(value) is not None or LABEL_RE.match(value) is not None:
         return True
+    if CONSTANT_NAME_RE.match(value) is not None:
+        return True  # `"SKYVERN_BITWARDEN_CLIENT_ID"`: the name of a variable or a secret-store entry
     words = {word for part in VALUE_WORD_RE.split(value) for word in name_words(part)}
     words.update(word[:-1] for word in list(words) if word.endswith("s"))  # plurals: `Passwords`, `keys`
     return not NAMING_WORDS.isdisjoint(words)
@@ -389,8 +402,12 @@ class ModelRule(Rule):
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Only modules that import pydantic, pydantic-settings or SQLModel."""
-        return imports_pydantic(ctx)
+        """Only modules that import pydantic, pydantic-settings or SQLModel, and are not generated or vendored.
+
+        A generated client's models (skyvern's Fern-generated `client/types/`) are the generator's: no hand
+        edit survives the next generation.
+        """
+        return imports_pydantic(ctx) and not is_generated_or_vendored(ctx)
 
     @property
     def models(self) -> list[Model]:
@@ -413,8 +430,10 @@ class V2ModelRule(ModelRule):
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Modules that import pydantic, pydantic-settings or SQLModel, and are not written for pydantic 1."""
-        return imports_pydantic(ctx) and not uses_pydantic_v1(ctx)
+        """Modules that import pydantic, pydantic-settings or SQLModel, are not written for pydantic 1, and are
+        neither generated nor vendored.
+        """
+        return imports_pydantic(ctx) and not uses_pydantic_v1(ctx) and not is_generated_or_vendored(ctx)
 
 
 #: Words of a folder or file name that say its code is a demonstration or a stand-in.

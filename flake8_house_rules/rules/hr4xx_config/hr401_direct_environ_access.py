@@ -20,6 +20,7 @@ CAST_ARGS = 2
 PLATFORM_VARIABLES = frozenset(
     {
         "HOME",
+        "HOSTNAME",
         "PATH",
         "PATHEXT",
         "USER",

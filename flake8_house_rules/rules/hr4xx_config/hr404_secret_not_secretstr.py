@@ -40,7 +40,10 @@ class SecretNotSecretstr(ModelRule):
     marker in a conversation or stream (`termination_token`, `stop_token`, `sentinel_token`, `delimiter_token`,
     `separator_token`) or a protected copy of a secret: a name with the word `hashed`, `hash`, `encrypted`,
     `masked`, `redacted`, `obfuscated`, `digest`, `fingerprint` or `salted` anywhere (`hashed_password`,
-    `hashed_api_key`, `encrypted_private_key`). A `...token` field of a model (not a settings class) that also
+    `hashed_api_key`, `encrypted_private_key`), nor the name of an entry in a secret store,
+    `<subject>_<store>_secret_key` (`bitwarden_master_password_aws_secret_key`: which AWS secret to look up;
+    the store one of `aws`, `azure`, `gcp`, `vault`, `ssm`). A `...token` field of a model (not a settings
+    class) that also
     has a pagination field (`offset`, `page`, `cursor`, `has_more`, `next_page`) is a page cursor (mlflow's
     `CompositeToken(backend_token, offset)`) and is not reported either; nor is one beside a `logprob`,
     `logprobs` or `top_logprobs` field: a token of a language model's output (letta's `TopLogprob.token`).
@@ -64,7 +67,8 @@ class SecretNotSecretstr(ModelRule):
     mirror of the `auth` table row", zenml's "Cached Server Credentials"), for the reason above. Nor a field
     that a validator of its class masks, redacts, hashes or encrypts (a `@field_validator("api_key")`
     named `mask_api_key`: langflow's read schema holds `sk-12345********`, no secret).
-    Test modules are not checked: their models are fixtures holding made-up values.
+    Test modules are not checked: their models are fixtures holding made-up values; nor are generated or
+    vendored modules (a Fern-generated client's `client/types/`), as for every model rule.
 
     ## Why is this bad?
     A `str` secret is printed in full by `repr()`, by logging the settings object, in tracebacks and in

@@ -43,7 +43,8 @@ class HardcodedSecret(Rule):
     Placeholders, names and labels are not secrets and are not reported (a narrower reading, for precision;
     litellm passes many such strings where a key is expected):
 
-    - the empty string, and text with spaces (a message);
+    - the empty string, text with spaces (a message), and an upper-case name of letter-only words
+      (`"SKYVERN_BITWARDEN_CLIENT_ID"`: which variable or secret-store entry holds the secret);
     - templates, masks and sentinels: `"<your-token>"`, `"{token}"`, `"${API_TOKEN}"`, `"$API_TOKEN"`,
       `"[REDACTED]"`, `"__team_scope_check__"`, `"****"`;
     - labels: three or more lower-case words (`"failed-to-connect-to-db"`), or a value with a word that
@@ -92,6 +93,8 @@ class HardcodedSecret(Rule):
     source = "002 Security Best Practices; 003 Configuration"
     options = ("hr-test-modules",)
     valid = (
+        # skyvern: the name of the secret-store entry, not the secret
+        "def run(params) -> None:\n    params(bitwarden_client_id_aws_secret_key='SKYVERN_BITWARDEN_CLIENT_ID')\n",
         # zenml: the key an OpenAI-compatible server that needs none is sent
         "from openai import OpenAI\n\nclient = OpenAI(api_key='EMPTY', base_url='http://localhost:8000/v1')\n",
         "from app.settings import get_settings\n\nclient = Client(api_key=get_settings().api_key)\n",

@@ -40,7 +40,9 @@ class TryInStore(Rule):
     concurrent insert, which is not translating an error for a caller; the savepoint such a recovery
     should use is HR614's to ask for. Nor is a `try` that is a statement of a loop's body whose ORM handlers
     neither raise nor return (they log and go on with the next item): a failure kept to one item of a batch
-    (mlflow's trace archival), not an error translated for a caller.
+    (mlflow's trace archival), not an error translated for a caller. Nor is a `try` whose every ORM handler
+    ends by raising the caught error again (`exc.hide_parameters = True; raise`: skyvern keeps bound
+    parameters out of its logs), which lets the ORM's error through.
 
     ## Why is this bad?
     The store is raw data access: the service above it knows what a missing row or a violated constraint
@@ -73,6 +75,14 @@ class TryInStore(Rule):
     source = "002 Store Layer"
     options = ("hr-store-modules",)
     valid = (
+        # skyvern: the ORM's error re-raised, only kept out of the logs' parameters
+        Example(
+            "from sqlalchemy.exc import StatementError\nfrom sqlalchemy.orm import Session\n\n"
+            "class RunStore:\n    def save(self, session: Session, run) -> None:\n        try:\n"
+            "            session.flush()\n        except StatementError as exc:\n"
+            "            exc.hide_parameters = True\n            raise\n",
+            path="app/stores/runs.py",
+        ),
         # zenml: a configuration validator parsing the database URL
         Example(
             "from pydantic import BaseModel, model_validator\nfrom sqlalchemy.engine import make_url\n"
@@ -207,6 +217,8 @@ class TryInStore(Rule):
             return
         if all(handler in self._rolling_back() for handler in orm_handlers):
             return  # a conflict recovered from: the transaction rolled back, then a retry or a re-fetch (HR614)
+        if all(_re_raises(handler) for handler in orm_handlers):
+            return  # `exc.hide_parameters = True; raise`: the ORM's error goes on, only dressed for the logs
         if self._isolates_loop_item(node, orm_handlers):
             return
         self.report(node)
@@ -273,3 +285,16 @@ def _around_savepoint(node: ast.Try | ast.TryStar) -> bool:
         )
         for statement in node.body
     )
+
+
+def _re_raises(handler: ast.ExceptHandler) -> bool:
+    """Whether a handler ends by raising the exception it caught (`raise`, or `raise exc` of `as exc`), with no
+    other `raise` or `return` in its own statements: the error propagates as it was.
+    """
+    body = handler.body
+    if not body or not isinstance(body[-1], ast.Raise) or body[-1].cause is not None:
+        return False
+    last = body[-1].exc
+    if last is not None and not (isinstance(last, ast.Name) and last.id == handler.name):
+        return False
+    return not any(isinstance(statement, ast.Raise | ast.Return) for statement in body[:-1])

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 LOOPS = (ast.For, ast.AsyncFor, ast.While)
 #: Other linters' codes for the same check (ruff's and flake8-blind-except's `BLE001`, bugbear's `B902`,
 #: pycodestyle's `E722` and bugbear's `B001` for a bare `except:`, pylint's): waived there, the handler stays.
+#: bandit's and ruff's codes for a silent handler (`except Exception: pass` / `continue`), which they report
+#: for broad handlers by default: waived on a handler whose body is only that, they waive this check too.
+SILENT_WAIVERS = ("S110", "S112", "B110", "B112")
 WAIVERS = (
     "BLE001",
     "BLE",
@@ -113,7 +116,8 @@ class BroadExcept(Rule):
       code under `if __name__ == "__main__":`, and reports the failure (as above).
 
     Not reported either: a handler whose `except` line waives another linter's code for the same check
-    (`# noqa: BLE001`, `B902`, `E722`, `# pylint: disable=broad-exception-caught`): the project has decided.
+    (`# noqa: BLE001`, `B902`, `E722`, `# pylint: disable=broad-exception-caught`; on a handler that only
+    passes or continues, bandit's `S110`/`S112` too): the project has decided.
 
     A handler that only logs the message (`logger.error(f"failed: {e}")`) outside those guards is reported:
     the traceback is lost and unexpected errors are hidden together with the expected ones.
@@ -188,6 +192,7 @@ class BroadExcept(Rule):
         "try:\n    f()\nexcept Exception:\n    log.exception('failed')\n    def later():\n        raise",
         "import sys\n\ntry:\n    f()\nexcept Exception:\n    record(sys.exception())",
         "try:\n    f()\nexcept Exception:  # noqa: BLE001 - a failed probe is no failure\n    value = None",
+        "try:\n    f()\nexcept Exception:  # noqa: S110\n    pass",
         "try:\n    f()\nexcept:  # noqa: E722\n    value = None",
         "try:\n    f()\nexcept Exception:  # pylint: disable=broad-exception-caught\n    value = None",
         # a helper that never returns raises in effect
@@ -243,8 +248,13 @@ class BroadExcept(Rule):
         """Report a broad handler that does not re-raise, log the traceback, or guard a loop or a CLI."""
         if node.type is not None and not any(self._broad(expr) for expr in caught_types(node)):
             return
-        if not self._handled(node) and not waived(self.ctx, node.lineno, WAIVERS):
-            self.report(node)
+        if self._handled(node) or waived(self.ctx, node.lineno, WAIVERS):
+            return
+        if all(isinstance(statement, ast.Pass | ast.Continue) for statement in node.body) and waived(
+            self.ctx, node.lineno, SILENT_WAIVERS
+        ):
+            return  # bandit's try-except-pass/-continue (`S110`, `S112`) flags broad handlers: the same check
+        self.report(node)
 
     def _broad(self, expr: ast.expr) -> bool:
         """Whether a caught class is the builtin `Exception` or `BaseException` (spelling checked first)."""
