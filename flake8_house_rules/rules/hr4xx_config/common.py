@@ -438,12 +438,20 @@ class V2ModelRule(ModelRule):
 
 #: Words of a folder or file name that say its code is a demonstration or a stand-in.
 DEMO_WORDS = frozenset({"example", "examples", "sample", "samples", "demo", "demos", "fake", "fakes", "dummy"})
+#: What a path must spell somewhere to hold one of those words.
+DEMO_STEMS = ("example", "sample", "demo", "fake", "dummy")
 
 
 def is_demonstration(ctx: ModuleContext) -> bool:
     """Whether a folder or file name on the module's path from its project's root says it is a demonstration
     or a stand-in (`examples/`, `demo_app.py`, `fake_server.py`; a folder above the project says nothing).
     """
+    if not ctx.path or not any(word in ctx.path.lower() for word in DEMO_STEMS):
+        return False  # no demonstration word anywhere in the path: nothing to place within the project
+    return ctx.derived("hr4.demonstration", lambda: _demonstration(ctx))
+
+
+def _demonstration(ctx: ModuleContext) -> bool:
     place = ctx.in_project
     path = os.path.relpath(place.path, place.project.root) if place.project is not None and place.path else ctx.path
     if not path:

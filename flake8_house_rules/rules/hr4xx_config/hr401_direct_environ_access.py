@@ -286,7 +286,9 @@ class DirectEnvironAccess(Rule):
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
         """Neither settings modules, test modules, demonstrations nor standalone scripts."""
-        return not ({"settings", "test"} & ctx.path_roles) and not is_demonstration(ctx) and not is_inline_script(ctx)
+        if {"settings", "test"} & ctx.path_roles:
+            return False
+        return not is_demonstration(ctx) and not is_inline_script(ctx)
 
     def start(self) -> None:
         """Per module: the reads seen, and the values written back to `os.environ[...]`."""
