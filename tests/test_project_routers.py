@@ -242,3 +242,32 @@ def test_hr503_router_mounted_where_no_schema_shows_it(tmp_path: Path, main: str
     write(tmp_path, {"app/jobs.py": JOBS, "app/main.py": main})
     found = [line for line in both(tmp_path, "app/jobs.py") if line.endswith("HR503")]
     assert found == expected
+
+
+UNTAGGED = '"""Inbound."""\n\nfrom fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n' + (
+    '@router.post("/inbound/{sms_id}")\ndef inbound(sms_id: str) -> dict[str, str]:\n    return {"id": sms_id}\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("main", "expected"),
+    [
+        (  # skyvern: mounted with include_in_schema=False, tags would group nothing
+            '"""The server."""\n\nfrom fastapi import FastAPI\n\nfrom app.sms import router\n\n'
+            'app = FastAPI()\napp.include_router(router, prefix="/v1/sms", include_in_schema=False)\n',
+            [],
+        ),
+        (
+            '"""The server."""\n\nfrom fastapi import FastAPI\n\nfrom app.sms import router\n\n'
+            'app = FastAPI()\napp.include_router(router, prefix="/v1/sms")\n',
+            ["app/sms.py:5:10 HR509"],
+        ),
+    ],
+)
+def test_hr509_asks_no_tags_of_a_router_mounted_without_a_schema(
+    tmp_path: Path, main: str, expected: list[str]
+) -> None:
+    """HR509 asks the project where the router is mounted, as HR503 does: tags group nothing outside a schema."""
+    write(tmp_path, {"app/sms.py": UNTAGGED, "app/main.py": main})
+    found = [line for line in both(tmp_path, "app/sms.py") if line.endswith("HR509")]
+    assert found == expected

@@ -131,6 +131,21 @@ def schema_off(route: Route) -> bool:
     return False
 
 
+def mounted_without_schema(ctx: ModuleContext, route: Route) -> bool:
+    """Whether the route's module-level router is mounted, in another module of the project, on an app
+    that serves no schema or with `include_in_schema=False` (`context/schemaless.py`).
+    """
+    router = route.router
+    if router.kind != "router" or router.node is None:
+        return False
+    place = ctx.in_project
+    if place.project is None or not place.module:
+        return False
+    if ctx.scope_at(router.node) is not ctx.module_scope:
+        return False
+    return f"{place.module}.{router.name}" in place.project.schemaless_routers()
+
+
 def status_code(ctx: ModuleContext, expr: ast.expr) -> int | None:
     """The number a `status_code=` value stands for: `201`, `status.HTTP_201_CREATED`, `HTTPStatus.CREATED`."""
     if isinstance(expr, ast.Constant):

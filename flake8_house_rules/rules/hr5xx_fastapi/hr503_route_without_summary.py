@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
 
-from flake8_house_rules.rules.hr5xx_fastapi.common import RouteRule, hidden, schema_off
-
-if TYPE_CHECKING:
-    from flake8_house_rules.context.fastapi import Route
+from flake8_house_rules.rules.hr5xx_fastapi.common import RouteRule, hidden, mounted_without_schema, schema_off
 
 
 class RouteWithoutSummary(RouteRule):
@@ -94,19 +90,5 @@ class RouteWithoutSummary(RouteRule):
                 or ast.get_docstring(route.function, clean=False) is not None
             ):
                 continue
-            if not hidden(route) and not schema_off(route) and not self._mounted_without_schema(route):
+            if not hidden(route) and not schema_off(route) and not mounted_without_schema(self.ctx, route):
                 self.report_route(route)
-
-    def _mounted_without_schema(self, route: Route) -> bool:
-        """Whether the route's module-level router is mounted, in another module of the project, on an app
-        that serves no schema or with `include_in_schema=False` (`context/schemaless.py`).
-        """
-        router = route.router
-        if router.kind != "router" or router.node is None:
-            return False
-        place = self.ctx.in_project
-        if place.project is None or not place.module:
-            return False
-        if self.ctx.scope_at(router.node) is not self.ctx.module_scope:
-            return False
-        return f"{place.module}.{router.name}" in place.project.schemaless_routers()

@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.context.fastapi import ROUTER_CLASSES
-from flake8_house_rules.rules.hr5xx_fastapi.common import RouteRule, hidden
+from flake8_house_rules.rules.hr5xx_fastapi.common import RouteRule, hidden, mounted_without_schema, schema_off
 
 if TYPE_CHECKING:
     from flake8_house_rules.context.fastapi import Route
@@ -37,7 +37,8 @@ class RouterWithoutPrefixOrTags(RouteRule):
     - a prefix is asked for only when two routes or more share a first segment that names a feature: with
       one route any segment is "shared", and an API version (`/v1/traces` beside `/v1/logs`, `/v1beta/...`,
       paths a protocol fixes) or `api` alone is no feature; tags are asked for only for the HTTP routes in
-      the schema (`include_in_schema=False` ones group nothing on the docs page, and websocket routes are
+      the schema (`include_in_schema=False` ones, those of a router built with `include_in_schema=False` or
+      mounted with it in another module of the project, group nothing on the docs page; websocket routes are
       in no schema and take no `tags=`).
 
     The rule reads the router's own definition, as style guide 002 writes it: a router included
@@ -142,7 +143,14 @@ class RouterWithoutPrefixOrTags(RouteRule):
         missing = []
         if "prefix" not in written and _common_segment(routes):
             missing.append("prefix")
-        shown = [route for route in routes if not hidden(route) and not route.is_websocket]
+        shown = [
+            route
+            for route in routes
+            if not hidden(route)
+            and not route.is_websocket
+            and not schema_off(route)
+            and not mounted_without_schema(self.ctx, route)
+        ]
         if "tags" not in written and any(not route.may_have("tags") for route in shown):
             missing.append("tags")
         if missing:
