@@ -38,6 +38,8 @@ PROTOCOL_NAMES = frozenset(
     }
 )
 FINAL = frozenset({"typing.Final"})
+#: Foreign-function libraries: a module binding a C library spells the C header's constants as it does.
+C_LIBRARIES = frozenset({"ctypes", "cffi"})
 MAX_TUPLE_DEPTH = 4
 #: Blocks whose module-level names are no constants: bound again on every pass, or a script's work inside
 #: an open resource (aiohttp's `with open(...) as outfile: header = "..."`).
@@ -93,6 +95,10 @@ class ConstantNotUpperCase(Rule):
     but plain assignments of literals (letta's `tests/data/1_to_100.py`, `x1 = 1` to `x100 = 100`): it is a
     test's input data, read back as text, not code with constants.
 
+    In a module that imports `ctypes` or `cffi`, a CapWords name without underscores (`ZPixmap = 2`,
+    `AllPlanes = 0xFFFFFFFF`: skyvern's Xlib bindings) is the C header's own spelling of a macro, kept so
+    it can be looked up there, and is not reported.
+
     ## Why is this bad?
     A constant spelled like a variable invites reassignment and hides that the value is fixed. 001 Naming:
     "Constants: `UPPER_SNAKE_CASE`"; 003 Naming: "Constants: UPPER_SNAKE CACHE_DURATION_MS".
@@ -133,6 +139,7 @@ class ConstantNotUpperCase(Rule):
         'revision = "a1b2c3"\ndown_revision = "z9y8x7"',
         'name = f"{prefix}-service"',
         Example('project = "example"\nhtml_theme = "alabaster"', path="docs/conf.py"),
+        "import ctypes\n\nZPixmap = 2\nAllPlanes = 0xFFFFFFFF\nlib = ctypes.CDLL('libX11.so.6')\n",
         Example('task_serializer = "json"\nresult_serializer = "json"', path="app/core/celeryconfig.py"),
         'try:\n    mode = "fast"\nexcept ImportError:\n    mode = "slow"',
         # aiohttp's requirements script: work done while a file is open, and a loop's names
@@ -196,12 +203,25 @@ class ConstantNotUpperCase(Rule):
                 continue
             if binding.scope is not self.ctx.module_scope or self._in_loop_or_with(statement):
                 continue
+            if name[:1].isupper() and "_" not in name and self._binds_c_library():
+                continue  # `ZPixmap = 2` beside ctypes calls: the C header's own spelling of its macro
             if isinstance(binding.value, ast.Constant) and isinstance(binding.value.value, str):
                 if annotated is None:
                     annotated = self._names_in_annotations()
                 if name in annotated:
                     continue  # `MCPManagerType = "MCPServerManager"`, then `manager: MCPManagerType`: an alias
             self.report(target, f"name the module-level constant in UPPER_SNAKE_CASE: `{upper_case(name)}`")
+
+    def _binds_c_library(self) -> bool:
+        """Whether the module imports `ctypes` or `cffi`: its CapWords constants copy a C header's names."""
+        return self.ctx.derived(
+            "hr009.c_library",
+            lambda: any(
+                origin.partition(".")[0] in C_LIBRARIES
+                for origins in self.ctx.import_names.values()
+                for origin in origins
+            ),
+        )
 
     def _names_in_annotations(self) -> set[str]:
         """The names the module uses in type positions (annotations), found when first needed."""
