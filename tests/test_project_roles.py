@@ -26,6 +26,14 @@ STORE = (
     '        """Save."""\n        self.db.add(payload)\n        await self.db.commit()\n'  # 22: HR605
 )
 
+#: A store package and an empty services package, the layout the service tests add to.
+LAYERED = {
+    "app/__init__.py": "",
+    "app/stores/__init__.py": "",
+    "app/stores/users.py": STORE,
+    "app/services/__init__.py": "",
+}
+
 
 def test_a_store_that_touches_a_session_is_a_store(tmp_path: Path) -> None:
     write(tmp_path, {"app/__init__.py": "", "app/stores/__init__.py": "", "app/stores/users.py": STORE})
@@ -152,10 +160,7 @@ def test_workers_under_services_are_no_services(tmp_path: Path) -> None:
     write(
         tmp_path,
         {
-            "app/__init__.py": "",
-            "app/stores/__init__.py": "",
-            "app/stores/users.py": STORE,
-            "app/services/__init__.py": "",
+            **LAYERED,
             "app/services/queue.py": worker,
             "app/services/users.py": users,
         },
@@ -190,10 +195,7 @@ def test_a_service_path_alone_is_no_evidence_for_another(tmp_path: Path) -> None
     write(
         tmp_path,
         {
-            "app/__init__.py": "",
-            "app/stores/__init__.py": "",
-            "app/stores/users.py": STORE,
-            "app/services/__init__.py": "",
+            **LAYERED,
             "app/services/base.py": base,
             "app/services/users.py": users,
             "app/services/checkout.py": orchestrating,
