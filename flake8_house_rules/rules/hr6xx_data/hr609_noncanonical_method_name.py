@@ -19,6 +19,12 @@ OVERRIDE = frozenset({"typing.override", "override"})
 DERIVED_WORDS = frozenset(
     {"status", "count", "stats", "statistics", "summary", "total", "health", "usage", "lock", "locks", "lockset"}
 )
+#: Last words and return types that say a method reads a collection (`fetch_all() -> list[Item]`: `get_list`).
+COLLECTION_WORDS = frozenset({"all", "many", "list"})
+COLLECTION_TYPES = frozenset(
+    {"list", "List", "set", "Set", "tuple", "Tuple", "Sequence", "Iterable", "Iterator", "AsyncIterator"}
+    | {"Collection", "frozenset", "FrozenSet", "AsyncIterable", "Generator", "AsyncGenerator"}
+)
 #: Verbs that need an identifier, a payload or a filter to be CRUD: without any argument, `get_backend()` or
 #: `create_db_and_tables()` reads or builds something of the object's own, no stored resource.
 ARGUMENT_VERBS = frozenset({"get", "fetch", "find", "create", "add", "delete", "remove"})
@@ -94,8 +100,9 @@ class NoncanonicalMethodName(Rule):
 
     A method that takes nothing but `self` (or `cls`) and whose verb needs an identifier, a payload or a
     filter to be CRUD (`get_backend()`, `get_current()`, `create_db_and_tables()`: langflow's services) reads
-    or builds something of the object's own; it is left alone, except a `get_`/`fetch_`/`find_` of a plural
-    (`get_users()`, which `get_list` names) and any `list_`. So is a lock getter (`get_lockset`).
+    or builds something of the object's own; it is left alone, except a `get_`/`fetch_`/`find_` of a plural,
+    of `all` or annotated to return a collection (`get_users()`, `fetch_all() -> list[Item]`, which
+    `get_list` names) and any `list_`. So is a lock getter (`get_lockset`).
 
     A class whose non-canonical CRUD methods name more than one resource (`get_experiment_permission` and
     `get_registered_model_permission`, `list_users` and `list_roles`: the word after the verb differs; or a
@@ -192,7 +199,9 @@ class NoncanonicalMethodName(Rule):
     invalid = (
         Example(
             "class UserService:\n    def get_users(self): ...  # error: HR609\n"
-            "    def list_users(self): ...  # error: HR609",
+            "    def list_users(self): ...  # error: HR609\n\n"
+            "class ItemService:\n    async def fetch_all(self) -> list[dict]: ...  # error: HR609\n\n"
+            "class TagService:\n    def get_active(self) -> 'Sequence[Tag]': ...  # error: HR609",
             path="app/services/users.py",
         ),
         # fides: one resource, a compound noun (`event_audit`) beside its plural (`events`)
@@ -354,5 +363,17 @@ def _takes_nothing(node: ast.FunctionDef | ast.AsyncFunctionDef, name: str, stat
         return False
     if verb in {"get", "fetch", "find"}:
         last = name.rpartition("_")[2]
-        return not (last.endswith("s") and _singular(last) != last)
+        if last in COLLECTION_WORDS or (last.endswith("s") and _singular(last) != last):
+            return False  # `get_users()`, `fetch_all()`: a collection read, `get_list`
+        return not _returns_collection(node.returns)
     return True
+
+
+def _returns_collection(returns: ast.expr | None) -> bool:
+    """Whether a return annotation is a collection (`list[Item]`, `Sequence[Item]`, `"list[Item]"`)."""
+    if isinstance(returns, ast.Constant) and isinstance(returns.value, str):
+        return returns.value.strip().partition("[")[0].rpartition(".")[2] in COLLECTION_TYPES
+    if isinstance(returns, ast.Subscript):
+        returns = returns.value
+    name = returns.attr if isinstance(returns, ast.Attribute) else returns.id if isinstance(returns, ast.Name) else ""
+    return name in COLLECTION_TYPES
