@@ -159,33 +159,40 @@ class SilentExcept(Rule):
         for item in statement.body:
             if isinstance(item, ast.Import | ast.ImportFrom):
                 imported.update(alias.asname or alias.name.partition(".")[0] for alias in item.names)
-            elif not _exports(item) and not _registers(item, imported):
+            elif not _exports(item) and not self._registers(item, imported):
                 return False
         return bool(imported)
 
+    def _registers(self, statement: ast.stmt, names: set[str]) -> bool:
+        """Whether a statement is a call handing one of `names` over as an argument (`REGISTRY.append(Plugin)`).
 
-#: How many statements of an optional import's `try` are read for the names they use.
-MAX_REGISTRATION_NODES = 200
-
-
-def _registers(statement: ast.stmt, names: set[str]) -> bool:
-    """Whether a statement is a call handing one of `names` over as an argument (`REGISTRY.append(Plugin)`).
-
-    A use as the receiver (`json.configure()`) is an action, not a registration. Only the call's arguments
-    are read, and at most `MAX_REGISTRATION_NODES` nodes of them.
-    """
-    if not names or not isinstance(statement, ast.Expr) or not isinstance(statement.value, ast.Call):
+        A use as the receiver (`json.configure()`) is an action, not a registration. Read off the walk's
+        names (indexed by line once per module) and parents, not by walking the statement again.
+        """
+        if not names or not isinstance(statement, ast.Expr) or not isinstance(statement.value, ast.Call):
+            return False
+        call = statement.value
+        by_line = self.ctx.derived("hr705.names", self._names_by_line)
+        parents = self.ctx.parents
+        for line in range(statement.lineno, (statement.end_lineno or statement.lineno) + 1):
+            for node in by_line.get(line, ()):
+                if node.id not in names:
+                    continue
+                child, parent = node, parents.get(node)
+                while parent is not None and parent is not call and parent is not statement:
+                    child, parent = parent, parents.get(parent)
+                if parent is call and child is not call.func:
+                    return True  # reached the call through an argument, not through its callee
         return False
-    call = statement.value
-    count = 0
-    for argument in (*call.args, *(keyword.value for keyword in call.keywords)):
-        for node in ast.walk(argument):
-            count += 1
-            if count > MAX_REGISTRATION_NODES:
-                return False
-            if type(node) is ast.Name and node.id in names:
-                return True
-    return False
+
+    def _names_by_line(self) -> dict[int, list[ast.Name]]:
+        """The module's names by the line they start on, from the walk's records (once per module): a
+        statement's names are then found by its lines, so reading all the statements stays linear.
+        """
+        found: dict[int, list[ast.Name]] = {}
+        for node in self.ctx.nodes_of(ast.Name):
+            found.setdefault(node.lineno, []).append(node)
+        return found
 
 
 def _exports(statement: ast.stmt) -> bool:
