@@ -96,6 +96,18 @@ class Resolution:
         """Whether a name refers to the builtin of that name: nothing binds it, and no `import *` could."""
         return not self.star_import and self.lookup(node) is None
 
+    def is_staticmethod(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        """Whether a function is decorated `@staticmethod` (or `@builtins.staticmethod`).
+
+        A static method's first parameter is a real argument, not the instance or the class.
+        """
+        for decorator in function.decorator_list:
+            if isinstance(decorator, ast.Name) and decorator.id == "staticmethod":
+                return True
+            if isinstance(decorator, ast.Attribute) and self.qualname(decorator) == "builtins.staticmethod":
+                return True
+        return False
+
     def qualname(self, node: ast.AST) -> str | None:
         """The dotted name an expression refers to through imports (`typing.Optional`), or `None`."""
         if self._references is not None:  # every name that resolves at all is in the table already

@@ -254,7 +254,7 @@ class DocstringMissingSections(Rule):
         needed = []
         args = node.args
         params = [*args.posonlyargs, *args.args]
-        if params and is_method(self.ctx, node) and not self._is_static(node):
+        if params and is_method(self.ctx, node) and not self.ctx.is_staticmethod(node):
             params = params[1:]
         params.extend(args.kwonlyargs)
         if args.vararg is not None:
@@ -278,7 +278,3 @@ class DocstringMissingSections(Rule):
         if isinstance(decorator, ast.Name) and decorator.id == "property":
             return self.ctx.is_builtin(decorator)
         return self.ctx.qualname(decorator) in PROPERTIES
-
-    def _is_static(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-        """Whether a method is a `@staticmethod` (its first parameter is a real argument)."""
-        return any(isinstance(item, ast.Name) and item.id == "staticmethod" for item in node.decorator_list)

@@ -110,14 +110,7 @@ class MissingParameterAnnotation(TypingRule):
 
     def _is_method(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         """A `def` directly in a class body and not a `@staticmethod`: its first parameter is implicit."""
-        if not isinstance(self.ctx.parent(node), ast.ClassDef):
-            return False
-        for decorator in node.decorator_list:
-            if isinstance(decorator, ast.Name) and decorator.id == "staticmethod":
-                return False
-            if self.ctx.qualname(decorator) == "builtins.staticmethod":
-                return False
-        return True
+        return isinstance(self.ctx.parent(node), ast.ClassDef) and not self.ctx.is_staticmethod(node)
 
     def _check(self, arg: ast.arg, shown: str) -> None:
         if arg.annotation is None and arg.arg != "_":

@@ -274,7 +274,7 @@ class NoncanonicalMethodName(Rule):
             return
         if self._overrides_local_base(cls, name) or len(self._resources(cls)) > 1:
             return
-        if self._is_alternate_constructor(node, cls) or _takes_nothing(node, name, self._static(node)):
+        if self._is_alternate_constructor(node, cls) or _takes_nothing(node, name, self.ctx.is_staticmethod(node)):
             return
         if self._may_override(cls):
             self.report(
@@ -284,10 +284,6 @@ class NoncanonicalMethodName(Rule):
             )
             return
         self.report(node, f"rename `{name}` to {canonical_names(name)}: the house names of store and service methods")
-
-    def _static(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-        """Whether a method is a `@staticmethod` (its first parameter is a real argument)."""
-        return not decorator_names(self.ctx, node).isdisjoint({"builtins.staticmethod", "staticmethod"})
 
     def _is_alternate_constructor(self, node: ast.FunctionDef | ast.AsyncFunctionDef, cls: ast.ClassDef) -> bool:
         """A `@classmethod` that builds an instance of its class (`return cls(...)`, or annotated to return the
