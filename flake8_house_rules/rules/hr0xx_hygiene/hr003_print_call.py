@@ -15,6 +15,7 @@ from flake8_house_rules.rules.hr0xx_hygiene.common import (
     is_migration,
     is_tool_configuration,
 )
+from flake8_house_rules.rules.hr4xx_config.common import is_demonstration
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -178,10 +179,13 @@ class PrintCall(Rule):
     or one reading `sys.argv` outside any function. Nor in migration
     scripts (the `migration` role, and Django migrations), whose output is the migration tool's console and
     whose code is frozen history, nor in test modules (`hr-test-modules`) and the helpers beside them, whose
-    output pytest captures for the test report. And a module that calls a function imported from a project
-    module which imports a command-line framework (`from app.common.utils import echo_green`, where `utils`
-    imports `click`): it writes a command's console output through the command line's own helpers, so its prints
-    are that output too (read from the project model; a helper of a library is not followed).
+    output pytest captures for the test report, nor in demonstrations: a folder or file of the project named
+    as an example, sample, demo, fake or dummy (airflow's `example_dags/`, whose printed lines are what the
+    tutorial shows its reader; a folder above the project's root says nothing). And a module that calls a
+    function imported from a project module which imports a command-line framework (`from app.common.utils
+    import echo_green`, where `utils` imports `click`): it writes a command's console output through the
+    command line's own helpers, so its prints are that output too (read from the project model; a helper of
+    a library is not followed).
 
     Three kinds of `print` are not output for a log, and are not reported:
     - a print in a method of a logging formatter, handler or filter (a class deriving from `logging.Formatter`,
@@ -223,6 +227,11 @@ class PrintCall(Rule):
     source = "004 Code Review Checklist; 000 Code Style (ruff T201)"
     options = ("hr-print-allowed", "hr-test-modules")
     valid = (
+        # airflow's tutorial DAGs: the printed line is what the example shows
+        Example(
+            "def hello() -> None:\n    print('Hello world from the example task')\n",
+            path="src/airflow/example_dags/example_python_operator.py",
+        ),
         # lnbits' tools: a script reading its command line at module level, one no import can name
         Example(
             "import sys\n\nkey = sys.argv[1] if len(sys.argv) > 1 else None\nif not key:\n"
@@ -304,8 +313,15 @@ class PrintCall(Rule):
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Modules other than tests, migrations and allowed paths (command lines and scripts: see `visit_call`)."""
-        return not (matches(ctx.path, ctx.config.print_allowed) or is_migration(ctx) or ctx.is_test_module())
+        """Modules other than tests, migrations, demonstrations and allowed paths (command lines and scripts: see
+        `visit_call`).
+        """
+        return not (
+            matches(ctx.path, ctx.config.print_allowed)
+            or is_migration(ctx)
+            or ctx.is_test_module()
+            or is_demonstration(ctx)
+        )
 
     def visit_call(self, node: ast.Call, name: str) -> None:
         """Report a print to the console outside the module's `__main__` block, unless waived for ruff.

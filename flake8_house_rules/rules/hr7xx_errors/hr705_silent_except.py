@@ -35,7 +35,9 @@ class SilentExcept(Rule):
     `pass`); elsewhere it skips the rest of the loop for an invalid item, which is control flow. Not
     reported either: an optional import, a `try` holding only imports (and what adds their names to
     `__all__`: fastapi-users' `__all__.append("SQLAlchemyUserDatabase")` after an optional backend's import,
-    or registers what it imported: dstack's `_CONFIGURATOR_CLASSES.append(DataCrunchConfigurator)`)
+    or registers what it imported: dstack's `_CONFIGURATOR_CLASSES.append(DataCrunchConfigurator)`, or an
+    assignment built from it: airflow's `suppress = (*suppress, httpcore)` and
+    `pymysql.converters.conversions[Pendulum] = ...`)
     whose handler catches `ImportError` or `ModuleNotFoundError` (`try: import ujson as json`), the usual
     guard for an optional speed-up or plugin; and a
     handler whose `except` line waives another linter's code for the same check (`# noqa: S110`, `S112`,
@@ -73,6 +75,12 @@ class SilentExcept(Rule):
         # dstack: an optional backend registered once imported
         "try:\n    from app.backends.datacrunch import DataCrunchConfigurator\n\n"
         "    CONFIGURATORS.append(DataCrunchConfigurator)\nexcept ImportError:\n    pass\n",
+        # airflow: an optional module added to a tuple, an optional driver's adapter stored in its table
+        "def processors(suppress: tuple) -> tuple:\n    try:\n        import httpcore\n\n"
+        "        suppress = (*suppress, httpcore)\n    except ImportError:\n        pass\n    return suppress\n",
+        "try:\n    import pymysql.converters\n\n"
+        "    pymysql.converters.conversions[Pendulum] = pymysql.converters.escape_datetime\nexcept ImportError:\n"
+        "    pass\n",
         # langflow: ruff's SIM105 waived where ruff reports it
         "import asyncio\n\nasync def cleanup(client) -> None:\n    try:  # noqa: SIM105\n"
         "        await client.delete('/tmp')\n    except asyncio.TimeoutError:\n        pass\n",
@@ -102,6 +110,7 @@ class SilentExcept(Rule):
     )
     invalid = (
         "try:\n    from app.backends import datacrunch\n    connect()\nexcept ImportError:  # error: HR705\n    pass\n",
+        "try:\n    import httpcore\n\n    ready = True\nexcept ImportError:  # error: HR705\n    pass\n",
         "try:\n    os.remove(path)\nexcept OSError:  # error: HR705\n    pass",
         "try:\n    f()\nexcept:  # error: HR705\n    ...",
         "for item in items:\n    try:\n        f(item)\n    except (KeyError, IndexError):  # error: HR705\n"
@@ -149,7 +158,8 @@ class SilentExcept(Rule):
         `ImportError`/`ModuleNotFoundError`.
 
         What registers them: a call that hands a name the `try` imported over as an argument
-        (`_CONFIGURATORS.append(DataCrunchConfigurator)`), or an addition to `__all__`; a call on the
+        (`_CONFIGURATORS.append(DataCrunchConfigurator)`), an assignment that names it, or an addition to
+        `__all__`; a call on the
         imported name (`json.configure()`) does something, and is no registration.
         """
         caught = caught_types(handler)
@@ -164,24 +174,34 @@ class SilentExcept(Rule):
         return bool(imported)
 
     def _registers(self, statement: ast.stmt, names: set[str]) -> bool:
-        """Whether a statement is a call handing one of `names` over as an argument (`REGISTRY.append(Plugin)`).
+        """Whether a statement registers one of `names`: a call handing it over as an argument
+        (`REGISTRY.append(Plugin)`), or an assignment that binds or stores something built from it
+        (`suppress = (*suppress, httpcore)`, `pymysql.converters.conversions[Pendulum] = ...`).
 
-        A use as the receiver (`json.configure()`) is an action, not a registration. Read off the walk's
+        A use as a call's receiver (`json.configure()`) is an action, not a registration. Read off the walk's
         names (indexed by line once per module) and parents, not by walking the statement again.
         """
-        if not names or not isinstance(statement, ast.Expr) or not isinstance(statement.value, ast.Call):
+        if not names:
             return False
-        call = statement.value
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+            call: ast.Call | None = statement.value
+        elif isinstance(statement, ast.Assign | ast.AugAssign | ast.AnnAssign):
+            call = None
+        else:
+            return False
         by_line = self.ctx.derived("hr705.names", self._names_by_line)
         parents = self.ctx.parents
         for line in range(statement.lineno, (statement.end_lineno or statement.lineno) + 1):
             for node in by_line.get(line, ()):
                 if node.id not in names:
                     continue
-                child, parent = node, parents.get(node)
+                child: ast.AST = node
+                parent = parents.get(node)
                 while parent is not None and parent is not call and parent is not statement:
                     child, parent = parent, parents.get(parent)
-                if parent is call and child is not call.func:
+                if call is None and parent is statement:
+                    return True  # an assignment that names what the `try` imported
+                if call is not None and parent is call and child is not call.func:
                     return True  # reached the call through an argument, not through its callee
         return False
 
