@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from flake8_house_rules.context.fastapi import is_dependency
 from flake8_house_rules.rule import Example, Rule
 from flake8_house_rules.rules.hr6xx_data.common import single_layer
+from flake8_house_rules.rules.hr7xx_errors.common import caught_types, enclosing_handlers, exception_name
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -31,7 +32,10 @@ class HttpExceptionOutsideRouter(Rule):
     does that on purpose); only the framework class itself is. Nor is a raise in a FastAPI dependency (a
     function a parameter of which takes `Depends(...)`, `Security(...)` or another parameter marker, as a
     default or in `Annotated[...]`: langflow's `get_current_active_user(user = Depends(get_current_user))`):
-    FastAPI calls it for a request, it is HTTP-layer code wherever it lives.
+    FastAPI calls it for a request, it is HTTP-layer code wherever it lives. Nor is a raise that the same
+    function catches again: inside the body of a `try` one of whose handlers names `HTTPException` and does
+    not raise (airflow's bulk services raise it to carry a status and a detail into the per-item errors of
+    their answer, `except HTTPException as e: results.errors.append(...)`); it never leaves the function.
 
     ## Why is this bad?
     A status code is the router's business: a service that raises `HTTPException` cannot be reused from a
@@ -67,6 +71,13 @@ class HttpExceptionOutsideRouter(Rule):
     source = "002 Error Handling"
     options = ("hr-store-modules", "hr-service-modules")
     valid = (
+        # airflow's bulk services: the raise carries a status into the answer's errors, caught right here
+        Example(
+            "from fastapi import HTTPException\n\ndef delete_all(ids, results):\n    try:\n        if not ids:\n"
+            "            raise HTTPException(404, 'nothing to delete')\n    except HTTPException as e:\n"
+            "        results.errors.append({'error': e.detail, 'status_code': e.status_code})\n",
+            path="app/services/bulk.py",
+        ),
         # langflow: a FastAPI dependency living in a services package
         Example(
             "from fastapi import Depends, HTTPException\nfrom sqlalchemy.orm import Session\n\n"
@@ -103,6 +114,12 @@ class HttpExceptionOutsideRouter(Rule):
     )
     invalid = (
         Example(
+            "from fastapi import HTTPException\n\ndef delete_all(ids):\n    try:\n        if not ids:\n"
+            "            raise HTTPException(404, 'nothing to delete')  # error: HR612\n"
+            "    except HTTPException:\n        log()\n        raise\n",
+            path="app/services/bulk.py",
+        ),
+        Example(
             "from fastapi import HTTPException, status\n\nclass UserService:\n    async def get_one(self, payload):\n"
             "        raise HTTPException(status.HTTP_404_NOT_FOUND, 'user not found')  # error: HR612",
             path="app/users/service.py",
@@ -135,4 +152,31 @@ class HttpExceptionOutsideRouter(Rule):
             function = self.ctx.enclosing_function(parent)
             if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef) and is_dependency(self.ctx, function):
                 return  # a FastAPI dependency (`user = Depends(current_user)`) is HTTP-layer code
+            if self._caught_here(parent):
+                return
             self.report(parent)
+
+    def _caught_here(self, raise_: ast.Raise) -> bool:
+        """Whether the raise is in the body of a `try` of its function whose handler for `HTTPException`
+        does not raise: the exception is caught again before it leaves the function.
+        """
+        child: ast.AST = raise_
+        for ancestor in self.ctx.ancestors_in_function(raise_):
+            if isinstance(ancestor, ast.Try | ast.TryStar) and child in ancestor.body:
+                for handler in ancestor.handlers:
+                    names = {exception_name(self.ctx, item) for item in caught_types(handler)}
+                    if not names.isdisjoint(HTTP_EXCEPTIONS) and handler not in self._raising_handlers():
+                        return True
+            child = ancestor
+        return False
+
+    def _raising_handlers(self) -> set[ast.ExceptHandler]:
+        """The module's `except` handlers that hold a `raise` (once per module, from the walk's records)."""
+
+        def build() -> set[ast.ExceptHandler]:
+            found: set[ast.ExceptHandler] = set()
+            for node in self.ctx.nodes_of(ast.Raise):
+                found.update(enclosing_handlers(self.ctx, node))
+            return found
+
+        return self.ctx.derived("hr612.raising_handlers", build)
