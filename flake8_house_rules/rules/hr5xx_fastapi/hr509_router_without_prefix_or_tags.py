@@ -13,8 +13,9 @@ if TYPE_CHECKING:
     from flake8_house_rules.context.fastapi import Route
 
 REQUIRED = ("prefix", "tags")
-#: A first path segment that names no feature: an API version, or `api` itself.
-VERSION_SEGMENT = re.compile(r"v\d+((alpha|beta|rc)\d*)?(\.\d+)?|api", re.IGNORECASE)
+#: A first path segment that names no feature: an API version, `api` itself, or a well-known location (RFC
+#: 8615's `/.well-known/...`, which a protocol fixes: OAuth's metadata, `security.txt`).
+VERSION_SEGMENT = re.compile(r"v\d+((alpha|beta|rc)\d*)?(\.\d+)?|api|\.well-known", re.IGNORECASE)
 
 
 class RouterWithoutPrefixOrTags(RouteRule):
@@ -36,7 +37,8 @@ class RouterWithoutPrefixOrTags(RouteRule):
       not reported;
     - a prefix is asked for only when two routes or more share a first segment that names a feature: with
       one route any segment is "shared", and an API version (`/v1/traces` beside `/v1/logs`, `/v1beta/...`,
-      paths a protocol fixes) or `api` alone is no feature; tags are asked for only for the HTTP routes in
+      paths a protocol fixes), `api` alone or `/.well-known` (RFC 8615: OAuth's authorization server
+      metadata beside its JWKS) is no feature; tags are asked for only for the HTTP routes in
       the schema (`include_in_schema=False` ones, those of a router built with `include_in_schema=False` or
       mounted with it in another module of the project, group nothing on the docs page; websocket routes are
       in no schema and take no `tags=`).
@@ -117,6 +119,10 @@ class RouterWithoutPrefixOrTags(RouteRule):
         "from fastapi import APIRouter\n\nrouter = APIRouter(tags=['agents'])\n\n"
         "@router.post('/v1beta/agents')\nasync def create() -> dict: ...\n\n"
         "@router.get('/v1beta/agents/{name}')\nasync def get(name: str) -> dict: ...",
+        # phoenix: an OAuth authorization server's metadata, where RFC 8615 puts it
+        "from fastapi import APIRouter\n\nrouter = APIRouter(tags=['auth'])\n\n"
+        "@router.get('/.well-known/oauth-authorization-server')\nasync def meta() -> dict: ...\n\n"
+        "@router.get('/.well-known/jwks.json')\nasync def jwks() -> dict: ...",
     )
     invalid = (
         "from fastapi import APIRouter\n\nrouter = APIRouter()  # error: HR509\n\n"
