@@ -213,6 +213,16 @@ def code_statements(comment: str) -> list[ast.stmt] | None:
     return _statements(text)
 
 
+def _is_bare_header(text: str) -> bool:
+    """Whether a comment's text is a block header that does not parse alone (`else:`, `except KeyError:`)."""
+    return bool(BARE_HEADER_RE.match(text)) or (bool(CLAUSE_HEADER_RE.match(text)) and not text.startswith("elif"))
+
+
+def _body_follows(texts: list[str]) -> bool:
+    """Whether a comment line below a block header parses as a statement (`# pass`, `#     save(user)`)."""
+    return any(_parses(text) is not None for text in texts if text)
+
+
 def _parses(source: str) -> ast.Module | None:
     """The module a source parses to, or `None` when it does not parse (warnings silenced)."""
     try:
@@ -299,7 +309,8 @@ class CommentedOutCode(Rule):
 
     A statement that spans several comment lines (`# op.execute(`, `#     sa.text("...")`, `# )`) is parsed
     as a whole and reported at its first line; block headers that do not parse alone count as code too
-    (`# try:`, `# else:`, `# finally:`, `# except KeyError:`, `# elif x is None:`). Code after a line of
+    (`# try:`, `# else:`, `# finally:`, `# except KeyError:`, `# elif x is None:`) when a line of code
+    follows in the same comment (a lone `# else:` over a `# TODO:` note labels a branch). Code after a line of
     prose that introduces it (`# This would be used like:`, `# e.g.`, `# Usage`, a code fence) is an
     example, and is not reported; a `TODO`/`FIXME` line or a string of words inside a statement opens no
     example. A lone call of a plain name above code that calls it by a longer name (`# pow(0., x)` above
@@ -379,6 +390,9 @@ class CommentedOutCode(Rule):
         "        # Public = NULL\n        return None\n    # IP: distance = 1 - inner_product\n    return 1.0 - score",
         "# Note: x = compute()\n# Otherwise: retry = True\nx = 1",
         "# else: the default applies\n# try: harder\nx = 1",
+        # airflow: a branch labelled above the note about it, no code under the header
+        "def f(x):\n    if x:\n        g()\n    # else:\n    # TODO: check whether the client left this out.\n"
+        "    return x",
     )
     invalid = (
         "def configure() -> None:\n    # Config.DEBUG = 1  # error: HR004\n    run()",
@@ -474,6 +488,8 @@ class CommentedOutCode(Rule):
                 if joined is None:
                     continue
                 taken, statements = joined
+            elif _is_bare_header(text) and not _body_follows(texts[index : index + JOIN_REACH]):
+                continue  # `# else:` over a note only (`# TODO: ...`): a label of the branch, no block of code
             for earlier in range(settled, index - 1):
                 above = texts[earlier]
                 if FENCE_RE.match(above):
