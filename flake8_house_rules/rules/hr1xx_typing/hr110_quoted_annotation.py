@@ -56,6 +56,8 @@ class QuotedAnnotation(TypingRule):
     source = "000 Type Annotations; 003 Type Hints"
     valid = (
         "from __future__ import annotations\n\ndef f() -> 'Node': ...",
+        # phoenix: ariadne-codegen's client, written to `__generated__/` without a header
+        Example("def f(user: 'User') -> None: ...", path="src/app/graphql/__generated__/input_types.py"),
         "from typing import Literal\n\ndef f(mode: Literal['r', 'w']) -> None: ...",
         "from typing import Annotated\n\nx: Annotated[int, 'metadata'] = 1",
         "x = cast('Node', y)",
