@@ -9,6 +9,9 @@ from flake8_house_rules.rule import Example, FixExample
 from flake8_house_rules.rules.hr1xx_typing.aliases import DEPRECATED_IMPORTS, GENERIC_ALIASES, TYPING_MODULES
 from flake8_house_rules.rules.hr1xx_typing.base import TypingRule
 
+#: Names a module may import to compare annotations' origins with (`get_origin(t) is Union`).
+RUNTIME_INSPECTED = frozenset({"typing.Union", "typing.Optional"})
+
 
 class DeprecatedTypingImport(TypingRule):
     """## What it does
@@ -21,6 +24,9 @@ class DeprecatedTypingImport(TypingRule):
     to write: "NEVER: `from typing import Optional, List, Dict`". Names with no modern replacement
     (`Any`, `TypeVar`, `Protocol`, `Literal`, ...) are not reported. A name is reported only when the
     target Python supports its replacement (3.10 for `Optional`/`Union`, 3.9 for the generic aliases).
+    Nor is `Union` or `Optional` when the module uses it only as a value, never subscripted nor in an
+    annotation (airflow's `get_origin(annotation) is Union`): `int | None` has another origin before Python
+    3.14, so the import is needed to inspect annotations.
 
     ## Example
     ```python
@@ -48,6 +54,9 @@ class DeprecatedTypingImport(TypingRule):
         "from typing import Annotated, Literal\nfrom pydantic import Field\n\n"
         "x: Annotated[str, Field(description='from typing import List')] = ''",
         "import typing_inspect\nfrom typing_extensions import Annotated, TypedDict",
+        # airflow: `Union` inspected at run time, never written as a type
+        "from typing import Union, get_origin\n\ndef optional(annotation: object) -> bool:\n"
+        "    return get_origin(annotation) is Union",
     )
     invalid = (
         "from typing import Any, Dict, Optional  # error: HR104",
@@ -63,13 +72,28 @@ class DeprecatedTypingImport(TypingRule):
         names = [
             alias.name
             for alias in node.names
-            if alias.name in DEPRECATED_IMPORTS and version >= DEPRECATED_IMPORTS[alias.name]
+            if alias.name in DEPRECATED_IMPORTS
+            and version >= DEPRECATED_IMPORTS[alias.name]
+            and f"typing.{alias.name}" not in self._runtime_only()
         ]
         if names:
             listed = ", ".join(f"`{name}`" for name in names)
             self.report(
                 node, f"{listed} imported from {node.module}: use the built-in syntax instead", lambda: self._fix(node)
             )
+
+    def _runtime_only(self) -> frozenset[str]:
+        """`typing.Union`/`typing.Optional` when every use of it is a value: neither subscripted nor a type."""
+
+        def build() -> frozenset[str]:
+            uses: dict[str, bool] = {}
+            for node, name in self.ctx.references():
+                if name in RUNTIME_INSPECTED:
+                    value = not isinstance(self.ctx.parent(node), ast.Subscript) and not self.ctx.in_annotation(node)
+                    uses[name] = uses.get(name, True) and value
+            return frozenset(name for name, value in uses.items() if value)
+
+        return self.ctx.derived("hr104.runtime_only", build)
 
     def _fix(self, node: ast.ImportFrom) -> Fix | None:
         """Drop the deprecated names nothing uses any more; import a used one that keeps its name from its new
