@@ -22,7 +22,8 @@ class RequestsImport(Rule):
 
     Not reported, for precision: an import used only for `requests`' exception classes (`except
     requests.RequestException:` around an SDK that uses `requests` itself, a test's `side_effect =
-    requests.ConnectionError(...)`, `from requests.exceptions import HTTPError`): the module makes no
+    requests.ConnectionError(...)`, `from requests.exceptions import HTTPError`, anything of
+    `requests.exceptions`, such as `InvalidURL`): the module makes no
     request, so nothing in it blocks; and a standalone script with PEP 723 inline metadata (`# /// script`),
     which runs on its own, outside the async application.
 
@@ -64,6 +65,8 @@ class RequestsImport(Rule):
         "import requests\n\ndef transcribe(client) -> str:\n    try:\n        return client.run()\n"
         "    except requests.RequestException:\n        return ''",
         "from requests.exceptions import HTTPError, ConnectTimeout",
+        # phoenix: an exception class of `requests.exceptions` whose name says no "Error"
+        "from requests.exceptions import InvalidURL",
         '# /// script\n# dependencies = ["requests"]\n# ///\nimport requests\n\nrequests.get("https://example.com")',
     )
 
@@ -90,6 +93,8 @@ class RequestsImport(Rule):
     def _only_exceptions(self, node: ast.Import | ast.ImportFrom) -> bool:
         """Whether the import brings in only exception classes, or names used only for theirs."""
         if isinstance(node, ast.ImportFrom):
+            if node.module == "requests.exceptions":
+                return True  # that module holds only exception and warning classes (`InvalidURL`)
             return all(alias.name.endswith(EXCEPTION_ENDINGS) for alias in node.names)
         if len(node.names) != 1:
             return False

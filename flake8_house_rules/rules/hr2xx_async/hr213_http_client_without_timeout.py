@@ -28,7 +28,8 @@ class HttpClientWithoutTimeout(Rule):
     `WSGITransport`,
     `MockTransport`, or the older `app=`): no network, nothing to wait for. Nor is a client handed to an SDK
     as its `http_client` (`OpenAI(http_client=httpx.Client(...))`, or under an `"http_client"` key of the
-    SDK's arguments: crewai): the SDK passes its own timeout on every request it builds. Nor is a client opened by a
+    SDK's arguments: crewai; also as one branch of `... if insecure else None`): the SDK passes its own
+    timeout on every request it builds. Nor is a client opened by a
     `with`/`async with` (`async with httpx.AsyncClient() as client:`) whose every use in the block is a
     request that passes its own real `timeout=` (`await client.post(url, timeout=5.0)`, `client.stream(...,
     timeout=120.0)`): the timeout is decided, per request. A client handed on, kept or used otherwise is
@@ -59,6 +60,9 @@ class HttpClientWithoutTimeout(Rule):
         "import httpx\nfrom openai import OpenAI\n\ndef client(transport) -> OpenAI:\n"
         "    cfg = {'timeout': 30.0}\n    cfg['http_client'] = httpx.Client(transport=transport)\n"
         "    return OpenAI(**cfg, http_client=httpx.Client())\n",
+        # phoenix: the SDK's client only for an insecure connection
+        "import httpx\nfrom openai import OpenAI\n\n\ndef sdk(insecure: bool) -> OpenAI:\n"
+        "    return OpenAI(http_client=httpx.Client(verify=False) if insecure else None)\n",
         "import httpx\n\nclient = httpx.AsyncClient(timeout=10.0)",
         "import httpx\n\nr = httpx.get('https://x', timeout=httpx.Timeout(5.0))",
         "import httpx\n\ndef make(**options) -> httpx.Client:\n    return httpx.Client(**options)",
@@ -116,9 +120,12 @@ class HttpClientWithoutTimeout(Rule):
     def _handed_to_sdk(self, node: ast.Call) -> bool:
         """Whether the client is an SDK's `http_client` (`OpenAI(http_client=httpx.Client(...))`, or stored
         under an `"http_client"` key of the SDK's arguments): the SDK passes its own timeout on every request
-        it builds, so the client's is never used.
+        it builds, so the client's is never used. Also when one branch of a conditional expression is handed
+        over (`http_client=httpx.Client(verify=False) if insecure else None`).
         """
         parent = self.ctx.parent(node)
+        if isinstance(parent, ast.IfExp) and node is not parent.test:
+            node, parent = parent, self.ctx.parent(parent)
         if isinstance(parent, ast.keyword):
             return parent.arg == HTTP_CLIENT
         if isinstance(parent, ast.Dict):
