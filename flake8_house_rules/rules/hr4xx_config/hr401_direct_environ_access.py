@@ -159,7 +159,11 @@ class DirectEnvironAccess(Rule):
       declare them, and a copy in the settings could drift from what the library sees;
     - a read keyed by a parameter of its function (`def get_secret(secret_name): return
       os.getenv(secret_name)`), or by a loop variable over something read from a parameter (prefect's
-      templates: `for name in find_placeholders(template): os.environ.get(name)`), unless that function
+      templates: `for name in find_placeholders(template): os.environ.get(name)`), or by a name built from
+      such a parameter, ending in it (airflow's `os.environ.get(f"{VAR_ENV_PREFIX}_" + key.upper())`, or
+      a call on it: `self._env_var_name(section, key)`, also bound once to a local first; not `prefix +
+      "CLIENT_ID"`, a fixed variable under a prefix, which a settings class's `env_prefix` declares), unless
+      that function
       also writes `os.environ`: a lookup by a name its callers choose (litellm resolves `os.environ/NAME`
       references of its configuration so), whose variables no settings class could declare; which
       variable is read is decided where it is called.
@@ -246,6 +250,11 @@ class DirectEnvironAccess(Rule):
         "    finally:\n        os.environ['APP_ENTRY'] = cast(str, saved)\n",
         "import os\n\ndef render(template: str) -> list[str]:\n    found = []\n"
         "    for name in placeholders(template):\n        found.append(os.environ.get(name, ''))\n    return found\n",
+        # airflow: a secrets backend resolving `AIRFLOW_VAR_<KEY>` for the key its caller asks for
+        "import os\n\nPREFIX = 'AIRFLOW_VAR'\n\nclass Backend:\n    def get_variable(self, key: str) -> str | None:\n"
+        "        return os.environ.get(f'{PREFIX}_' + key.upper())\n\n"
+        "    def option(self, section: str, key: str) -> str | None:\n"
+        "        env_var = self._name(section, key)\n        return os.environ.get(env_var)\n",
         "import os\n\ndef get_secret(secret_name: str, default: str | None = None) -> str | None:\n"
         "    return os.getenv(secret_name) or default\n\n"
         "def multiprocess() -> bool:\n    return bool(os.environ.get('PROMETHEUS_MULTIPROC_DIR'))\n",
@@ -254,6 +263,11 @@ class DirectEnvironAccess(Rule):
     )
     invalid = (
         "import os\n\ndef timeout() -> float:\n    return float(os.getenv('TIMEOUT', '10'))  # error: HR401\n",
+        "import os\n\nPREFIX = 'APP'\n\ndef debug() -> str | None:\n"
+        "    return os.environ.get(PREFIX + '_DEBUG')  # error: HR401\n",
+        # litellm: fixed variables under a prefix its caller gives, which `env_prefix` declares
+        "import os\n\ndef oauth(prefix: str) -> str:\n"
+        "    return os.environ.get(prefix + 'CLIENT_ID', '')  # error: HR401\n",
         "import os\n\nURL = os.environ['DATABASE_URL']  # error: HR401\n",
         "from os import environ, getenv\n\nA = environ.get('A')  # error: HR401\nB = getenv('B')  # error: HR401\n",
         "import os as system\n\nKEY = system.environ.get('KEY', '')  # error: HR401\n",
@@ -388,12 +402,32 @@ class DirectEnvironAccess(Rule):
         loop variable over something read from one (`for name in placeholders(template):`).
         """
         key = read.args[0] if isinstance(read, ast.Call) and read.args else getattr(read, "slice", None)
+        if isinstance(key, ast.JoinedStr | ast.BinOp | ast.Call):
+            if not any(self._from_parameter(name) for name in _key_names(key)):
+                return False
+            return self.ctx.enclosing_function(read) not in self._writers
         if not isinstance(key, ast.Name):
             return False
         bindings = self.ctx.lookup(key) or ()
-        if len(bindings) != 1 or (bindings[0].kind != "param" and not self._over_parameter(bindings[0].node)):
+        if len(bindings) != 1:
+            return False
+        if bindings[0].kind != "param" and not self._over_parameter(bindings[0].node) and not self._from_parameter(key):
             return False
         return self.ctx.enclosing_function(read) not in self._writers
+
+    def _from_parameter(self, name: ast.Name) -> bool:
+        """Whether a name in a built key is a parameter its callers give, or a local bound once to a value
+        built from one (`env_var = self._env_var_name(section, key)`).
+        """
+        if self._caller_given(name):
+            return True
+        bindings = self.ctx.lookup(name) or ()
+        if len(bindings) != 1 or bindings[0].kind != "assign" or bindings[0].value is None:
+            return False
+        value = bindings[0].value
+        return isinstance(value, ast.JoinedStr | ast.BinOp | ast.Call) and any(
+            self._caller_given(part) for part in _key_names(value)
+        )
 
     def _over_parameter(self, target: ast.AST) -> bool:
         """Whether a name is bound by a loop (or comprehension) over what a parameter gives.
@@ -420,6 +454,31 @@ class DirectEnvironAccess(Rule):
         if len(bindings) != 1 or bindings[0].kind != "param" or name.id in {"self", "cls"}:
             return False
         return not isinstance(bindings[0].scope.node, ast.Lambda)
+
+
+def _key_names(key: ast.expr) -> list[ast.Name]:
+    """The names the variable part of a built key is made of: its last part, where the name a caller chooses
+    goes (`f"{PREFIX}_" + key.upper()`, `(prefix + key).upper()`), or a call's arguments (`build(section,
+    key)`). A key ending in a constant (`prefix + "CLIENT_ID"`) has none: a fixed variable under a prefix,
+    which a settings class declares with its `env_prefix`.
+    """
+    node: ast.AST = key
+    for _ in range(8):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.args:
+            node = node.func.value  # `key.upper()`
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            node = node.right
+        elif isinstance(node, ast.JoinedStr) and node.values:
+            node = node.values[-1]
+        elif isinstance(node, ast.FormattedValue):
+            node = node.value
+        else:
+            break
+    if isinstance(node, ast.Name):
+        return [node]
+    if isinstance(node, ast.Call):
+        return [arg for arg in node.args if isinstance(arg, ast.Name)]
+    return []
 
 
 def _platform_variable(key: ast.expr | None) -> bool:
