@@ -218,10 +218,37 @@ def pydantic_major_from_pyproject(text: str) -> int | None:
 PYDANTIC_REQUIREMENT_RE = re.compile(r"^\s*pydantic\s*(?:\[[^\]]*\])?\s*((?![-_.\w])[^;]*)", re.IGNORECASE)
 #: A specifier that keeps the major version at 1: `~=1.10`, `==1.*`, `^1.10`, `<2`, `<2.0`, `<=1.10.26`.
 PYDANTIC_V1_SPECIFIER_RE = re.compile(r"(?:~=|==|\^|~)\s*1(?:\.|\b)|<\s*2(?:\.0+)*\b(?!\.[1-9])|<=\s*1\.")
+
+
+def force_included_from_pyproject(text: str) -> tuple[str, ...] | None:
+    """The paths hatch's `force-include` tables copy from and to, relative to the `pyproject.toml`.
+
+    `[tool.hatch.build.force-include]` and `[tool.hatch.build.targets.*.force-include]`; `None` when it has none.
+    """
+    data = _toml(text)
+    hatch = _tool_table(data, "hatch") if data is not None else None
+    build = hatch.get("build") if hatch is not None else None
+    if not isinstance(build, dict):
+        return None
+    tables = [build.get("force-include")]
+    targets = build.get("targets")
+    if isinstance(targets, dict):
+        tables.extend(target.get("force-include") for target in targets.values() if isinstance(target, dict))
+    found: list[str] = []
+    for table in tables:
+        if isinstance(table, dict):
+            for source, destination in table.items():
+                found.append(source)
+                if isinstance(destination, str):
+                    found.append(destination)
+    return tuple(os.path.normpath(item) for item in found) or None
+
+
 #: What each kind of project fact reads from one `pyproject.toml` (see `_nearest`).
 PYPROJECT_READERS: dict[str, Callable[[str], object]] = {
     "version": version_from_pyproject,
     "pydantic": pydantic_major_from_pyproject,
+    "force-include": force_included_from_pyproject,
 }
 
 
@@ -252,6 +279,34 @@ def _read_pyproject(pyproject: str, kind: str) -> object:
 def _folder_of(path: str | None, config: Config) -> str:
     folder = os.path.dirname(os.path.join(config.cwd, path)) if path is not None else config.cwd
     return os.path.abspath(folder or ".")
+
+
+def force_included(path: str | None, config: Config) -> bool:
+    """Whether a build copies the module's folder into a package, or the module is such a copy.
+
+    Read from hatch's `force-include` tables of the nearest `pyproject.toml` that has them (airflow builds
+    `shared/.../airflow_shared/logging` into `src/airflow/_shared/logging`): the same code runs under several
+    package names.
+    """
+    if path is None:
+        return False
+    target = os.path.abspath(os.path.join(config.cwd, path))
+    return target.startswith(_force_included_folders(os.path.dirname(target)))
+
+
+@functools.lru_cache(maxsize=2048)
+def _force_included_folders(folder: str) -> tuple[str, ...]:
+    """The absolute folders that the nearest `force-include` tables at or above a folder copy from and to.
+
+    Empty when no `pyproject.toml` above has any; each folder is looked at once.
+    """
+    pyproject = os.path.join(folder, "pyproject.toml")
+    if os.path.isfile(pyproject):
+        found = _read_pyproject(pyproject, "force-include")
+        if isinstance(found, tuple):
+            return tuple(os.path.normpath(os.path.join(folder, item)) + os.sep for item in found)
+    parent = os.path.dirname(folder)
+    return () if parent == folder else _force_included_folders(parent)
 
 
 def pydantic_major(path: str | None, config: Config) -> int | None:

@@ -122,6 +122,33 @@ def test_target_version_past_a_pyproject_that_gives_none(flake8_path: Flake8Path
     assert [line.split(" ")[1] for line in lines] == ["HR407"]
 
 
+def test_relative_imports_of_code_a_build_copies(flake8_path: Flake8Path) -> None:
+    """HR011 leaves alone what hatch's `force-include` copies into a package (airflow's `_shared`).
+
+    The source folder is outside the consuming project here, and nothing above it says it is copied.
+    """
+    core = flake8_path / "core"
+    (core / "src" / "app" / "_shared" / "logs").mkdir(parents=True)
+    (core / "src" / "app" / "other").mkdir(parents=True)
+    shared = flake8_path / "shared" / "logs" / "src" / "app_shared" / "logs"
+    shared.mkdir(parents=True)
+    (core / "pyproject.toml").write_text(
+        '[project]\nname = "core"\n\n[tool.hatch.build.targets.sdist.force-include]\n'
+        '"../shared/logs/src/app_shared/logs" = "src/app/_shared/logs"\n'
+    )
+    module = '"""Logs."""\n\nfrom .setup import configure\n\n__all__ = ["configure"]\n'
+    for folder in (core / "src" / "app" / "_shared" / "logs", shared, core / "src" / "app" / "other"):
+        (folder / "__init__.py").write_text(module)
+        (folder / "setup.py").write_text('"""Setup."""\n\n\ndef configure() -> None:\n    """Configure."""\n')
+    lines = flake8_path.run_flake8(["--select", "HR011"]).out_lines
+    assert sorted(line.split(":")[0] for line in lines) == [
+        "./core/src/app/other/__init__.py",
+        "./shared/logs/src/app_shared/logs/__init__.py",
+    ]
+    (core / "pyproject.toml").write_text('[project]\nname = "core"\n')
+    assert len(flake8_path.run_flake8(["--select", "HR011"]).out_lines) == 3
+
+
 def test_stdin_with_display_name(flake8_path: Flake8Path) -> None:
     (flake8_path / "app").mkdir()
     (flake8_path / "app" / "pyproject.toml").write_text('[project]\nrequires-python = ">=3.12"\n')

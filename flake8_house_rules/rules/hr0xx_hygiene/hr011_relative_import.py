@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.fixes import Edit, Fix, edits
+from flake8_house_rules.paths import force_included
 from flake8_house_rules.rule import Example, FixExample, Rule
 from flake8_house_rules.rules.hr0xx_hygiene.common import is_generated_or_vendored
 
@@ -72,9 +73,12 @@ class RelativeImport(Rule):
     fix is offered, as a wrong name would break the import.
 
     Not checked: vendored code (a module under a `_vendor/`, `_vendored/` or `vendor/` folder), copied into a
-    package from elsewhere, which must import relatively to work wherever it is copied. Other trees that
-    must (a package vendored into several distributions under another name) belong in flake8's
-    `per-file-ignores` (`app/_shared/*: HR011`).
+    package from elsewhere, which must import relatively to work wherever it is copied; and code the nearest
+    `pyproject.toml` copies into a package with hatch's `force-include` tables, at either end that lies under
+    that `pyproject.toml`'s folder (airflow builds
+    `shared/logging/src/airflow_shared/logging` into `src/airflow/_shared/logging`: the same module runs
+    under several package names, so only a relative import works in every copy). Other trees that must
+    belong in flake8's `per-file-ignores` (`app/_shared/*: HR011`).
 
     ## Why is this bad?
     A relative import says where a module sits, not what it is: moving a file silently changes what it
@@ -119,8 +123,8 @@ class RelativeImport(Rule):
 
     @classmethod
     def applies_to(cls, ctx: ModuleContext) -> bool:
-        """Vendored code and generated modules are not checked."""
-        return not is_generated_or_vendored(ctx)
+        """Vendored code, generated modules and code a build copies into other packages are not checked."""
+        return not is_generated_or_vendored(ctx) and not force_included(ctx.path, ctx.config)
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         """Report an import with leading dots, naming the absolute module when the packages on disk say it."""
