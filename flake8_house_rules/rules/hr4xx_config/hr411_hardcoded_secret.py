@@ -57,7 +57,10 @@ class HardcodedSecret(Rule):
       `static_token = "static-token"`): a key or kind name, not a secret;
     - a path (`"/.gcs"`, `"./key.pem"`, `"~/.ssh/id_rsa"`): where a secret is kept, not the secret;
     - a class attribute whose value is a word of its class's name (`api_key: str = "ollama"` in
-      `OllamaConfig`): the stand-in key a local server that needs none is sent;
+      `OllamaConfig`), and a key (`api_key`; not a password) whose value is a word of its function's name
+      (`create_ollama_client()` passing `api_key="ollama"`) or of the member a surrounding `if` compares
+      with (`if provider == ModelProvider.OLLAMA: api_key = "ollama"`): the stand-in key a local server
+      that needs none is sent;
     - a comparison with a literal without both letters and digits (`api_key == "undefined"`, `credential
       == "present"`): such literals are sentinels the code tests for; a literal like `"s3cr3t-admin"` is
       still reported.
@@ -128,10 +131,18 @@ class HardcodedSecret(Rule):
         "    return api_key == 'undefined' or credential == 'present'\n\n"
         "class OllamaConfig(Base):\n    api_key: str = 'ollama'\n\n"
         "class LemonadeChatConfig(Base):\n    _DEFAULT_API_KEY = 'lemonade'\n",
+        # phoenix: the provider's name as the key of a server that takes none
+        "from openai import AsyncOpenAI\n\ndef create_ollama_client(url: str) -> AsyncOpenAI:\n"
+        "    return AsyncOpenAI(api_key='ollama', base_url=url)\n\n"
+        "def client_for(provider: str) -> str:\n    if provider == ModelProvider.OLLAMA:\n"
+        "        api_key = 'ollama'\n    return api_key\n",
         "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n"
         "    secret_key: str = 'dev-only-secret'\n",
     )
     invalid = (
+        # khoj: a password that names its function is still a password
+        "def initialize_default_user(users) -> None:\n"
+        "    users.create_user(username='default', password='default')  # error: HR411\n",
         "from anthropic import Anthropic\n\nclient = Anthropic(api_key='sk-ant-api03-abc123')  # error: HR411\n",
         "SECRET_KEY = 'changeme'  # error: HR411\n",
         # khoj: a default admin password (mlflow's revoked legacy default, kept to refuse it, is not reported)
@@ -205,16 +216,33 @@ class HardcodedSecret(Rule):
             return
         if settings_class_around(self.ctx, value) is not None:
             return
-        if self._names_its_class(value, text):
+        if self._names_its_class(value, text, name):
             return
         self.report(value)
 
-    def _names_its_class(self, value: ast.Constant, text: str) -> bool:
-        """A class attribute whose value is one word of its class's name (`"ollama"` in `OllamaConfig`)."""
-        if not text.isalpha() or self.ctx.enclosing_function(value) is not None:
+    def _names_its_class(self, value: ast.Constant, text: str, name: str) -> bool:
+        """A value that is one word of what it is for: of its class's name (`"ollama"` in `OllamaConfig`), or,
+        for a key (`api_key`, not a password), of its function's (`create_ollama_client`) or the member a
+        surrounding `if` compares with (`if provider == ModelProvider.OLLAMA:`): a provider that takes no key
+        is sent its own name.
+        """
+        if not text.isalpha():
             return False
+        word = text.lower()
         owner = self.ctx.enclosing_class(value)
-        return owner is not None and text.lower() in name_words(owner.name)
+        if owner is not None and self.ctx.enclosing_function(value) is None and word in name_words(owner.name):
+            return True
+        if "key" not in name_words(name):
+            return False
+        function = self.ctx.enclosing_function(value)
+        if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef) and word in name_words(function.name):
+            return True
+        for ancestor in self.ctx.ancestors_in_function(value):
+            if isinstance(ancestor, ast.If) and isinstance(ancestor.test, ast.Compare):
+                for side in (ancestor.test.left, *ancestor.test.comparators):
+                    if isinstance(side, ast.Attribute) and side.attr.lower() == word:
+                        return True
+        return False
 
     def _in_enum(self, node: ast.AST) -> bool:
         owner = self.ctx.enclosing_class(node)
