@@ -38,7 +38,8 @@ class ErrorLogInExcept(Rule):
     logger.exception(e)`) keeps the traceback too, so it is not reported either. A traceback logged in
     another branch (`if ...: logger.error(...)` / `else: logger.error(..., exc_info=True)`) does not
     count. Nor is a message that carries the traceback as text
-    (`logger.error(f"failed: {traceback.format_exc()}")`). Nor a call whose noqa comment names ruff's
+    (`logger.error(f"failed: {traceback.format_exc()}")`, also through a local bound once to such a
+    message first). Nor a call whose noqa comment names ruff's
     `TRY400`, the same check: the traceback is left out on purpose (langflow's: the provider's answer may
     hold secrets).
 
@@ -95,6 +96,10 @@ class ErrorLogInExcept(Rule):
         "    log.error('Error initializing backend store')\n    log.exception(e)",
         "import logging\nimport traceback\n\nlog = logging.getLogger()\ntry:\n    f()\nexcept E:\n"
         "    log.error(f'job failed with error:\\n{traceback.format_exc()}')",
+        # phoenix: the message with its traceback is put together first
+        "import logging\nimport traceback\n\nlog = logging.getLogger(__name__)\n\ndef run() -> None:\n    try:\n"
+        "        go()\n    except ValueError:\n        message = f'failed: {traceback.format_exc()}'\n"
+        "        log.error(message)",
         "import logging\n\nlog = logging.getLogger()\ntry:\n    f()\nexcept E as e:\n    log.exception('x')\n"
         "    if e.retry:\n        log.error('will retry')",
     )
@@ -226,11 +231,28 @@ def _records_exception(receiver: ast.expr | None) -> bool:
 
 
 def _formats_traceback(ctx: ModuleContext, node: ast.Call) -> bool:
-    """Whether the call's arguments put the traceback in the message (`traceback.format_exc()`)."""
-    return any(
-        isinstance(part, ast.Call) and ctx.call_name(part) in TRACEBACK_TEXT
-        for part in argument_nodes(node, MAX_ARGUMENT_NODES)
-    )
+    """Whether the call's arguments put the traceback in the message (`traceback.format_exc()`), also through
+    a local bound once to it first (`message = f"failed: {traceback.format_exc()}"`, then `log.error(message)`).
+    """
+    for part in argument_nodes(node, MAX_ARGUMENT_NODES):
+        if isinstance(part, ast.Call) and ctx.call_name(part) in TRACEBACK_TEXT:
+            return True
+        if isinstance(part, ast.Name) and type(part.ctx) is ast.Load:
+            bindings = ctx.lookup(part) or ()
+            value = bindings[0].value if len(bindings) == 1 and bindings[0].kind == "assign" else None
+            if value is not None and _holds_traceback_text(ctx, value):
+                return True
+    return False
+
+
+def _holds_traceback_text(ctx: ModuleContext, value: ast.expr) -> bool:
+    """Whether an expression (a local's value) calls `traceback.format_exc()` or the like; a bounded look."""
+    for seen, part in enumerate(ast.walk(value)):
+        if seen > MAX_ARGUMENT_NODES:
+            return False
+        if isinstance(part, ast.Call) and ctx.call_name(part) in TRACEBACK_TEXT:
+            return True
+    return False
 
 
 def _field_holding(owner: ast.AST, child: ast.AST) -> str:
