@@ -6,10 +6,13 @@ import ast
 
 from flake8_house_rules.rule import Rule
 from flake8_house_rules.rules.hr2xx_async.common import SLEEPS
+from flake8_house_rules.rules.hr7xx_errors.common import caught_types
 
 LOOPS = (ast.For, ast.AsyncFor, ast.While)
 TRIES = (ast.Try, ast.TryStar)
 EXITS = (ast.Raise, ast.Return, ast.Break)
+#: How much of a `try` body is read to see that it only calls its own class's methods (more: not read).
+MAX_BODY_NODES = 64
 
 
 class HandRolledRetry(Rule):
@@ -28,7 +31,10 @@ class HandRolledRetry(Rule):
     they resume a stream. Nor is a loop whose `try` holds its own pause (langflow's cleanup worker:
     `sleep_task = asyncio.create_task(asyncio.sleep(interval))` and a wait for it or a stop event inside
     the `try`, `break` when stopped, a sleep in the handler after a failure): a periodic task, whose `break`
-    is its stop signal, not the success of an attempt.
+    is its stop signal, not the success of an attempt. Nor is a wait on an object's own state: a method
+    whose `try` only calls methods of its own class and whose handlers catch only classes of the module
+    (phoenix's rate limiter: `self.make_request_if_ready()`, `except UnavailableTokensError: sleep(...)`):
+    nothing outside the process is attempted, the sleep paces the polling.
 
     ## Why is this bad?
     Hand-rolled retries get the details wrong: no jitter, retrying errors that will never succeed,
@@ -57,6 +63,11 @@ class HandRolledRetry(Rule):
     message = "retry with `tenacity` (`@retry(stop=..., wait=wait_exponential(...))`) instead of a sleep loop"
     source = "003 HTTP Client (tenacity)"
     valid = (
+        # phoenix: a rate limiter polling its own token bucket
+        "import time\n\nclass UnavailableTokensError(Exception):\n    pass\n\nclass Limiter:\n"
+        "    def ready(self) -> bool: ...\n\n    def wait_until_ready(self) -> None:\n        while True:\n"
+        "            try:\n                self.ready()\n                break\n"
+        "            except UnavailableTokensError:\n                time.sleep(0.1)\n",
         # langflow: a periodic worker waiting for its interval or a stop event
         "import asyncio\n\nasync def run(stop: asyncio.Event) -> None:\n    while not stop.is_set():\n"
         "        try:\n            sleeper = asyncio.create_task(asyncio.sleep(60))\n"
@@ -140,11 +151,43 @@ class HandRolledRetry(Rule):
     def finish(self) -> None:
         """Report each retrying loop once."""
         for loop, handler_try in self._candidates:
-            if loop in self._reported or handler_try in self._paced:
+            if loop in self._reported or handler_try in self._paced or self._waits_for_itself(handler_try):
                 continue
             if handler_try in self._success_exits or _counts_attempts(loop):
                 self._reported.add(loop)
                 self.report(loop)
+
+    def _waits_for_itself(self, statement: ast.Try | ast.TryStar) -> bool:
+        """A wait on the object's own state, not a retry: the `try` only calls methods of its own class
+        (`self.make_request_if_ready()`), and every handler catches a class of this module (a rate limiter's
+        `UnavailableTokensError`, its "not yet" signal). Nothing outside the process is attempted.
+        """
+        owner = self.ctx.enclosing_class(statement)
+        if owner is None:
+            return False
+        tree = self.ctx.tree
+        body = tree.body if isinstance(tree, ast.Module) else []
+        own_classes = {node.name for node in body if isinstance(node, ast.ClassDef)}
+        for handler in statement.handlers:
+            caught = caught_types(handler)
+            if not caught or not all(isinstance(item, ast.Name) and item.id in own_classes for item in caught):
+                return False
+        methods = {node.name for node in owner.body if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
+        calls = 0
+        for seen, node in enumerate(node for item in statement.body for node in ast.walk(item)):
+            if seen > MAX_BODY_NODES:
+                return False
+            if isinstance(node, ast.Call):
+                func = node.func
+                if not (
+                    isinstance(func, ast.Attribute)
+                    and isinstance(func.value, ast.Name)
+                    and func.value.id == "self"
+                    and func.attr in methods
+                ):
+                    return False
+                calls += 1
+        return calls > 0
 
     def _loop_of(self, node: ast.AST | None) -> ast.stmt | None:
         """The innermost loop whose body holds the node, within its function."""
