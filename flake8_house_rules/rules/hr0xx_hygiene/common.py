@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import functools
+import os
 import posixpath
 import re
 from typing import TYPE_CHECKING
@@ -284,3 +286,38 @@ def is_main_guard(node: ast.AST) -> bool:
     names = [side for side in sides if isinstance(side, ast.Name) and side.id == "__name__"]
     texts = [side for side in sides if isinstance(side, ast.Constant) and side.value == "__main__"]
     return len(names) == 1 and len(texts) == 1
+
+
+#: Where a name splits into words: between a lower-case letter or digit and a capital (`fetchUser`).
+CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+@functools.lru_cache(maxsize=4096)
+def name_words(name: str) -> tuple[str, ...]:
+    """The lower-case words of a snake_case, UPPER_CASE or camelCase name."""
+    return tuple(word for word in CAMEL_RE.sub("_", name).lower().split("_") if word)
+
+
+#: Words of a folder or file name that say its code is a demonstration or a stand-in.
+DEMO_WORDS = frozenset({"example", "examples", "sample", "samples", "demo", "demos", "fake", "fakes", "dummy"})
+#: What a path must spell somewhere to hold one of those words.
+DEMO_STEMS = ("example", "sample", "demo", "fake", "dummy")
+
+
+def is_demonstration(ctx: ModuleContext) -> bool:
+    """Whether a folder or file name on the module's path from its project's root says it is a demonstration
+    or a stand-in (`examples/`, `demo_app.py`, `fake_server.py`; a folder above the project says nothing).
+    """
+    if not ctx.path or not any(word in ctx.path.lower() for word in DEMO_STEMS):
+        return False  # no demonstration word anywhere in the path: nothing to place within the project
+    return ctx.derived("hr0.demonstration", lambda: _demonstration(ctx))
+
+
+def _demonstration(ctx: ModuleContext) -> bool:
+    place = ctx.in_project
+    path = os.path.relpath(place.path, place.project.root) if place.project is not None and place.path else ctx.path
+    if not path:
+        return False
+    parts = path.replace("\\", "/").split("/")
+    parts[-1] = parts[-1].removesuffix(".py")
+    return any(not DEMO_WORDS.isdisjoint(name_words(part)) for part in parts)

@@ -10,12 +10,12 @@ from flake8_house_rules.paths import matches
 from flake8_house_rules.rule import Example, Rule
 from flake8_house_rules.rules.hr0xx_hygiene.common import COMMAND_LINE_FRAMEWORKS as CLI_FRAMEWORKS
 from flake8_house_rules.rules.hr0xx_hygiene.common import (
+    is_demonstration,
     is_inline_script,
     is_main_guard,
     is_migration,
     is_tool_configuration,
 )
-from flake8_house_rules.rules.hr4xx_config.common import is_demonstration
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import ast
 import functools
-import os
 import re
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.context.pydantic import PydanticModels, imports_pydantic, uses_pydantic_v1
 from flake8_house_rules.rule import Rule
-from flake8_house_rules.rules.hr0xx_hygiene.common import is_generated_or_vendored
+from flake8_house_rules.rules.hr0xx_hygiene.common import is_generated_or_vendored, name_words
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext
@@ -60,7 +59,6 @@ NOT_SECRET_QUALIFIERS = frozenset(
 PROTECTED_WORDS = frozenset(
     {"hashed", "hash", "encrypted", "masked", "redacted", "obfuscated", "digest", "fingerprint", "salted"}
 )
-CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 #: A literal that is a URL or DSN and nothing else (one token, a scheme the catalogue names, something after).
 URL_RE = re.compile(
     r"(?:https?|postgres(?:ql)?(?:\+\w+)?|mysql(?:\+\w+)?|rediss?|amqps?|mongodb(?:\+srv)?|sqlite(?:\+\w+)?)://\S+",
@@ -187,12 +185,6 @@ VALUE_WORD_RE = re.compile(r"[^A-Za-z0-9]+")
 LABEL_RE = re.compile(r"^[a-z]+(?:[-_. ][a-z]+){2,}$")
 #: An upper-case name of two or more letter-only words (`SKYVERN_BITWARDEN_CLIENT_ID`): what names a secret.
 CONSTANT_NAME_RE = re.compile(r"^[A-Z]+(?:_[A-Z]+)+$")
-
-
-@functools.lru_cache(maxsize=4096)
-def name_words(name: str) -> tuple[str, ...]:
-    """The lower-case words of a snake_case, UPPER_CASE or camelCase name."""
-    return tuple(word for word in CAMEL_RE.sub("_", name).lower().split("_") if word)
 
 
 #: Secret stores whose entries a `<subject>_<store>_secret_key` names (skyvern's
@@ -434,28 +426,3 @@ class V2ModelRule(ModelRule):
         neither generated nor vendored.
         """
         return imports_pydantic(ctx) and not uses_pydantic_v1(ctx) and not is_generated_or_vendored(ctx)
-
-
-#: Words of a folder or file name that say its code is a demonstration or a stand-in.
-DEMO_WORDS = frozenset({"example", "examples", "sample", "samples", "demo", "demos", "fake", "fakes", "dummy"})
-#: What a path must spell somewhere to hold one of those words.
-DEMO_STEMS = ("example", "sample", "demo", "fake", "dummy")
-
-
-def is_demonstration(ctx: ModuleContext) -> bool:
-    """Whether a folder or file name on the module's path from its project's root says it is a demonstration
-    or a stand-in (`examples/`, `demo_app.py`, `fake_server.py`; a folder above the project says nothing).
-    """
-    if not ctx.path or not any(word in ctx.path.lower() for word in DEMO_STEMS):
-        return False  # no demonstration word anywhere in the path: nothing to place within the project
-    return ctx.derived("hr4.demonstration", lambda: _demonstration(ctx))
-
-
-def _demonstration(ctx: ModuleContext) -> bool:
-    place = ctx.in_project
-    path = os.path.relpath(place.path, place.project.root) if place.project is not None and place.path else ctx.path
-    if not path:
-        return False
-    parts = path.replace("\\", "/").split("/")
-    parts[-1] = parts[-1].removesuffix(".py")
-    return any(not DEMO_WORDS.isdisjoint(name_words(part)) for part in parts)

@@ -6,8 +6,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
-from flake8_house_rules.rules.hr0xx_hygiene.common import is_inline_script
-from flake8_house_rules.rules.hr4xx_config.common import is_demonstration
+from flake8_house_rules.rules.hr0xx_hygiene.common import is_demonstration, is_inline_script
 
 if TYPE_CHECKING:
     from flake8_house_rules.context import ModuleContext

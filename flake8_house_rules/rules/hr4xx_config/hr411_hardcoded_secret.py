@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 
 from flake8_house_rules.context.pydantic import ENUM_BASES
 from flake8_house_rules.rule import Example, Rule
+from flake8_house_rules.rules.hr0xx_hygiene.common import is_demonstration
 from flake8_house_rules.rules.hr4xx_config.common import (
     KNOWN_BAD_WORDS,
     STAND_IN_WORDS,
-    is_demonstration,
     is_placeholder,
     is_secret_name,
     name_words,
