@@ -108,10 +108,16 @@ def imports_command_line_framework(ctx: ModuleContext) -> bool:
 
 
 def is_tool_configuration(ctx: ModuleContext) -> bool:
-    """Whether a module is a tool's configuration file (`docs/conf.py`, `gunicorn.conf.py`): the tool runs it,
-    reads its lower-case names, and shows what it prints on the tool's console.
+    """Whether a module is a tool's configuration file (`docs/conf.py`, `gunicorn.conf.py`, alembic's `env.py`,
+    which imports `alembic.context`): the tool runs it, reads its lower-case names, and shows what it prints
+    on the tool's console.
     """
-    return ctx.path is not None and ctx.path.rpartition("/")[2] in TOOL_CONFIGURATION_FILES
+    if ctx.path is None:
+        return False
+    name = ctx.path.rpartition("/")[2]
+    if name == "env.py":
+        return "alembic.context" in ctx.import_names.get("context", ())
+    return name in TOOL_CONFIGURATION_FILES
 
 
 def is_generated_or_vendored(ctx: ModuleContext) -> bool:

@@ -173,7 +173,8 @@ class PrintCall(Rule):
     own `def main` (a script shipped to run as a task: mlrun's Databricks cancel task), calling `input()` or
     `getpass.getpass()` or reading `sys.stdin` (an interactive program, which prints its side of the
     dialogue: zenml's prompt waits with `select.select([sys.stdin], ...)`), a tool's configuration file
-    (Sphinx's `conf.py`, `gunicorn.conf.py`: what it prints is that tool's console output), or a standalone
+    (Sphinx's `conf.py`, `gunicorn.conf.py`, alembic's `env.py`: what it prints is that tool's console output),
+    or a standalone
     script: one with PEP 723 inline metadata (`# /// script`), one whose file name holds a character no
     import statement can spell (`i18n-check.py`; a leading digit is fine: frameworks load `0079_x.py`),
     or one reading `sys.argv` outside any function. Nor in migration
@@ -246,6 +247,12 @@ class PrintCall(Rule):
             "import subprocess\n\nresult = subprocess.run(['make'], capture_output=True)\nprint(result.stdout)\n"
             "project = 'feast'\n",
             path="docs/conf.py",
+        ),
+        # airflow: alembic runs its migrations' `env.py` and shows what it prints
+        Example(
+            "from alembic import context\n\ndef process_revision_directives(context, revision, directives):\n"
+            "    print('No change detected in ORM schema, skipping revision.')\n",
+            path="app/migrations/env.py",
         ),
         # mlrun: the logging machinery's own failure; a task script without a `__main__` guard
         "import logging\nimport sys\n\nclass Formatter(logging.Formatter):\n    def format(self, record) -> str:\n"

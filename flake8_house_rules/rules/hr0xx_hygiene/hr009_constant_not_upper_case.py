@@ -85,7 +85,7 @@ class ConstantNotUpperCase(Rule):
     lower-case spelling (Alembic's `revision`, `down_revision`, `branch_labels`, `depends_on`, Django's
     `default_app_config` and `app_name`, `pytest_plugins`, PEP 249's `apilevel`, `threadsafety`, `paramstyle`); and
     every name in a tool's configuration file (Sphinx's `conf.py`, gunicorn's config, Celery's
-    `celeryconfig.py`), whose names the tool
+    `celeryconfig.py`, alembic's `env.py`), whose names the tool
     dictates.
     Names bound inside a module-level loop (again on every pass) or `with` block (a script's work while a
     resource is open) are not constants either; those under an `if` or `try` still are.
@@ -141,6 +141,7 @@ class ConstantNotUpperCase(Rule):
         Example('project = "example"\nhtml_theme = "alabaster"', path="docs/conf.py"),
         "import ctypes\n\nZPixmap = 2\nAllPlanes = 0xFFFFFFFF\nlib = ctypes.CDLL('libX11.so.6')\n",
         Example('task_serializer = "json"\nresult_serializer = "json"', path="app/core/celeryconfig.py"),
+        Example("from alembic import context\n\nversion_table = 'alembic_version'", path="app/alembic/env.py"),
         'try:\n    mode = "fast"\nexcept ImportError:\n    mode = "slow"',
         # aiohttp's requirements script: work done while a file is open, and a loop's names
         'with open("deps.in", "w") as outfile:\n    header = "# Extracted\\n"\n    outfile.write(header)\n'
