@@ -25,11 +25,31 @@ OFFLOADERS = frozenset(
 )
 SLEEPS = frozenset({"asyncio.sleep", "time.sleep"})
 MAX_UNPACK_DEPTH = 8
+#: httpx transports that talk to an application in the same process, or to none.
+IN_PROCESS = frozenset({"ASGITransport", "WSGITransport", "MockTransport"})
 
 
 def client_names(config: Config) -> frozenset[str]:
     """The dotted names of the HTTP client classes of the configured modules (`httpx.AsyncClient`, ...)."""
     return frozenset(f"{module}.{name}" for module in config.http_client_modules for name in ("AsyncClient", "Client"))
+
+
+def in_process_client(ctx: ModuleContext, node: ast.Call) -> bool:
+    """Whether a client construction talks to an app in the same process (`transport=httpx.ASGITransport(app)`,
+    `app=`, also with the transport bound to a name first): no network, no pool, no timeout to wait out.
+    """
+    for keyword in node.keywords:
+        if keyword.arg == "app":
+            return True
+        value = keyword.value
+        if keyword.arg == "transport" and isinstance(value, ast.Name):
+            value = ctx.assigned_value(value)
+        if keyword.arg == "transport" and isinstance(value, ast.Call):
+            found = ctx.qualname(value.func) or ""
+            module, _, cls = found.rpartition(".")
+            if module in ctx.config.http_client_modules and cls in IN_PROCESS:
+                return True
+    return False
 
 
 def verb_names(config: Config) -> frozenset[str]:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Example, Rule
 from flake8_house_rules.rules.hr0xx_hygiene.common import imports_command_line_framework
-from flake8_house_rules.rules.hr2xx_async.common import client_names, module_global_target
+from flake8_house_rules.rules.hr2xx_async.common import client_names, in_process_client, module_global_target
 
 if TYPE_CHECKING:
     from flake8_house_rules.config import Config
@@ -49,7 +49,9 @@ class PerRequestHttpClient(Rule):
     Test modules (`hr-test-modules`) are not checked: a client per test is how tests isolate. Nor are
     command lines (modules importing `click`, `typer`, `argparse`, ...: lnbits' `commands.py`): a command
     runs once per invocation, often each in its own `asyncio.run`, and serves no requests a shared client
-    would be reused across.
+    would be reused across. Nor is a client on an in-process transport (`transport=httpx.ASGITransport(app=
+    request.app)`, `app=`: lnbits' LNURL callback calling its own app): it opens no connection, so it has
+    no pool to reuse.
 
     ## Why is this bad?
     A new client per request opens a new connection pool per request: no keep-alive, a TLS handshake
@@ -136,6 +138,11 @@ class PerRequestHttpClient(Rule):
         "import httpx\nfrom contextlib import asynccontextmanager\n\n@asynccontextmanager\n"
         "async def admin_api(app):\n    async with httpx.AsyncClient(transport=transport) as client:\n"
         "        app.state.gateway = Gateway(client)\n        yield",
+        # lnbits: a call into its own app, on an in-process transport
+        "import httpx\nfrom fastapi import Request\n\nasync def callback(request: Request) -> dict:\n"
+        "    transport = httpx.ASGITransport(app=request.app)\n"
+        "    async with httpx.AsyncClient(transport=transport, base_url='http://app') as client:\n"
+        "        return (await client.get('/api/v1/lnurl')).json()",
         "import httpx\n\n@asynccontextmanager\nasync def admin_mcp_lifespan(app):\n"
         "    client = httpx.AsyncClient(timeout=5)\n    await client.get('/health')\n    yield",
     )
@@ -177,7 +184,7 @@ class PerRequestHttpClient(Rule):
     def visit_call(self, node: ast.Call, name: str) -> None:
         """Collect client constructions in functions."""
         function = self.ctx.enclosing_function(node)
-        if function is None or module_global_target(self.ctx, node) is not None:
+        if function is None or module_global_target(self.ctx, node) is not None or in_process_client(self.ctx, node):
             return
         self._candidates.append((node, function))
 

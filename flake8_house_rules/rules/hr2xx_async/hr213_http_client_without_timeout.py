@@ -6,13 +6,12 @@ import ast
 from typing import TYPE_CHECKING
 
 from flake8_house_rules.rule import Rule
-from flake8_house_rules.rules.hr2xx_async.common import client_names, verb_names
+from flake8_house_rules.rules.hr2xx_async.common import client_names, in_process_client, verb_names
 
 if TYPE_CHECKING:
     from flake8_house_rules.config import Config
 
 
-IN_PROCESS = frozenset({"ASGITransport", "WSGITransport", "MockTransport"})
 #: The parameter through which SDKs take an HTTP client (OpenAI's, Anthropic's, ...).
 HTTP_CLIENT = "http_client"
 #: The client methods that send a request and take their own `timeout=`.
@@ -104,7 +103,7 @@ class HttpClientWithoutTimeout(Rule):
 
     def visit_call(self, node: ast.Call, name: str) -> None:
         """Report a client or request call without a real timeout."""
-        if self._in_process(node) or self._handed_to_sdk(node):
+        if in_process_client(self.ctx, node) or self._handed_to_sdk(node):
             return
         for keyword in node.keywords:
             if keyword.arg is None:
@@ -170,21 +169,6 @@ class HttpClientWithoutTimeout(Rule):
                 return False
             uses += 1
         return uses > 0
-
-    def _in_process(self, node: ast.Call) -> bool:
-        """A client that talks to an app in the same process (`transport=httpx.ASGITransport(app)`, `app=`)."""
-        for keyword in node.keywords:
-            if keyword.arg == "app":
-                return True
-            value = keyword.value
-            if keyword.arg == "transport" and isinstance(value, ast.Name):
-                value = self.ctx.assigned_value(value)  # `transport = httpx.ASGITransport(app=app)` first
-            if keyword.arg == "transport" and isinstance(value, ast.Call):
-                found = self.ctx.qualname(value.func) or ""
-                module, _, cls = found.rpartition(".")
-                if module in self.ctx.config.http_client_modules and cls in IN_PROCESS:
-                    return True
-        return False
 
 
 def _real_timeout(call: ast.Call) -> bool:

@@ -20,6 +20,10 @@ class StrEnumMixin(Rule):
     when the target Python is 3.11 or later, where `enum.StrEnum` exists. A `str` or `Enum` that is not the
     builtin or not `enum.Enum` (a local class called `str`, an `Enum` from another package) is not reported,
     nor is a class under an `if sys.version_info ...:` guard (a `StrEnum` fallback for older Pythons).
+    An enum without members is not reported either: one whose body assigns only lambdas (open-webui's
+    `class MESSAGES(str, Enum)` of message templates, `DEFAULT = lambda msg="": ...`; a function is a
+    descriptor, not a member) has no member whose formatting could change. An enum with no body but
+    methods is still reported: it is a base whose subclasses' members format as `X.MEMBER`.
 
     ## Why is this bad?
     `class X(str, Enum)` formats as `X.MEMBER` in f-strings and `format()` since Python 3.11, not as its
@@ -57,6 +61,9 @@ class StrEnumMixin(Rule):
             "from enum import Enum\n\nclass Color(str, Enum):\n    RED = 'red'\n", options={"hr-target-version": "3.10"}
         ),
         "from app.enums import Enum\n\nclass Color(str, Enum):\n    RED = 'red'\n",
+        # open-webui: message templates, no members
+        "from enum import Enum\n\nclass Messages(str, Enum):\n    DEFAULT = lambda msg='': f'{msg}'\n"
+        "    ADDED = lambda model='': f'{model} added'\n",
     )
     invalid = (
         Example(
@@ -80,7 +87,12 @@ class StrEnumMixin(Rule):
         if len(bases) < 2:
             return
         has_str = any(isinstance(base, ast.Name) and base.id == "str" and self.ctx.is_builtin(base) for base in bases)
-        if has_str and any(self.ctx.qualname(base) in ENUM for base in bases) and not self._version_guarded(node):
+        if (
+            has_str
+            and any(self.ctx.qualname(base) in ENUM for base in bases)
+            and not _templates_only(node)
+            and not self._version_guarded(node)
+        ):
             self.report(node)
 
     def _version_guarded(self, node: ast.ClassDef) -> bool:
@@ -133,6 +145,26 @@ class StrEnumMixin(Rule):
             options={"hr-target-version": "3.11"},
         ),
     )
+
+
+def _templates_only(node: ast.ClassDef) -> bool:
+    """Whether the enum's body assigns lambdas and no member (a value that is not a lambda, to a non-dunder).
+
+    An empty `(str, Enum)` is still reported: it is a base whose subclasses' members format as `X.MEMBER`.
+    """
+    lambdas = False
+    for statement in node.body:
+        if isinstance(statement, ast.Assign):
+            targets, value = statement.targets, statement.value
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+            targets, value = [statement.target], statement.value
+        else:
+            continue
+        if isinstance(value, ast.Lambda):
+            lambdas = True
+        elif any(not (isinstance(target, ast.Name) and target.id.startswith("__")) for target in targets):
+            return False
+    return lambdas
 
 
 def _imports_enum(ctx: ModuleContext) -> bool:
